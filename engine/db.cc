@@ -1,0 +1,116 @@
+#include "engine/db.h"
+
+#include <boost/container_hash/hash.hpp>
+#include <utility>
+
+namespace ks {
+
+size_t EntryHash::operator()(std::string_view k) const {
+  return boost::hash_range(k.begin(), k.end());
+}
+
+Db::~Db() { Clear(); }
+
+Db::SlotKeys* Db::SlotFor(uint16_t slot) {
+  if (!slots_) slots_.reset(new SlotKeys*[kNumSlots]());
+  SlotKeys*& sk = slots_[slot];
+  if (!sk) sk = new SlotKeys();
+  return sk;
+}
+
+Entry* Db::Find(uint16_t slot, std::string_view key) const {
+  if (!slots_ || !slots_[slot]) return nullptr;
+  const EntrySet& set = slots_[slot]->set;
+  auto it = set.find(key);
+  return it == set.end() ? nullptr : *it;
+}
+
+void Db::Insert(uint16_t slot, Entry* e) {
+  SlotKeys* sk = SlotFor(slot);
+  sk->set.insert(e);
+  ++size_;
+  if (e->has_expire()) {
+    ++sk->volatile_count;
+    ++volatile_;
+  }
+}
+
+void Db::Replace(uint16_t slot, Entry* old_e, Entry* new_e) {
+  SlotKeys* sk = slots_[slot];
+  auto it = sk->set.find(old_e->key());
+  // The set hashes by key bytes, which old and new share, so swapping the pointer in place
+  // keeps the table consistent.
+  const_cast<Entry*&>(*it) = new_e;
+  if (old_e->has_expire() != new_e->has_expire()) {
+    if (new_e->has_expire()) {
+      ++sk->volatile_count;
+      ++volatile_;
+    } else {
+      --sk->volatile_count;
+      --volatile_;
+    }
+  }
+}
+
+Entry* Db::Detach(uint16_t slot, std::string_view key) {
+  if (!slots_ || !slots_[slot]) return nullptr;
+  SlotKeys* sk = slots_[slot];
+  auto it = sk->set.find(key);
+  if (it == sk->set.end()) return nullptr;
+  Entry* e = *it;
+  sk->set.erase(it);
+  --size_;
+  if (e->has_expire()) {
+    --sk->volatile_count;
+    --volatile_;
+  }
+  if (sk->set.empty()) DropSlotTable(slot);
+  return e;
+}
+
+void Db::DropSlotTable(uint16_t slot) {
+  delete slots_[slot];
+  slots_[slot] = nullptr;
+}
+
+size_t Db::SlotSize(uint16_t slot) const {
+  return slots_ && slots_[slot] ? slots_[slot]->set.size() : 0;
+}
+
+uint32_t Db::SlotVolatile(uint16_t slot) const {
+  return slots_ && slots_[slot] ? slots_[slot]->volatile_count : 0;
+}
+
+int Db::NextNonEmptySlot(int from) const {
+  if (!slots_ || size_ == 0) return -1;
+  for (int s = from; s < kNumSlots; ++s)
+    if (slots_[s]) return s;
+  return -1;
+}
+
+Entry* Db::NthInSlot(uint16_t slot, size_t i) const {
+  for (Entry* e : slots_[slot]->set)
+    if (i-- == 0) return e;
+  return nullptr;
+}
+
+void Db::Clear() {
+  if (!slots_) return;
+  for (int s = 0; s < kNumSlots; ++s) {
+    SlotKeys* sk = slots_[s];
+    if (!sk) continue;
+    for (Entry* e : sk->set) Entry::Free(e);
+    delete sk;
+  }
+  slots_.reset();
+  size_ = 0;
+  volatile_ = 0;
+}
+
+void Db::Swap(Db& other) noexcept {
+  std::swap(slots_, other.slots_);
+  std::swap(size_, other.size_);
+  std::swap(volatile_, other.volatile_);
+}
+
+}  // namespace ks

@@ -1,0 +1,98 @@
+#pragma once
+// Db: one numbered database inside one engine. Keys are grouped by hash slot so that a slot's
+// keys can be listed, counted and dropped without touching the rest (live resharding moves
+// whole slots between engines), and so SCAN can walk slots in order.
+#include <boost/unordered/unordered_flat_set.hpp>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+#include "engine/entry.h"
+
+namespace ks {
+
+inline constexpr int kNumSlots = 16384;
+
+struct EntryHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view k) const;
+  size_t operator()(const Entry* e) const { return (*this)(e->key()); }
+};
+
+struct EntryEq {
+  using is_transparent = void;
+  bool operator()(const Entry* a, const Entry* b) const { return a->key() == b->key(); }
+  bool operator()(std::string_view a, const Entry* b) const { return a == b->key(); }
+  bool operator()(const Entry* a, std::string_view b) const { return a->key() == b; }
+};
+
+using EntrySet = boost::unordered_flat_set<Entry*, EntryHash, EntryEq>;
+
+class Db {
+ public:
+  Db() = default;
+  ~Db();
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  // Raw lookup: expired entries are returned too; Engine applies expiry.
+  Entry* Find(uint16_t slot, std::string_view key) const;
+  // Adds e; no key with the same name may exist.
+  void Insert(uint16_t slot, Entry* e);
+  // Points the table at new_e instead of old_e (same key). Does not free old_e.
+  void Replace(uint16_t slot, Entry* old_e, Entry* new_e);
+  // Removes the key from the table and returns its entry (not freed), or nullptr.
+  Entry* Detach(uint16_t slot, std::string_view key);
+
+  size_t size() const { return size_; }
+  size_t volatile_size() const { return volatile_; }
+  size_t SlotSize(uint16_t slot) const;
+  uint32_t SlotVolatile(uint16_t slot) const;
+  // Smallest slot >= from that holds keys, or -1.
+  int NextNonEmptySlot(int from) const;
+
+  // Calls f(Entry*) for each key of the slot. f must not change the slot's table.
+  template <typename F>
+  void ForEachInSlot(uint16_t slot, F&& f) const {
+    if (!slots_ || !slots_[slot]) return;
+    for (Entry* e : slots_[slot]->set) f(e);
+  }
+  // Removes (and frees) the slot's entries for which pred(Entry*) is true; returns how many.
+  template <typename Pred>
+  size_t EraseIfInSlot(uint16_t slot, Pred&& pred) {
+    if (!slots_ || !slots_[slot]) return 0;
+    SlotKeys& sk = *slots_[slot];
+    size_t n = boost::unordered::erase_if(sk.set, [&](Entry* e) {
+      if (!pred(e)) return false;
+      if (e->has_expire()) {
+        --sk.volatile_count;
+        --volatile_;
+      }
+      Entry::Free(e);
+      return true;
+    });
+    size_ -= n;
+    if (sk.set.empty()) DropSlotTable(slot);
+    return n;
+  }
+  // The i-th key (in table order) of a slot; i < SlotSize(slot).
+  Entry* NthInSlot(uint16_t slot, size_t i) const;
+
+  void Clear();
+  void Swap(Db& other) noexcept;
+
+ private:
+  struct SlotKeys {
+    EntrySet set;
+    uint32_t volatile_count = 0;
+  };
+  SlotKeys* SlotFor(uint16_t slot);
+  void DropSlotTable(uint16_t slot);
+
+  // Allocated on first insert: most databases of most engines stay empty.
+  std::unique_ptr<SlotKeys*[]> slots_;
+  size_t size_ = 0;
+  size_t volatile_ = 0;
+};
+
+}  // namespace ks

@@ -1,0 +1,80 @@
+#include "engine/engine.h"
+
+namespace ks {
+
+Entry* Engine::Find(int db, uint16_t slot, std::string_view key, bool touch) {
+  Db& d = dbs_[db];
+  Entry* e = d.Find(slot, key);
+  if (!e) return nullptr;
+  if (e->has_expire() && e->expire_ms() <= clock_->NowMs()) {
+    Entry::Free(d.Detach(slot, key));
+    ++stats_.expired_keys;
+    return nullptr;
+  }
+  if (touch) e->set_access(LruClock());
+  return e;
+}
+
+Entry* Engine::FindForRead(int db, uint16_t slot, std::string_view key, bool touch) {
+  Entry* e = Find(db, slot, key, touch);
+  if (e)
+    ++stats_.keyspace_hits;
+  else
+    ++stats_.keyspace_misses;
+  return e;
+}
+
+void Engine::Put(int db, uint16_t slot, Entry* e) {
+  Db& d = dbs_[db];
+  e->set_access(LruClock());
+  Entry* old = d.Detach(slot, e->key());
+  if (old) Entry::Free(old);
+  d.Insert(slot, e);
+}
+
+bool Engine::Delete(int db, uint16_t slot, std::string_view key) {
+  Entry* e = Detach(db, slot, key);
+  if (!e) return false;
+  Entry::Free(e);
+  return true;
+}
+
+Entry* Engine::Detach(int db, uint16_t slot, std::string_view key) {
+  Db& d = dbs_[db];
+  Entry* e = d.Detach(slot, key);
+  if (e && e->has_expire() && e->expire_ms() <= clock_->NowMs()) {
+    Entry::Free(e);
+    ++stats_.expired_keys;
+    return nullptr;
+  }
+  return e;
+}
+
+std::pair<size_t, size_t> Engine::ActiveExpireStep(size_t max_checks) {
+  int64_t now = clock_->NowMs();
+  size_t examined = 0, deleted = 0;
+  // Visit at most every (db, slot) once per call, starting at the saved cursor.
+  for (int visited = 0; visited < kNumDbs * kNumSlots && examined < max_checks; ++visited) {
+    Db& d = dbs_[expire_db_];
+    if (d.volatile_size() == 0) {
+      // Skip the whole database.
+      visited += kNumSlots - expire_slot_ - 1;
+      expire_slot_ = 0;
+      expire_db_ = (expire_db_ + 1) % kNumDbs;
+      continue;
+    }
+    uint16_t slot = static_cast<uint16_t>(expire_slot_);
+    if (d.SlotVolatile(slot) > 0) {
+      examined += d.SlotSize(slot);
+      deleted += d.EraseIfInSlot(slot, [&](Entry* e) { return IsExpired(e, now); });
+    }
+    if (++expire_slot_ == kNumSlots) {
+      expire_slot_ = 0;
+      expire_db_ = (expire_db_ + 1) % kNumDbs;
+    }
+  }
+  stats_.expired_keys += deleted;
+  return {examined, deleted};
+}
+
+}  // namespace ks

@@ -1,0 +1,96 @@
+#pragma once
+// Engine: one self-contained shard. It owns 16 databases, applies expiry (lazily on access and
+// in a bounded active cycle) and keeps its own statistics. It knows nothing of the network,
+// of other engines or of routing; callers lock mutex() around every use.
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <string_view>
+
+#include "engine/clock.h"
+#include "engine/db.h"
+
+namespace ks {
+
+inline constexpr int kNumDbs = 16;
+
+struct EngineStats {
+  uint64_t expired_keys = 0;
+  uint64_t keyspace_hits = 0;
+  uint64_t keyspace_misses = 0;
+  uint64_t evicted_keys = 0;
+};
+
+class Engine {
+ public:
+  Engine(int id, const Clock* clock) : id_(id), clock_(clock) { RefreshLruClock(); }
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  int id() const { return id_; }
+  std::mutex& mutex() { return mu_; }
+  int64_t NowMs() const { return clock_->NowMs(); }
+  const Clock* clock() const { return clock_; }
+
+  Db& db(int i) { return dbs_[i]; }
+
+  // Finds a live key: an expired one is deleted here and reported missing. A found key's
+  // access time is refreshed unless touch is false (OBJECT IDLETIME, CLIENT NO-TOUCH).
+  Entry* Find(int db, uint16_t slot, std::string_view key, bool touch = true);
+  // Like Find, and counts a keyspace hit or miss (Redis's lookupKeyRead).
+  Entry* FindForRead(int db, uint16_t slot, std::string_view key, bool touch = true);
+
+  // Redis's LRU clock: seconds, 24 bits, refreshed by the housekeeper (and tests) so that
+  // touching a key costs no clock read.
+  uint32_t LruClock() const { return lru_clock_.load(std::memory_order_relaxed); }
+  void RefreshLruClock() {
+    lru_clock_.store(static_cast<uint32_t>(clock_->NowMs() / 1000) & kLruClockMax, std::memory_order_relaxed);
+  }
+  static constexpr uint32_t kLruClockMax = (1u << 24) - 1;
+  // Seconds since the entry was last accessed, as OBJECT IDLETIME reports it.
+  uint64_t IdleSeconds(const Entry* e) const {
+    uint32_t now = LruClock(), a = e->access();
+    return now >= a ? now - a : (kLruClockMax - a) + now;
+  }
+  // Stores e under its key, freeing any previous value.
+  void Put(int db, uint16_t slot, Entry* e);
+  // Records that a live entry moved (realloc) from old_e to new_e.
+  void Replace(int db, uint16_t slot, Entry* old_e, Entry* new_e) {
+    dbs_[db].Replace(slot, old_e, new_e);
+  }
+  // Deletes a live key; false if it did not exist.
+  bool Delete(int db, uint16_t slot, std::string_view key);
+  // Removes a live key and hands its entry to the caller.
+  Entry* Detach(int db, uint16_t slot, std::string_view key);
+
+  bool IsExpired(const Entry* e, int64_t now) const {
+    return e->has_expire() && e->expire_ms() <= now;
+  }
+
+  // One step of the active expiry cycle: examines at most max_checks volatile keys, deleting
+  // the expired ones. Returns {examined, deleted}. Resumes where the last call stopped.
+  std::pair<size_t, size_t> ActiveExpireStep(size_t max_checks);
+
+  size_t KeyCount(int db) const { return dbs_[db].size(); }
+  void FlushDb(int db) { dbs_[db].Clear(); }
+  void FlushAll() {
+    for (auto& d : dbs_) d.Clear();
+  }
+  void SwapDb(int a, int b) { dbs_[a].Swap(dbs_[b]); }
+
+  EngineStats& stats() { return stats_; }
+
+ private:
+  int id_;
+  const Clock* clock_;
+  std::mutex mu_;
+  std::array<Db, kNumDbs> dbs_;
+  EngineStats stats_;
+  std::atomic<uint32_t> lru_clock_{0};
+  // Active expiry cursor.
+  int expire_db_ = 0;
+  int expire_slot_ = 0;
+};
+
+}  // namespace ks

@@ -1,0 +1,117 @@
+#pragma once
+// Entry: one key of the keyspace in a single allocation.
+//
+// Layout: a 16-byte header, an optional 8-byte absolute expiry (only when the key has a TTL),
+// the key bytes, then the value: the string bytes inline for strings, or a pointer to the
+// collection object for other types. Keeping key, value and TTL in one block is what makes a
+// key cheaper than Redis's dictEntry + key sds + robj (+ expires dictEntry).
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+namespace ks {
+
+// Values match Redis's OBJ_* numbering (RDB and OBJECT use the same families).
+enum class ObjType : uint8_t { kString = 0, kList = 1, kSet = 2, kZSet = 3, kHash = 4 };
+
+// What OBJECT ENCODING reports; values mirror Redis's OBJ_ENCODING_* numbers.
+enum class Encoding : uint8_t {
+  kRaw = 0,
+  kInt = 1,
+  kHashtable = 2,
+  kIntset = 6,
+  kSkiplist = 7,
+  kEmbstr = 8,
+  kQuicklist = 9,
+  kListpack = 11,
+};
+
+std::string_view EncodingName(Encoding e);
+std::string_view TypeName(ObjType t);
+
+// Redis keeps strings of up to 44 bytes as "embstr"; OBJECT ENCODING shows it.
+inline constexpr size_t kEmbstrMaxLen = 44;
+
+// The encoding Redis would pick for a freshly set string value.
+Encoding StringEncodingFor(std::string_view value);
+
+class Entry {
+ public:
+  Entry() = delete;
+
+  static Entry* NewString(std::string_view key, std::string_view value, Encoding enc,
+                          int64_t expire_ms = kNoExpire);
+  // Takes ownership of obj (freed with FreeObject for its type).
+  static Entry* NewObject(std::string_view key, ObjType type, Encoding enc, void* obj,
+                          int64_t expire_ms = kNoExpire);
+  static void Free(Entry* e);
+  // Returns a copy under a new key (deep-copies collections).
+  static Entry* CloneAs(const Entry* e, std::string_view new_key);
+
+  static constexpr int64_t kNoExpire = -1;
+
+  std::string_view key() const { return {key_ptr(), key_len_}; }
+  ObjType type() const { return static_cast<ObjType>(type_); }
+  Encoding encoding() const { return static_cast<Encoding>(encoding_); }
+  void set_encoding(Encoding e) { encoding_ = static_cast<uint8_t>(e); }
+
+  bool has_expire() const { return flags_ & kFlagExpire; }
+  int64_t expire_ms() const {
+    if (!has_expire()) return kNoExpire;
+    int64_t v;
+    std::memcpy(&v, reinterpret_cast<const char*>(this) + sizeof(Entry), sizeof v);
+    return v;
+  }
+
+  // String values.
+  std::string_view str() const { return {value_ptr(), val_len_}; }
+  char* mutable_str() { return value_ptr(); }
+
+  // Collection values.
+  void* obj() const {
+    void* p;
+    std::memcpy(&p, value_ptr(), sizeof p);
+    return p;
+  }
+  void set_obj(void* p) { std::memcpy(value_ptr(), &p, sizeof p); }
+
+  // Access clock (seconds, 24 bits as in Redis) or LFU counter, used by OBJECT and eviction.
+  uint32_t access() const { return access_; }
+  void set_access(uint32_t v) { access_ = v; }
+
+  // These may move the entry; they return the (possibly new) address. The key bytes never
+  // change, so a hash table keyed by them stays valid after its pointer is updated.
+  static Entry* SetExpire(Entry* e, int64_t expire_ms);  // kNoExpire removes the TTL
+  static Entry* SetString(Entry* e, std::string_view value, Encoding enc);
+  // Grows the string to new_len bytes (zero-filled), keeping spare room for further appends.
+  static Entry* ResizeString(Entry* e, size_t new_len);
+
+  // Bytes this entry occupies on the heap (allocation only, not its collection object).
+  size_t AllocatedBytes() const;
+
+ private:
+  static constexpr uint8_t kFlagExpire = 1;
+
+  static Entry* Allocate(size_t key_len, size_t payload_len, bool with_expire);
+  size_t header_len() const { return sizeof(Entry) + (has_expire() ? 8 : 0); }
+  const char* key_ptr() const { return reinterpret_cast<const char*>(this) + header_len(); }
+  char* key_ptr() { return reinterpret_cast<char*>(this) + header_len(); }
+  const char* value_ptr() const { return key_ptr() + key_len_; }
+  char* value_ptr() { return key_ptr() + key_len_; }
+  size_t payload_len() const { return type() == ObjType::kString ? val_len_ : sizeof(void*); }
+
+  uint8_t type_;
+  uint8_t encoding_;
+  uint8_t flags_;
+  uint8_t reserved_;
+  uint32_t access_;
+  uint32_t key_len_;
+  uint32_t val_len_;  // string length; unused for collections
+};
+static_assert(sizeof(Entry) == 16);
+
+
+
+
+
+}  // namespace ks

@@ -1,0 +1,163 @@
+#include "proxy/connection.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <cstring>
+
+namespace ks {
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+namespace {
+constexpr size_t kInitialBuffer = 16 * 1024;
+
+std::string Endpoint(const tcp::endpoint& ep) {
+  auto addr = ep.address();
+  if (addr.is_v6()) return "[" + addr.to_string() + "]:" + std::to_string(ep.port());
+  return addr.to_string() + ":" + std::to_string(ep.port());
+}
+}  // namespace
+
+Connection::Connection(tcp::socket socket, Service& service, int thread_index)
+    : socket_(std::move(socket)), service_(service), in_(kInitialBuffer), rb_(&out_) {
+  ServerState& st = service_.state();
+  auto info = std::make_shared<ClientInfo>();
+  info->id = st.clients().NextId();
+  boost::system::error_code ec;
+  info->addr = Endpoint(socket_.remote_endpoint(ec));
+  info->laddr = Endpoint(socket_.local_endpoint(ec));
+  info->fd = socket_.native_handle();
+  info->created_ms = st.clock()->NowMs();
+  info->last_interaction_ms = info->created_ms;
+  client_.info = info;
+  client_.thread_index = thread_index;
+  {
+    std::lock_guard lk(st.config_mu());
+    client_.authenticated = st.config().requirepass.empty();
+  }
+  socket_.set_option(tcp::no_delay(true), ec);
+  UpdateParserLimits();
+}
+
+Connection::~Connection() { service_.state().clients().Remove(client_.info->id); }
+
+void Connection::UpdateParserLimits() {
+  ParserLimits l;
+  {
+    ServerState& st = service_.state();
+    std::lock_guard lk(st.config_mu());
+    l.max_bulk_len = st.config().proto_max_bulk_len;
+  }
+  l.unauthenticated = !client_.authenticated;
+  parser_.set_limits(l);
+}
+
+asio::awaitable<void> Connection::Run() {
+  ServerState& st = service_.state();
+  auto self = shared_from_this();
+  // Lets CLIENT KILL close us from another thread: the close runs on our own executor.
+  std::weak_ptr<Connection> weak = self;
+  auto exec = socket_.get_executor();
+  client_.info->kill = [weak, exec] {
+    asio::post(exec, [weak] {
+      if (auto c = weak.lock()) {
+        boost::system::error_code ec;
+        c->socket_.shutdown(tcp::socket::shutdown_both, ec);
+        c->socket_.close(ec);
+      }
+    });
+  };
+  st.clients().Add(client_.info);
+
+  ThreadCounters& counters = st.stats().per_thread[client_.thread_index];
+  for (;;) {
+    if (in_len_ == in_.size()) {
+      // Full buffer with no complete command: grow, within the query buffer limit.
+      size_t limit;
+      {
+        std::lock_guard lk(st.config_mu());
+        limit = static_cast<size_t>(st.config().client_query_buffer_limit);
+      }
+      if (in_.size() >= limit) break;  // Redis closes such a client without a reply
+      in_.resize(std::min(limit, in_.size() * 2));
+    }
+    auto [ec, n] = co_await socket_.async_read_some(asio::buffer(in_.data() + in_len_, in_.size() - in_len_),
+                                                    asio::as_tuple(asio::use_awaitable));
+    if (ec || client_.info->killed.load(std::memory_order_relaxed)) break;
+    in_len_ += n;
+    counters.net_input_bytes.fetch_add(n, std::memory_order_relaxed);
+    client_.info->last_interaction_ms.store(st.clock()->NowMs(), std::memory_order_relaxed);
+
+    bool keep = ProcessInput();
+    if (!out_.empty()) {
+      counters.net_output_bytes.fetch_add(out_.size(), std::memory_order_relaxed);
+      auto [wec, wn] = co_await asio::async_write(socket_, asio::buffer(out_), asio::as_tuple(asio::use_awaitable));
+      (void)wn;
+      if (wec) break;
+      if (out_.capacity() > 1024 * 1024) std::string().swap(out_);
+      out_.clear();
+    }
+    if (!keep) break;
+  }
+  boost::system::error_code ec;
+  socket_.shutdown(tcp::socket::shutdown_both, ec);
+  socket_.close(ec);
+}
+
+bool Connection::ProcessInput() {
+  size_t pos = 0;
+  bool keep = true;
+  while (pos < in_len_) {
+    ParseResult r = parser_.Parse(std::string_view(in_.data() + pos, in_len_ - pos), args_);
+    if (r.status == ParseStatus::kIncomplete) {
+      // A large bulk whose size is known: make room for all of it at once.
+      if (r.needed > in_.size() - pos) {
+        if (pos > 0) {
+          std::memmove(in_.data(), in_.data() + pos, in_len_ - pos);
+          in_len_ -= pos;
+          pos = 0;
+        }
+        if (r.needed > in_.size()) in_.resize(r.needed);
+      }
+      break;
+    }
+    if (r.status == ParseStatus::kError) {
+      rb_.set_output(&out_);
+      rb_.Error(r.error);
+      keep = false;
+      pos = in_len_;
+      break;
+    }
+    pos += r.consumed;
+    if (args_.empty()) continue;
+
+    bool was_auth = client_.authenticated;
+    ReplyMode before = client_.reply_mode;
+    rb_.set_output(before == ReplyMode::kOn ? &out_ : &discard_);
+    service_.Dispatch(args_, client_, rb_);
+    // CLIENT REPLY ON answers although replies were off; SKIP lasts one command.
+    if (before == ReplyMode::kOff && client_.reply_mode == ReplyMode::kOn) out_.append(discard_);
+    if (before == ReplyMode::kSkip && client_.reply_mode == ReplyMode::kSkip) client_.reply_mode = ReplyMode::kOn;
+    discard_.clear();
+    rb_.set_resp3(client_.resp == 3);
+    if (was_auth != client_.authenticated) UpdateParserLimits();
+    if (client_.close_after_reply) {
+      keep = false;
+      pos = in_len_;
+      break;
+    }
+  }
+  if (pos > 0) {
+    std::memmove(in_.data(), in_.data() + pos, in_len_ - pos);
+    in_len_ -= pos;
+  }
+  if (in_.size() > 4 * kInitialBuffer && in_len_ < kInitialBuffer) {
+    in_.resize(kInitialBuffer);
+    in_.shrink_to_fit();
+  }
+  return keep;
+}
+
+}  // namespace ks

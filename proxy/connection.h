@@ -1,0 +1,44 @@
+#pragma once
+// Connection: one client socket served by one coroutine on one I/O thread. It reads whatever
+// has arrived, runs every complete command in it (pipelining), and writes all their replies
+// in one write.
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "proxy/reply_builder.h"
+#include "proxy/resp_parser.h"
+#include "server/client_state.h"
+#include "server/service.h"
+
+namespace ks {
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(boost::asio::ip::tcp::socket socket, Service& service, int thread_index);
+  ~Connection();
+
+  // Serves the client until it disconnects, QUITs, is killed or breaks the protocol.
+  boost::asio::awaitable<void> Run();
+
+ private:
+  // Parses and runs the commands buffered in in_[0, in_len_). Returns false when the
+  // connection must close after flushing output.
+  bool ProcessInput();
+  void UpdateParserLimits();
+
+  boost::asio::ip::tcp::socket socket_;
+  Service& service_;
+  ClientState client_;
+  RequestParser parser_;
+  std::vector<char> in_;
+  size_t in_len_ = 0;
+  std::string out_;
+  std::string discard_;  // replies dropped under CLIENT REPLY OFF/SKIP
+  ReplyBuilder rb_;
+  ArgVector args_;
+};
+
+}  // namespace ks

@@ -1,0 +1,109 @@
+// keyshard: a Redis-compatible server spreading keys over embedded engines.
+#include <boost/asio/signal_set.hpp>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <random>
+#include <thread>
+
+#include "proxy/server.h"
+#include "server/config.h"
+#include "server/housekeeper.h"
+#include "server/server_state.h"
+#include "server/service.h"
+
+namespace {
+
+void Usage() {
+  std::fprintf(stderr,
+               "usage: keyshard [--config FILE] [--port N] [--bind ADDR] [--shards N] [--threads N]\n"
+               "                [--dir DIR] [--requirepass PASS] [--<option> VALUE ...]\n"
+               "Any option of proxy.toml can be given as --name value; flags override the file.\n");
+}
+
+std::string RandomRunId() {
+  std::random_device rd;
+  std::mt19937_64 gen(rd());
+  static const char* hex = "0123456789abcdef";
+  std::string s;
+  for (int i = 0; i < 40; ++i) s += hex[gen() % 16];
+  return s;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace ks;
+  Config config;
+  std::string config_path;
+  std::vector<std::pair<std::string, std::string>> overrides;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "-h" || a == "--help") {
+      Usage();
+      return 0;
+    }
+    if (a.rfind("--", 0) != 0 || i + 1 >= argc) {
+      std::fprintf(stderr, "keyshard: bad argument '%s'\n", a.c_str());
+      Usage();
+      return 1;
+    }
+    std::string value = argv[++i];
+    if (a == "--config")
+      config_path = value;
+    else
+      overrides.emplace_back(a.substr(2), value);
+  }
+  if (!config_path.empty()) {
+    if (auto err = LoadConfigFile(config_path, config)) {
+      std::fprintf(stderr, "keyshard: %s\n", err->c_str());
+      return 1;
+    }
+  }
+  for (auto& [name, value] : overrides) {
+    const OptionDef* o = FindOption(name);
+    if (!o) {
+      std::fprintf(stderr, "keyshard: unknown option '--%s'\n", name.c_str());
+      return 1;
+    }
+    if (auto err = SetOption(config, *o, value)) {
+      std::fprintf(stderr, "keyshard: bad value for '--%s': %s\n", name.c_str(), err->c_str());
+      return 1;
+    }
+  }
+  if (auto err = ValidateConfig(config)) {
+    std::fprintf(stderr, "keyshard: %s\n", err->c_str());
+    return 1;
+  }
+  int threads = static_cast<int>(config.threads);
+  if (threads == 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+
+  SystemClock clock;
+  ServerState state(config, &clock);
+  state.set_run_id(RandomRunId());
+  Service service(state);
+  Server server(service, threads);
+  if (std::string err = server.Listen(config.bind, static_cast<int>(config.port), static_cast<int>(config.tcp_backlog));
+      !err.empty()) {
+    std::fprintf(stderr, "keyshard: %s\n", err.c_str());
+    return 1;
+  }
+  state.port() = server.port();
+  Housekeeper housekeeper(state);
+  housekeeper.Start();
+
+  std::printf("keyshard ready: listening on %s port %d (%lld engines, %d threads)\n", config.bind.c_str(),
+              server.port(), static_cast<long long>(config.shards), threads);
+  std::fflush(stdout);
+
+  // SIGINT/SIGTERM stop the I/O threads; a dedicated context waits for them.
+  boost::asio::io_context signals_ctx;
+  boost::asio::signal_set signals(signals_ctx, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code&, int) { server.Stop(); });
+  std::thread signal_thread([&] { signals_ctx.run(); });
+  server.Run();
+  signals_ctx.stop();
+  signal_thread.join();
+  housekeeper.Stop();
+  return 0;
+}

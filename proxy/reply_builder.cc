@@ -1,0 +1,92 @@
+#include "proxy/reply_builder.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include "common/strconv.h"
+
+namespace ks {
+
+void ReplyBuilder::Header(char type, uint64_t n) {
+  char buf[32];
+  buf[0] = type;
+  std::string_view num = LLToStr(static_cast<int64_t>(n), buf + 1);
+  size_t len = 1 + num.size();
+  buf[len++] = '\r';
+  buf[len++] = '\n';
+  out_->append(buf, len);
+}
+
+void ReplyBuilder::Simple(std::string_view s) {
+  out_->push_back('+');
+  out_->append(s);
+  out_->append("\r\n");
+}
+
+void ReplyBuilder::Error(std::string_view err) {
+  ++errors_;
+  size_t sp = err.find(' ');
+  last_error_code_.assign(err.substr(0, sp));
+  out_->push_back('-');
+  size_t start = out_->size();
+  out_->append(err);
+  for (size_t i = start; i < out_->size(); ++i)
+    if ((*out_)[i] == '\r' || (*out_)[i] == '\n') (*out_)[i] = ' ';
+  out_->append("\r\n");
+}
+
+void ReplyBuilder::Int(int64_t v) {
+  char buf[32];
+  buf[0] = ':';
+  std::string_view num = LLToStr(v, buf + 1);
+  size_t len = 1 + num.size();
+  buf[len++] = '\r';
+  buf[len++] = '\n';
+  out_->append(buf, len);
+}
+
+void ReplyBuilder::Bulk(std::string_view s) {
+  Header('$', s.size());
+  out_->append(s);
+  out_->append("\r\n");
+}
+
+void ReplyBuilder::Null() { out_->append(resp3_ ? "_\r\n" : "$-1\r\n"); }
+void ReplyBuilder::NullArray() { out_->append(resp3_ ? "_\r\n" : "*-1\r\n"); }
+void ReplyBuilder::Array(size_t n) { Header('*', n); }
+void ReplyBuilder::Map(size_t n) { resp3_ ? Header('%', n) : Header('*', 2 * n); }
+void ReplyBuilder::Set(size_t n) { Header(resp3_ ? '~' : '*', n); }
+void ReplyBuilder::Push(size_t n) { Header(resp3_ ? '>' : '*', n); }
+
+void ReplyBuilder::Double(double d) {
+  if (resp3_) {
+    out_->push_back(',');
+    out_->append(DToStr(d));
+    out_->append("\r\n");
+  } else {
+    Bulk(DToStr(d));
+  }
+}
+
+void ReplyBuilder::Bool(bool b) {
+  if (resp3_)
+    out_->append(b ? "#t\r\n" : "#f\r\n");
+  else
+    Int(b ? 1 : 0);
+}
+
+void ReplyBuilder::Verbatim(std::string_view s, std::string_view format) {
+  if (!resp3_) return Bulk(s);
+  Header('=', s.size() + 4);
+  out_->append(format);
+  out_->push_back(':');
+  out_->append(s);
+  out_->append("\r\n");
+}
+
+void ReplyBuilder::BulkArray(const std::string_view* items, size_t n) {
+  Array(n);
+  for (size_t i = 0; i < n; ++i) Bulk(items[i]);
+}
+
+}  // namespace ks

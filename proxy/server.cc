@@ -1,0 +1,86 @@
+#include "proxy/server.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include "proxy/connection.h"
+#include "server/errors.h"
+
+namespace ks {
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+Server::Server(Service& service, int threads) : service_(service) {
+  for (int i = 0; i < threads; ++i) {
+    contexts_.push_back(std::make_unique<asio::io_context>(1));
+    guards_.push_back(asio::make_work_guard(*contexts_.back()));
+  }
+}
+
+Server::~Server() { Stop(); }
+
+std::string Server::Listen(const std::string& bind, int port, int backlog) {
+  boost::system::error_code ec;
+  auto addr = asio::ip::make_address(bind, ec);
+  if (ec) return "invalid bind address '" + bind + "'";
+  tcp::endpoint ep(addr, static_cast<unsigned short>(port));
+  acceptor_ = std::make_unique<tcp::acceptor>(*contexts_[0]);
+  acceptor_->open(ep.protocol(), ec);
+  if (!ec) acceptor_->set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acceptor_->bind(ep, ec);
+  if (!ec) acceptor_->listen(backlog, ec);
+  if (ec) return "cannot listen on " + bind + ":" + std::to_string(port) + ": " + ec.message();
+  port_ = acceptor_->local_endpoint().port();
+  asio::co_spawn(*contexts_[0], AcceptLoop(), asio::detached);
+  return {};
+}
+
+asio::awaitable<void> Server::AcceptLoop() {
+  ServerState& st = service_.state();
+  for (;;) {
+    size_t idx = next_++ % contexts_.size();
+    auto [ec, socket] = co_await acceptor_->async_accept(*contexts_[idx], asio::as_tuple(asio::use_awaitable));
+    if (ec) {
+      if (ec == asio::error::operation_aborted) co_return;
+      continue;  // e.g. EMFILE: keep accepting
+    }
+    st.stats().connections_received.fetch_add(1, std::memory_order_relaxed);
+    int64_t maxclients;
+    {
+      std::lock_guard lk(st.config_mu());
+      maxclients = st.config().maxclients;
+    }
+    if (static_cast<int64_t>(st.clients().size()) >= maxclients) {
+      st.stats().rejected_connections.fetch_add(1, std::memory_order_relaxed);
+      std::string msg = "-" + std::string(err::kMaxClients) + "\r\n";
+      boost::system::error_code wec;
+      asio::write(socket, asio::buffer(msg), wec);
+      continue;
+    }
+    auto conn = std::make_shared<Connection>(std::move(socket), service_, static_cast<int>(idx));
+    asio::co_spawn(*contexts_[idx], [conn]() -> asio::awaitable<void> { co_await conn->Run(); }, asio::detached);
+  }
+}
+
+void Server::Run() {
+  std::vector<std::thread> threads;
+  for (size_t i = 1; i < contexts_.size(); ++i) threads.emplace_back([this, i] { contexts_[i]->run(); });
+  contexts_[0]->run();
+  for (auto& t : threads) t.join();
+}
+
+void Server::Stop() {
+  if (acceptor_) {
+    asio::post(*contexts_[0], [this] {
+      boost::system::error_code ec;
+      acceptor_->close(ec);
+    });
+  }
+  guards_.clear();
+  for (auto& c : contexts_) c->stop();
+}
+
+}  // namespace ks

@@ -1,0 +1,40 @@
+#pragma once
+// Server: the listening socket and the I/O threads. Each thread runs its own io_context
+// (no cross-thread locking inside Asio); accepted sockets are dealt round-robin to threads.
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "server/service.h"
+
+namespace ks {
+
+class Server {
+ public:
+  Server(Service& service, int threads);
+  ~Server();
+
+  // Binds and listens; returns an error text or empty. port 0 picks a free port.
+  std::string Listen(const std::string& bind, int port, int backlog);
+  int port() const { return port_; }
+
+  // Runs the I/O threads until Stop(); blocks.
+  void Run();
+  void Stop();
+
+ private:
+  boost::asio::awaitable<void> AcceptLoop();
+
+  Service& service_;
+  std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
+  std::vector<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> guards_;
+  std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor_;
+  int port_ = 0;
+  size_t next_ = 0;
+};
+
+}  // namespace ks

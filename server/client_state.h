@@ -1,0 +1,87 @@
+#pragma once
+// Per-connection state that commands read and change (database, protocol, auth, name...).
+// ClientInfo is the part other connections may see (CLIENT LIST/KILL), so its changing text
+// fields are guarded by a mutex; everything else belongs to the connection's own thread.
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace ks {
+
+struct CommandSpec;
+
+enum class ReplyMode : uint8_t { kOn, kOff, kSkip };
+
+struct ClientInfo {
+  uint64_t id = 0;
+  std::string addr;   // "ip:port" of the peer
+  std::string laddr;  // local "ip:port"
+  int fd = -1;
+  int64_t created_ms = 0;
+  std::atomic<int64_t> last_interaction_ms{0};
+  std::atomic<int> db{0};
+  std::atomic<int> resp{2};
+  std::atomic<const CommandSpec*> last_cmd{nullptr};
+  std::atomic<uint64_t> query_buf_bytes{0};
+  std::atomic<uint64_t> output_buf_bytes{0};
+  std::atomic<bool> no_evict{false};
+  std::atomic<bool> no_touch{false};
+  std::atomic<bool> killed{false};
+
+  // Closes the connection from any thread (posts to the connection's own executor).
+  std::function<void()> kill;
+
+  std::string name() const {
+    std::lock_guard lk(mu);
+    return name_;
+  }
+  void set_name(std::string n) {
+    std::lock_guard lk(mu);
+    name_ = std::move(n);
+  }
+  std::string lib_name() const {
+    std::lock_guard lk(mu);
+    return lib_name_;
+  }
+  std::string lib_ver() const {
+    std::lock_guard lk(mu);
+    return lib_ver_;
+  }
+  void set_lib(std::string name, std::string ver, bool set_name, bool set_ver) {
+    std::lock_guard lk(mu);
+    if (set_name) lib_name_ = std::move(name);
+    if (set_ver) lib_ver_ = std::move(ver);
+  }
+
+ private:
+  mutable std::mutex mu;
+  std::string name_;
+  std::string lib_name_;
+  std::string lib_ver_;
+};
+
+struct ClientState {
+  std::shared_ptr<ClientInfo> info;
+  int db = 0;
+  int resp = 2;
+  bool authenticated = true;
+  ReplyMode reply_mode = ReplyMode::kOn;
+  // Set by a command; the connection acts on it after writing the reply.
+  bool close_after_reply = false;
+  // Index of the I/O thread serving this client (for per-thread counters).
+  int thread_index = 0;
+
+  void SetDb(int d) {
+    db = d;
+    info->db.store(d, std::memory_order_relaxed);
+  }
+  void SetResp(int r) {
+    resp = r;
+    info->resp.store(r, std::memory_order_relaxed);
+  }
+};
+
+}  // namespace ks

@@ -1,0 +1,77 @@
+#pragma once
+// The command table's row type. Every fact Redis publishes about a command (arity, flags,
+// key positions, ACL categories, tips, key specs) is written once in its family's table row;
+// dispatch, key extraction, locking and COMMAND INFO/DOCS/GETKEYS are all derived from it.
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+namespace ks {
+
+struct CommandContext;
+using CommandHandler = void (*)(CommandContext&);
+
+// Command flag bits the dispatcher acts on (the full list is kept as text for COMMAND INFO).
+enum CmdFlag : uint32_t {
+  kCmdWrite = 1 << 0,
+  kCmdReadonly = 1 << 1,
+  kCmdDenyOom = 1 << 2,
+  kCmdAdmin = 1 << 3,
+  kCmdNoAuth = 1 << 4,
+  kCmdFast = 1 << 5,
+  kCmdBlocking = 1 << 6,
+  kCmdLoading = 1 << 7,
+  kCmdStale = 1 << 8,
+  kCmdNoScript = 1 << 9,
+  kCmdMovableKeys = 1 << 10,
+};
+
+// Redis 7 key specification, as COMMAND INFO reports it.
+struct KeySpec {
+  std::string_view flags;  // space separated, Redis's order: "RW access update"
+  // begin_search: index (> 0) or keyword.
+  int begin_index = 0;
+  std::string_view begin_keyword = {};
+  int begin_startfrom = 0;
+  // find_keys: range (lastkey, keystep, limit) or keynum (keynumidx, firstkey, keystep).
+  bool keynum = false;
+  int last_key = 0;
+  int key_step = 1;
+  int limit = 0;
+  int keynum_idx = 0;
+  int first_key = 0;
+  std::string_view notes = {};
+};
+
+// How the dispatcher locks engines before calling the handler.
+enum class LockMode : uint8_t {
+  kKeys,  // the engines owning the command's keys (none for keyless commands)
+  kAll,   // every engine, for commands over the whole keyspace (KEYS, FLUSHALL, SWAPDB)
+  kSelf,  // none: the handler locks what it needs itself (SCAN, INFO)
+};
+
+struct CommandSpec {
+  std::string_view name;  // lower case; subcommands carry only their own part ("list")
+  int arity = 0;
+  std::string_view flags;  // as COMMAND INFO lists them, space separated
+  int first_key = 0, last_key = 0, step = 0;
+  std::string_view acl;   // "@read @string @fast"
+  std::string_view tips;  // "nondeterministic_output request_policy:all_shards"
+  std::vector<KeySpec> key_specs;
+  CommandHandler handler = nullptr;
+  LockMode lock = LockMode::kKeys;
+  // COMMAND DOCS.
+  std::string_view group;
+  std::string_view since;
+  std::string_view summary;
+  std::string_view complexity;
+  std::vector<CommandSpec> subcommands;
+
+  // Filled in at registration.
+  uint32_t flag_bits = 0;
+  std::string full_name;  // "client|list"
+  const CommandSpec* parent = nullptr;
+};
+
+}  // namespace ks

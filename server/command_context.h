@@ -1,0 +1,54 @@
+#pragma once
+// What a command handler works with: its arguments, where to reply, the client, the server,
+// and its keys already routed to engines and locked by the dispatcher.
+#include <boost/container/small_vector.hpp>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "engine/engine.h"
+#include "proxy/reply_builder.h"
+#include "server/client_state.h"
+#include "server/command.h"
+#include "server/server_state.h"
+
+namespace ks {
+
+struct KeyRef {
+  std::string_view key;
+  uint16_t slot;
+  uint16_t engine;
+};
+
+inline KeyRef RouteKey(ShardSet& shards, std::string_view key) {
+  uint16_t slot = KeySlot(key);
+  return KeyRef{key, slot, shards.slots().EngineOf(slot)};
+}
+
+struct CommandContext {
+  std::span<const std::string_view> args;
+  ReplyBuilder& rb;
+  ClientState& client;
+  ServerState& server;
+  const CommandSpec& spec;
+  // The command's keys in argument order, as the table locates them; their engines are locked.
+  boost::container::small_vector<KeyRef, 4> keys;
+
+  // Keyspace access for the client's database. Lookups refresh the key's access time unless
+  // the client asked for CLIENT NO-TOUCH.
+  Entry* Find(const KeyRef& k) { return engine(k).Find(db(), k.slot, k.key, touch()); }
+  Entry* FindRead(const KeyRef& k) { return engine(k).FindForRead(db(), k.slot, k.key, touch()); }
+  void Put(const KeyRef& k, Entry* e) { engine(k).Put(db(), k.slot, e); }
+  bool Delete(const KeyRef& k) { return engine(k).Delete(db(), k.slot, k.key); }
+  void Replace(const KeyRef& k, Entry* old_e, Entry* new_e) { engine(k).Replace(db(), k.slot, old_e, new_e); }
+  int64_t NowMs() const { return server.clock()->NowMs(); }
+  bool touch() const { return !client.info->no_touch.load(std::memory_order_relaxed); }
+
+  ShardSet& shards() { return server.shards(); }
+  Engine& engine(const KeyRef& k) { return server.shards().engine(k.engine); }
+  int db() const { return client.db; }
+  size_t argc() const { return args.size(); }
+  std::string_view arg(size_t i) const { return args[i]; }
+};
+
+}  // namespace ks

@@ -1,0 +1,119 @@
+#include "server/command_registry.h"
+
+#include <boost/container_hash/hash.hpp>
+#include <cctype>
+
+#include "common/strconv.h"
+#include "server/families.h"
+
+namespace ks {
+
+uint32_t ParseCommandFlags(std::string_view flags) {
+  static const std::pair<std::string_view, uint32_t> kNames[] = {
+      {"write", kCmdWrite},     {"readonly", kCmdReadonly}, {"denyoom", kCmdDenyOom},
+      {"admin", kCmdAdmin},     {"no_auth", kCmdNoAuth},    {"fast", kCmdFast},
+      {"blocking", kCmdBlocking}, {"loading", kCmdLoading}, {"stale", kCmdStale},
+      {"noscript", kCmdNoScript}, {"movablekeys", kCmdMovableKeys},
+  };
+  uint32_t bits = 0;
+  size_t pos = 0;
+  while (pos < flags.size()) {
+    size_t end = flags.find(' ', pos);
+    if (end == std::string_view::npos) end = flags.size();
+    std::string_view f = flags.substr(pos, end - pos);
+    for (auto& [n, b] : kNames)
+      if (n == f) bits |= b;
+    pos = end + 1;
+  }
+  return bits;
+}
+
+size_t CommandRegistry::NameHash::operator()(std::string_view s) const {
+  return boost::hash_range(s.begin(), s.end());
+}
+
+CommandRegistry::CommandRegistry() { RegisterAllFamilies(*this); }
+
+namespace {
+void Finish(CommandSpec& spec, const CommandSpec* parent) {
+  spec.flag_bits = ParseCommandFlags(spec.flags);
+  spec.parent = parent;
+  spec.full_name = parent ? std::string(parent->name) + "|" + std::string(spec.name) : std::string(spec.name);
+  for (auto& sub : spec.subcommands) Finish(sub, &spec);
+}
+}  // namespace
+
+void CommandRegistry::Add(CommandSpec spec) {
+  commands_.push_back(std::move(spec));
+  CommandSpec& s = commands_.back();
+  Finish(s, nullptr);
+  by_name_[std::string(s.name)] = &s;
+}
+
+const CommandSpec* CommandRegistry::Find(std::string_view name) const {
+  char buf[32];
+  if (name.size() > sizeof buf) return nullptr;
+  for (size_t i = 0; i < name.size(); ++i) buf[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])));
+  auto it = by_name_.find(std::string_view(buf, name.size()));
+  return it == by_name_.end() ? nullptr : it->second;
+}
+
+const CommandSpec* CommandRegistry::FindSub(const CommandSpec& parent, std::string_view sub) {
+  for (const auto& s : parent.subcommands)
+    if (EqualsNoCase(s.name, sub)) return &s;
+  return nullptr;
+}
+
+KeyIndexes CommandKeyIndexes(const CommandSpec& spec, int argc, const std::string_view* argv) {
+  KeyIndexes out;
+  if (!(spec.flag_bits & kCmdMovableKeys)) {
+    if (spec.first_key <= 0) return out;
+    int last = spec.last_key < 0 ? argc + spec.last_key : spec.last_key;
+    for (int i = spec.first_key; i <= last && i < argc; i += spec.step) out.push_back(i);
+    return out;
+  }
+  for (const KeySpec& ks : spec.key_specs) {
+    int begin = 0;
+    if (ks.begin_index > 0) {
+      begin = ks.begin_index;
+    } else if (!ks.begin_keyword.empty()) {
+      int from = ks.begin_startfrom;
+      int i = from >= 0 ? from : argc + from;
+      int dir = from >= 0 ? 1 : -1;
+      for (; i > 0 && i < argc; i += dir)
+        if (EqualsNoCase(argv[i], ks.begin_keyword)) {
+          begin = i + 1;
+          break;
+        }
+      if (begin == 0) continue;
+    } else {
+      continue;
+    }
+    if (ks.keynum) {
+      int idx = begin + ks.keynum_idx;
+      if (idx >= argc) continue;
+      int64_t n;
+      if (!StrToLL(argv[idx], &n) || n < 0) continue;
+      int first = begin + ks.first_key;
+      for (int64_t k = 0; k < n; ++k) {
+        int64_t i = first + k * ks.key_step;
+        if (i >= argc) break;
+        out.push_back(static_cast<int>(i));
+      }
+    } else {
+      int last;
+      if (ks.last_key >= 0) {
+        last = begin + ks.last_key;
+      } else if (ks.last_key == -1) {
+        last = argc - 1;
+      } else {
+        last = argc + ks.last_key;  // e.g. -2: all but the last argument
+      }
+      if (ks.limit > 1 && ks.last_key == -1) last = begin + (argc - begin) / ks.limit - 1;
+      for (int i = begin; i <= last && i < argc; i += ks.key_step) out.push_back(i);
+    }
+  }
+  return out;
+}
+
+}  // namespace ks

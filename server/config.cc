@@ -1,0 +1,86 @@
+#include "server/config.h"
+
+#include <cctype>
+
+#include "common/strconv.h"
+
+namespace ks {
+
+const std::vector<OptionDef>& ConfigOptions() {
+  static const std::vector<OptionDef> kOptions = {
+      {"bind", OptionType::kString, false, 0, 0, "Address to listen on.", &Config::bind},
+      {"port", OptionType::kInt, false, 0, 65535, "TCP port; 0 picks a free one and logs it.", nullptr, &Config::port},
+      {"shards", OptionType::kInt, false, 1, 1024, "Number of embedded engines keys are spread over.", nullptr, &Config::shards},
+      {"threads", OptionType::kInt, false, 0, 256, "I/O threads; 0 means one per core.", nullptr, &Config::threads},
+      {"dir", OptionType::kString, false, 0, 0, "Working directory for data files.", &Config::dir},
+      {"requirepass", OptionType::kString, true, 0, 0, "Password clients must AUTH with; empty for none.", &Config::requirepass},
+      {"maxclients", OptionType::kInt, true, 1, 1000000, "Maximum simultaneous clients.", nullptr, &Config::maxclients},
+      {"proto-max-bulk-len", OptionType::kMemory, true, 1024 * 1024, INT64_MAX, "Largest bulk string a client may send.", nullptr, &Config::proto_max_bulk_len},
+      {"client-query-buffer-limit", OptionType::kMemory, true, 1024 * 1024, INT64_MAX, "Largest unprocessed input buffered per client.", nullptr, &Config::client_query_buffer_limit},
+      {"timeout", OptionType::kInt, true, 0, INT32_MAX, "Close clients idle this many seconds; 0 never.", nullptr, &Config::timeout},
+      {"hz", OptionType::kInt, true, 1, 500, "Background task frequency (active expiry), per second.", nullptr, &Config::hz},
+      {"databases", OptionType::kInt, false, 16, 16, "Number of databases (fixed at 16).", nullptr, &Config::databases},
+      {"tcp-backlog", OptionType::kInt, false, 0, INT32_MAX, "Listen backlog.", nullptr, &Config::tcp_backlog},
+      {"tcp-keepalive", OptionType::kInt, true, 0, INT32_MAX, "TCP keepalive period in seconds; 0 off.", nullptr, &Config::tcp_keepalive},
+  };
+  return kOptions;
+}
+
+const OptionDef* FindOption(std::string_view name) {
+  for (const auto& o : ConfigOptions())
+    if (EqualsNoCase(o.name, name)) return &o;
+  return nullptr;
+}
+
+bool ParseMemory(std::string_view s, int64_t* out) {
+  size_t i = 0;
+  if (i < s.size() && s[i] == '-') ++i;
+  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+  std::string_view num = s.substr(0, i);
+  std::string unit = ToLower(s.substr(i));
+  int64_t mul = 1;
+  if (unit.empty() || unit == "b") mul = 1;
+  else if (unit == "k") mul = 1000;
+  else if (unit == "kb") mul = 1024;
+  else if (unit == "m") mul = 1000 * 1000;
+  else if (unit == "mb") mul = 1024 * 1024;
+  else if (unit == "g") mul = 1000ll * 1000 * 1000;
+  else if (unit == "gb") mul = 1024ll * 1024 * 1024;
+  else return false;
+  int64_t v;
+  if (!StrToLL(num, &v)) return false;
+  if (v != 0 && (v > INT64_MAX / mul || v < INT64_MIN / mul)) return false;
+  *out = v * mul;
+  return true;
+}
+
+std::string FormatOption(const Config& c, const OptionDef& o) {
+  if (o.str) return c.*(o.str);
+  return std::to_string(c.*(o.num));
+}
+
+std::optional<std::string> SetOption(Config& c, const OptionDef& o, std::string_view value) {
+  if (o.str) {
+    c.*(o.str) = std::string(value);
+    return std::nullopt;
+  }
+  int64_t v;
+  bool ok = o.type == OptionType::kMemory ? ParseMemory(value, &v) : StrToLL(value, &v);
+  if (!ok) return "argument couldn't be parsed into an integer";
+  if (v < o.min || v > o.max) return "argument must be between " + std::to_string(o.min) + " and " + std::to_string(o.max) + " inclusive";
+  c.*(o.num) = v;
+  return std::nullopt;
+}
+
+std::optional<std::string> ValidateConfig(const Config& c) {
+  for (const auto& o : ConfigOptions()) {
+    if (!o.num) continue;
+    int64_t v = c.*(o.num);
+    if (v < o.min || v > o.max)
+      return "'" + std::string(o.name) + "' must be between " + std::to_string(o.min) + " and " + std::to_string(o.max) + ", got " + std::to_string(v);
+  }
+  if (c.bind.empty()) return std::string("'bind' must not be empty");
+  return std::nullopt;
+}
+
+}  // namespace ks

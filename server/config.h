@@ -1,0 +1,58 @@
+#pragma once
+// Config: every option keyshard understands, declared once in a table (name, type, default,
+// description, settable at run time). proxy.toml, the command line, CONFIG GET/SET and the
+// README's option list all come from that table.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ks {
+
+struct Config {
+  std::string bind = "127.0.0.1";
+  int64_t port = 6379;
+  int64_t shards = 8;
+  int64_t threads = 0;  // 0: one per core
+  std::string dir = ".";
+  std::string requirepass;
+  int64_t maxclients = 10000;
+  int64_t proto_max_bulk_len = 512ll * 1024 * 1024;
+  int64_t client_query_buffer_limit = 1024ll * 1024 * 1024;
+  int64_t timeout = 0;  // idle seconds before closing a client; 0 = never
+  int64_t hz = 10;
+  int64_t databases = 16;
+  int64_t tcp_backlog = 511;
+  int64_t tcp_keepalive = 300;
+};
+
+enum class OptionType { kString, kInt, kMemory, kBool };
+
+struct OptionDef {
+  std::string_view name;  // Redis's name, also the proxy.toml key
+  OptionType type;
+  bool runtime;           // CONFIG SET may change it
+  int64_t min, max;       // for numbers
+  std::string_view description;
+  // Accessors to the field in Config.
+  std::string Config::*str = nullptr;
+  int64_t Config::*num = nullptr;
+};
+
+const std::vector<OptionDef>& ConfigOptions();
+const OptionDef* FindOption(std::string_view name);
+
+// Current value as CONFIG GET prints it.
+std::string FormatOption(const Config& c, const OptionDef& o);
+// Parses and stores a value; returns an error message naming the problem, or nullopt.
+std::optional<std::string> SetOption(Config& c, const OptionDef& o, std::string_view value);
+// Parses "512mb", "1gb", "100" (Redis's memtoll).
+bool ParseMemory(std::string_view s, int64_t* out);
+
+// Reads a proxy.toml file into c. Unknown keys and bad values are errors naming the key.
+std::optional<std::string> LoadConfigFile(const std::string& path, Config& c);
+// Start-up checks across options (e.g. shards within 1..16384).
+std::optional<std::string> ValidateConfig(const Config& c);
+
+}  // namespace ks

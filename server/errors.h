@@ -1,0 +1,39 @@
+#pragma once
+// Every Redis error text keyshard replies with, in one place; tests use these too.
+#include <string>
+#include <string_view>
+
+namespace ks::err {
+
+inline constexpr std::string_view kSyntax = "ERR syntax error";
+inline constexpr std::string_view kWrongType = "WRONGTYPE Operation against a key holding the wrong kind of value";
+inline constexpr std::string_view kNotInteger = "ERR value is not an integer or out of range";
+inline constexpr std::string_view kNotFloat = "ERR value is not a valid float";
+inline constexpr std::string_view kOverflow = "ERR increment or decrement would overflow";
+inline constexpr std::string_view kNanOrInf = "ERR increment would produce NaN or Infinity";
+inline constexpr std::string_view kNoSuchKey = "ERR no such key";
+inline constexpr std::string_view kDbIndexRange = "ERR DB index is out of range";
+inline constexpr std::string_view kNoAuth = "NOAUTH Authentication required.";
+inline constexpr std::string_view kWrongPass = "WRONGPASS invalid username-password pair or user is disabled.";
+inline constexpr std::string_view kAuthNotConfigured =
+    "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?";
+inline constexpr std::string_view kStringTooLong = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
+inline constexpr std::string_view kOffsetRange = "ERR offset is out of range";
+inline constexpr std::string_view kMustBePositive = "ERR value is out of range, must be positive";
+inline constexpr std::string_view kSameObject = "ERR source and destination objects are the same";
+inline constexpr std::string_view kOom = "OOM command not allowed when used memory > 'maxmemory'.";
+inline constexpr std::string_view kMaxClients = "ERR max number of clients reached";
+inline constexpr std::string_view kInvalidCursor = "ERR invalid cursor";
+
+inline std::string WrongArgs(std::string_view cmd) {
+  return "ERR wrong number of arguments for '" + std::string(cmd) + "' command";
+}
+inline std::string InvalidExpire(std::string_view cmd) {
+  return "ERR invalid expire time in '" + std::string(cmd) + "' command";
+}
+inline std::string UnknownSubcommand(std::string_view sub, std::string_view cmd_upper) {
+  return "ERR unknown subcommand '" + std::string(sub.substr(0, 128)) + "'. Try " + std::string(cmd_upper) +
+         " HELP.";
+}
+
+}  // namespace ks::err

@@ -1,0 +1,19 @@
+#pragma once
+// Each command family registers its table rows here; RegisterAllFamilies is the one list.
+namespace ks {
+
+class CommandRegistry;
+
+void RegisterStringFamily(CommandRegistry& reg);      // string_family.cc
+void RegisterGenericFamily(CommandRegistry& reg);     // generic_family.cc: keys, expiry, SCAN
+void RegisterConnectionFamily(CommandRegistry& reg);  // connection_family.cc: PING, HELLO, CLIENT...
+void RegisterServerFamily(CommandRegistry& reg);      // server_family.cc: INFO, CONFIG, COMMAND, FLUSH*...
+
+inline void RegisterAllFamilies(CommandRegistry& reg) {
+  RegisterStringFamily(reg);
+  RegisterGenericFamily(reg);
+  RegisterConnectionFamily(reg);
+  RegisterServerFamily(reg);
+}
+
+}  // namespace ks

@@ -1,0 +1,85 @@
+#pragma once
+// ServerState: what all connections share: the engines, the command table, run-time
+// configuration, counters and the client registry. Passed down to every command.
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "routing/shard_set.h"
+#include "server/client_state.h"
+#include "server/command_registry.h"
+#include "server/config.h"
+
+namespace ks {
+
+// A counter per I/O thread, so the hot path never shares a cache line between threads.
+struct alignas(64) ThreadCounters {
+  std::atomic<uint64_t> commands{0};
+  std::atomic<uint64_t> net_input_bytes{0};
+  std::atomic<uint64_t> net_output_bytes{0};
+  std::atomic<uint64_t> error_replies{0};
+};
+
+struct ServerStats {
+  static constexpr int kMaxThreads = 256;
+  std::array<ThreadCounters, kMaxThreads> per_thread;
+  std::atomic<uint64_t> connections_received{0};
+  std::atomic<uint64_t> rejected_connections{0};
+
+  uint64_t Sum(std::atomic<uint64_t> ThreadCounters::*field) const {
+    uint64_t s = 0;
+    for (const auto& t : per_thread) s += (t.*field).load(std::memory_order_relaxed);
+    return s;
+  }
+};
+
+class ClientRegistry {
+ public:
+  uint64_t NextId() { return next_id_.fetch_add(1) + 1; }
+  void Add(std::shared_ptr<ClientInfo> c);
+  void Remove(uint64_t id);
+  std::vector<std::shared_ptr<ClientInfo>> Snapshot() const;
+  size_t size() const;
+
+ private:
+  std::atomic<uint64_t> next_id_{0};
+  mutable std::mutex mu_;
+  std::map<uint64_t, std::shared_ptr<ClientInfo>> clients_;
+};
+
+class ServerState {
+ public:
+  ServerState(Config config, const Clock* clock);
+
+  Config& config() { return config_; }  // read-mostly; CONFIG SET holds config_mu()
+  std::mutex& config_mu() { return config_mu_; }
+  ShardSet& shards() { return shards_; }
+  const CommandRegistry& commands() const { return commands_; }
+  ServerStats& stats() { return stats_; }
+  ClientRegistry& clients() { return clients_; }
+  const Clock* clock() const { return clock_; }
+  int64_t start_ms() const { return start_ms_; }
+  // Address the server listens on, once known.
+  std::atomic<int>& port() { return port_; }
+  void set_run_id(std::string id) { run_id_ = std::move(id); }
+  const std::string& run_id() const { return run_id_; }
+
+ private:
+  Config config_;
+  std::mutex config_mu_;
+  const Clock* clock_;
+  ShardSet shards_;
+  CommandRegistry commands_;
+  ServerStats stats_;
+  ClientRegistry clients_;
+  int64_t start_ms_;
+  std::atomic<int> port_{0};
+  std::string run_id_;
+};
+
+}  // namespace ks

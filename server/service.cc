@@ -1,0 +1,86 @@
+#include "server/service.h"
+
+#include <algorithm>
+#include <cctype>
+#include <mutex>
+
+#include "server/command_context.h"
+#include "server/errors.h"
+
+namespace ks {
+namespace {
+
+void ReplyUnknownCommand(std::span<const std::string_view> args, ReplyBuilder& rb) {
+  // Same shape as Redis: the name and the first arguments, each quoted, up to ~128 bytes.
+  std::string msg = "ERR unknown command '";
+  msg.append(args[0].substr(0, 128));
+  msg += "', with args beginning with: ";
+  std::string list;
+  for (size_t i = 1; i < args.size() && list.size() < 128; ++i) {
+    list += "'";
+    list.append(args[i].substr(0, 128 - list.size()));
+    list += "' ";
+  }
+  msg += list;
+  rb.Error(msg);
+}
+
+std::string Upper(std::string_view s) {
+  std::string r(s);
+  for (char& c : r) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return r;
+}
+
+bool ArityOk(int arity, size_t argc) {
+  return arity > 0 ? argc == static_cast<size_t>(arity) : argc >= static_cast<size_t>(-arity);
+}
+
+}  // namespace
+
+void Service::Dispatch(std::span<const std::string_view> args, ClientState& client, ReplyBuilder& rb) {
+  const CommandSpec* spec = state_.commands().Find(args[0]);
+  if (!spec) return ReplyUnknownCommand(args, rb);
+
+  if (!spec->subcommands.empty() && args.size() >= 2) {
+    const CommandSpec* sub = CommandRegistry::FindSub(*spec, args[1]);
+    if (!sub) return rb.Error(err::UnknownSubcommand(args[1], Upper(spec->name)));
+    spec = sub;
+  }
+  if (!ArityOk(spec->arity, args.size())) return rb.Error(err::WrongArgs(spec->full_name));
+  if (!client.authenticated && !(spec->flag_bits & kCmdNoAuth)) return rb.Error(err::kNoAuth);
+  if (!spec->handler) return rb.Error(err::WrongArgs(spec->full_name));
+
+  client.info->last_cmd.store(spec, std::memory_order_relaxed);
+  state_.stats().per_thread[client.thread_index].commands.fetch_add(1, std::memory_order_relaxed);
+
+  CommandContext ctx{args, rb, client, state_, *spec, {}};
+  ShardSet& shards = state_.shards();
+  EngineLocks locks;
+  switch (spec->lock) {
+    case LockMode::kKeys: {
+      KeyIndexes idx = CommandKeyIndexes(*spec, static_cast<int>(args.size()), args.data());
+      if (!idx.empty()) {
+        boost::container::small_vector<uint16_t, 8> engines;
+        for (int i : idx) {
+          ctx.keys.push_back(RouteKey(shards, args[i]));
+          engines.push_back(ctx.keys.back().engine);
+        }
+        if (engines.size() == 1) {
+          std::lock_guard lk(shards.engine(engines[0]).mutex());
+          spec->handler(ctx);
+          return;
+        }
+        locks.Lock(shards, std::move(engines));
+      }
+      break;
+    }
+    case LockMode::kAll:
+      locks.LockAll(shards);
+      break;
+    case LockMode::kSelf:
+      break;
+  }
+  spec->handler(ctx);
+}
+
+}  // namespace ks

@@ -1,0 +1,57 @@
+#pragma once
+// DirectClient: runs commands through the real dispatcher and command table without a
+// socket, against a ServerState with a ManualClock, and decodes the reply to readable text:
+//   OK | (error) ERR ... | (integer) 5 | "bulk" | (nil) | [a, b] | {k: v} | (double) 1.5
+// Family tests use it; socket-level behaviour is covered by the integration tests.
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/clock.h"
+#include "proxy/reply_builder.h"
+#include "server/client_state.h"
+#include "server/config.h"
+#include "server/server_state.h"
+#include "server/service.h"
+
+namespace ks::test {
+
+// Decodes one RESP2/RESP3 reply starting at pos (advancing it) into the readable form above.
+std::string DecodeReply(std::string_view resp, size_t& pos);
+// Decodes every reply in resp, joined by " | ".
+std::string DecodeAll(std::string_view resp);
+
+struct TestServer {
+  explicit TestServer(int shards = 8, Config config = {}) : clock(), state(WithShards(config, shards), &clock), service(state) {}
+  static Config WithShards(Config c, int shards) {
+    c.shards = shards;
+    return c;
+  }
+  ManualClock clock;
+  ServerState state;
+  Service service;
+};
+
+class DirectClient {
+ public:
+  explicit DirectClient(TestServer& server);
+  ~DirectClient();
+
+  // Runs one command; returns the decoded reply ("" if none was written, e.g. REPLY OFF).
+  std::string Run(std::initializer_list<std::string_view> args);
+  std::string Run(const std::vector<std::string>& args);
+  // The raw RESP bytes of the last reply.
+  const std::string& raw() const { return raw_; }
+
+  ClientState& state() { return client_; }
+
+ private:
+  TestServer& server_;
+  ClientState client_;
+  std::string raw_;
+  ReplyBuilder rb_;
+};
+
+}  // namespace ks::test
