@@ -1,0 +1,62 @@
+// One client connection to an endpoint: hiredis connects, writes and parses RESP2 replies;
+// after HELLO 3 replies are read by our Resp3Reader from the same socket.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tools/compat/reply.h"
+#include "tools/compat/resp3_reader.h"
+
+struct redisContext;
+
+namespace keyshard::compat {
+
+struct Endpoint {
+  std::string host = "127.0.0.1";
+  int port = 6379;
+  std::string password;
+  int timeout_ms = 10000;
+
+  std::string Name() const { return host + ":" + std::to_string(port); }
+};
+
+// Parses "HOST:PORT" (or just "PORT").
+std::optional<Endpoint> ParseEndpoint(const std::string& text);
+
+class Connection {
+ public:
+  explicit Connection(Endpoint ep) : ep_(std::move(ep)) {}
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Connects (and authenticates) now; Send also reconnects lazily after a close.
+  bool Connect(std::string* error);
+
+  // Send writes one command; Receive reads its reply. Splitting them lets a caller send to
+  // two endpoints before waiting for either. nullopt + *error on I/O failure.
+  bool Send(const std::vector<std::string>& argv, std::string* error);
+  bool SendRaw(const std::string& bytes, std::string* error);
+  std::optional<Reply> Receive(std::string* error);
+  std::optional<Reply> Call(const std::vector<std::string>& argv, std::string* error);
+
+  int protocol() const { return protocol_; }
+  const Endpoint& endpoint() const { return ep_; }
+  void Close();
+
+ private:
+  bool Write(const char* data, size_t len, std::string* error);
+  std::optional<Reply> ReadResp3(std::string* error);
+
+  Endpoint ep_;
+  redisContext* ctx_ = nullptr;
+  Resp3Reader resp3_;
+  int protocol_ = 2;
+  int pending_protocol_ = 0;  // protocol the connection switches to if the reply is not an error
+  bool close_after_reply_ = false;
+};
+
+}  // namespace keyshard::compat
