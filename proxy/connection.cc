@@ -4,6 +4,11 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include <algorithm>
 #include <cstring>
 
 namespace ks {
@@ -38,6 +43,19 @@ Connection::Connection(tcp::socket socket, Service& service, int thread_index)
     client_.authenticated = st.config().requirepass.empty();
   }
   socket_.set_option(tcp::no_delay(true), ec);
+  int64_t keepalive;
+  {
+    std::lock_guard lk(st.config_mu());
+    keepalive = st.config().tcp_keepalive;
+  }
+  if (keepalive > 0) {
+    // Like Redis's anetKeepAlive: probe after `keepalive` seconds idle.
+    socket_.set_option(asio::socket_base::keep_alive(true), ec);
+    int idle = static_cast<int>(keepalive), intvl = std::max(1, idle / 3), cnt = 3;
+    ::setsockopt(socket_.native_handle(), IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+    ::setsockopt(socket_.native_handle(), IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof intvl);
+    ::setsockopt(socket_.native_handle(), IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof cnt);
+  }
   UpdateParserLimits();
 }
 

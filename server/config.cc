@@ -76,8 +76,12 @@ std::optional<std::string> ValidateConfig(const Config& c) {
   for (const auto& o : ConfigOptions()) {
     if (!o.num) continue;
     int64_t v = c.*(o.num);
-    if (v < o.min || v > o.max)
-      return "'" + std::string(o.name) + "' must be between " + std::to_string(o.min) + " and " + std::to_string(o.max) + ", got " + std::to_string(v);
+    if (v < o.min || v > o.max) {
+      std::string msg = "'";
+      msg.append(o.name).append("' must be between ").append(std::to_string(o.min));
+      msg.append(" and ").append(std::to_string(o.max)).append(", got ").append(std::to_string(v));
+      return msg;
+    }
   }
   if (c.bind.empty()) return std::string("'bind' must not be empty");
   return std::nullopt;

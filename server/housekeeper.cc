@@ -35,6 +35,21 @@ void Housekeeper::ActiveExpireCycle(ShardSet& shards) {
   }
 }
 
+void Housekeeper::CloseIdleClients(ServerState& state) {
+  int64_t timeout_s;
+  {
+    std::lock_guard lk(state.config_mu());
+    timeout_s = state.config().timeout;
+  }
+  if (timeout_s <= 0) return;
+  int64_t now = state.clock()->NowMs();
+  for (const auto& c : state.clients().Snapshot()) {
+    if (now - c->last_interaction_ms.load(std::memory_order_relaxed) > timeout_s * 1000 && c->kill &&
+        !c->killed.exchange(true))
+      c->kill();
+  }
+}
+
 void Housekeeper::Loop() {
   std::unique_lock lk(mu_);
   while (!stop_) {
@@ -47,6 +62,7 @@ void Housekeeper::Loop() {
     if (stop_) break;
     lk.unlock();
     ActiveExpireCycle(state_.shards());
+    CloseIdleClients(state_);
     lk.lock();
   }
 }

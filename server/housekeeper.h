@@ -18,6 +18,8 @@ class Housekeeper {
 
   // One tick's expiry work over all engines; public so tests can drive it without the thread.
   static void ActiveExpireCycle(ShardSet& shards);
+  // Closes clients idle for longer than `timeout` seconds (0 = never), as Redis does.
+  static void CloseIdleClients(ServerState& state);
 
  private:
   void Loop();
