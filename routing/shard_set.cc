@@ -15,7 +15,7 @@ ShardSet::ShardSet(int engines, const Clock* clock) : clock_(clock), table_(Slot
   for (int i = 0; i < engines; ++i) engines_.push_back(std::make_unique<Engine>(i, clock));
 }
 
-void EngineLocks::Lock(ShardSet& shards, boost::container::small_vector<uint16_t, 8> ids) {
+void EngineLocks::Lock(ShardSet& shards, boost::container::small_vector<uint16_t, 8>& ids) {
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   for (uint16_t id : ids) {

@@ -50,7 +50,7 @@ class EngineLocks {
   EngineLocks& operator=(const EngineLocks&) = delete;
 
   // ids need not be sorted or unique.
-  void Lock(ShardSet& shards, boost::container::small_vector<uint16_t, 8> ids);
+  void Lock(ShardSet& shards, boost::container::small_vector<uint16_t, 8>& ids);  // sorts ids
   void LockAll(ShardSet& shards);
   void UnlockAll();
   bool empty() const { return held_.empty(); }

@@ -70,7 +70,7 @@ void Service::Dispatch(std::span<const std::string_view> args, ClientState& clie
           spec->handler(ctx);
           return;
         }
-        locks.Lock(shards, std::move(engines));
+        locks.Lock(shards, engines);
       }
       break;
     }
