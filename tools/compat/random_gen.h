@@ -36,7 +36,7 @@ class RandomGenerator {
   std::string IntArg();
   std::string FloatArg();
   std::string Ttl(bool millis);
-  std::string AbsTime(bool millis);
+  std::string AbsTime(bool millis, bool past_ok);
   std::vector<std::string> Keys(size_t min, size_t max);
 
   std::vector<std::string> Strings();

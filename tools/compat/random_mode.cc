@@ -33,14 +33,20 @@ std::string FormatReproduction(Connection& target, Connection& reference, const 
   if (!ResetState(target, &err) || !ResetState(reference, &err)) return out + "# (could not replay: " + err + ")\n";
   std::vector<Connection*> conns = {&target, &reference};
   out += "@case random divergence\n";
+  bool diverged = false;
   for (const auto& cmd : seq) {
     auto outs = Execute(conns, cmd);
     std::string expect = outs[1].reply ? ExpectationFor(cmd.argv, *outs[1].reply) : "any";
     auto why = CompareOutcomes(cmd, outs[0], outs[1]);
     if (why) out += "# the target replied " + Show(outs[0].reply, outs[0].error) + " (" + *why + ")\n";
     out += FormatStep(cmd.argv, expect) + "\n";
-    if (why) break;
+    if (why) {
+      diverged = true;
+      break;
+    }
   }
+  if (!diverged)
+    out += "# note: this last replay did not diverge; the divergence looks timing-dependent.\n";
   return out;
 }
 

@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# CI driver for keyshard-compat: starts a reference redis-server and keyshard on free ports,
+# diffs every corpus file (except wrongtype.cases, which needs the collection families) and
+# runs a bounded random differential run. Exits non-zero on any divergence.
+#
+#   tools/compat/ci.sh KEYSHARD_BIN COMPAT_BIN CASES_DIR [--ops N] [--seed S] [--junit DIR]
+#   tools/compat/ci.sh --reference-as-target COMPAT_BIN CASES_DIR [...]
+#       (a second redis-server stands in for keyshard: tests this script before keyshard exists)
+set -euo pipefail
+
+usage() {
+  sed -n '5,7p' "$0" | sed 's/^#   //' >&2
+  exit 2
+}
+
+reference_as_target=0
+if [[ "${1:-}" == "--reference-as-target" ]]; then
+  reference_as_target=1
+  shift
+  [[ $# -ge 2 ]] || usage
+  keyshard_bin=""
+  compat_bin=$1
+  cases_dir=$2
+  shift 2
+else
+  [[ $# -ge 3 ]] || usage
+  keyshard_bin=$1
+  compat_bin=$2
+  cases_dir=$3
+  shift 3
+fi
+ops=20000
+seed=1
+junit_dir=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --ops) ops=$2; shift 2 ;;
+    --seed) seed=$2; shift 2 ;;
+    --junit) junit_dir=$2; shift 2 ;;
+    *) echo "ci.sh: unknown option $1" >&2; usage ;;
+  esac
+done
+
+command -v redis-server >/dev/null || { echo "ci.sh: redis-server not found (apt-get install redis-server)" >&2; exit 2; }
+[[ -x "$compat_bin" ]] || { echo "ci.sh: $compat_bin is not executable" >&2; exit 2; }
+[[ -d "$cases_dir" ]] || { echo "ci.sh: $cases_dir is not a directory" >&2; exit 2; }
+if [[ $reference_as_target -eq 0 ]]; then
+  [[ -x "$keyshard_bin" ]] || { echo "ci.sh: $keyshard_bin is not executable" >&2; exit 2; }
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/keyshard-compat-ci.XXXXXX")
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${pids[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# Polls until HOST:PORT answers PING, for at most 10 seconds.
+wait_ready() {
+  local port=$1 pid=$2 name=$3
+  for _ in $(seq 1 200); do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "ci.sh: $name exited during start-up; its log:" >&2
+      cat "$work/$name.log" >&2 || true
+      exit 1
+    fi
+    if [[ "$(redis-cli -p "$port" PING 2>/dev/null)" == "PONG" ]]; then
+      return 0
+    fi
+    sleep 0.05
+  done
+  echo "ci.sh: $name did not answer PING on port $port within 10 s" >&2
+  exit 1
+}
+
+start_redis() {
+  local name=$1 port
+  port=$(free_port)
+  mkdir -p "$work/$name"
+  redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
+    --dir "$work/$name" >"$work/$name.log" 2>&1 &
+  pids+=($!)
+  wait_ready "$port" "$!" "$name"
+  echo "$port"
+}
+
+start_keyshard() {
+  "$keyshard_bin" --port 0 --shards 8 >"$work/keyshard.log" 2>&1 &
+  local pid=$! port=""
+  pids+=("$pid")
+  # keyshard logs "... port N ..." once it listens.
+  for _ in $(seq 1 200); do
+    port=$(grep -oE 'port [0-9]+' "$work/keyshard.log" 2>/dev/null | head -n1 | awk '{print $2}' || true)
+    [[ -n "$port" && "$port" != "0" ]] && break
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "ci.sh: keyshard exited during start-up; its log:" >&2
+      cat "$work/keyshard.log" >&2
+      exit 1
+    fi
+    sleep 0.05
+  done
+  [[ -n "$port" ]] || { echo "ci.sh: keyshard printed no 'port N' line within 10 s" >&2; cat "$work/keyshard.log" >&2; exit 1; }
+  wait_ready "$port" "$pid" keyshard
+  echo "$port"
+}
+
+reference_port=$(start_redis reference)
+if [[ $reference_as_target -eq 1 ]]; then
+  target_port=$(start_redis target)
+else
+  target_port=$(start_keyshard)
+fi
+echo "ci.sh: target 127.0.0.1:$target_port, reference redis-server 127.0.0.1:$reference_port"
+
+cases=()
+for f in "$cases_dir"/*.cases; do
+  [[ "$(basename "$f")" == "wrongtype.cases" ]] && continue
+  cases+=("$f")
+done
+[[ ${#cases[@]} -gt 0 ]] || { echo "ci.sh: no .cases files in $cases_dir" >&2; exit 1; }
+
+status=0
+junit_args() { [[ -n "$junit_dir" ]] && echo "--junit $junit_dir/$1.xml" || true; }
+[[ -n "$junit_dir" ]] && mkdir -p "$junit_dir"
+
+echo "== corpus: ${#cases[@]} files"
+# shellcheck disable=SC2046
+"$compat_bin" diff --target "127.0.0.1:$target_port" --reference "127.0.0.1:$reference_port" \
+  $(junit_args corpus) "${cases[@]}" || status=1
+
+echo "== random: seed $seed, $ops commands"
+# shellcheck disable=SC2046
+"$compat_bin" diff --target "127.0.0.1:$target_port" --reference "127.0.0.1:$reference_port" \
+  --random --seed "$seed" --ops "$ops" $(junit_args random) || status=1
+
+if [[ $status -ne 0 ]]; then
+  echo "ci.sh: FAILED (divergences above)" >&2
+else
+  echo "ci.sh: all passed"
+fi
+exit $status
