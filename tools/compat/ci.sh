@@ -84,24 +84,30 @@ wait_ready() {
   exit 1
 }
 
+# The start functions run in this shell, not in $(...): a subshell would lose the pids that
+# the EXIT trap kills. They leave the port in $started_port.
 start_redis() {
   local name=$1 port
   port=$(free_port)
   mkdir -p "$work/$name"
   redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
     --dir "$work/$name" >"$work/$name.log" 2>&1 &
-  pids+=($!)
-  wait_ready "$port" "$!" "$name"
-  echo "$port"
+  local pid=$!
+  pids+=("$pid")
+  wait_ready "$port" "$pid" "$name"
+  started_port=$port
 }
 
 start_keyshard() {
-  "$keyshard_bin" --port 0 --shards 8 >"$work/keyshard.log" 2>&1 &
+  # Line-buffered, so the start-up line reaches the log file even if keyshard never flushes.
+  local buffering=()
+  command -v stdbuf >/dev/null && buffering=(stdbuf -oL -eL)
+  "${buffering[@]}" "$keyshard_bin" --port 0 --shards 8 >"$work/keyshard.log" 2>&1 &
   local pid=$! port=""
   pids+=("$pid")
   # keyshard logs "... port N ..." once it listens.
   for _ in $(seq 1 200); do
-    port=$(grep -oE 'port [0-9]+' "$work/keyshard.log" 2>/dev/null | head -n1 | awk '{print $2}' || true)
+    port=$(grep -oE 'port [0-9]+' "$work/keyshard.log" 2>/dev/null | tail -n1 | awk '{print $2}' || true)
     [[ -n "$port" && "$port" != "0" ]] && break
     if ! kill -0 "$pid" 2>/dev/null; then
       echo "ci.sh: keyshard exited during start-up; its log:" >&2
@@ -112,15 +118,18 @@ start_keyshard() {
   done
   [[ -n "$port" ]] || { echo "ci.sh: keyshard printed no 'port N' line within 10 s" >&2; cat "$work/keyshard.log" >&2; exit 1; }
   wait_ready "$port" "$pid" keyshard
-  echo "$port"
+  started_port=$port
 }
 
-reference_port=$(start_redis reference)
+started_port=""
+start_redis reference
+reference_port=$started_port
 if [[ $reference_as_target -eq 1 ]]; then
-  target_port=$(start_redis target)
+  start_redis target
 else
-  target_port=$(start_keyshard)
+  start_keyshard
 fi
+target_port=$started_port
 echo "ci.sh: target 127.0.0.1:$target_port, reference redis-server 127.0.0.1:$reference_port"
 
 cases=()

@@ -111,10 +111,10 @@ std::string CoverageText(const CoverageReport& r, bool color, bool show_missing)
     }
     table.Add({row.name, Colorize(row.status, row.status == "missing" ? kYellow : kRed, color), row.detail});
   }
-  std::string out = table.ToString();
+  std::string out = hidden < r.rows.size() ? table.ToString() : "";
   if (hidden) {
     out += '(';
-    out += std::to_string(hidden) + " missing commands not listed; --show-missing lists them)\n";
+    out += std::to_string(hidden) + " missing commands not listed; without --hide-missing they are listed)\n";
   }
   out += "\ncoverage of " + r.reference + " by " + r.target + ": " + std::to_string(r.identical) + "/" +
          std::to_string(r.reference_total) + " commands identical (" + Percent(r.identical, r.reference_total) +

@@ -28,7 +28,7 @@ const char* kUsage = R"(usage:
                        [--families strings,keys,server,lists,hashes,sets|all] [--max-shrink N]
   keyshard-compat record [--host H] [--port P] [--password PW] FILE
                        (prints FILE with the endpoint's replies filled in where no "=>" is given)
-  keyshard-compat coverage --target H:P --reference H:P [--show-missing] [--ignore-missing]
+  keyshard-compat coverage --target H:P --reference H:P [--hide-missing] [--ignore-missing]
 
 CASES are .cases files or directories holding them (see docs/COMPAT.md).
 Common options:
@@ -48,7 +48,7 @@ struct Args {
   std::string password, target, reference, target_password, reference_password;
   std::vector<std::string> cases;
   bool random = false, json = false, verbose = false, no_color = false;
-  bool show_missing = false, ignore_missing = false;
+  bool hide_missing = false, ignore_missing = false;
   unsigned long long seed = 1;
   size_t ops = 10000, max_shrink = 2000;
   int timeout_ms = 10000;
@@ -99,7 +99,7 @@ Args ParseArgs(int argc, char** argv) {
     else if (f == "--junit") a.junit = value();
     else if (f == "--verbose" || f == "-v") a.verbose = true;
     else if (f == "--no-color") a.no_color = true;
-    else if (f == "--show-missing") a.show_missing = true;
+    else if (f == "--hide-missing") a.hide_missing = true;
     else if (f == "--ignore-missing") a.ignore_missing = true;
     else if (f.size() > 1 && f[0] == '-') UsageError("unknown option " + f);
     else a.cases.push_back(f);
@@ -165,7 +165,7 @@ int main(int argc, char** argv) {
   if (a.mode == "coverage") {
     CoverageReport rep = RunCoverage(target, reference);
     bool color = !a.no_color && !a.json && ::isatty(STDOUT_FILENO) == 1 && !std::getenv("NO_COLOR");
-    std::fputs((a.json ? CoverageJson(rep) : CoverageText(rep, color, a.show_missing)).c_str(), stdout);
+    std::fputs((a.json ? CoverageJson(rep) : CoverageText(rep, color, !a.hide_missing)).c_str(), stdout);
     if (!rep.error.empty()) return 1;
     bool ok = a.ignore_missing ? rep.identical == rep.present : rep.identical == rep.reference_total;
     return ok ? 0 : 1;
