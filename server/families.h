@@ -8,12 +8,14 @@ void RegisterStringFamily(CommandRegistry& reg);      // string_family.cc
 void RegisterGenericFamily(CommandRegistry& reg);     // generic_family.cc: keys, expiry, SCAN
 void RegisterConnectionFamily(CommandRegistry& reg);  // connection_family.cc: PING, HELLO, CLIENT...
 void RegisterServerFamily(CommandRegistry& reg);      // server_family.cc: INFO, CONFIG, COMMAND, FLUSH*...
+void RegisterClusterFamily(CommandRegistry& reg);     // cluster_family.cc: CLUSTER KEYSLOT
 
 inline void RegisterAllFamilies(CommandRegistry& reg) {
   RegisterStringFamily(reg);
   RegisterGenericFamily(reg);
   RegisterConnectionFamily(reg);
   RegisterServerFamily(reg);
+  RegisterClusterFamily(reg);
 }
 
 }  // namespace ks

@@ -1,0 +1,37 @@
+// CLUSTER subcommands that make sense for one process holding every slot. KEYSLOT lets
+// users see where keys land (keyshard routes keys by slot exactly as Redis Cluster does).
+#include "routing/slots.h"
+#include "server/command_context.h"
+#include "server/command_registry.h"
+#include "server/families.h"
+
+namespace ks {
+namespace {
+
+void ClusterKeyslot(CommandContext& ctx) { ctx.rb.Int(KeySlot(ctx.arg(2))); }
+
+}  // namespace
+
+void RegisterClusterFamily(CommandRegistry& reg) {
+  reg.Add({.name = "cluster",
+           .arity = -2,
+           .flags = "",
+           .first_key = 0, .last_key = 0, .step = 0,
+           .acl = "@slow",
+           .group = "cluster", .since = "3.0.0",
+           .summary = "Cluster introspection; keyshard answers the subcommands that describe slots.",
+           .complexity = "Depends on subcommand.",
+           .subcommands = {
+               {.name = "keyslot",
+                .arity = 3,
+                .flags = "stale",
+                .first_key = 0, .last_key = 0, .step = 0,
+                .acl = "@slow",
+                .handler = ClusterKeyslot,
+                .group = "cluster", .since = "3.0.0",
+                .summary = "Returns the hash slot of a key.",
+                .complexity = "O(N) where N is the number of bytes in the key"},
+           }});
+}
+
+}  // namespace ks
