@@ -22,6 +22,8 @@ const std::vector<OptionDef>& ConfigOptions() {
       {"databases", OptionType::kInt, false, 16, 16, "Number of databases (fixed at 16).", nullptr, &Config::databases},
       {"tcp-backlog", OptionType::kInt, false, 0, INT32_MAX, "Listen backlog.", nullptr, &Config::tcp_backlog},
       {"tcp-keepalive", OptionType::kInt, true, 0, INT32_MAX, "TCP keepalive period in seconds; 0 off.", nullptr, &Config::tcp_keepalive},
+      {"save", OptionType::kString, false, 0, 0, "RDB snapshot schedule; always \"\": keyshard has no persistence yet.", &Config::save},
+      {"appendonly", OptionType::kBool, false, 0, 0, "Append-only file; always \"no\": keyshard has no persistence yet.", &Config::appendonly},
   };
   return kOptions;
 }
@@ -65,8 +67,11 @@ std::optional<std::string> SetOption(Config& c, const OptionDef& o, std::string_
     return std::nullopt;
   }
   int64_t v;
-  bool ok = o.type == OptionType::kMemory ? ParseMemory(value, &v) : StrToLL(value, &v);
-  if (!ok) return "argument couldn't be parsed into an integer";
+  if (o.type == OptionType::kMemory) {
+    if (!ParseMemory(value, &v)) return "argument must be a memory value";
+  } else if (!StrToLL(value, &v)) {
+    return "argument couldn't be parsed into an integer";
+  }
   if (v < o.min || v > o.max) return "argument must be between " + std::to_string(o.min) + " and " + std::to_string(o.max) + " inclusive";
   c.*(o.num) = v;
   return std::nullopt;
@@ -84,6 +89,8 @@ std::optional<std::string> ValidateConfig(const Config& c) {
     }
   }
   if (c.bind.empty()) return std::string("'bind' must not be empty");
+  if (!c.save.empty()) return std::string("'save' must be empty: keyshard has no persistence yet");
+  if (c.appendonly != "no") return std::string("'appendonly' must be no: keyshard has no persistence yet");
   return std::nullopt;
 }
 

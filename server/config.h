@@ -25,6 +25,10 @@ struct Config {
   int64_t databases = 16;
   int64_t tcp_backlog = 511;
   int64_t tcp_keepalive = 300;
+  // Persistence options Redis clients read (redis-benchmark asks for both); keyshard has no
+  // persistence yet, so only the "off" values are accepted.
+  std::string save;
+  std::string appendonly = "no";
 };
 
 enum class OptionType { kString, kInt, kMemory, kBool };

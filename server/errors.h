@@ -25,6 +25,23 @@ inline constexpr std::string_view kOom = "OOM command not allowed when used memo
 inline constexpr std::string_view kMaxClients = "ERR max number of clients reached";
 inline constexpr std::string_view kInvalidCursor = "ERR invalid cursor";
 
+// Connection and server commands (HELLO, CLIENT, CONFIG, COMMAND, SWAPDB).
+inline constexpr std::string_view kNoProto = "NOPROTO unsupported protocol version";
+inline constexpr std::string_view kProtoVersionNotInteger = "ERR Protocol version is not an integer or out of range";
+inline constexpr std::string_view kHelloNoAuth =
+    "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> "
+    "<pass> option can be used to authenticate the client and select the RESP protocol version at the same time";
+inline constexpr std::string_view kBadClientName = "ERR Client names cannot contain spaces, newlines or special characters.";
+inline constexpr std::string_view kNoSuchClient = "ERR No such client";
+inline constexpr std::string_view kInvalidClientId = "ERR Invalid client ID";
+inline constexpr std::string_view kClientIdPositive = "ERR client-id should be greater than 0";
+inline constexpr std::string_view kInvalidFirstDb = "ERR invalid first DB index";
+inline constexpr std::string_view kInvalidSecondDb = "ERR invalid second DB index";
+inline constexpr std::string_view kInvalidCommand = "ERR Invalid command specified";
+inline constexpr std::string_view kInvalidCommandArgs = "ERR Invalid arguments specified for command";
+inline constexpr std::string_view kInvalidCommandArgCount = "ERR Invalid number of arguments specified for command";
+inline constexpr std::string_view kCommandHasNoKeys = "ERR The command has no key arguments";
+
 inline std::string WrongArgs(std::string_view cmd) {
   return "ERR wrong number of arguments for '" + std::string(cmd) + "' command";
 }

@@ -1,0 +1,396 @@
+// COMMAND and its subcommands: the command table described in Redis 7.0's exact reply shapes.
+#include <string>
+#include <vector>
+
+#include "common/strconv.h"
+#include "server/command_context.h"
+#include "server/command_registry.h"
+#include "server/errors.h"
+#include "server/server_cmds.h"
+
+namespace ks {
+namespace {
+
+// Space-separated words of a table field.
+std::vector<std::string_view> Words(std::string_view s) {
+  std::vector<std::string_view> out;
+  size_t pos = 0;
+  while (pos < s.size()) {
+    size_t end = s.find(' ', pos);
+    if (end == std::string_view::npos) end = s.size();
+    if (end > pos) out.push_back(s.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  return out;
+}
+
+void StatusSet(ReplyBuilder& rb, std::string_view text) {
+  auto w = Words(text);
+  rb.Set(w.size());
+  for (auto s : w) rb.Simple(s);
+}
+
+void KeySpecReply(ReplyBuilder& rb, const KeySpec& ks) {
+  rb.Map(ks.notes.empty() ? 3 : 4);
+  if (!ks.notes.empty()) {
+    rb.Bulk("notes");
+    rb.Bulk(ks.notes);
+  }
+  rb.Bulk("flags");
+  StatusSet(rb, ks.flags);
+  bool unknown = ks.begin_index <= 0 && ks.begin_keyword.empty();
+  rb.Bulk("begin_search");
+  rb.Map(2);
+  rb.Bulk("type");
+  if (unknown) {
+    rb.Bulk("unknown");
+    rb.Bulk("spec");
+    rb.Map(0);
+  } else if (ks.begin_index > 0) {
+    rb.Bulk("index");
+    rb.Bulk("spec");
+    rb.Map(1);
+    rb.Bulk("index");
+    rb.Int(ks.begin_index);
+  } else {
+    rb.Bulk("keyword");
+    rb.Bulk("spec");
+    rb.Map(2);
+    rb.Bulk("keyword");
+    rb.Bulk(ks.begin_keyword);
+    rb.Bulk("startfrom");
+    rb.Int(ks.begin_startfrom);
+  }
+  rb.Bulk("find_keys");
+  rb.Map(2);
+  rb.Bulk("type");
+  // A spec whose start is unknown (e.g. SORT's STORE key) has unknown key positions too.
+  if (unknown) {
+    rb.Bulk("unknown");
+    rb.Bulk("spec");
+    rb.Map(0);
+  } else if (ks.keynum) {
+    rb.Bulk("keynum");
+    rb.Bulk("spec");
+    rb.Map(3);
+    rb.Bulk("keynumidx");
+    rb.Int(ks.keynum_idx);
+    rb.Bulk("firstkey");
+    rb.Int(ks.first_key);
+    rb.Bulk("keystep");
+    rb.Int(ks.key_step);
+  } else {
+    rb.Bulk("range");
+    rb.Bulk("spec");
+    rb.Map(3);
+    rb.Bulk("lastkey");
+    rb.Int(ks.last_key);
+    rb.Bulk("keystep");
+    rb.Int(ks.key_step);
+    rb.Bulk("limit");
+    rb.Int(ks.limit);
+  }
+}
+
+// One command's COMMAND INFO entry: the 10-element array of Redis 7.0.
+void InfoReply(ReplyBuilder& rb, const CommandSpec& c) {
+  rb.Array(10);
+  rb.Bulk(c.full_name);
+  rb.Int(c.arity);
+  StatusSet(rb, c.flags);
+  rb.Int(c.first_key);
+  rb.Int(c.last_key);
+  rb.Int(c.step);
+  StatusSet(rb, c.acl);
+  auto tips = Words(c.tips);
+  rb.Set(tips.size());
+  for (auto t : tips) rb.Bulk(t);
+  rb.Set(c.key_specs.size());
+  for (const KeySpec& ks : c.key_specs) KeySpecReply(rb, ks);
+  // Redis replies an empty set when there are no subcommands and an array otherwise.
+  if (c.subcommands.empty()) {
+    rb.Set(0);
+  } else {
+    rb.Array(c.subcommands.size());
+    for (const CommandSpec& s : c.subcommands) InfoReply(rb, s);
+  }
+}
+
+// COMMAND DOCS entry. keyshard's table has no argument, history or doc-flag data, so those
+// fields of Redis's reply are absent.
+void DocsReply(ReplyBuilder& rb, const CommandSpec& c) {
+  size_t n = 1 + !c.summary.empty() + !c.since.empty() + !c.complexity.empty() + !c.subcommands.empty();
+  rb.Map(n);
+  if (!c.summary.empty()) {
+    rb.Bulk("summary");
+    rb.Bulk(c.summary);
+  }
+  if (!c.since.empty()) {
+    rb.Bulk("since");
+    rb.Bulk(c.since);
+  }
+  rb.Bulk("group");
+  rb.Bulk(c.group);
+  if (!c.complexity.empty()) {
+    rb.Bulk("complexity");
+    rb.Bulk(c.complexity);
+  }
+  if (!c.subcommands.empty()) {
+    rb.Bulk("subcommands");
+    rb.Map(c.subcommands.size());
+    for (const CommandSpec& s : c.subcommands) {
+      rb.Bulk(s.full_name);
+      DocsReply(rb, s);
+    }
+  }
+}
+
+// "get" or "client|list"; nullptr if unknown.
+const CommandSpec* FindByFullName(const CommandRegistry& reg, std::string_view name) {
+  size_t bar = name.find('|');
+  if (bar == std::string_view::npos) return reg.Find(name);
+  const CommandSpec* parent = reg.Find(name.substr(0, bar));
+  if (!parent) return nullptr;
+  return CommandRegistry::FindSub(*parent, name.substr(bar + 1));
+}
+
+void Command(CommandContext& ctx) {
+  const auto& all = ctx.server.commands().all();
+  ctx.rb.Array(all.size());
+  for (const CommandSpec& c : all) InfoReply(ctx.rb, c);
+}
+
+void CommandCount(CommandContext& ctx) { ctx.rb.Int(static_cast<int64_t>(ctx.server.commands().all().size())); }
+
+void CommandInfo(CommandContext& ctx) {
+  if (ctx.argc() == 2) return Command(ctx);
+  ctx.rb.Array(ctx.argc() - 2);
+  for (size_t i = 2; i < ctx.argc(); ++i) {
+    const CommandSpec* c = FindByFullName(ctx.server.commands(), ctx.arg(i));
+    if (c)
+      InfoReply(ctx.rb, *c);
+    else
+      ctx.rb.Null();
+  }
+}
+
+void CommandDocs(CommandContext& ctx) {
+  std::vector<const CommandSpec*> found;
+  if (ctx.argc() == 2) {
+    for (const CommandSpec& c : ctx.server.commands().all()) found.push_back(&c);
+  } else {
+    for (size_t i = 2; i < ctx.argc(); ++i)
+      if (const CommandSpec* c = FindByFullName(ctx.server.commands(), ctx.arg(i))) found.push_back(c);
+  }
+  ctx.rb.Map(found.size());
+  for (const CommandSpec* c : found) {
+    ctx.rb.Bulk(c->full_name);
+    DocsReply(ctx.rb, *c);
+  }
+}
+
+// Redis's getKeysUsingKeySpecs validity rules: a keynum that is not a count, or key positions
+// past the end, make the arguments invalid.
+bool KeySpecsValid(const CommandSpec& spec, std::span<const std::string_view> argv) {
+  int argc = static_cast<int>(argv.size());
+  for (const KeySpec& ks : spec.key_specs) {
+    int begin = 0;
+    if (ks.begin_index > 0) {
+      begin = ks.begin_index;
+    } else if (!ks.begin_keyword.empty()) {
+      int from = ks.begin_startfrom;
+      int i = from >= 0 ? from : argc + from;
+      int dir = from >= 0 ? 1 : -1;
+      for (; i > 0 && i < argc; i += dir)
+        if (EqualsNoCase(argv[i], ks.begin_keyword)) {
+          begin = i + 1;
+          break;
+        }
+      if (!begin) continue;
+    } else {
+      continue;
+    }
+    if (begin >= argc) return false;
+    if (ks.keynum) {
+      int idx = begin + ks.keynum_idx;
+      int64_t n;
+      if (idx >= argc || !StrToLL(argv[idx], &n) || n < 0) return false;
+      int64_t last = begin + ks.first_key + (n - 1) * ks.key_step;
+      if (n > 0 && last >= argc) return false;
+    } else if (ks.last_key >= 0 && begin + ks.last_key >= argc) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// COMMAND GETKEYS cmd arg...: the keys the table locates in a full command line.
+void CommandGetKeys(CommandContext& ctx) {
+  std::span<const std::string_view> cmdline = ctx.args.subspan(2);
+  const CommandSpec* spec = ctx.server.commands().Find(cmdline[0]);
+  if (spec && !spec->subcommands.empty() && cmdline.size() >= 2)
+    spec = CommandRegistry::FindSub(*spec, cmdline[1]);
+  if (!spec) return ctx.rb.Error(err::kInvalidCommand);
+  bool has_keys = !spec->key_specs.empty() || spec->first_key > 0;
+  if (!has_keys) return ctx.rb.Error(err::kCommandHasNoKeys);
+  int argc = static_cast<int>(cmdline.size());
+  if ((spec->arity > 0 && spec->arity != argc) || argc < -spec->arity)
+    return ctx.rb.Error(err::kInvalidCommandArgCount);
+  if (!KeySpecsValid(*spec, cmdline)) return ctx.rb.Error(err::kInvalidCommandArgs);
+  KeyIndexes idx = CommandKeyIndexes(*spec, argc, cmdline.data());
+  if (idx.empty()) return ctx.rb.Error(err::kInvalidCommandArgs);
+  ctx.rb.Array(idx.size());
+  for (int i : idx) ctx.rb.Bulk(cmdline[static_cast<size_t>(i)]);
+}
+
+// COMMAND LIST [FILTERBY MODULE name|ACLCAT category|PATTERN glob]: names, subcommands included.
+void CommandList(CommandContext& ctx) {
+  enum class Filter { kNone, kModule, kAclCat, kPattern } filter = Filter::kNone;
+  std::string_view arg;
+  for (size_t i = 2; i < ctx.argc(); ++i) {
+    size_t more = ctx.argc() - 1 - i;
+    if (EqualsNoCase(ctx.arg(i), "filterby") && more == 2) {
+      std::string_view type = ctx.arg(i + 1);
+      if (EqualsNoCase(type, "module"))
+        filter = Filter::kModule;
+      else if (EqualsNoCase(type, "aclcat"))
+        filter = Filter::kAclCat;
+      else if (EqualsNoCase(type, "pattern"))
+        filter = Filter::kPattern;
+      else
+        return ctx.rb.Error(err::kSyntax);
+      arg = ctx.arg(i + 2);
+      i += 2;
+    } else {
+      return ctx.rb.Error(err::kSyntax);
+    }
+  }
+  auto matches = [&](const CommandSpec& c) {
+    switch (filter) {
+      case Filter::kNone: return true;
+      case Filter::kModule: return false;  // keyshard loads no modules
+      case Filter::kAclCat:
+        for (auto cat : Words(c.acl))
+          if (cat.size() > 1 && EqualsNoCase(cat.substr(1), arg)) return true;
+        return false;
+      case Filter::kPattern: return GlobMatch(arg, c.full_name, true);
+    }
+    return false;
+  };
+  std::vector<std::string_view> names;
+  for (const CommandSpec& c : ctx.server.commands().all()) {
+    if (matches(c)) names.push_back(c.full_name);
+    for (const CommandSpec& s : c.subcommands)
+      if (matches(s)) names.push_back(s.full_name);
+  }
+  ctx.rb.BulkArray(names.data(), names.size());
+}
+
+void CommandHelp(CommandContext& ctx) {
+  static constexpr std::string_view kLines[] = {
+      "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "(no subcommand)",
+      "    Return details about all Redis commands.",
+      "COUNT",
+      "    Return the total number of commands in this Redis server.",
+      "LIST",
+      "    Return a list of all commands in this Redis server.",
+      "INFO [<command-name> ...]",
+      "    Return details about multiple Redis commands.",
+      "    If no command names are given, documentation details for all",
+      "    commands are returned.",
+      "DOCS [<command-name> ...]",
+      "    Return documentation details about multiple Redis commands.",
+      "    If no command names are given, documentation details for all",
+      "    commands are returned.",
+      "GETKEYS <full-command>",
+      "    Return the keys from a full Redis command.",
+      "HELP",
+      "    Prints this help.",
+  };
+  ctx.rb.Array(std::size(kLines));
+  for (std::string_view l : kLines) ctx.rb.Simple(l);
+}
+
+}  // namespace
+
+void RegisterCommandCommand(CommandRegistry& reg) {
+  reg.Add({.name = "command",
+           .arity = -1,
+           .flags = "loading stale",
+           .first_key = 0, .last_key = 0, .step = 0,
+           .acl = "@slow @connection",
+           .tips = "nondeterministic_output_order",
+           .handler = Command,
+           .lock = LockMode::kSelf,
+           .group = "server", .since = "2.8.13",
+           .summary = "Describes every command: arity, flags, key positions, ACL categories.",
+           .complexity = "O(N) where N is the total number of Redis commands",
+           .subcommands = {
+               {.name = "count",
+                .arity = 2,
+                .flags = "loading stale",
+                .first_key = 0, .last_key = 0, .step = 0,
+                .acl = "@slow @connection",
+                .handler = CommandCount,
+                .lock = LockMode::kSelf,
+                .group = "server", .since = "2.8.13",
+                .summary = "Returns how many top-level commands the server has.",
+                .complexity = "O(1)"},
+               {.name = "info",
+                .arity = -2,
+                .flags = "loading stale",
+                .first_key = 0, .last_key = 0, .step = 0,
+                .acl = "@slow @connection",
+                .tips = "nondeterministic_output_order",
+                .handler = CommandInfo,
+                .lock = LockMode::kSelf,
+                .group = "server", .since = "2.8.13",
+                .summary = "Describes the named commands, or all of them.",
+                .complexity = "O(N) where N is the number of commands to look up"},
+               {.name = "docs",
+                .arity = -2,
+                .flags = "loading stale",
+                .first_key = 0, .last_key = 0, .step = 0,
+                .acl = "@slow @connection",
+                .tips = "nondeterministic_output_order",
+                .handler = CommandDocs,
+                .lock = LockMode::kSelf,
+                .group = "server", .since = "7.0.0",
+                .summary = "Returns the documentation of the named commands, or of all of them.",
+                .complexity = "O(N) where N is the number of commands to look up"},
+               {.name = "getkeys",
+                .arity = -4,
+                .flags = "loading stale",
+                .first_key = 0, .last_key = 0, .step = 0,
+                .acl = "@slow @connection",
+                .handler = CommandGetKeys,
+                .lock = LockMode::kSelf,
+                .group = "server", .since = "2.8.13",
+                .summary = "Extracts the key names from a full command line.",
+                .complexity = "O(N) where N is the number of arguments to the command"},
+               {.name = "list",
+                .arity = -2,
+                .flags = "loading stale",
+                .first_key = 0, .last_key = 0, .step = 0,
+                .acl = "@slow @connection",
+                .tips = "nondeterministic_output_order",
+                .handler = CommandList,
+                .lock = LockMode::kSelf,
+                .group = "server", .since = "7.0.0",
+                .summary = "Lists command names, optionally filtered by ACL category or name pattern.",
+                .complexity = "O(N) where N is the total number of Redis commands"},
+               {.name = "help",
+                .arity = 2,
+                .flags = "loading stale",
+                .first_key = 0, .last_key = 0, .step = 0,
+                .acl = "@slow @connection",
+                .handler = CommandHelp,
+                .lock = LockMode::kSelf,
+                .group = "server", .since = "5.0.0",
+                .summary = "Lists the COMMAND subcommands.",
+                .complexity = "O(1)"},
+           }});
+}
+
+}  // namespace ks
