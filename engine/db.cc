@@ -52,6 +52,25 @@ void Db::Replace(uint16_t slot, Entry* old_e, Entry* new_e) {
   }
 }
 
+Entry* Db::SetExpire(uint16_t slot, Entry* e, int64_t expire_ms) {
+  SlotKeys* sk = slots_[slot];
+  auto it = sk->set.find(e->key());
+  bool had = e->has_expire();
+  Entry* n = Entry::SetExpire(e, expire_ms);
+  // Same key bytes, so the slot's hash position is unchanged.
+  const_cast<Entry*&>(*it) = n;
+  if (had != n->has_expire()) {
+    if (had) {
+      --sk->volatile_count;
+      --volatile_;
+    } else {
+      ++sk->volatile_count;
+      ++volatile_;
+    }
+  }
+  return n;
+}
+
 Entry* Db::Detach(uint16_t slot, std::string_view key) {
   if (!slots_ || !slots_[slot]) return nullptr;
   SlotKeys* sk = slots_[slot];

@@ -41,6 +41,10 @@ class Db {
   void Insert(uint16_t slot, Entry* e);
   // Points the table at new_e instead of old_e (same key). Does not free old_e.
   void Replace(uint16_t slot, Entry* old_e, Entry* new_e);
+  // Sets or removes (kNoExpire) the TTL of e, a key of this slot, keeping the volatile
+  // counts right. Returns e's possibly new address. Unlike Replace after Entry::SetExpire,
+  // the table slot is found before e may be freed by the reallocation.
+  Entry* SetExpire(uint16_t slot, Entry* e, int64_t expire_ms);
   // Removes the key from the table and returns its entry (not freed), or nullptr.
   Entry* Detach(uint16_t slot, std::string_view key);
 

@@ -59,6 +59,10 @@ class Engine {
   void Replace(int db, uint16_t slot, Entry* old_e, Entry* new_e) {
     dbs_[db].Replace(slot, old_e, new_e);
   }
+  // Sets or removes (Entry::kNoExpire) the TTL of a live entry; returns its new address.
+  Entry* SetExpire(int db, uint16_t slot, Entry* e, int64_t expire_ms) {
+    return dbs_[db].SetExpire(slot, e, expire_ms);
+  }
   // Deletes a live key; false if it did not exist.
   bool Delete(int db, uint16_t slot, std::string_view key);
   // Removes a live key and hands its entry to the caller.

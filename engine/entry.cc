@@ -118,6 +118,19 @@ Entry* Entry::CloneAs(const Entry* e, std::string_view new_key) {
   return c;
 }
 
+Entry* Entry::Rekey(Entry* e, std::string_view new_key) {
+  Entry* n = Allocate(new_key.size(), e->payload_len(), e->has_expire());
+  n->type_ = e->type_;
+  n->encoding_ = e->encoding_;
+  n->access_ = e->access_;
+  n->val_len_ = e->val_len_;
+  if (e->has_expire()) std::memcpy(reinterpret_cast<char*>(n) + sizeof(Entry), reinterpret_cast<char*>(e) + sizeof(Entry), 8);
+  std::memcpy(n->key_ptr(), new_key.data(), new_key.size());
+  std::memcpy(n->value_ptr(), e->value_ptr(), e->payload_len());
+  std::free(e);  // not Free: the collection object now belongs to n
+  return n;
+}
+
 Entry* Entry::SetExpire(Entry* e, int64_t expire_ms) {
   bool want = expire_ms != kNoExpire;
   if (want == e->has_expire()) {

@@ -47,6 +47,9 @@ class Entry {
   static void Free(Entry* e);
   // Returns a copy under a new key (deep-copies collections).
   static Entry* CloneAs(const Entry* e, std::string_view new_key);
+  // Moves e's value and TTL under a new key and frees e; a collection changes owner without
+  // being copied (RENAME).
+  static Entry* Rekey(Entry* e, std::string_view new_key);
 
   static constexpr int64_t kNoExpire = -1;
 

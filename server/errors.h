@@ -24,6 +24,12 @@ inline constexpr std::string_view kSameObject = "ERR source and destination obje
 inline constexpr std::string_view kOom = "OOM command not allowed when used memory > 'maxmemory'.";
 inline constexpr std::string_view kMaxClients = "ERR max number of clients reached";
 inline constexpr std::string_view kInvalidCursor = "ERR invalid cursor";
+inline constexpr std::string_view kIntRange = "ERR value is out of range, value must between -2147483648 and 2147483647";
+inline constexpr std::string_view kExpireNxCompat = "ERR NX and XX, GT or LT options at the same time are not compatible";
+inline constexpr std::string_view kExpireGtLt = "ERR GT and LT options at the same time are not compatible";
+inline constexpr std::string_view kLfuNotSelected =
+    "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching "
+    "between policies at runtime LRU and LFU data will take some time to adjust.";
 
 // Connection and server commands (HELLO, CLIENT, CONFIG, COMMAND, SWAPDB).
 inline constexpr std::string_view kNoProto = "NOPROTO unsupported protocol version";
@@ -47,6 +53,9 @@ inline std::string WrongArgs(std::string_view cmd) {
 }
 inline std::string InvalidExpire(std::string_view cmd) {
   return "ERR invalid expire time in '" + std::string(cmd) + "' command";
+}
+inline std::string UnsupportedOption(std::string_view opt) {
+  return "ERR Unsupported option " + std::string(opt);
 }
 inline std::string UnknownSubcommand(std::string_view sub, std::string_view cmd_upper) {
   return "ERR unknown subcommand '" + std::string(sub.substr(0, 128)) + "'. Try " + std::string(cmd_upper) +
