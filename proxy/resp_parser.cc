@@ -34,8 +34,10 @@ bool IsSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t' ||
 ParseResult RequestParser::Parse(std::string_view data, ArgVector& args) {
   args.clear();
   if (data.empty()) return Incomplete();
-  if (data[0] == '*') return ParseMultibulk(data, args);
-  return ParseInline(data, args);
+  ParseResult r = data[0] == '*' ? ParseMultibulk(data, args) : ParseInline(data, args);
+  // Only a complete command yields arguments; a partial multibulk leaves none behind.
+  if (r.status != ParseStatus::kOk) args.clear();
+  return r;
 }
 
 ParseResult RequestParser::ParseMultibulk(std::string_view data, ArgVector& args) {
@@ -95,6 +97,8 @@ ParseResult RequestParser::ParseInline(std::string_view data, ArgVector& args) {
   }
   std::string_view line = data.substr(0, nl);
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  // Redis splits the line as a C string: a NUL byte ends it.
+  if (size_t nul = line.find('\0'); nul != std::string_view::npos) line = line.substr(0, nul);
   scratch_.clear();
   scratch_.reserve(line.size() + 1);
   if (!SplitInlineArgs(line, scratch_, args)) return Error("ERR Protocol error: unbalanced quotes in request");
@@ -152,7 +156,8 @@ bool SplitInlineArgs(std::string_view line, std::string& storage, ArgVector& arg
           break;
         }
         char c = line[i];
-        if (IsSpace(c)) {
+        // Outside quotes only these end a word (sdssplitargs): \v and \f are part of it.
+        if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
           done = true;
         } else if (c == '"') {
           inq = true;
