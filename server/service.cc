@@ -10,15 +10,19 @@
 namespace ks {
 namespace {
 
+// Redis formats these with printf's %s, which stops at a NUL byte.
+std::string_view UpToNul(std::string_view s) { return s.substr(0, s.find('\0')); }
+
 void ReplyUnknownCommand(std::span<const std::string_view> args, ReplyBuilder& rb) {
   // Same shape as Redis: the name and the first arguments, each quoted, up to ~128 bytes.
   std::string msg = "ERR unknown command '";
-  msg.append(args[0].substr(0, 128));
+  msg.append(UpToNul(args[0]).substr(0, 128));
   msg += "', with args beginning with: ";
   std::string list;
   for (size_t i = 1; i < args.size() && list.size() < 128; ++i) {
+    size_t room = 128 - list.size();
     list += "'";
-    list.append(args[i].substr(0, 128 - list.size()));
+    list.append(UpToNul(args[i]).substr(0, room));
     list += "' ";
   }
   msg += list;
@@ -43,7 +47,7 @@ void Service::Dispatch(std::span<const std::string_view> args, ClientState& clie
 
   if (!spec->subcommands.empty() && args.size() >= 2) {
     const CommandSpec* sub = CommandRegistry::FindSub(*spec, args[1]);
-    if (!sub) return rb.Error(err::UnknownSubcommand(args[1], Upper(spec->name)));
+    if (!sub) return rb.Error(err::UnknownSubcommand(UpToNul(args[1]), Upper(UpToNul(args[0]))));
     spec = sub;
   }
   if (!ArityOk(spec->arity, args.size())) return rb.Error(err::WrongArgs(spec->full_name));
