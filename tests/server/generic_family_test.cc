@@ -208,6 +208,27 @@ TEST_F(GenericFamily, ExpireKeepsVolatileCountsRight) {
   EXPECT_EQ(d.size(), 0u);
 }
 
+TEST_F(GenericFamily, RenameMoveAndCopyKeepVolatileCountsRight) {
+  ASSERT_NE(EngineOf("src"), EngineOf("dst"));
+  auto volatile_keys = [&](int db) {
+    size_t n = 0;
+    for (int i = 0; i < srv.state.shards().size(); ++i) n += srv.state.shards().engine(i).db(db).volatile_size();
+    return n;
+  };
+  c.Run({"SET", "src", "v", "EX", "100"});
+  c.Run({"SET", "dst", "old", "EX", "100"});
+  c.Run({"RENAME", "src", "dst"});
+  EXPECT_EQ(volatile_keys(0), 1u);
+  c.Run({"COPY", "dst", "src"});
+  EXPECT_EQ(volatile_keys(0), 2u);
+  c.Run({"MOVE", "src", "1"});
+  EXPECT_EQ(volatile_keys(0), 1u);
+  EXPECT_EQ(volatile_keys(1), 1u);
+  c.Run({"SET", "plain", "p"});
+  c.Run({"RENAME", "plain", "dst"});
+  EXPECT_EQ(volatile_keys(0), 0u);
+}
+
 // ---- KEYS ----
 
 TEST_F(GenericFamily, KeysMatchesGlobAcrossEngines) {
