@@ -130,7 +130,8 @@ void Auth(CommandContext& ctx) {
 
 void Select(CommandContext& ctx) {
   int64_t id;
-  if (!StrToLL(ctx.arg(1), &id) || id < INT32_MIN || id > INT32_MAX) return ctx.rb.Error(err::kNotInteger);
+  if (!StrToLL(ctx.arg(1), &id)) return ctx.rb.Error(err::kNotInteger);
+  if (id < INT32_MIN || id > INT32_MAX) return ctx.rb.Error(err::kIntRange);
   if (id < 0 || id >= kNumDbs) return ctx.rb.Error(err::kDbIndexRange);
   ctx.client.SetDb(static_cast<int>(id));
   ctx.rb.Ok();

@@ -172,7 +172,6 @@ std::string BuildInfo(CommandContext& ctx, uint32_t sections) {
     Field(out, "evicted_keys", u(sum.evicted_keys));
     Field(out, "keyspace_hits", u(sum.keyspace_hits));
     Field(out, "keyspace_misses", u(sum.keyspace_misses));
-    Field(out, "total_error_replies", u(s.Sum(&ThreadCounters::error_replies)));
   }
   if (sections & kKeyspace) {
     header("Keyspace");

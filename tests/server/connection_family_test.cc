@@ -42,6 +42,7 @@ TEST(ConnectionFamily, SelectSwitchesDatabaseAndChecksRange) {
   EXPECT_EQ(c.Run({"SELECT", "-1"}), Err(err::kDbIndexRange));
   EXPECT_EQ(c.Run({"SELECT", "x"}), Err(err::kNotInteger));
   EXPECT_EQ(c.Run({"SELECT", "1.5"}), Err(err::kNotInteger));
+  EXPECT_EQ(c.Run({"SELECT", "2147483648"}), Err(err::kIntRange));
   EXPECT_EQ(c.Run({"SELECT", "0"}), "OK");
   EXPECT_EQ(c.Run({"GET", "k"}), "\"zero\"");
 }
