@@ -109,6 +109,8 @@ asio::awaitable<void> Connection::Run() {
     client_.info->last_interaction_ms.store(st.clock()->NowMs(), std::memory_order_relaxed);
 
     bool keep = ProcessInput();
+    client_.info->query_buf_bytes.store(in_len_, std::memory_order_relaxed);
+    client_.info->output_buf_bytes.store(out_.size(), std::memory_order_relaxed);
     if (!out_.empty()) {
       counters.net_output_bytes.fetch_add(out_.size(), std::memory_order_relaxed);
       auto [wec, wn] = co_await asio::async_write(socket_, asio::buffer(out_), asio::as_tuple(asio::use_awaitable));
@@ -116,6 +118,7 @@ asio::awaitable<void> Connection::Run() {
       if (wec) break;
       if (out_.capacity() > 1024 * 1024) std::string().swap(out_);
       out_.clear();
+      client_.info->output_buf_bytes.store(0, std::memory_order_relaxed);
     }
     if (!keep) break;
   }
@@ -156,7 +159,7 @@ bool Connection::ProcessInput() {
     rb_.set_output(before == ReplyMode::kOn ? &out_ : &discard_);
     service_.Dispatch(args_, client_, rb_);
     // CLIENT REPLY ON answers although replies were off; SKIP lasts one command.
-    if (before == ReplyMode::kOff && client_.reply_mode == ReplyMode::kOn) out_.append(discard_);
+    if (before != ReplyMode::kOn && client_.reply_mode == ReplyMode::kOn) out_.append(discard_);
     if (before == ReplyMode::kSkip && client_.reply_mode == ReplyMode::kSkip) client_.reply_mode = ReplyMode::kOn;
     discard_.clear();
     rb_.set_resp3(client_.resp == 3);
