@@ -22,6 +22,12 @@ const std::vector<OptionDef>& ConfigOptions() {
       {"databases", OptionType::kInt, false, 16, 16, "Number of databases (fixed at 16).", nullptr, &Config::databases},
       {"tcp-backlog", OptionType::kInt, false, 0, INT32_MAX, "Listen backlog.", nullptr, &Config::tcp_backlog},
       {"tcp-keepalive", OptionType::kInt, true, 0, INT32_MAX, "TCP keepalive period in seconds; 0 off.", nullptr, &Config::tcp_keepalive},
+      {"list-max-listpack-size", OptionType::kInt, true, INT32_MIN, INT32_MAX, "Largest list node: entries if > 0, or -1..-5 for 4..64 KB.", nullptr, &Config::list_max_listpack_size, "list-max-ziplist-size"},
+      {"hash-max-listpack-entries", OptionType::kMemory, true, 0, INT64_MAX, "Hashes up to this many fields stay compact.", nullptr, &Config::hash_max_listpack_entries, "hash-max-ziplist-entries"},
+      {"hash-max-listpack-value", OptionType::kMemory, true, 0, INT64_MAX, "Hashes whose fields and values are all this short stay compact.", nullptr, &Config::hash_max_listpack_value, "hash-max-ziplist-value"},
+      {"set-max-intset-entries", OptionType::kMemory, true, 0, INT64_MAX, "Sets of integers up to this size stay an intset.", nullptr, &Config::set_max_intset_entries},
+      {"zset-max-listpack-entries", OptionType::kMemory, true, 0, INT64_MAX, "Sorted sets up to this many members stay compact.", nullptr, &Config::zset_max_listpack_entries, "zset-max-ziplist-entries"},
+      {"zset-max-listpack-value", OptionType::kMemory, true, 0, INT64_MAX, "Sorted sets whose members are all this short stay compact.", nullptr, &Config::zset_max_listpack_value, "zset-max-ziplist-value"},
       {"save", OptionType::kString, false, 0, 0, "RDB snapshot schedule; always \"\": keyshard has no persistence yet.", &Config::save},
       {"appendonly", OptionType::kBool, false, 0, 0, "Append-only file; always \"no\": keyshard has no persistence yet.", &Config::appendonly},
   };
@@ -30,7 +36,7 @@ const std::vector<OptionDef>& ConfigOptions() {
 
 const OptionDef* FindOption(std::string_view name) {
   for (const auto& o : ConfigOptions())
-    if (EqualsNoCase(o.name, name)) return &o;
+    if (EqualsNoCase(o.name, name) || (!o.alias.empty() && EqualsNoCase(o.alias, name))) return &o;
   return nullptr;
 }
 

@@ -29,6 +29,13 @@ struct Config {
   // persistence yet, so only the "off" values are accepted.
   std::string save;
   std::string appendonly = "no";
+  // Compact encodings of small collections (Redis 7.0's defaults and limits).
+  int64_t list_max_listpack_size = -2;
+  int64_t hash_max_listpack_entries = 512;
+  int64_t hash_max_listpack_value = 64;
+  int64_t set_max_intset_entries = 512;
+  int64_t zset_max_listpack_entries = 128;
+  int64_t zset_max_listpack_value = 64;
 };
 
 enum class OptionType { kString, kInt, kMemory, kBool };
@@ -42,6 +49,7 @@ struct OptionDef {
   // Accessors to the field in Config.
   std::string Config::*str = nullptr;
   int64_t Config::*num = nullptr;
+  std::string_view alias = {};  // Redis's older name (e.g. hash-max-ziplist-entries)
 };
 
 const std::vector<OptionDef>& ConfigOptions();

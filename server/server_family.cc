@@ -80,10 +80,13 @@ void ConfigGet(CommandContext& ctx) {
     const Config& c = ctx.server.config();
     for (size_t i = 2; i < ctx.argc(); ++i) {
       for (const OptionDef& o : ConfigOptions()) {
-        if (!GlobMatch(ctx.arg(i), o.name, true)) continue;
-        bool dup = false;
-        for (auto& [n, v] : found) dup |= n == o.name;
-        if (!dup) found.emplace_back(o.name, FormatOption(c, o));
+        // Redis answers under whichever name matched, the current one or its alias.
+        for (std::string_view name : {o.name, o.alias}) {
+          if (name.empty() || !GlobMatch(ctx.arg(i), name, true)) continue;
+          bool dup = false;
+          for (auto& [n, v] : found) dup |= n == name;
+          if (!dup) found.emplace_back(name, FormatOption(c, o));
+        }
       }
     }
   }
@@ -138,6 +141,7 @@ void ConfigSet(CommandContext& ctx) {
     if (o->str) live.*(o->str) = next.*(o->str);
     if (o->num) live.*(o->num) = next.*(o->num);
   }
+  ctx.server.PublishLimits();
   ctx.rb.Ok();
 }
 

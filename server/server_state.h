@@ -52,12 +52,29 @@ class ClientRegistry {
   std::map<uint64_t, std::shared_ptr<ClientInfo>> clients_;
 };
 
+// Options read on hot paths, copied out of Config so commands need no lock to read them.
+// CONFIG SET republishes them.
+struct HotLimits {
+  std::atomic<int64_t> proto_max_bulk_len{0};
+  std::atomic<int64_t> list_max_listpack_size{0};
+  std::atomic<int64_t> hash_max_listpack_entries{0};
+  std::atomic<int64_t> hash_max_listpack_value{0};
+  std::atomic<int64_t> set_max_intset_entries{0};
+  std::atomic<int64_t> zset_max_listpack_entries{0};
+  std::atomic<int64_t> zset_max_listpack_value{0};
+
+  int64_t get(const std::atomic<int64_t>& v) const { return v.load(std::memory_order_relaxed); }
+};
+
 class ServerState {
  public:
   ServerState(Config config, const Clock* clock);
 
   Config& config() { return config_; }  // read-mostly; CONFIG SET holds config_mu()
   std::mutex& config_mu() { return config_mu_; }
+  const HotLimits& limits() const { return limits_; }
+  // Copies config() into limits(); call with config_mu() held after changing options.
+  void PublishLimits();
   ShardSet& shards() { return shards_; }
   const CommandRegistry& commands() const { return commands_; }
   ServerStats& stats() { return stats_; }
@@ -72,6 +89,7 @@ class ServerState {
  private:
   Config config_;
   std::mutex config_mu_;
+  HotLimits limits_;
   const Clock* clock_;
   ShardSet shards_;
   CommandRegistry commands_;
