@@ -77,4 +77,34 @@ std::pair<size_t, size_t> Engine::ActiveExpireStep(size_t max_checks) {
   return {examined, deleted};
 }
 
+void Engine::AddWaiter(int db, std::string_view key, WaiterPtr w) {
+  auto it = waiters_[db].find(key);
+  if (it == waiters_[db].end()) {
+    it = waiters_[db].emplace(std::string(key), std::deque<WaiterPtr>{}).first;
+    ++waited_keys_;
+  }
+  it->second.push_back(std::move(w));
+}
+
+void Engine::RemoveWaiter(int db, std::string_view key, const KeyWaiter* w) {
+  auto it = waiters_[db].find(key);
+  if (it == waiters_[db].end()) return;
+  auto& q = it->second;
+  for (auto qi = q.begin(); qi != q.end(); ++qi)
+    if (qi->get() == w) {
+      q.erase(qi);
+      break;
+    }
+  if (q.empty()) {
+    waiters_[db].erase(it);
+    --waited_keys_;
+  }
+}
+
+WaiterPtr Engine::FrontWaiter(int db, std::string_view key) const {
+  auto it = waiters_[db].find(key);
+  if (it == waiters_[db].end() || it->second.empty()) return nullptr;
+  return it->second.front();
+}
+
 }  // namespace ks

@@ -4,6 +4,10 @@
 // of other engines or of routing; callers lock mutex() around every use.
 #include <array>
 #include <atomic>
+#include <boost/unordered/unordered_flat_map.hpp>
+#include <deque>
+#include <memory>
+#include <string>
 #include <cstdint>
 #include <mutex>
 #include <string_view>
@@ -14,6 +18,15 @@
 namespace ks {
 
 inline constexpr int kNumDbs = 16;
+
+// Something waiting for a key of this engine to hold data (a client blocked in BLPOP...).
+// The engine only queues waiters per key, first come first served; the server layer decides
+// what serving one means.
+class KeyWaiter {
+ public:
+  virtual ~KeyWaiter() = default;
+};
+using WaiterPtr = std::shared_ptr<KeyWaiter>;
 
 struct EngineStats {
   uint64_t expired_keys = 0;
@@ -85,6 +98,21 @@ class Engine {
 
   EngineStats& stats() { return stats_; }
 
+  // Blocking support: FIFO queues of waiters per (db, key).
+  void AddWaiter(int db, std::string_view key, WaiterPtr w);
+  void RemoveWaiter(int db, std::string_view key, const KeyWaiter* w);
+  WaiterPtr FrontWaiter(int db, std::string_view key) const;
+  bool has_waiters() const { return waited_keys_ > 0; }
+  // Calls f(db, key) for every waited key that now exists (and is not expired).
+  template <typename F>
+  void ForEachReadyKey(F&& f) {
+    for (int db = 0; db < kNumDbs; ++db)
+      for (auto& [key, q] : waiters_[db])
+        if (!q.empty() && Find(db, KeySlotOf(key), key, false)) f(db, std::string_view(key));
+  }
+  // The engine does not route, but it needs a key's slot to look it up; set by the owner.
+  void set_slot_fn(uint16_t (*fn)(std::string_view)) { slot_fn_ = fn; }
+
  private:
   int id_;
   const Clock* clock_;
@@ -92,6 +120,14 @@ class Engine {
   std::array<Db, kNumDbs> dbs_;
   EngineStats stats_;
   std::atomic<uint32_t> lru_clock_{0};
+  uint16_t KeySlotOf(std::string_view key) const { return slot_fn_(key); }
+  uint16_t (*slot_fn_)(std::string_view) = nullptr;
+  struct StrHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  std::array<boost::unordered_flat_map<std::string, std::deque<WaiterPtr>, StrHash, std::equal_to<>>, kNumDbs> waiters_;
+  size_t waited_keys_ = 0;
   // Active expiry cursor.
   int expire_db_ = 0;
   int expire_slot_ = 0;

@@ -1,6 +1,8 @@
 #include "proxy/connection.h"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -9,7 +11,11 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <chrono>
 #include <cstring>
+
+#include "server/blocking.h"
 
 namespace ks {
 namespace asio = boost::asio;
@@ -110,21 +116,108 @@ asio::awaitable<void> Connection::Run() {
 
     bool keep = ProcessInput();
     client_.info->query_buf_bytes.store(in_len_, std::memory_order_relaxed);
-    client_.info->output_buf_bytes.store(out_.size(), std::memory_order_relaxed);
-    if (!out_.empty()) {
-      counters.net_output_bytes.fetch_add(out_.size(), std::memory_order_relaxed);
-      auto [wec, wn] = co_await asio::async_write(socket_, asio::buffer(out_), asio::as_tuple(asio::use_awaitable));
-      (void)wn;
-      if (wec) break;
-      if (out_.capacity() > 1024 * 1024) std::string().swap(out_);
-      out_.clear();
-      client_.info->output_buf_bytes.store(0, std::memory_order_relaxed);
+    if (!co_await Flush()) break;
+    // A blocking command stops the pipeline until it is served; then the rest runs.
+    while (keep && client_.blocked) {
+      if (!co_await WaitWhileBlocked()) {
+        keep = false;
+        break;
+      }
+      keep = ProcessInput();
+      if (!co_await Flush()) {
+        keep = false;
+        break;
+      }
     }
     if (!keep) break;
   }
   boost::system::error_code ec;
   socket_.shutdown(tcp::socket::shutdown_both, ec);
   socket_.close(ec);
+}
+
+asio::awaitable<bool> Connection::Flush() {
+  if (out_.empty()) co_return true;
+  ThreadCounters& counters = service_.state().stats().per_thread[client_.thread_index];
+  counters.net_output_bytes.fetch_add(out_.size(), std::memory_order_relaxed);
+  client_.info->output_buf_bytes.store(out_.size(), std::memory_order_relaxed);
+  auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(out_), asio::as_tuple(asio::use_awaitable));
+  (void)n;
+  if (out_.capacity() > 1024 * 1024) std::string().swap(out_);
+  out_.clear();
+  client_.info->output_buf_bytes.store(0, std::memory_order_relaxed);
+  co_return !ec;
+}
+
+asio::awaitable<bool> Connection::WaitWhileBlocked() {
+  using namespace boost::asio::experimental::awaitable_operators;
+  std::shared_ptr<BlockedClient> w = client_.blocked;
+  auto exec = socket_.get_executor();
+  auto timer = std::make_shared<asio::steady_timer>(exec);
+  if (w->timeout_ms > 0)
+    timer->expires_after(std::chrono::milliseconds(w->timeout_ms));
+  else
+    timer->expires_at(asio::steady_timer::time_point::max());
+  {
+    std::weak_ptr<asio::steady_timer> weak = timer;
+    std::lock_guard lk(w->mu);
+    w->wake = [weak, exec] {
+      asio::post(exec, [weak] {
+        if (auto t = weak.lock()) t->cancel();
+      });
+    };
+  }
+  bool watch_socket = true;
+  bool gone = false;
+  for (;;) {
+    {
+      std::lock_guard lk(w->mu);
+      if (w->state != BlockedClient::State::kWaiting) break;
+      if (asio::steady_timer::clock_type::now() >= timer->expiry()) {
+        w->state = BlockedClient::State::kTimedOut;
+        break;
+      }
+    }
+    if (watch_socket) {
+      auto r = co_await (timer->async_wait(asio::as_tuple(asio::use_awaitable)) ||
+                         socket_.async_wait(tcp::socket::wait_read, asio::as_tuple(asio::use_awaitable)));
+      if (r.index() == 1) {
+        // Readable while blocked: either the peer left, or it sent more commands, which
+        // stay in the kernel buffer until the client is unblocked (as in Redis).
+        char c;
+        ssize_t n = ::recv(socket_.native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) ||
+            client_.info->killed.load(std::memory_order_relaxed) || !socket_.is_open()) {
+          gone = true;
+          std::lock_guard lk(w->mu);
+          if (w->state == BlockedClient::State::kWaiting) w->state = BlockedClient::State::kGone;
+          break;
+        }
+        watch_socket = false;
+      }
+    } else {
+      co_await timer->async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+  }
+  {
+    std::lock_guard lk(w->mu);
+    w->wake = nullptr;
+    if (!gone) {
+      rb_.set_output(&out_);
+      if (w->state == BlockedClient::State::kTimedOut) {
+        if (w->on_timeout == TimeoutReply::kNullArray)
+          rb_.NullArray();
+        else
+          rb_.Null();
+      } else {
+        out_.append(w->reply);
+      }
+    }
+  }
+  UnregisterWaiter(service_.state(), *w);
+  client_.blocked.reset();
+  client_.info->SetBlocked(nullptr);
+  co_return !gone;
 }
 
 bool Connection::ProcessInput() {
@@ -169,6 +262,7 @@ bool Connection::ProcessInput() {
       pos = in_len_;
       break;
     }
+    if (client_.blocked) break;
   }
   if (pos > 0) {
     std::memmove(in_.data(), in_.data() + pos, in_len_ - pos);

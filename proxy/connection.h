@@ -27,6 +27,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Parses and runs the commands buffered in in_[0, in_len_). Returns false when the
   // connection must close after flushing output.
   bool ProcessInput();
+  // Waits while a blocking command (BLPOP...) holds the client, then queues its reply.
+  // Returns false if the client went away meanwhile.
+  boost::asio::awaitable<bool> WaitWhileBlocked();
+  // Writes out_ to the socket; false on error.
+  boost::asio::awaitable<bool> Flush();
   void UpdateParserLimits();
 
   boost::asio::ip::tcp::socket socket_;

@@ -12,7 +12,10 @@ SlotTable SlotTable::Even(int engines) {
 
 ShardSet::ShardSet(int engines, const Clock* clock) : clock_(clock), table_(SlotTable::Even(engines)) {
   engines_.reserve(engines);
-  for (int i = 0; i < engines; ++i) engines_.push_back(std::make_unique<Engine>(i, clock));
+  for (int i = 0; i < engines; ++i) {
+    engines_.push_back(std::make_unique<Engine>(i, clock));
+    engines_.back()->set_slot_fn(&KeySlot);
+  }
 }
 
 void EngineLocks::Lock(ShardSet& shards, boost::container::small_vector<uint16_t, 8>& ids) {

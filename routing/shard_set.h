@@ -54,6 +54,7 @@ class EngineLocks {
   void LockAll(ShardSet& shards);
   void UnlockAll();
   bool empty() const { return held_.empty(); }
+  const boost::container::small_vector<Engine*, 8>& held() const { return held_; }
 
  private:
   boost::container::small_vector<Engine*, 8> held_;

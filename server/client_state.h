@@ -12,6 +12,7 @@
 namespace ks {
 
 struct CommandSpec;
+struct BlockedClient;
 
 enum class ReplyMode : uint8_t { kOn, kOff, kSkip };
 
@@ -50,6 +51,15 @@ struct ClientInfo {
     std::lock_guard lk(mu);
     return lib_ver_;
   }
+  // The wait of a client blocked in BLPOP & co., for CLIENT UNBLOCK from other connections.
+  void SetBlocked(std::shared_ptr<BlockedClient> b) {
+    std::lock_guard lk(mu);
+    blocked_ = std::move(b);
+  }
+  std::shared_ptr<BlockedClient> blocked() const {
+    std::lock_guard lk(mu);
+    return blocked_;
+  }
   void set_lib(std::string name, std::string ver, bool set_name, bool set_ver) {
     std::lock_guard lk(mu);
     if (set_name) lib_name_ = std::move(name);
@@ -61,6 +71,7 @@ struct ClientInfo {
   std::string name_;
   std::string lib_name_;
   std::string lib_ver_;
+  std::shared_ptr<BlockedClient> blocked_;
 };
 
 struct ClientState {
@@ -73,6 +84,8 @@ struct ClientState {
   bool close_after_reply = false;
   // Index of the I/O thread serving this client (for per-thread counters).
   int thread_index = 0;
+  // Set by a blocking command that found nothing: the connection waits on it.
+  std::shared_ptr<BlockedClient> blocked;
 
   void SetDb(int d) {
     db = d;

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <mutex>
 
+#include "server/blocking.h"
 #include "server/command_context.h"
 #include "server/errors.h"
 
@@ -59,6 +60,10 @@ void Service::Dispatch(std::span<const std::string_view> args, ClientState& clie
 
   CommandContext ctx{args, rb, client, state_, *spec, {}};
   ShardSet& shards = state_.shards();
+  // A write may give data to a key that blocked clients wait for: those are served right
+  // after the command, before anyone else can take the data (server/blocking.h).
+  const bool write = spec->flag_bits & kCmdWrite;
+  ReadyKeys ready;
   EngineLocks locks;
   switch (spec->lock) {
     case LockMode::kKeys: {
@@ -70,8 +75,13 @@ void Service::Dispatch(std::span<const std::string_view> args, ClientState& clie
           engines.push_back(ctx.keys.back().engine);
         }
         if (engines.size() == 1) {
-          std::lock_guard lk(shards.engine(engines[0]).mutex());
-          spec->handler(ctx);
+          Engine& e = shards.engine(engines[0]);
+          {
+            std::lock_guard lk(e.mutex());
+            spec->handler(ctx);
+            if (write && e.has_waiters()) CollectReadyKeys(e, ready);
+          }
+          if (!ready.empty()) ServeReadyKeys(state_, std::move(ready));
           return;
         }
         locks.Lock(shards, engines);
@@ -85,6 +95,11 @@ void Service::Dispatch(std::span<const std::string_view> args, ClientState& clie
       break;
   }
   spec->handler(ctx);
+  if (write)
+    for (Engine* e : locks.held())
+      if (e->has_waiters()) CollectReadyKeys(*e, ready);
+  locks.UnlockAll();
+  if (!ready.empty()) ServeReadyKeys(state_, std::move(ready));
 }
 
 }  // namespace ks
