@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "server/arg_parser.h"
+#include "server/blocking.h"
 #include "server/command_context.h"
 #include "server/command_registry.h"
 #include "server/connection_cmds.h"
@@ -235,6 +236,27 @@ void ClientSetInfo(CommandContext& ctx) {
   ctx.rb.Ok();
 }
 
+// CLIENT UNBLOCK id [TIMEOUT|ERROR]: ends another client's BLPOP-style wait now.
+void ClientUnblock(CommandContext& ctx) {
+  if (ctx.argc() > 4)
+    return ctx.rb.Error("ERR unknown subcommand or wrong number of arguments for 'unblock'. Try CLIENT HELP.");
+  int64_t id;
+  if (!StrToLL(ctx.arg(2), &id)) return ctx.rb.Error(err::kNotInteger);
+  bool with_error = false;
+  if (ctx.argc() == 4) {
+    if (EqualsNoCase(ctx.arg(3), "error"))
+      with_error = true;
+    else if (!EqualsNoCase(ctx.arg(3), "timeout"))
+      return ctx.rb.Error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+  }
+  for (const auto& c : ctx.server.clients().Snapshot()) {
+    if (c->id != static_cast<uint64_t>(id)) continue;
+    std::shared_ptr<BlockedClient> b = c->blocked();
+    return ctx.rb.Int(b && UnblockClient(*b, with_error) ? 1 : 0);
+  }
+  ctx.rb.Int(0);
+}
+
 void ClientHelp(CommandContext& ctx) {
   static constexpr std::string_view kLines[] = {
       "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -270,6 +292,8 @@ void ClientHelp(CommandContext& ctx) {
       "    Control the replies sent to the current connection.",
       "SETNAME <name>",
       "    Assign the name <name> to the current connection.",
+      "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+      "    Unblock the specified blocked client.",
       "SETINFO <option> <value>",
       "    Set client meta attr. Options are:",
       "    * LIB-NAME: the client lib name.",
@@ -390,6 +414,15 @@ void RegisterClientCommand(CommandRegistry& reg) {
                 .group = "connection", .since = "3.2.0",
                 .summary = "Turns replies to this connection on, off, or off for the next command.",
                 .complexity = "O(1)"},
+               {.name = "unblock",
+                .arity = -3,
+                .flags = "admin noscript loading stale",
+                .first_key = 0, .last_key = 0, .step = 0,
+                .acl = "@admin @slow @dangerous @connection",
+                .handler = ClientUnblock,
+                .group = "connection", .since = "5.0.0",
+                .summary = "Ends the wait of a client blocked in a blocking command.",
+                .complexity = "O(log N) where N is the number of client connections"},
                {.name = "help",
                 .arity = 2,
                 .flags = "loading stale",
