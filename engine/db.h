@@ -45,6 +45,25 @@ class Db {
   // counts right. Returns e's possibly new address. Unlike Replace after Entry::SetExpire,
   // the table slot is found before e may be freed by the reallocation.
   Entry* SetExpire(uint16_t slot, Entry* e, int64_t expire_ms);
+  // Lets f change e, a key of this slot, in ways that may move it (Entry::SetString,
+  // ResizeString, or building a replacement and freeing e), then points the table at f's
+  // result. As with SetExpire, the table slot is found before e may be freed.
+  template <typename F>
+  Entry* Modify(uint16_t slot, Entry* e, F&& f) {
+    SlotKeys* sk = slots_[slot];
+    auto it = sk->set.find(e->key());
+    bool had = e->has_expire();
+    Entry* n = f(e);
+    const_cast<Entry*&>(*it) = n;
+    if (had && !n->has_expire()) {
+      --sk->volatile_count;
+      --volatile_;
+    } else if (!had && n->has_expire()) {
+      ++sk->volatile_count;
+      ++volatile_;
+    }
+    return n;
+  }
   // Removes the key from the table and returns its entry (not freed), or nullptr.
   Entry* Detach(uint16_t slot, std::string_view key);
 

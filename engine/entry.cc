@@ -88,6 +88,16 @@ Entry* Entry::NewString(std::string_view key, std::string_view value, Encoding e
   return e;
 }
 
+Entry* Entry::NewZeroString(std::string_view key, size_t len, Encoding enc) {
+  Entry* e = Allocate(key.size(), len, false);
+  e->type_ = static_cast<uint8_t>(ObjType::kString);
+  e->encoding_ = static_cast<uint8_t>(enc);
+  e->val_len_ = static_cast<uint32_t>(len);
+  std::memcpy(e->key_ptr(), key.data(), key.size());
+  std::memset(e->value_ptr(), 0, len);
+  return e;
+}
+
 Entry* Entry::NewObject(std::string_view key, ObjType type, Encoding enc, void* obj,
                         int64_t expire_ms) {
   bool exp = expire_ms != kNoExpire;

@@ -41,6 +41,8 @@ class Entry {
 
   static Entry* NewString(std::string_view key, std::string_view value, Encoding enc,
                           int64_t expire_ms = kNoExpire);
+  // A string of len zero bytes, sized exactly (SETRANGE past the end of a missing key).
+  static Entry* NewZeroString(std::string_view key, size_t len, Encoding enc);
   // Takes ownership of obj (freed with FreeObject for its type).
   static Entry* NewObject(std::string_view key, ObjType type, Encoding enc, void* obj,
                           int64_t expire_ms = kNoExpire);

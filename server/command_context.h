@@ -33,6 +33,10 @@ struct CommandContext {
   const CommandSpec& spec;
   // The command's keys in argument order, as the table locates them; their engines are locked.
   boost::container::small_vector<KeyRef, 4> keys;
+  // Set while a blocking command is re-run to serve a blocked client (server/blocking.h):
+  // it must not block again, only report through would_block that it still cannot proceed.
+  bool serving = false;
+  bool would_block = false;
 
   // Keyspace access for the client's database. Lookups refresh the key's access time unless
   // the client asked for CLIENT NO-TOUCH.
@@ -41,6 +45,12 @@ struct CommandContext {
   void Put(const KeyRef& k, Entry* e) { engine(k).Put(db(), k.slot, e); }
   bool Delete(const KeyRef& k) { return engine(k).Delete(db(), k.slot, k.key); }
   void Replace(const KeyRef& k, Entry* old_e, Entry* new_e) { engine(k).Replace(db(), k.slot, old_e, new_e); }
+  // Applies f(Entry*) -> Entry* to k's live entry e, which f may move or replace; the table
+  // follows (see Db::Modify). Returns the entry's new address.
+  template <typename F>
+  Entry* Modify(const KeyRef& k, Entry* e, F&& f) {
+    return engine(k).db(db()).Modify(k.slot, e, static_cast<F&&>(f));
+  }
   int64_t NowMs() const { return server.clock()->NowMs(); }
   bool touch() const { return !client.info->no_touch.load(std::memory_order_relaxed); }
 

@@ -24,6 +24,13 @@ inline constexpr std::string_view kSameObject = "ERR source and destination obje
 inline constexpr std::string_view kOom = "OOM command not allowed when used memory > 'maxmemory'.";
 inline constexpr std::string_view kMaxClients = "ERR max number of clients reached";
 inline constexpr std::string_view kInvalidCursor = "ERR invalid cursor";
+inline constexpr std::string_view kDecrOverflow = "ERR decrement would overflow";
+inline constexpr std::string_view kLcsWrongType = "ERR The specified keys must contain string values";
+inline constexpr std::string_view kLcsIdxAndLen = "ERR If you want both the length and indexes, please just use IDX.";
+inline constexpr std::string_view kLcsTooLong = "ERR String too long for LCS";
+inline constexpr std::string_view kLcsOverLimit =
+    "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len";
+inline constexpr std::string_view kLcsAllocFailed = "ERR Insufficient memory, failed allocating transient memory for LCS";
 inline constexpr std::string_view kIntRange = "ERR value is out of range, value must between -2147483648 and 2147483647";
 inline constexpr std::string_view kExpireNxCompat = "ERR NX and XX, GT or LT options at the same time are not compatible";
 inline constexpr std::string_view kExpireGtLt = "ERR GT and LT options at the same time are not compatible";
