@@ -39,7 +39,8 @@ class Db {
   Entry* Find(uint16_t slot, std::string_view key) const;
   // Adds e; no key with the same name may exist.
   void Insert(uint16_t slot, Entry* e);
-  // Points the table at new_e instead of old_e (same key). Does not free old_e.
+  // Points the table at new_e instead of old_e (same key). old_e must still be allocated (its
+  // key is read to find it); the caller frees it afterwards. After a realloc use Modify.
   void Replace(uint16_t slot, Entry* old_e, Entry* new_e);
   // Sets or removes (kNoExpire) the TTL of e, a key of this slot, keeping the volatile
   // counts right. Returns e's possibly new address. Unlike Replace after Entry::SetExpire,

@@ -27,9 +27,14 @@ Entry* Engine::FindForRead(int db, uint16_t slot, std::string_view key, bool tou
 void Engine::Put(int db, uint16_t slot, Entry* e) {
   Db& d = dbs_[db];
   e->set_access(LruClock());
-  Entry* old = d.Detach(slot, e->key());
-  if (old) Entry::Free(old);
-  d.Insert(slot, e);
+  // Overwrite in place: detaching first would free and rebuild a slot's table whenever the
+  // key is alone in its slot.
+  if (Entry* old = d.Find(slot, e->key())) {
+    d.Replace(slot, old, e);
+    Entry::Free(old);
+  } else {
+    d.Insert(slot, e);
+  }
 }
 
 bool Engine::Delete(int db, uint16_t slot, std::string_view key) {

@@ -68,10 +68,6 @@ class Engine {
   }
   // Stores e under its key, freeing any previous value.
   void Put(int db, uint16_t slot, Entry* e);
-  // Records that a live entry moved (realloc) from old_e to new_e.
-  void Replace(int db, uint16_t slot, Entry* old_e, Entry* new_e) {
-    dbs_[db].Replace(slot, old_e, new_e);
-  }
   // Sets or removes (Entry::kNoExpire) the TTL of a live entry; returns its new address.
   Entry* SetExpire(int db, uint16_t slot, Entry* e, int64_t expire_ms) {
     return dbs_[db].SetExpire(slot, e, expire_ms);

@@ -15,7 +15,9 @@ using asio::ip::tcp;
 
 Server::Server(Service& service, int threads) : service_(service) {
   for (int i = 0; i < threads; ++i) {
-    contexts_.push_back(std::make_unique<asio::io_context>(1));
+    // Each context is run by one thread and its sockets are only used from that thread (other
+    // threads only post to it), so the reactor needs no locking of its own.
+    contexts_.push_back(std::make_unique<asio::io_context>(BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO));
     guards_.push_back(asio::make_work_guard(*contexts_.back()));
   }
 }

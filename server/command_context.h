@@ -44,7 +44,6 @@ struct CommandContext {
   Entry* FindRead(const KeyRef& k) { return engine(k).FindForRead(db(), k.slot, k.key, touch()); }
   void Put(const KeyRef& k, Entry* e) { engine(k).Put(db(), k.slot, e); }
   bool Delete(const KeyRef& k) { return engine(k).Delete(db(), k.slot, k.key); }
-  void Replace(const KeyRef& k, Entry* old_e, Entry* new_e) { engine(k).Replace(db(), k.slot, old_e, new_e); }
   // Applies f(Entry*) -> Entry* to k's live entry e, which f may move or replace; the table
   // follows (see Db::Modify). Returns the entry's new address.
   template <typename F>
