@@ -2,12 +2,17 @@
 
 #include <cstdlib>
 
+#include "engine/set.h"
+
 namespace ks {
 
 // Strings live inline in their Entry; collection types add their cases here as they arrive.
 void FreeObject(ObjType type, void* obj) {
   switch (type) {
     case ObjType::kString:
+      break;
+    case ObjType::kSet:
+      SetObject::Free(static_cast<SetObject*>(obj));
       break;
     default:
       std::abort();  // a collection type without a destructor: a programming error
@@ -19,6 +24,8 @@ void* CloneObject(ObjType type, const void* obj) {
   switch (type) {
     case ObjType::kString:
       break;
+    case ObjType::kSet:
+      return SetObject::Clone(static_cast<const SetObject*>(obj));
     default:
       std::abort();
   }
@@ -27,6 +34,7 @@ void* CloneObject(ObjType type, const void* obj) {
 }
 
 size_t ObjectBytes(ObjType type, const void* obj) {
+  if (type == ObjType::kSet) return static_cast<const SetObject*>(obj)->AllocatedBytes();
   (void)type;
   (void)obj;
   return 0;

@@ -31,6 +31,10 @@ inline constexpr std::string_view kLcsTooLong = "ERR String too long for LCS";
 inline constexpr std::string_view kLcsOverLimit =
     "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len";
 inline constexpr std::string_view kLcsAllocFailed = "ERR Insufficient memory, failed allocating transient memory for LCS";
+// SINTERCARD (and other numkeys commands).
+inline constexpr std::string_view kNumkeysPositive = "ERR numkeys should be greater than 0";
+inline constexpr std::string_view kNumkeysTooMany = "ERR Number of keys can't be greater than number of args";
+inline constexpr std::string_view kLimitNegative = "ERR LIMIT can't be negative";
 inline constexpr std::string_view kIntRange = "ERR value is out of range, value must between -2147483648 and 2147483647";
 inline constexpr std::string_view kExpireNxCompat = "ERR NX and XX, GT or LT options at the same time are not compatible";
 inline constexpr std::string_view kExpireGtLt = "ERR GT and LT options at the same time are not compatible";
@@ -60,6 +64,10 @@ inline std::string WrongArgs(std::string_view cmd) {
 }
 inline std::string InvalidExpire(std::string_view cmd) {
   return "ERR invalid expire time in '" + std::string(cmd) + "' command";
+}
+// Redis's getRangeLongFromObjectOrReply without a custom message (SRANDMEMBER's count).
+inline std::string ValueRange(long long min, long long max) {
+  return "ERR value is out of range, value must between " + std::to_string(min) + " and " + std::to_string(max);
 }
 inline std::string UnsupportedOption(std::string_view opt) {
   return "ERR Unsupported option " + std::string(opt);

@@ -9,6 +9,7 @@ void RegisterGenericFamily(CommandRegistry& reg);     // generic_family.cc: keys
 void RegisterConnectionFamily(CommandRegistry& reg);  // connection_family.cc: PING, HELLO, CLIENT...
 void RegisterServerFamily(CommandRegistry& reg);      // server_family.cc: INFO, CONFIG, COMMAND, FLUSH*...
 void RegisterClusterFamily(CommandRegistry& reg);     // cluster_family.cc: CLUSTER KEYSLOT
+void RegisterSetFamily(CommandRegistry& reg);         // set_family.cc: SADD, SINTER, SSCAN...
 
 inline void RegisterAllFamilies(CommandRegistry& reg) {
   RegisterStringFamily(reg);
@@ -16,6 +17,7 @@ inline void RegisterAllFamilies(CommandRegistry& reg) {
   RegisterConnectionFamily(reg);
   RegisterServerFamily(reg);
   RegisterClusterFamily(reg);
+  RegisterSetFamily(reg);
 }
 
 }  // namespace ks
