@@ -11,26 +11,31 @@ namespace ks {
 
 bool ParseBlockTimeout(std::string_view arg, int64_t* timeout_ms, std::string_view* err) {
   long double secs;
-  if (!StrToLD(arg, &secs) || !std::isfinite(secs)) {
+  if (!StrToLD(arg, &secs)) {
     *err = "ERR timeout is not a float or out of range";
     return false;
   }
-  if (secs < 0) {
+  // Redis truncates seconds*1000 to a long long; values that do not fit (inf, 1e30) come out
+  // as LLONG_MIN on x86 and are reported as negative, and a positive timeout under 1 ms
+  // truncates to 0, which means "forever".
+  long double ms = secs * 1000.0L;
+  int64_t tval = (std::isfinite(ms) && ms < 9.2233720368547758e18L && ms > -9.2233720368547758e18L)
+                     ? static_cast<int64_t>(ms)
+                     : INT64_MIN;
+  if (tval < 0) {
     *err = "ERR timeout is negative";
     return false;
   }
-  long double ms = secs * 1000.0L;
-  if (ms > static_cast<long double>(INT64_MAX / 2)) {
+  // Redis adds the current time in ms (about 2^40) and refuses a sum that overflows.
+  if (tval > INT64_MAX - (int64_t{1} << 41)) {
     *err = "ERR timeout is out of range";
     return false;
   }
-  *timeout_ms = static_cast<int64_t>(ms);
-  // A positive timeout below a millisecond still waits (Redis rounds to at least 1 ms).
-  if (*timeout_ms == 0 && secs > 0) *timeout_ms = 1;
+  *timeout_ms = tval;
   return true;
 }
 
-void BlockOnKeys(CommandContext& ctx, int64_t timeout_ms, TimeoutReply on_timeout) {
+void BlockOnKeys(CommandContext& ctx, std::span<const KeyRef> keys, int64_t timeout_ms, TimeoutReply on_timeout) {
   if (ctx.serving) {
     ctx.would_block = true;
     return;
@@ -43,7 +48,7 @@ void BlockOnKeys(CommandContext& ctx, int64_t timeout_ms, TimeoutReply on_timeou
   w->client_id = ctx.client.info->id;
   w->timeout_ms = timeout_ms;
   w->on_timeout = on_timeout;
-  for (const KeyRef& k : ctx.keys) {
+  for (const KeyRef& k : keys) {
     bool dup = false;
     for (auto& [e, key] : w->waits) dup |= e == k.engine && key == k.key;
     if (dup) continue;

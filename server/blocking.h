@@ -8,6 +8,7 @@
 #include <boost/container/small_vector.hpp>
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -19,6 +20,7 @@
 namespace ks {
 
 struct CommandContext;
+struct KeyRef;
 class ServerState;
 
 // What a blocked client receives when its timeout passes.
@@ -49,10 +51,10 @@ struct BlockedClient final : KeyWaiter {
 // and sets *err to Redis's text.
 bool ParseBlockTimeout(std::string_view arg, int64_t* timeout_ms, std::string_view* err);
 
-// Called by a blocking handler that found nothing to serve: queues the client on every key of
-// the command (their engines are locked) and marks it blocked. When the handler is being
+// Called by a blocking handler that found nothing to serve: queues the client on each of keys
+// (the command's keys it waits for; their engines are locked) and marks it blocked. When the handler is being
 // re-run to serve a waiter, it records "nothing yet" instead.
-void BlockOnKeys(CommandContext& ctx, int64_t timeout_ms, TimeoutReply on_timeout);
+void BlockOnKeys(CommandContext& ctx, std::span<const KeyRef> keys, int64_t timeout_ms, TimeoutReply on_timeout);
 
 // Removes a waiter from every queue it is in (locks each engine in turn).
 void UnregisterWaiter(ServerState& state, BlockedClient& w);

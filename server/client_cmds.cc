@@ -24,6 +24,7 @@ std::string ClientLine(const ClientInfo& c, int64_t now_ms) {
   if (idle < 0) idle = 0;
   if (age < 0) age = 0;
   std::string flags;
+  if (c.blocked()) flags += 'b';
   if (c.no_evict.load(std::memory_order_relaxed)) flags += 'e';
   if (c.no_touch.load(std::memory_order_relaxed)) flags += 'T';
   if (flags.empty()) flags = "N";

@@ -9,7 +9,11 @@ void RegisterGenericFamily(CommandRegistry& reg);     // generic_family.cc: keys
 void RegisterConnectionFamily(CommandRegistry& reg);  // connection_family.cc: PING, HELLO, CLIENT...
 void RegisterServerFamily(CommandRegistry& reg);      // server_family.cc: INFO, CONFIG, COMMAND, FLUSH*...
 void RegisterClusterFamily(CommandRegistry& reg);     // cluster_family.cc: CLUSTER KEYSLOT
+void RegisterListFamily(CommandRegistry& reg);        // list_family.cc: LPUSH, LPOP, LRANGE, LMOVE...
+void RegisterBlockingListFamily(CommandRegistry& reg);  // blocking_family.cc: BLPOP, BLMOVE, BLMPOP...
 void RegisterSetFamily(CommandRegistry& reg);         // set_family.cc: SADD, SINTER, SSCAN...
+void RegisterHashFamily(CommandRegistry& reg);        // hash_family.cc: HSET, HGETALL, HSCAN...
+void RegisterZSetFamily(CommandRegistry& reg);        // zset_family.cc (+ zset_range.cc, zset_setops.cc)
 
 inline void RegisterAllFamilies(CommandRegistry& reg) {
   RegisterStringFamily(reg);
@@ -17,7 +21,11 @@ inline void RegisterAllFamilies(CommandRegistry& reg) {
   RegisterConnectionFamily(reg);
   RegisterServerFamily(reg);
   RegisterClusterFamily(reg);
+  RegisterListFamily(reg);
+  RegisterBlockingListFamily(reg);
   RegisterSetFamily(reg);
+  RegisterHashFamily(reg);
+  RegisterZSetFamily(reg);
 }
 
 }  // namespace ks

@@ -140,8 +140,12 @@ std::string BuildInfo(CommandContext& ctx, uint32_t sections) {
   }
   if (sections & kClients) {
     header("Clients");
-    Field(out, "connected_clients", static_cast<int64_t>(st.clients().size()));
+    std::vector<std::shared_ptr<ClientInfo>> clients = st.clients().Snapshot();
+    int64_t blocked = 0;
+    for (const auto& c : clients) blocked += c->blocked() ? 1 : 0;
+    Field(out, "connected_clients", static_cast<int64_t>(clients.size()));
     Field(out, "maxclients", cfg.maxclients);
+    Field(out, "blocked_clients", blocked);
   }
   if (sections & kMemory) {
     header("Memory");
