@@ -4,6 +4,8 @@
 
 #include "engine/set.h"
 
+#include "engine/hash.h"
+
 namespace ks {
 
 // Strings live inline in their Entry; collection types add their cases here as they arrive.
@@ -13,6 +15,9 @@ void FreeObject(ObjType type, void* obj) {
       break;
     case ObjType::kSet:
       SetObject::Free(static_cast<SetObject*>(obj));
+      break;
+    case ObjType::kHash:
+      Hash(obj).Free();
       break;
     default:
       std::abort();  // a collection type without a destructor: a programming error
@@ -26,6 +31,8 @@ void* CloneObject(ObjType type, const void* obj) {
       break;
     case ObjType::kSet:
       return SetObject::Clone(static_cast<const SetObject*>(obj));
+    case ObjType::kHash:
+      return Hash(const_cast<void*>(obj)).Clone().ptr();
     default:
       std::abort();
   }
@@ -34,6 +41,7 @@ void* CloneObject(ObjType type, const void* obj) {
 }
 
 size_t ObjectBytes(ObjType type, const void* obj) {
+  if (type == ObjType::kHash) return Hash(const_cast<void*>(obj)).bytes();
   if (type == ObjType::kSet) return static_cast<const SetObject*>(obj)->AllocatedBytes();
   (void)type;
   (void)obj;

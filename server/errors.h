@@ -65,6 +65,11 @@ inline std::string WrongArgs(std::string_view cmd) {
 inline std::string InvalidExpire(std::string_view cmd) {
   return "ERR invalid expire time in '" + std::string(cmd) + "' command";
 }
+// Hashes (HINCRBY, HINCRBYFLOAT, HRANDFIELD).
+inline constexpr std::string_view kHashNotInteger = "ERR hash value is not an integer";
+inline constexpr std::string_view kHashNotFloat = "ERR hash value is not a float";
+inline constexpr std::string_view kValueNanOrInf = "ERR value is NaN or Infinity";
+inline constexpr std::string_view kValueOutOfRange = "ERR value is out of range";
 // Redis's getRangeLongFromObjectOrReply without a custom message (SRANDMEMBER's count).
 inline std::string ValueRange(long long min, long long max) {
   return "ERR value is out of range, value must between " + std::to_string(min) + " and " + std::to_string(max);
