@@ -197,9 +197,9 @@ void SRandMember(CommandContext& ctx) {
 // remaining ones are drawn into a new set (which may then be an intset again, as in Redis)
 // and the rest of the old one is the reply.
 void SPopCount(CommandContext& ctx) {
+  // getPositiveLongFromObjectOrReply: one message for a non-integer and a negative count.
   int64_t l;
-  if (!StrToLL(ctx.arg(2), &l)) return ctx.rb.Error(err::kNotInteger);
-  if (l < 0) return ctx.rb.Error(err::kMustBePositive);
+  if (!StrToLL(ctx.arg(2), &l) || l < 0) return ctx.rb.Error(err::kMustBePositive);
   uint64_t count = static_cast<uint64_t>(l);
 
   const KeyRef& k = ctx.keys[0];

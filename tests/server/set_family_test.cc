@@ -250,7 +250,7 @@ TEST_F(SetFamily, SpopArgumentErrors) {
   PlantString("str");
   EXPECT_EQ(c.Run({"SPOP", "s", "-1"}), Err(err::kMustBePositive));
   EXPECT_EQ(c.Run({"SPOP", "str", "-1"}), Err(err::kMustBePositive));  // count before type
-  EXPECT_EQ(c.Run({"SPOP", "s", "x"}), Err(err::kNotInteger));
+  EXPECT_EQ(c.Run({"SPOP", "s", "x"}), Err(err::kMustBePositive));
   EXPECT_EQ(c.Run({"SPOP", "s", "1", "2"}), Err(err::kSyntax));
   EXPECT_EQ(c.Run({"SPOP", "s", "0"}), "[]");
   EXPECT_EQ(c.Run({"SCARD", "s"}), "(integer) 1");
