@@ -1,28 +1,30 @@
-// Blocking list commands: BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP. Each first tries what its
+// Blocking commands: BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP, BZPOPMIN, BZPOPMAX, BZMPOP. Each first tries what its
 // non-blocking twin does; when every key is empty it queues the client (server/blocking.h).
-// When re-run to serve a waiter, only keys that now hold a list count: Redis 7.0 keeps a
+// When re-run to serve a waiter, only keys that now hold the command's type count: Redis 7.0 keeps a
 // client blocked when a waited key is created with another type.
 #include <boost/container/small_vector.hpp>
 
+#include "common/strconv.h"
 #include "server/blocking.h"
 #include "server/command_context.h"
 #include "server/command_registry.h"
 #include "server/errors.h"
 #include "server/families.h"
 #include "server/list_ops.h"
+#include "server/zset_ops.h"
 
 namespace ks {
 namespace {
 
 using KeyList = boost::container::small_vector<KeyRef, 4>;
 
-// In serve mode, the subset of keys holding a list; otherwise all of them.
-KeyList ServableKeys(CommandContext& ctx, std::span<const KeyRef> keys) {
+// In serve mode, the subset of keys holding the command's type; otherwise all of them.
+KeyList ServableKeys(CommandContext& ctx, std::span<const KeyRef> keys, ObjType type = ObjType::kList) {
   KeyList out;
   for (const KeyRef& k : keys) {
     if (ctx.serving) {
       Entry* e = ctx.Find(k);
-      if (!e || e->type() != ObjType::kList) continue;
+      if (!e || e->type() != type) continue;
     }
     out.push_back(k);
   }
@@ -84,6 +86,47 @@ void BLMPop(CommandContext& ctx) {
   BlockOnKeys(ctx, ctx.keys, timeout, TimeoutReply::kNullArray);
 }
 
+// BZPOPMIN/BZPOPMAX key [key ...] timeout
+void BZPop(CommandContext& ctx, bool max) {
+  int64_t timeout;
+  if (!Timeout(ctx, ctx.args.back(), &timeout)) return;
+  KeyList keys = ServableKeys(ctx, ctx.keys, ObjType::kZSet);
+  if (ZPopFirst(ctx, keys, max, -1, ZPopReply::kKeyFlat) != ZPopStatus::kEmpty) return;
+  BlockOnKeys(ctx, ctx.keys, timeout, TimeoutReply::kNullArray);
+}
+void BZPopMin(CommandContext& ctx) { BZPop(ctx, false); }
+void BZPopMax(CommandContext& ctx) { BZPop(ctx, true); }
+
+// BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]; arguments are checked in
+// Redis's order: numkeys, MIN|MAX, COUNT, then the timeout.
+void BZMPop(CommandContext& ctx) {
+  int64_t numkeys;
+  if (!StrToLL(ctx.arg(2), &numkeys) || numkeys < 1) return ctx.rb.Error(err::kNumkeysPositive);
+  if (numkeys >= static_cast<int64_t>(ctx.argc()) - 3) return ctx.rb.Error(err::kSyntax);
+  size_t where = 3 + static_cast<size_t>(numkeys);
+  bool max;
+  if (EqualsNoCase(ctx.arg(where), "min"))
+    max = false;
+  else if (EqualsNoCase(ctx.arg(where), "max"))
+    max = true;
+  else
+    return ctx.rb.Error(err::kSyntax);
+  int64_t count = -1;
+  for (size_t j = where + 1; j < ctx.argc(); ++j) {
+    if (count == -1 && EqualsNoCase(ctx.arg(j), "count") && j + 1 < ctx.argc()) {
+      if (!StrToLL(ctx.arg(++j), &count) || count < 1) return ctx.rb.Error(err::kMpopCountPositive);
+    } else {
+      return ctx.rb.Error(err::kSyntax);
+    }
+  }
+  if (count == -1) count = 1;
+  int64_t timeout;
+  if (!Timeout(ctx, ctx.arg(1), &timeout)) return;
+  KeyList keys = ServableKeys(ctx, ctx.keys, ObjType::kZSet);
+  if (ZPopFirst(ctx, keys, max, count, ZPopReply::kKeyNested) != ZPopStatus::kEmpty) return;
+  BlockOnKeys(ctx, ctx.keys, timeout, TimeoutReply::kNullArray);
+}
+
 }  // namespace
 
 void RegisterBlockingListFamily(CommandRegistry& reg) {
@@ -140,6 +183,41 @@ void RegisterBlockingListFamily(CommandRegistry& reg) {
            .group = "list", .since = "7.0.0",
            .summary = "Pops elements from the first non-empty list, waiting for one if all are empty.",
            .complexity = "O(N+M) where N is the number of provided keys and M is the number of elements returned."});
+}
+
+void RegisterBlockingZSetFamily(CommandRegistry& reg) {
+  reg.Add({.name = "bzpopmin",
+           .arity = -3,
+           .flags = "write noscript blocking fast",
+           .first_key = 1, .last_key = -2, .step = 1,
+           .acl = "@write @sortedset @fast @blocking",
+           .key_specs = {{.flags = "RW access delete", .begin_index = 1, .last_key = -2, .key_step = 1, .limit = 0}},
+           .handler = BZPopMin,
+           .group = "sorted-set", .since = "5.0.0",
+           .summary = "Pops the lowest-scored member of the first non-empty sorted set, waiting if all are empty.",
+           .complexity = "O(log(N)) with N being the number of elements in the sorted set."});
+  reg.Add({.name = "bzpopmax",
+           .arity = -3,
+           .flags = "write noscript blocking fast",
+           .first_key = 1, .last_key = -2, .step = 1,
+           .acl = "@write @sortedset @fast @blocking",
+           .key_specs = {{.flags = "RW access delete", .begin_index = 1, .last_key = -2, .key_step = 1, .limit = 0}},
+           .handler = BZPopMax,
+           .group = "sorted-set", .since = "5.0.0",
+           .summary = "Pops the highest-scored member of the first non-empty sorted set, waiting if all are empty.",
+           .complexity = "O(log(N)) with N being the number of elements in the sorted set."});
+  reg.Add({.name = "bzmpop",
+           .arity = -5,
+           .flags = "write blocking movablekeys",
+           .first_key = 0, .last_key = 0, .step = 0,
+           .acl = "@write @sortedset @slow @blocking",
+           .key_specs = {{.flags = "RW access delete", .begin_index = 2, .keynum = true, .key_step = 1, .keynum_idx = 0,
+                          .first_key = 1}},
+           .handler = BZMPop,
+           .group = "sorted-set", .since = "7.0.0",
+           .summary = "Pops members from the first non-empty sorted set, waiting if all are empty.",
+           .complexity = "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in "
+                         "the sorted set, and M being the number of elements popped."});
 }
 
 }  // namespace ks

@@ -11,6 +11,7 @@ void RegisterServerFamily(CommandRegistry& reg);      // server_family.cc: INFO,
 void RegisterClusterFamily(CommandRegistry& reg);     // cluster_family.cc: CLUSTER KEYSLOT
 void RegisterListFamily(CommandRegistry& reg);        // list_family.cc: LPUSH, LPOP, LRANGE, LMOVE...
 void RegisterBlockingListFamily(CommandRegistry& reg);  // blocking_family.cc: BLPOP, BLMOVE, BLMPOP...
+void RegisterBlockingZSetFamily(CommandRegistry& reg);  // blocking_family.cc: BZPOPMIN, BZPOPMAX, BZMPOP
 void RegisterSetFamily(CommandRegistry& reg);         // set_family.cc: SADD, SINTER, SSCAN...
 void RegisterHashFamily(CommandRegistry& reg);        // hash_family.cc: HSET, HGETALL, HSCAN...
 void RegisterZSetFamily(CommandRegistry& reg);        // zset_family.cc (+ zset_range.cc, zset_setops.cc)
@@ -23,6 +24,7 @@ inline void RegisterAllFamilies(CommandRegistry& reg) {
   RegisterClusterFamily(reg);
   RegisterListFamily(reg);
   RegisterBlockingListFamily(reg);
+  RegisterBlockingZSetFamily(reg);
   RegisterSetFamily(reg);
   RegisterHashFamily(reg);
   RegisterZSetFamily(reg);

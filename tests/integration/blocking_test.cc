@@ -196,6 +196,35 @@ TEST_F(Blocking, ManyProducersAndConsumersDeliverEachElementOnce) {
   for (const auto& k : keys) EXPECT_EQ(check.Run({"EXISTS", k}), "(integer) 0");
 }
 
+TEST_F(Blocking, BzpopminIsServedByZadd) {
+  std::string got;
+  std::thread waiter([&] {
+    Client c(port());
+    got = c.Run({"BZPOPMIN", "board:1", "board:2", "0"});
+  });
+  ASSERT_TRUE(WaitForBlocked(port(), "bzpopmin", 1));
+  Client p(port());
+  p.Run({"ZADD", "board:2", "5", "five", "1", "one"});
+  waiter.join();
+  EXPECT_EQ(got, "[\"board:2\", \"one\", \"1\"]");
+  EXPECT_EQ(p.Run({"ZRANGE", "board:2", "0", "-1"}), "[\"five\"]");
+}
+
+TEST_F(Blocking, WaiterIgnoresAKeyCreatedWithAnotherType) {
+  std::string got;
+  std::thread waiter([&] {
+    Client c(port());
+    got = c.Run({"BLPOP", "typed", "0"});
+  });
+  ASSERT_TRUE(WaitForBlocked(port(), "blpop", 1));
+  Client p(port());
+  p.Run({"SET", "typed", "string"});
+  p.Run({"DEL", "typed"});
+  p.Run({"RPUSH", "typed", "finally"});
+  waiter.join();
+  EXPECT_EQ(got, "[\"typed\", \"finally\"]");
+}
+
 // Replies that do not depend on timing match a real redis-server exactly.
 TEST(BlockingDiff, ImmediateRepliesAndErrorsMatchRedis) {
   KeyshardProcess ks;
@@ -229,6 +258,20 @@ TEST(BlockingDiff, ImmediateRepliesAndErrorsMatchRedis) {
       {"BLMPOP", "x", "1", "m", "LEFT"},
       {"BLMPOP", "0", "5", "m", "LEFT"},
       {"BLPOP", "l2", "l2", "0"},
+      {"ZADD", "z", "1", "a", "2", "b", "3", "c"},
+      {"BZPOPMIN", "none", "z", "0"},
+      {"BZPOPMAX", "z", "0"},
+      {"BZPOPMIN", "str", "z", "0"},
+      {"BZPOPMIN", "z", "x"},
+      {"BZMPOP", "0", "2", "none", "z", "MIN", "COUNT", "5"},
+      {"ZADD", "z", "1", "a", "2", "b", "3", "c"},
+      {"BZMPOP", "0", "1", "z", "MAX"},
+      {"BZMPOP", "0", "1", "z", "MIDDLE"},
+      {"BZMPOP", "0", "0", "z", "MIN"},
+      {"BZMPOP", "0", "1", "z", "MIN", "COUNT", "0"},
+      {"BZMPOP", "0", "3", "z", "MIN"},
+      {"BZMPOP", "-1", "1", "z", "MIN"},
+      {"BZMPOP", "0", "1", "str", "MIN"},
       {"BLPOP", "l2", "0.0001"},
       {"BLPOP", "l2", "1e30"},
       {"LRANGE", "l2", "0", "-1"},
