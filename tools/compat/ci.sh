@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CI driver for keyshard-compat: starts a reference redis-server and keyshard on free ports,
-# diffs every corpus file (except wrongtype.cases, which needs the collection families) and
+# diffs every corpus file and
 # runs a bounded random differential run. Exits non-zero on any divergence.
 #
 #   tools/compat/ci.sh KEYSHARD_BIN COMPAT_BIN CASES_DIR [--ops N] [--seed S] [--junit DIR]
@@ -132,11 +132,7 @@ fi
 target_port=$started_port
 echo "ci.sh: target 127.0.0.1:$target_port, reference redis-server 127.0.0.1:$reference_port"
 
-cases=()
-for f in "$cases_dir"/*.cases; do
-  [[ "$(basename "$f")" == "wrongtype.cases" ]] && continue
-  cases+=("$f")
-done
+cases=("$cases_dir"/*.cases)
 [[ ${#cases[@]} -gt 0 ]] || { echo "ci.sh: no .cases files in $cases_dir" >&2; exit 1; }
 
 status=0
@@ -151,7 +147,7 @@ echo "== corpus: ${#cases[@]} files"
 echo "== random: seed $seed, $ops commands"
 # shellcheck disable=SC2046
 "$compat_bin" diff --target "127.0.0.1:$target_port" --reference "127.0.0.1:$reference_port" \
-  --random --seed "$seed" --ops "$ops" $(junit_args random) || status=1
+  --random --seed "$seed" --ops "$ops" --families all $(junit_args random) || status=1
 
 if [[ $status -ne 0 ]]; then
   echo "ci.sh: FAILED (divergences above)" >&2
