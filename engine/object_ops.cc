@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "engine/list.h"
+
 #include "engine/set.h"
 
 #include "engine/hash.h"
@@ -12,6 +14,9 @@ namespace ks {
 void FreeObject(ObjType type, void* obj) {
   switch (type) {
     case ObjType::kString:
+      break;
+    case ObjType::kList:
+      List::Destroy(static_cast<List*>(obj));
       break;
     case ObjType::kSet:
       SetObject::Free(static_cast<SetObject*>(obj));
@@ -29,6 +34,8 @@ void* CloneObject(ObjType type, const void* obj) {
   switch (type) {
     case ObjType::kString:
       break;
+    case ObjType::kList:
+      return obj ? static_cast<const List*>(obj)->Clone() : nullptr;
     case ObjType::kSet:
       return SetObject::Clone(static_cast<const SetObject*>(obj));
     case ObjType::kHash:
@@ -41,6 +48,7 @@ void* CloneObject(ObjType type, const void* obj) {
 }
 
 size_t ObjectBytes(ObjType type, const void* obj) {
+  if (type == ObjType::kList) return obj ? static_cast<const List*>(obj)->AllocatedBytes() : 0;
   if (type == ObjType::kHash) return Hash(const_cast<void*>(obj)).bytes();
   if (type == ObjType::kSet) return static_cast<const SetObject*>(obj)->AllocatedBytes();
   (void)type;

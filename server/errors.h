@@ -35,6 +35,14 @@ inline constexpr std::string_view kLcsAllocFailed = "ERR Insufficient memory, fa
 inline constexpr std::string_view kNumkeysPositive = "ERR numkeys should be greater than 0";
 inline constexpr std::string_view kNumkeysTooMany = "ERR Number of keys can't be greater than number of args";
 inline constexpr std::string_view kLimitNegative = "ERR LIMIT can't be negative";
+// Lists (LSET, LPOS, LMPOP/BLMPOP).
+inline constexpr std::string_view kIndexOutOfRange = "ERR index out of range";
+inline constexpr std::string_view kLposRankZero =
+    "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start "
+    "from the end of the list";
+inline constexpr std::string_view kLposCountNegative = "ERR COUNT can't be negative";
+inline constexpr std::string_view kLposMaxlenNegative = "ERR MAXLEN can't be negative";
+inline constexpr std::string_view kMpopCountPositive = "ERR count should be greater than 0";
 inline constexpr std::string_view kIntRange = "ERR value is out of range, value must between -2147483648 and 2147483647";
 inline constexpr std::string_view kExpireNxCompat = "ERR NX and XX, GT or LT options at the same time are not compatible";
 inline constexpr std::string_view kExpireGtLt = "ERR GT and LT options at the same time are not compatible";
