@@ -1,6 +1,7 @@
 #include "common/strconv.h"
 
 #include <cctype>
+#include <charconv>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -72,17 +73,8 @@ bool StrToD(std::string_view s, double* out) {
 }
 
 std::string_view LLToStr(int64_t v, char* buf) {
-  char tmp[24];
-  int i = 0;
-  uint64_t u = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
-  do {
-    tmp[i++] = static_cast<char>('0' + u % 10);
-    u /= 10;
-  } while (u);
-  int n = 0;
-  if (v < 0) buf[n++] = '-';
-  while (i) buf[n++] = tmp[--i];
-  return {buf, static_cast<size_t>(n)};
+  auto r = std::to_chars(buf, buf + 21, v);
+  return {buf, static_cast<size_t>(r.ptr - buf)};
 }
 
 std::string LDToStr(long double v) {
