@@ -21,7 +21,7 @@ Entry* Lookup(TestServer& srv, std::string_view key) {
   return srv.state.shards().engine(k.engine).Find(0, k.slot, key, false);
 }
 
-// Redis 7.0's thresholds, set explicitly so the tests do not depend on Config's defaults.
+// A smaller entry limit than the default (512) keeps conversion tests short.
 Config RedisLimits() {
   Config c;
   c.hash_max_listpack_entries = 128;
