@@ -12,9 +12,15 @@ size_t EntryHash::operator()(std::string_view k) const {
 Db::~Db() { Clear(); }
 
 Db::SlotKeys* Db::SlotFor(uint16_t slot) {
-  if (!slots_) slots_.reset(new SlotKeys*[kNumSlots]());
+  if (!slots_) {
+    slots_.reset(new SlotKeys*[kNumSlots]());
+    bytes_ += kNumSlots * sizeof(SlotKeys*);
+  }
   SlotKeys*& sk = slots_[slot];
-  if (!sk) sk = new SlotKeys();
+  if (!sk) {
+    sk = new SlotKeys();
+    bytes_ += kSlotKeysBytes;
+  }
   return sk;
 }
 
@@ -27,7 +33,10 @@ Entry* Db::Find(uint16_t slot, std::string_view key) const {
 
 void Db::Insert(uint16_t slot, Entry* e) {
   SlotKeys* sk = SlotFor(slot);
+  size_t buckets = sk->set.bucket_count();
   sk->set.insert(e);
+  if (sk->set.bucket_count() != buckets) bytes_ += TableBytes(sk->set.bucket_count()) - TableBytes(buckets);
+  bytes_ += ChargeNew(e);
   ++size_;
   if (e->has_expire()) {
     ++sk->volatile_count;
@@ -41,6 +50,8 @@ void Db::Replace(uint16_t slot, Entry* old_e, Entry* new_e) {
   // The set hashes by key bytes, which old and new share, so swapping the pointer in place
   // keeps the table consistent.
   const_cast<Entry*&>(*it) = new_e;
+  bytes_ -= Charge(old_e);
+  bytes_ += ChargeNew(new_e);
   if (old_e->has_expire() != new_e->has_expire()) {
     if (new_e->has_expire()) {
       ++sk->volatile_count;
@@ -56,7 +67,9 @@ Entry* Db::SetExpire(uint16_t slot, Entry* e, int64_t expire_ms) {
   SlotKeys* sk = slots_[slot];
   auto it = sk->set.find(e->key());
   bool had = e->has_expire();
+  bytes_ -= Charge(e);
   Entry* n = Entry::SetExpire(e, expire_ms);
+  bytes_ += Charge(n);
   // Same key bytes, so the slot's hash position is unchanged.
   const_cast<Entry*&>(*it) = n;
   if (had != n->has_expire()) {
@@ -78,6 +91,7 @@ Entry* Db::Detach(uint16_t slot, std::string_view key) {
   if (it == sk->set.end()) return nullptr;
   Entry* e = *it;
   sk->set.erase(it);
+  bytes_ -= Charge(e);
   --size_;
   if (e->has_expire()) {
     --sk->volatile_count;
@@ -88,6 +102,7 @@ Entry* Db::Detach(uint16_t slot, std::string_view key) {
 }
 
 void Db::DropSlotTable(uint16_t slot) {
+  bytes_ -= TableBytes(slots_[slot]->set.bucket_count()) + kSlotKeysBytes;
   delete slots_[slot];
   slots_[slot] = nullptr;
 }
@@ -124,12 +139,14 @@ void Db::Clear() {
   slots_.reset();
   size_ = 0;
   volatile_ = 0;
+  bytes_ = 0;
 }
 
 void Db::Swap(Db& other) noexcept {
   std::swap(slots_, other.slots_);
   std::swap(size_, other.size_);
   std::swap(volatile_, other.volatile_);
+  std::swap(bytes_, other.bytes_);
 }
 
 }  // namespace ks

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "engine/entry.h"
+#include "engine/object_ops.h"
 
 namespace ks {
 
@@ -54,7 +55,9 @@ class Db {
     SlotKeys* sk = slots_[slot];
     auto it = sk->set.find(e->key());
     bool had = e->has_expire();
+    bytes_ -= Charge(e);
     Entry* n = f(e);
+    bytes_ += ChargeNew(n);
     const_cast<Entry*&>(*it) = n;
     if (had && !n->has_expire()) {
       --sk->volatile_count;
@@ -67,6 +70,21 @@ class Db {
   }
   // Removes the key from the table and returns its entry (not freed), or nullptr.
   Entry* Detach(uint16_t slot, std::string_view key);
+  // Charges e's collection object at its current size (after it changed in place); e is a key
+  // of this db. Returns the change in bytes.
+  int64_t Reaccount(Entry* e) {
+    if (e->type() == ObjType::kString) return 0;
+    size_t old = e->charged_obj_bytes();
+    e->set_charged_obj_bytes(ObjectBytes(e->type(), e->obj()));
+    bytes_ += e->charged_obj_bytes() - old;
+    return static_cast<int64_t>(e->charged_obj_bytes()) - static_cast<int64_t>(old);
+  }
+  // Heap bytes of the keys, their values and the tables holding them (Engine's used memory).
+  size_t bytes() const { return bytes_; }
+  // What a key is charged: its allocation plus its collection object as last charged.
+  static size_t Charge(const Entry* e) {
+    return e->AllocatedBytes() + (e->type() == ObjType::kString ? 0 : e->charged_obj_bytes());
+  }
 
   size_t size() const { return size_; }
   size_t volatile_size() const { return volatile_; }
@@ -88,6 +106,7 @@ class Db {
     SlotKeys& sk = *slots_[slot];
     size_t n = boost::unordered::erase_if(sk.set, [&](Entry* e) {
       if (!pred(e)) return false;
+      bytes_ -= Charge(e);
       if (e->has_expire()) {
         --sk.volatile_count;
         --volatile_;
@@ -112,11 +131,21 @@ class Db {
   };
   SlotKeys* SlotFor(uint16_t slot);
   void DropSlotTable(uint16_t slot);
+  // Charges a key about to be stored: its collection object at its current size.
+  static size_t ChargeNew(Entry* e) {
+    if (e->type() != ObjType::kString) e->set_charged_obj_bytes(ObjectBytes(e->type(), e->obj()));
+    return Charge(e);
+  }
+  // Estimated heap bytes of a slot table with this many buckets: boost's flat set keeps
+  // 8-byte slots in groups of 15 with 16 bytes of metadata per group.
+  static size_t TableBytes(size_t buckets) { return buckets ? buckets * sizeof(Entry*) + (buckets / 15 + 1) * 16 : 0; }
+  static constexpr size_t kSlotKeysBytes = 64;  // a SlotKeys allocation, rounded as malloc does
 
   // Allocated on first insert: most databases of most engines stay empty.
   std::unique_ptr<SlotKeys*[]> slots_;
   size_t size_ = 0;
   size_t volatile_ = 0;
+  size_t bytes_ = 0;
 };
 
 }  // namespace ks

@@ -11,7 +11,7 @@ Entry* Engine::Find(int db, uint16_t slot, std::string_view key, bool touch) {
     ++stats_.expired_keys;
     return nullptr;
   }
-  if (touch) e->set_access(LruClock());
+  if (touch) Touch(e);
   return e;
 }
 
@@ -26,10 +26,11 @@ Entry* Engine::FindForRead(int db, uint16_t slot, std::string_view key, bool tou
 
 void Engine::Put(int db, uint16_t slot, Entry* e) {
   Db& d = dbs_[db];
-  e->set_access(LruClock());
+  e->set_access(lfu_ ? (LfuMinutes(LruClock()) << 8 | kLfuInitVal) : LruClock());
   // Overwrite in place: detaching first would free and rebuild a slot's table whenever the
   // key is alone in its slot.
   if (Entry* old = d.Find(slot, e->key())) {
+    if (lfu_) e->set_access(old->access());  // Redis's dbOverwrite keeps the LFU counter
     d.Replace(slot, old, e);
     Entry::Free(old);
   } else {

@@ -11,9 +11,11 @@
 #include <cstdint>
 #include <mutex>
 #include <string_view>
+#include <vector>
 
 #include "engine/clock.h"
 #include "engine/db.h"
+#include "engine/eviction.h"
 
 namespace ks {
 
@@ -66,6 +68,40 @@ class Engine {
     uint32_t now = LruClock(), a = e->access();
     return now >= a ? now - a : (kLruClockMax - a) + now;
   }
+  // Refreshes a found key's access field: the LRU clock, or under an LFU policy the decayed
+  // and probabilistically incremented counter (Redis's updateLFU).
+  void Touch(Entry* e) {
+    if (!lfu_) e->set_access(LruClock());
+    else e->set_access(LfuTouch(e->access()));
+  }
+  // The LFU counter as OBJECT FREQ reports it (decayed, not incremented).
+  uint32_t LfuFreq(const Entry* e) const {
+    return LfuDecrAndReturn(e->access(), LfuMinutes(LruClock()), mem_.lfu_decay_time);
+  }
+
+  // Memory: heap bytes of every key, value and table of the 16 databases (see Db::bytes).
+  size_t UsedBytes() const {
+    size_t n = 0;
+    for (const auto& d : dbs_) n += d.bytes();
+    return n;
+  }
+  // Re-charges a live key whose collection changed in place (the dispatcher calls this after
+  // collection writes). A missing key is ignored.
+  void Reaccount(int db, uint16_t slot, std::string_view key) {
+    if (Entry* e = dbs_[db].Find(slot, key)) dbs_[db].Reaccount(e);
+  }
+  const MemoryPolicy& memory_policy() const { return mem_; }
+  void SetMemoryPolicy(const MemoryPolicy& p) {
+    mem_ = p;
+    lfu_ = IsLfu(p.policy);
+    pool_.clear();
+  }
+  bool OverBudget() const { return mem_.maxmemory && UsedBytes() > mem_.maxmemory; }
+  // Evicts keys by the policy until the engine is within its budget (Redis's
+  // performEvictions): kFail when over budget with nothing evictable (the caller replies OOM),
+  // kRunning when the tenacity time limit stopped it first (the command may proceed).
+  EvictStatus PerformEvictions();
+
   // Stores e under its key, freeing any previous value.
   void Put(int db, uint16_t slot, Entry* e);
   // Sets or removes (Entry::kNoExpire) the TTL of a live entry; returns its new address.
@@ -116,6 +152,22 @@ class Engine {
   std::array<Db, kNumDbs> dbs_;
   EngineStats stats_;
   std::atomic<uint32_t> lru_clock_{0};
+  MemoryPolicy mem_;
+  bool lfu_ = false;  // mem_.policy is an LFU one: access() holds an LFU counter
+  std::vector<EvictionCandidate> pool_;
+  uint64_t rng_ = 0x9E3779B97F4A7C15ull;
+  uint64_t NextRandom() {
+    rng_ ^= rng_ << 13;
+    rng_ ^= rng_ >> 7;
+    rng_ ^= rng_ << 17;
+    return rng_;
+  }
+  uint32_t LfuTouch(uint32_t access);
+  // Eviction helpers (engine/eviction.cc).
+  Entry* SampleKey(int db, bool volatile_only, uint16_t* slot);
+  void PopulatePool(int db, bool volatile_only);
+  bool EvictOne();
+  int evict_next_db_ = 0;
   uint16_t KeySlotOf(std::string_view key) const { return slot_fn_(key); }
   uint16_t (*slot_fn_)(std::string_view) = nullptr;
   struct StrHash {

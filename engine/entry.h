@@ -94,6 +94,12 @@ class Entry {
   // Bytes this entry occupies on the heap (allocation only, not its collection object).
   size_t AllocatedBytes() const;
 
+  // Collections only: the object's bytes as last charged to the engine's memory figure (Db
+  // keeps it here, in the length field strings use), so removing the key later subtracts
+  // exactly what was added even if the object changed in between. Saturates at 4 GiB.
+  size_t charged_obj_bytes() const { return val_len_; }
+  void set_charged_obj_bytes(size_t n) { val_len_ = n > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(n); }
+
  private:
   static constexpr uint8_t kFlagExpire = 1;
 

@@ -19,6 +19,11 @@ constexpr size_t kLpMaxSafeBytes = 1ull << 30;
 struct HtObject {
   uint32_t marker = kHtMarker;
   HashTable table;
+  size_t node_bytes = 0;  // malloc'd bytes of the nodes, so Hash::bytes() is O(1)
+  void Add(HashNode* n) {
+    node_bytes += malloc_usable_size(n);
+    table.Insert(n);
+  }
 };
 
 void* CheckedRealloc(void* p, size_t n) {
@@ -170,7 +175,7 @@ Hash Hash::Clone() const {
     return Hash(c);
   }
   auto* o = new HtObject;
-  ht().ForEach([&](const HashNode* n) { o->table.Insert(NewNode(n->field(), n->value())); });
+  ht().ForEach([&](const HashNode* n) { o->Add(NewNode(n->field(), n->value())); });
   return Hash(o);
 }
 
@@ -185,9 +190,7 @@ bool Hash::empty() const { return listpack() ? lp_bytes() == kLpHeader : ht().em
 
 size_t Hash::bytes() const {
   if (listpack()) return malloc_usable_size(p_);
-  size_t total = malloc_usable_size(p_) + ht().OverheadBytes();
-  ht().ForEach([&](const HashNode* n) { total += malloc_usable_size(const_cast<HashNode*>(n)); });
-  return total;
+  return malloc_usable_size(p_) + ht().OverheadBytes() + static_cast<const HtObject*>(p_)->node_bytes;
 }
 
 const HashTable* Hash::table() const { return listpack() ? nullptr : &ht(); }
@@ -227,19 +230,21 @@ void Hash::ShrinkToFit() {
 
 bool Hash::Set(std::string_view field, std::string_view value) {
   if (!listpack()) {
-    HashTable& t = ht();
+    auto* o = static_cast<HtObject*>(p_);
+    HashTable& t = o->table;
     HashNode* n = t.Find(field);
     if (!n) {
-      t.Insert(NewNode(field, value));
+      o->Add(NewNode(field, value));
       return true;
     }
     size_t need = sizeof(HashNode) + n->flen + value.size();
     if (need > malloc_usable_size(n)) {
       // Growing may move the node: unlink it first, relink at its new address.
       t.Remove(field);
+      o->node_bytes -= malloc_usable_size(n);
       n = static_cast<HashNode*>(CheckedRealloc(n, need));
       n->next = nullptr;
-      t.Insert(n);
+      o->Add(n);
     }
     n->vlen = static_cast<uint32_t>(value.size());
     if (!value.empty()) std::memcpy(n->data() + n->flen, value.data(), value.size());
@@ -285,8 +290,10 @@ bool Hash::Set(std::string_view field, std::string_view value) {
 
 bool Hash::Delete(std::string_view field) {
   if (!listpack()) {
-    HashNode* n = ht().Remove(field);
+    auto* o = static_cast<HtObject*>(p_);
+    HashNode* n = o->table.Remove(field);
     if (!n) return false;
+    o->node_bytes -= malloc_usable_size(n);
     FreeNode(n);
     return true;
   }
@@ -305,7 +312,7 @@ bool Hash::Delete(std::string_view field) {
 void Hash::ConvertToHashtable() {
   if (!listpack()) return;
   auto* o = new HtObject;
-  ForEach([&](std::string_view f, std::string_view v) { o->table.Insert(NewNode(f, v)); });
+  ForEach([&](std::string_view f, std::string_view v) { o->Add(NewNode(f, v)); });
   std::free(p_);
   p_ = o;
 }

@@ -15,6 +15,11 @@ namespace ks {
 struct SetObject::Hashtable {
   SetObject head;  // first, so a SetObject* of kind kHashtableKind points here
   SetTable table;
+  size_t node_bytes = 0;  // malloc'd bytes of the nodes, so AllocatedBytes is O(1)
+  void Add(SetNode* n) {
+    node_bytes += malloc_usable_size(n);
+    table.Insert(n);
+  }
 };
 
 namespace {
@@ -79,7 +84,7 @@ SetObject* SetObject::Clone(const SetObject* s) {
     return c;
   }
   auto* h = new (Alloc(sizeof(Hashtable))) Hashtable{*s, SetTable()};
-  s->table().ForEach([&](const SetNode* n) { h->table.Insert(NewNode(n->member())); });
+  s->table().ForEach([&](const SetNode* n) { h->Add(NewNode(n->member())); });
   return &h->head;
 }
 
@@ -194,7 +199,7 @@ SetObject* SetObject::ConvertToHashtable(SetObject* s) {
   h->head.width_ = 0;
   h->head.count_ = 0;
   char buf[kSetIntBuf];
-  for (uint32_t i = 0; i < s->count_; ++i) h->table.Insert(NewNode(FormatInt(s->IntAt(i), buf)));
+  for (uint32_t i = 0; i < s->count_; ++i) h->Add(NewNode(FormatInt(s->IntAt(i), buf)));
   std::free(s);
   return &h->head;
 }
@@ -210,9 +215,9 @@ bool SetObject::Add(SetObject*& s, std::string_view member, size_t max_intset) {
     }
     s = ConvertToHashtable(s);
   }
-  SetTable& t = s->table();
-  if (t.Find(member)) return false;
-  t.Insert(NewNode(member));
+  auto* h = reinterpret_cast<Hashtable*>(s);
+  if (h->table.Find(member)) return false;
+  h->Add(NewNode(member));
   return true;
 }
 
@@ -224,8 +229,10 @@ bool SetObject::Remove(SetObject*& s, std::string_view member) {
     s = IntsetRemove(s, v, &removed);
     return removed;
   }
-  SetNode* n = s->table().Remove(member);
+  auto* h = reinterpret_cast<Hashtable*>(s);
+  SetNode* n = h->table.Remove(member);
   if (!n) return false;
+  h->node_bytes -= malloc_usable_size(n);
   FreeNode(n);
   return true;
 }
@@ -241,8 +248,7 @@ bool SetObject::Contains(std::string_view member) const {
 size_t SetObject::AllocatedBytes() const {
   size_t n = malloc_usable_size(const_cast<SetObject*>(this));
   if (!is_intset()) {
-    n += table().OverheadBytes();
-    table().ForEach([&](const SetNode* node) { n += malloc_usable_size(const_cast<SetNode*>(node)); });
+    n += table().OverheadBytes() + reinterpret_cast<const Hashtable*>(this)->node_bytes;
   }
   return n;
 }

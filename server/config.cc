@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "common/strconv.h"
+#include "engine/eviction.h"
 
 namespace ks {
 
@@ -28,6 +29,12 @@ const std::vector<OptionDef>& ConfigOptions() {
       {"set-max-intset-entries", OptionType::kMemory, true, 0, INT64_MAX, "Sets of integers up to this size stay an intset.", nullptr, &Config::set_max_intset_entries},
       {"zset-max-listpack-entries", OptionType::kMemory, true, 0, INT64_MAX, "Sorted sets up to this many members stay compact.", nullptr, &Config::zset_max_listpack_entries, "zset-max-ziplist-entries"},
       {"zset-max-listpack-value", OptionType::kMemory, true, 0, INT64_MAX, "Sorted sets whose members are all this short stay compact.", nullptr, &Config::zset_max_listpack_value, "zset-max-ziplist-value"},
+      {"maxmemory", OptionType::kMemory, true, 0, INT64_MAX, "Memory budget for all engines together, divided evenly among them; 0 unlimited.", nullptr, &Config::maxmemory},
+      {"maxmemory-policy", OptionType::kString, true, 0, 0, "What to evict when over budget (Redis 7.0's policies).", &Config::maxmemory_policy, nullptr, {}, "volatile-lru|volatile-lfu|volatile-random|volatile-ttl|allkeys-lru|allkeys-lfu|allkeys-random|noeviction"},
+      {"maxmemory-samples", OptionType::kInt, true, 1, 64, "Keys sampled per eviction (more is closer to true LRU/LFU).", nullptr, &Config::maxmemory_samples},
+      {"maxmemory-eviction-tenacity", OptionType::kInt, true, 0, 100, "Time one write may spend evicting: 10 is 500 us, 100 unlimited.", nullptr, &Config::maxmemory_eviction_tenacity},
+      {"lfu-log-factor", OptionType::kInt, true, 0, INT32_MAX, "LFU counter growth: higher needs more hits per increment.", nullptr, &Config::lfu_log_factor},
+      {"lfu-decay-time", OptionType::kInt, true, 0, INT32_MAX, "Minutes per LFU counter decrement; 0 never decays.", nullptr, &Config::lfu_decay_time},
       {"save", OptionType::kString, false, 0, 0, "RDB snapshot schedule; always \"\": keyshard has no persistence yet.", &Config::save},
       {"appendonly", OptionType::kBool, false, 0, 0, "Append-only file; always \"no\": keyshard has no persistence yet.", &Config::appendonly},
   };
@@ -101,3 +108,10 @@ std::optional<std::string> ValidateConfig(const Config& c) {
 }
 
 }  // namespace ks
+  if (!ParsePolicy(c.maxmemory_policy)) return "'maxmemory-policy' is not a policy: " + c.maxmemory_policy;
+  for (const auto& [id, o] : c.engine_overrides) {
+    if (id < 0 || id >= c.shards)
+      return "[engine." + std::to_string(id) + "] names no engine: shards is " + std::to_string(c.shards);
+    if (!o.maxmemory_policy.empty() && !ParsePolicy(o.maxmemory_policy))
+      return "[engine." + std::to_string(id) + "] maxmemory-policy is not a policy: " + o.maxmemory_policy;
+  }

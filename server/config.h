@@ -3,6 +3,7 @@
 // description, settable at run time). proxy.toml, the command line, CONFIG GET/SET and the
 // README's option list all come from that table.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,6 +49,20 @@ struct OptionDef {
   std::string_view description;
   // Accessors to the field in Config.
   std::string Config::*str = nullptr;
+  // Memory budget: maxmemory limits used_memory; what start-up left is divided evenly among
+  // the engines (ServerState::ApplyMemoryPolicies).
+  int64_t maxmemory = 0;
+  std::string maxmemory_policy = "noeviction";
+  int64_t maxmemory_samples = 5;
+  int64_t maxmemory_eviction_tenacity = 10;
+  int64_t lfu_log_factor = 10;
+  int64_t lfu_decay_time = 1;
+  // Per-engine overrides from proxy.toml tables [engine.N]; -1 / empty: use the default.
+  struct EngineOverride {
+    int64_t maxmemory = -1;
+    std::string maxmemory_policy;
+  };
+  std::map<int64_t, EngineOverride> engine_overrides;
   int64_t Config::*num = nullptr;
   std::string_view alias = {};  // Redis's older name (e.g. hash-max-ziplist-entries)
 };

@@ -1,9 +1,39 @@
 // proxy.toml reading, kept in its own file: toml11 is a heavy header.
 #include <toml.hpp>
 
+#include "common/strconv.h"
+#include "engine/eviction.h"
 #include "server/config.h"
 
 namespace ks {
+namespace {
+
+// [engine.N] tables: per-engine maxmemory and maxmemory-policy overriding the defaults.
+std::optional<std::string> LoadEngineOverrides(const toml::value& v, const std::string& path, Config& c) {
+  if (!v.is_table()) return "config key 'engine' in " + path + " must be a table of [engine.N] tables";
+  for (const auto& [id_text, t] : v.as_table()) {
+    int64_t id;
+    std::string where = "[engine." + id_text + "] in " + path;
+    if (!StrToLL(id_text, &id) || id < 0) return where + ": the engine must be a number";
+    if (!t.is_table()) return where + " must be a table";
+    Config::EngineOverride& o = c.engine_overrides[id];
+    for (const auto& [key, val] : t.as_table()) {
+      if (key == "maxmemory") {
+        std::string text = val.is_integer() ? std::to_string(val.as_integer()) : val.is_string() ? val.as_string().str : "";
+        if (!ParseMemory(text, &o.maxmemory) || o.maxmemory < 0) return where + ": bad maxmemory '" + text + "'";
+      } else if (key == "maxmemory-policy") {
+        auto p = val.is_string() ? ParsePolicy(val.as_string().str) : std::nullopt;
+        if (!p) return where + ": bad maxmemory-policy";
+        o.maxmemory_policy = std::string(PolicyName(*p));
+      } else {
+        return where + ": unknown key '" + key + "' (maxmemory and maxmemory-policy may be set per engine)";
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
 
 std::optional<std::string> LoadConfigFile(const std::string& path, Config& c) {
   toml::value root;
@@ -14,6 +44,10 @@ std::optional<std::string> LoadConfigFile(const std::string& path, Config& c) {
   }
   if (!root.is_table()) return "config file " + path + " is not a TOML table";
   for (const auto& [key, val] : root.as_table()) {
+    if (key == "engine") {
+      if (auto err = LoadEngineOverrides(val, path, c)) return err;
+      continue;
+    }
     const OptionDef* o = FindOption(key);
     if (!o) return "unknown config key '" + key + "' in " + path;
     std::string text;

@@ -49,6 +49,9 @@ inline constexpr std::string_view kExpireGtLt = "ERR GT and LT options at the sa
 inline constexpr std::string_view kLfuNotSelected =
     "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching "
     "between policies at runtime LRU and LFU data will take some time to adjust.";
+inline constexpr std::string_view kLfuSelected =
+    "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching "
+    "between policies at runtime LRU and LFU data will take some time to adjust.";
 
 // Connection and server commands (HELLO, CLIENT, CONFIG, COMMAND, SWAPDB).
 inline constexpr std::string_view kNoProto = "NOPROTO unsupported protocol version";

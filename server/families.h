@@ -15,6 +15,7 @@ void RegisterBlockingZSetFamily(CommandRegistry& reg);  // blocking_family.cc: B
 void RegisterSetFamily(CommandRegistry& reg);         // set_family.cc: SADD, SINTER, SSCAN...
 void RegisterHashFamily(CommandRegistry& reg);        // hash_family.cc: HSET, HGETALL, HSCAN...
 void RegisterZSetFamily(CommandRegistry& reg);        // zset_family.cc (+ zset_range.cc, zset_setops.cc)
+void RegisterMemoryFamily(CommandRegistry& reg);      // memory_family.cc: MEMORY USAGE, MEMORY STATS
 
 inline void RegisterAllFamilies(CommandRegistry& reg) {
   RegisterStringFamily(reg);
@@ -29,5 +30,6 @@ inline void RegisterAllFamilies(CommandRegistry& reg) {
   RegisterHashFamily(reg);
   RegisterZSetFamily(reg);
 }
+  RegisterMemoryFamily(reg);
 
 }  // namespace ks

@@ -378,17 +378,22 @@ void ObjectEncoding(CommandContext& ctx) {
   ctx.rb.Bulk(EncodingName(e->encoding()));
 }
 
-// Without a maxmemory policy (keyshard has none yet) Redis tracks LRU, not LFU, so FREQ
-// answers its error for any existing key.
+// The access field holds either an LRU clock or an LFU counter, by the engine's policy; each
+// subcommand answers only for its own kind, as in Redis.
 void ObjectFreq(CommandContext& ctx) {
-  if (!ObjectLookup(ctx)) return ctx.rb.Null();
-  ctx.rb.Error(err::kLfuNotSelected);
+  Entry* e = ObjectLookup(ctx);
+  if (!e) return ctx.rb.Null();
+  Engine& eng = ctx.engine(ctx.keys[0]);
+  if (!IsLfu(eng.memory_policy().policy)) return ctx.rb.Error(err::kLfuNotSelected);
+  ctx.rb.Int(eng.LfuFreq(e));
 }
 
 void ObjectIdleTime(CommandContext& ctx) {
   Entry* e = ObjectLookup(ctx);
   if (!e) return ctx.rb.Null();
-  ctx.rb.Int(static_cast<int64_t>(ctx.engine(ctx.keys[0]).IdleSeconds(e)));
+  Engine& eng = ctx.engine(ctx.keys[0]);
+  if (IsLfu(eng.memory_policy().policy)) return ctx.rb.Error(err::kLfuSelected);
+  ctx.rb.Int(static_cast<int64_t>(eng.IdleSeconds(e)));
 }
 
 // Redis shares one object for each integer 0..9999 and reports INT_MAX as its refcount;

@@ -13,6 +13,7 @@
 #include "common/strconv.h"
 #include "server/command_context.h"
 #include "server/command_registry.h"
+#include "server/memory_stats.h"
 #include "server/server_cmds.h"
 
 namespace ks {
@@ -71,13 +72,6 @@ std::string Human(int64_t n) {
 int64_t UsedMemory() {
   struct mallinfo2 mi = mallinfo2();
   return static_cast<int64_t>(mi.uordblks + mi.hblkhd);
-}
-
-int64_t ResidentMemory() {
-  std::ifstream in("/proc/self/statm");
-  long long pages = 0, resident = 0;
-  if (!(in >> pages >> resident)) return 0;
-  return resident * sysconf(_SC_PAGESIZE);
 }
 
 struct EngineCounts {
@@ -149,11 +143,23 @@ std::string BuildInfo(CommandContext& ctx, uint32_t sections) {
   }
   if (sections & kMemory) {
     header("Memory");
-    int64_t used = UsedMemory(), rss = ResidentMemory();
-    Field(out, "used_memory", used);
-    Field(out, "used_memory_human", Human(used));
-    Field(out, "used_memory_rss", rss);
-    Field(out, "used_memory_rss_human", Human(rss));
+    // used_memory is what maxmemory is held to: the engines' accounting plus the heap in use
+    // at start-up (docs/ARCHITECTURE.md states how it compares with RSS).
+    MemoryFigures m = CollectMemory(st);
+    Field(out, "used_memory", m.used);
+    Field(out, "used_memory_human", Human(m.used));
+    Field(out, "used_memory_rss", m.rss);
+    Field(out, "used_memory_rss_human", Human(m.rss));
+    Field(out, "used_memory_startup", m.startup);
+    Field(out, "used_memory_dataset", m.dataset);
+    Field(out, "allocator_allocated", UsedMemory());
+    Field(out, "maxmemory", cfg.maxmemory);
+    Field(out, "maxmemory_human", Human(cfg.maxmemory));
+    Field(out, "maxmemory_policy", cfg.maxmemory_policy);
+    char ratio[32];
+    std::snprintf(ratio, sizeof ratio, "%.2f", m.used ? static_cast<double>(m.rss) / static_cast<double>(m.used) : 0.0);
+    Field(out, "mem_fragmentation_ratio", ratio);
+    Field(out, "mem_fragmentation_bytes", m.rss - m.used);
     Field(out, "mem_allocator", "libc");
   }
   if (sections & kStats) {
@@ -193,13 +199,16 @@ std::string BuildInfo(CommandContext& ctx, uint32_t sections) {
   }
   if (sections & kKeyshard) {
     header("Keyshard");
+    MemoryFigures m = CollectMemory(st);
     Field(out, "engines", static_cast<int64_t>(engines.size()));
     for (size_t i = 0; i < engines.size(); ++i) {
       const EngineCounts& e = engines[i];
       Field(out, "engine" + std::to_string(i),
             "keys=" + std::to_string(e.keys) + ",expires=" + std::to_string(e.expires) +
                 ",hits=" + std::to_string(e.stats.keyspace_hits) + ",misses=" + std::to_string(e.stats.keyspace_misses) +
-                ",expired=" + std::to_string(e.stats.expired_keys) + ",evicted=" + std::to_string(e.stats.evicted_keys));
+                ",expired=" + std::to_string(e.stats.expired_keys) + ",evicted=" + std::to_string(e.stats.evicted_keys) +
+                ",used_memory=" + std::to_string(m.engines[i].used) + ",maxmemory=" + std::to_string(m.engines[i].maxmemory) +
+                ",maxmemory_policy=" + std::string(PolicyName(m.engines[i].policy)));
     }
   }
   return out;

@@ -131,17 +131,23 @@ void ConfigSet(CommandContext& ctx) {
   };
   if (err_text) return fail(err_arg, err_text);
 
-  std::lock_guard lk(ctx.server.config_mu());
-  Config& live = ctx.server.config();
-  // Apply to a copy so that a bad later value leaves every option unchanged.
-  Config next = live;
-  for (size_t k = 0; k < opts.size(); ++k)
-    if (auto e = SetOption(next, *opts[k], ctx.arg(3 + 2 * k))) return fail(opts[k]->name, *e);
-  for (const OptionDef* o : opts) {
-    if (o->str) live.*(o->str) = next.*(o->str);
-    if (o->num) live.*(o->num) = next.*(o->num);
+  Config applied;
+  {
+    std::lock_guard lk(ctx.server.config_mu());
+    Config& live = ctx.server.config();
+    // Apply to a copy so that a bad later value leaves every option unchanged.
+    Config next = live;
+    for (size_t k = 0; k < opts.size(); ++k)
+      if (auto e = SetOption(next, *opts[k], ctx.arg(3 + 2 * k))) return fail(opts[k]->name, *e);
+    for (const OptionDef* o : opts) {
+      if (o->str) live.*(o->str) = next.*(o->str);
+      if (o->num) live.*(o->num) = next.*(o->num);
+    }
+    ctx.server.PublishLimits();
+    applied = live;
   }
-  ctx.server.PublishLimits();
+  // Engines are locked one by one, outside config_mu (see ApplyMemoryPolicies).
+  ctx.server.ApplyMemoryPolicies(applied);
   ctx.rb.Ok();
 }
 

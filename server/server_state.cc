@@ -1,5 +1,10 @@
 #include "server/server_state.h"
 
+#include <malloc.h>
+
+#include <algorithm>
+
+
 namespace ks {
 
 void ClientRegistry::Add(std::shared_ptr<ClientInfo> c) {
@@ -32,6 +37,37 @@ ServerState::ServerState(Config config, const Clock* clock)
       start_ms_(clock->NowMs()) {
   PublishLimits();
 }
+  struct mallinfo2 mi = mallinfo2();
+  startup_bytes_ = static_cast<int64_t>(mi.uordblks + mi.hblkhd);
+  ApplyMemoryPolicies(config_);
+}
+
+void ServerState::ApplyMemoryPolicies(const Config& c) {
+  bool limited = false;
+  const int n = shards_.size();
+  for (int i = 0; i < n; ++i) {
+    MemoryPolicy p;
+    // used_memory (startup heap + engines) is what maxmemory limits, as in Redis: the engines
+    // share what start-up left, evenly (at least a byte each, since 0 means unlimited).
+    if (c.maxmemory > 0)
+      p.maxmemory = c.maxmemory > startup_bytes_ ? std::max<uint64_t>(1, static_cast<uint64_t>(c.maxmemory - startup_bytes_) / static_cast<uint64_t>(n)) : 1;
+    p.policy = ParsePolicy(c.maxmemory_policy).value_or(EvictionPolicy::kNoEviction);
+    if (auto it = c.engine_overrides.find(i); it != c.engine_overrides.end()) {
+      if (it->second.maxmemory >= 0) p.maxmemory = static_cast<uint64_t>(it->second.maxmemory);
+      if (!it->second.maxmemory_policy.empty())
+        p.policy = ParsePolicy(it->second.maxmemory_policy).value_or(p.policy);
+    }
+    p.samples = static_cast<int>(c.maxmemory_samples);
+    p.tenacity = static_cast<int>(c.maxmemory_eviction_tenacity);
+    p.lfu_log_factor = static_cast<int>(c.lfu_log_factor);
+    p.lfu_decay_time = static_cast<int>(c.lfu_decay_time);
+    limited |= p.maxmemory > 0;
+    Engine& e = shards_.engine(i);
+    std::lock_guard lk(e.mutex());
+    e.SetMemoryPolicy(p);
+    e.PerformEvictions();  // a lowered budget takes effect at once, as in Redis
+  }
+  limits_.memory_limited.store(limited, std::memory_order_relaxed);
 
 void ServerState::PublishLimits() {
   auto set = [](std::atomic<int64_t>& a, int64_t v) { a.store(v, std::memory_order_relaxed); };
@@ -43,5 +79,6 @@ void ServerState::PublishLimits() {
   set(limits_.zset_max_listpack_entries, config_.zset_max_listpack_entries);
   set(limits_.zset_max_listpack_value, config_.zset_max_listpack_value);
 }
+    if (auto p = ParseFsyncPolicy(config_.appendfsync)) a->set_fsync(*p);
 
 }  // namespace ks

@@ -17,6 +17,7 @@
 
 namespace ks {
 
+
 // A counter per I/O thread, so the hot path never shares a cache line between threads.
 struct alignas(64) ThreadCounters {
   std::atomic<uint64_t> commands{0};
@@ -63,6 +64,8 @@ struct HotLimits {
   std::atomic<int64_t> zset_max_listpack_entries{0};
   std::atomic<int64_t> zset_max_listpack_value{0};
 
+  // Whether any engine has a memory budget: the one load the dispatcher pays for eviction.
+  std::atomic<bool> memory_limited{false};
   int64_t get(const std::atomic<int64_t>& v) const { return v.load(std::memory_order_relaxed); }
 };
 
@@ -76,12 +79,20 @@ class ServerState {
   // Copies config() into limits(); call with config_mu() held after changing options.
   void PublishLimits();
   ShardSet& shards() { return shards_; }
+  // Gives each engine its budget and policy from c: (maxmemory - startup_bytes) / shards each
+  // (maxmemory 0: unlimited),
+  // unless proxy.toml's [engine.N] overrides it. Locks engines one at a time; call without
+  // config_mu() held (handlers take config_mu() under engine locks).
+  void ApplyMemoryPolicies(const Config& c);
   const CommandRegistry& commands() const { return commands_; }
   ServerStats& stats() { return stats_; }
   ClientRegistry& clients() { return clients_; }
   const Clock* clock() const { return clock_; }
   int64_t start_ms() const { return start_ms_; }
   // Address the server listens on, once known.
+  // Heap bytes in use when the server was built, before any data (Redis's used_memory_startup);
+  // used_memory is this plus the engines' figures.
+  int64_t startup_bytes() const { return startup_bytes_; }
   std::atomic<int>& port() { return port_; }
   void set_run_id(std::string id) { run_id_ = std::move(id); }
   const std::string& run_id() const { return run_id_; }
@@ -100,4 +111,5 @@ class ServerState {
   std::string run_id_;
 };
 
+  int64_t startup_bytes_ = 0;
 }  // namespace ks

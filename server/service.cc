@@ -65,6 +65,11 @@ void Service::Dispatch(std::span<const std::string_view> args, ClientState& clie
   const bool write = spec->flag_bits & kCmdWrite;
   ReadyKeys ready;
   EngineLocks locks;
+  // With a memory budget, a command that may grow memory first makes room on the engines it
+  // touches (under their locks), or is refused when nothing can be evicted. Without one this
+  // costs a single relaxed load.
+  const bool make_room =
+      (spec->flag_bits & kCmdDenyOom) && state_.limits().memory_limited.load(std::memory_order_relaxed);
   switch (spec->lock) {
     case LockMode::kKeys: {
       KeyIndexes idx = CommandKeyIndexes(*spec, static_cast<int>(args.size()), args.data());
@@ -82,7 +87,10 @@ void Service::Dispatch(std::span<const std::string_view> args, ClientState& clie
             if (write && e.has_waiters()) CollectReadyKeys(e, ready);
           }
           if (!ready.empty()) ServeReadyKeys(state_, std::move(ready));
+            if (make_room && e.PerformEvictions() == EvictStatus::kFail) return rb.Error(err::kOom);
           return;
+            if (spec->flag_bits & kCmdReaccount)
+              for (const KeyRef& k : ctx.keys) e.Reaccount(ctx.db(), k.slot, k.key);
         }
         locks.Lock(shards, engines);
       }
@@ -101,5 +109,13 @@ void Service::Dispatch(std::span<const std::string_view> args, ClientState& clie
   locks.UnlockAll();
   if (!ready.empty()) ServeReadyKeys(state_, std::move(ready));
 }
+  if (make_room)
+    for (Engine* e : locks.held())
+      if (e->PerformEvictions() == EvictStatus::kFail) {
+        locks.UnlockAll();
+        return rb.Error(err::kOom);
+      }
 
+  if (spec->flag_bits & kCmdReaccount)
+    for (const KeyRef& k : ctx.keys) shards.engine(k.engine).Reaccount(ctx.db(), k.slot, k.key);
 }  // namespace ks
