@@ -29,6 +29,11 @@ struct Config {
   // Persistence options Redis clients read (redis-benchmark asks for both); keyshard has no
   // persistence yet, so only the "off" values are accepted.
   std::string save;
+  // RDB snapshots (persistence/rdb_writer.h): each engine writes <dir>/<stem>-<engine>.rdb.
+  std::string dbfilename = "dump.rdb";
+  std::string rdbcompression = "yes";
+  std::string rdbchecksum = "yes";
+  std::string import_rdb;  // a redis-server dump.rdb loaded at start-up, keys routed by slot
   std::string appendonly = "no";
   // Compact encodings of small collections (Redis 7.0's defaults and limits).
   int64_t list_max_listpack_size = -2;

@@ -93,4 +93,12 @@ inline std::string UnknownSubcommand(std::string_view sub, std::string_view cmd_
          " HELP.";
 }
 
+// DUMP / RESTORE (persistence_family.cc).
+inline constexpr std::string_view kBadDumpPayload = "ERR DUMP payload version or checksum are wrong";
+inline constexpr std::string_view kBadDataFormat = "ERR Bad data format";
+inline constexpr std::string_view kBusyKey = "BUSYKEY Target key name already exists.";
+inline constexpr std::string_view kInvalidTtl = "ERR Invalid TTL value, must be >= 0";
+inline constexpr std::string_view kInvalidIdleTime = "ERR Invalid IDLETIME value, must be >= 0";
+inline constexpr std::string_view kInvalidFreq = "ERR Invalid FREQ value, must be >= 0 and <= 255";
+
 }  // namespace ks::err

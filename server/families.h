@@ -16,6 +16,7 @@ void RegisterSetFamily(CommandRegistry& reg);         // set_family.cc: SADD, SI
 void RegisterHashFamily(CommandRegistry& reg);        // hash_family.cc: HSET, HGETALL, HSCAN...
 void RegisterZSetFamily(CommandRegistry& reg);        // zset_family.cc (+ zset_range.cc, zset_setops.cc)
 void RegisterMemoryFamily(CommandRegistry& reg);      // memory_family.cc: MEMORY USAGE, MEMORY STATS
+void RegisterPersistenceFamily(CommandRegistry& reg);  // persistence_family.cc: DUMP, RESTORE
 
 inline void RegisterAllFamilies(CommandRegistry& reg) {
   RegisterStringFamily(reg);
@@ -29,7 +30,8 @@ inline void RegisterAllFamilies(CommandRegistry& reg) {
   RegisterSetFamily(reg);
   RegisterHashFamily(reg);
   RegisterZSetFamily(reg);
-}
   RegisterMemoryFamily(reg);
+  RegisterPersistenceFamily(reg);
+}
 
 }  // namespace ks

@@ -8,6 +8,7 @@ PACKAGES=(
   cmake g++ ninja-build pkg-config python3
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libhiredis-dev libtoml11-dev libgtest-dev
+  liblzf-dev                 # LZF compression of RDB strings
   redis-server redis-tools   # the reference server for differential tests and benchmarks
 )
 

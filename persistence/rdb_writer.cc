@@ -1,0 +1,278 @@
+#include "persistence/rdb_writer.h"
+
+#include <fcntl.h>
+#include <lzf.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+#include "engine/hash.h"
+#include "engine/list.h"
+#include "engine/set.h"
+#include "engine/zset.h"
+#include "persistence/crc64.h"
+#include "persistence/rdb_codec.h"
+
+namespace ks {
+namespace {
+
+using namespace rdb;
+
+// Redis's list-max-listpack-size default (-2): quicklist nodes of at most 8 KB.
+constexpr size_t kNodeBytes = 8192;
+
+void PutLE(std::string& out, uint64_t v, int n) {
+  for (int i = 0; i < n; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+void PutLen(std::string& out, uint64_t len) {
+  if (len < 64) {
+    out.push_back(static_cast<char>(len));
+  } else if (len < 16384) {
+    out.push_back(static_cast<char>(0x40 | (len >> 8)));
+    out.push_back(static_cast<char>(len & 0xff));
+  } else if (len <= UINT32_MAX) {
+    out.push_back(static_cast<char>(0x80));
+    for (int i = 3; i >= 0; --i) out.push_back(static_cast<char>((len >> (8 * i)) & 0xff));
+  } else {
+    out.push_back(static_cast<char>(0x81));
+    for (int i = 7; i >= 0; --i) out.push_back(static_cast<char>((len >> (8 * i)) & 0xff));
+  }
+}
+
+// rdbTryIntegerEncoding: int8/16/32 when the text is a canonical integer that fits.
+bool PutIntEncoded(std::string& out, std::string_view s) {
+  int64_t v;
+  if (s.size() > 11 || !StrToInt64(s, &v)) return false;
+  if (v >= INT8_MIN && v <= INT8_MAX) {
+    out.push_back(static_cast<char>(0xC0 | kEncInt8));
+    PutLE(out, static_cast<uint64_t>(v), 1);
+  } else if (v >= INT16_MIN && v <= INT16_MAX) {
+    out.push_back(static_cast<char>(0xC0 | kEncInt16));
+    PutLE(out, static_cast<uint64_t>(v), 2);
+  } else if (v >= INT32_MIN && v <= INT32_MAX) {
+    out.push_back(static_cast<char>(0xC0 | kEncInt32));
+    PutLE(out, static_cast<uint64_t>(v), 4);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+// rdbSaveRawString.
+void PutString(std::string& out, std::string_view s, bool compress) {
+  if (s.size() <= 11 && PutIntEncoded(out, s)) return;
+  if (compress && s.size() > 20) {
+    std::string buf(s.size() - 4, '\0');
+    unsigned clen = lzf_compress(s.data(), static_cast<unsigned>(s.size()), buf.data(),
+                                 static_cast<unsigned>(buf.size()));
+    if (clen > 0) {
+      out.push_back(static_cast<char>(0xC0 | kEncLzf));
+      PutLen(out, clen);
+      PutLen(out, s.size());
+      out.append(buf.data(), clen);
+      return;
+    }
+  }
+  PutLen(out, s.size());
+  out.append(s);
+}
+
+// d2string as zzlInsertAt formats a score for the listpack.
+std::string ScoreText(double d) {
+  if (std::isinf(d)) return d > 0 ? "inf" : "-inf";
+  char buf[64];
+  if (d == std::trunc(d) && std::fabs(d) < 9007199254740992.0 && !(d == 0 && std::signbit(d))) {
+    std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(d));
+  } else {
+    std::snprintf(buf, sizeof buf, "%.17g", d);
+  }
+  return buf;
+}
+
+void PutDouble(std::string& out, double d) {
+  uint64_t u;
+  std::memcpy(&u, &d, 8);
+  PutLE(out, u, 8);
+}
+
+uint8_t SerializeList(const List& l, bool compress, std::string& out) {
+  std::vector<std::string> nodes;
+  ListpackBuilder lp;
+  for (auto c = l.CursorAt(0); c.Valid(); c.Next()) {
+    lp.Append(c.Value());
+    if (lp.bytes() >= kNodeBytes) {
+      nodes.push_back(lp.Finish());
+      lp = ListpackBuilder();
+    }
+  }
+  if (lp.count() > 0) nodes.push_back(lp.Finish());
+  PutLen(out, nodes.size());
+  for (const auto& n : nodes) {
+    PutLen(out, kQuicklistPacked);
+    PutString(out, n, compress);
+  }
+  return kTypeListQuicklist2;
+}
+
+uint8_t SerializeHash(const Hash& h, bool compress, std::string& out) {
+  if (h.listpack()) {
+    ListpackBuilder lp;
+    h.ForEach([&](std::string_view f, std::string_view v) {
+      lp.Append(f);
+      lp.Append(v);
+    });
+    PutString(out, lp.Finish(), compress);
+    return kTypeHashListpack;
+  }
+  PutLen(out, h.size());
+  h.ForEach([&](std::string_view f, std::string_view v) {
+    PutString(out, f, compress);
+    PutString(out, v, compress);
+  });
+  return kTypeHash;
+}
+
+uint8_t SerializeSet(const SetObject& s, bool compress, std::string& out) {
+  if (s.is_intset()) {
+    std::vector<int64_t> ints(s.size());
+    for (size_t i = 0; i < ints.size(); ++i) ints[i] = s.IntAt(i);
+    PutString(out, EncodeIntset(ints, s.intset_width()), compress);
+    return kTypeSetIntset;
+  }
+  PutLen(out, s.size());
+  s.ForEach([&](std::string_view m) { PutString(out, m, compress); });
+  return kTypeSet;
+}
+
+uint8_t SerializeZSet(const ZSet& z, bool compress, std::string& out) {
+  int64_t n = static_cast<int64_t>(z.size());
+  if (z.listpack()) {
+    ListpackBuilder lp;
+    z.ForRanks(0, n - 1, false, [&](std::string_view m, double score) {
+      lp.Append(m);
+      lp.Append(ScoreText(score));
+    });
+    PutString(out, lp.Finish(), compress);
+    return kTypeZSetListpack;
+  }
+  PutLen(out, z.size());
+  // Highest score first, as Redis writes it, so loading inserts at the head in O(1).
+  z.ForRanks(0, n - 1, true, [&](std::string_view m, double score) {
+    PutString(out, m, compress);
+    PutDouble(out, score);
+  });
+  return kTypeZSet2;
+}
+
+void PutAux(std::string& out, std::string_view k, std::string_view v) {
+  out.push_back(static_cast<char>(kOpAux));
+  PutString(out, k, false);
+  PutString(out, v, false);
+}
+
+}  // namespace
+
+uint8_t SerializeValue(const Entry* e, bool compress, std::string& out) {
+  switch (e->type()) {
+    case ObjType::kString:
+      PutString(out, e->str(), compress);
+      return kTypeString;
+    case ObjType::kList:
+      return SerializeList(*static_cast<const List*>(e->obj()), compress, out);
+    case ObjType::kHash:
+      return SerializeHash(Hash(e->obj()), compress, out);
+    case ObjType::kSet:
+      return SerializeSet(*static_cast<const SetObject*>(e->obj()), compress, out);
+    case ObjType::kZSet:
+      return SerializeZSet(ZSet(e->obj()), compress, out);
+  }
+  return kTypeString;
+}
+
+std::string DumpPayload(const Entry* e, bool compress) {
+  std::string out(1, '\0');
+  out[0] = static_cast<char>(SerializeValue(e, compress, out));
+  PutLE(out, kVersion, 2);
+  PutLE(out, Crc64(0, out.data(), out.size()), 8);
+  return out;
+}
+
+std::string EngineToRdb(Engine& engine, const RdbSaveOptions& opt) {
+  std::string out = "REDIS0010";
+  int64_t now = engine.NowMs();
+  PutAux(out, "redis-ver", "7.0.15");
+  PutAux(out, "redis-bits", "64");
+  PutAux(out, "ctime", std::to_string(now / 1000));
+  PutAux(out, "used-mem", std::to_string(opt.used_memory));
+  PutAux(out, "aof-base", "0");
+  for (int i = 0; i < kNumDbs; ++i) {
+    Db& db = engine.db(i);
+    if (db.size() == 0) continue;
+    out.push_back(static_cast<char>(kOpSelectDb));
+    PutLen(out, i);
+    out.push_back(static_cast<char>(kOpResizeDb));
+    PutLen(out, db.size());
+    PutLen(out, db.volatile_size());
+    for (int slot = db.NextNonEmptySlot(0); slot >= 0; slot = db.NextNonEmptySlot(slot + 1)) {
+      db.ForEachInSlot(static_cast<uint16_t>(slot), [&](const Entry* e) {
+        if (engine.IsExpired(e, now)) return;
+        if (e->has_expire()) {
+          out.push_back(static_cast<char>(kOpExpireTimeMs));
+          PutLE(out, static_cast<uint64_t>(e->expire_ms()), 8);
+        }
+        size_t type_pos = out.size();
+        out.push_back('\0');
+        PutString(out, e->key(), opt.compression);
+        out[type_pos] = static_cast<char>(SerializeValue(e, opt.compression, out));
+      });
+    }
+  }
+  out.push_back(static_cast<char>(kOpEof));
+  PutLE(out, opt.checksum ? Crc64(0, out.data(), out.size()) : 0, 8);
+  return out;
+}
+
+std::string SaveEngineRdb(Engine& engine, const std::string& path, const RdbSaveOptions& opt) {
+  std::string image = EngineToRdb(engine, opt);
+  std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return "Failed opening the temp RDB file " + tmp + ": " + std::strerror(errno);
+  size_t off = 0;
+  while (off < image.size()) {
+    ssize_t w = ::write(fd, image.data() + off, image.size() - off);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) {
+      std::string err = "Write error saving DB on disk (" + tmp + "): " + std::strerror(errno);
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return err;
+    }
+    off += static_cast<size_t>(w);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    std::string err = "fsync of " + tmp + " failed: " + std::strerror(errno);
+    ::unlink(tmp.c_str());
+    return err;
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::string err = "rename " + tmp + " to " + path + " failed: " + std::strerror(errno);
+    ::unlink(tmp.c_str());
+    return err;
+  }
+  // Make the rename itself durable.
+  std::string dir = path.find('/') == std::string::npos ? "." : path.substr(0, path.rfind('/'));
+  if (dir.empty()) dir = "/";
+  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  return {};
+}
+
+}  // namespace ks

@@ -1,0 +1,34 @@
+#pragma once
+// RdbWriter: one engine's keyspace as a Redis 7.0 RDB file (version 10), and single values as
+// DUMP payloads. Values are written in the encodings Redis 7.0 uses for the same objects:
+// integer and LZF-compressed strings, QUICKLIST_2 lists of listpacks, listpack or hashtable
+// hashes, intset or hashtable sets, listpack or ZSET_2 sorted sets.
+#include <cstdint>
+#include <string>
+
+#include "engine/engine.h"
+
+namespace ks {
+
+struct RdbSaveOptions {
+  bool compression = true;  // rdbcompression: LZF for strings longer than 20 bytes
+  bool checksum = true;     // rdbchecksum: CRC64 trailer (0 when off, as Redis)
+  uint64_t used_memory = 0; // the used-mem aux field
+};
+
+// Appends the RDB encoding of e's value (without type byte) to out; returns the RDB type.
+uint8_t SerializeValue(const Entry* e, bool compress, std::string& out);
+
+// Redis's DUMP payload: type, value, RDB version (2 bytes LE) and CRC64 (8 bytes LE).
+std::string DumpPayload(const Entry* e, bool compress);
+
+// The whole RDB image of an engine, skipping keys already expired at engine.NowMs().
+// The caller holds engine.mutex().
+std::string EngineToRdb(Engine& engine, const RdbSaveOptions& opt);
+
+// Writes the engine's RDB to path atomically (temp file in the same directory, fsync,
+// rename). Returns an empty string on success, else a message naming the file and error.
+// The caller holds engine.mutex().
+std::string SaveEngineRdb(Engine& engine, const std::string& path, const RdbSaveOptions& opt);
+
+}  // namespace ks

@@ -1,0 +1,123 @@
+// Persistence commands: DUMP and RESTORE with Redis's payload format (persistence/rdb_*).
+#include <cstdint>
+#include <mutex>
+#include <string>
+
+#include "common/strconv.h"
+#include "persistence/rdb_reader.h"
+#include "persistence/rdb_writer.h"
+#include "server/command_context.h"
+#include "server/command_registry.h"
+#include "server/errors.h"
+#include "server/families.h"
+
+namespace ks {
+namespace {
+
+bool RdbCompression(ServerState& s) {
+  std::lock_guard lk(s.config_mu());
+  return s.config().rdbcompression == "yes";
+}
+
+RdbLoadLimits LoadLimits(ServerState& s) {
+  const HotLimits& l = s.limits();
+  return {.list_fill = l.get(l.list_max_listpack_size),
+          .hash_max_entries = l.get(l.hash_max_listpack_entries),
+          .hash_max_value = l.get(l.hash_max_listpack_value),
+          .set_max_intset = l.get(l.set_max_intset_entries),
+          .zset_max_entries = l.get(l.zset_max_listpack_entries),
+          .zset_max_value = l.get(l.zset_max_listpack_value)};
+}
+
+void Dump(CommandContext& ctx) {
+  const KeyRef& k = ctx.keys[0];
+  Entry* e = ctx.FindRead(k);
+  if (!e) return ctx.rb.Null();
+  ctx.rb.Bulk(DumpPayload(e, RdbCompression(ctx.server)));
+}
+
+// Redis's restoreCommand: options, then BUSYKEY, then the TTL, then the payload.
+void Restore(CommandContext& ctx) {
+  bool replace = false, absttl = false;
+  int64_t idle = -1, freq = -1;
+  for (size_t j = 4; j < ctx.argc(); ++j) {
+    std::string_view o = ctx.arg(j);
+    bool more = j + 1 < ctx.argc();
+    if (EqualsNoCase(o, "replace")) {
+      replace = true;
+    } else if (EqualsNoCase(o, "absttl")) {
+      absttl = true;
+    } else if (EqualsNoCase(o, "idletime") && more && freq == -1) {
+      if (!StrToLL(ctx.arg(++j), &idle)) return ctx.rb.Error(err::kNotInteger);
+      if (idle < 0) return ctx.rb.Error(err::kInvalidIdleTime);
+    } else if (EqualsNoCase(o, "freq") && more && idle == -1) {
+      if (!StrToLL(ctx.arg(++j), &freq)) return ctx.rb.Error(err::kNotInteger);
+      if (freq < 0 || freq > 255) return ctx.rb.Error(err::kInvalidFreq);
+    } else {
+      return ctx.rb.Error(err::kSyntax);
+    }
+  }
+  const KeyRef& k = ctx.keys[0];
+  Engine& eng = ctx.engine(k);
+  if (!replace && ctx.Find(k)) return ctx.rb.Error(err::kBusyKey);
+  int64_t ttl;
+  if (!StrToLL(ctx.arg(2), &ttl)) return ctx.rb.Error(err::kNotInteger);
+  if (ttl < 0) return ctx.rb.Error(err::kInvalidTtl);
+  uint8_t type;
+  std::string_view value;
+  if (!VerifyDumpPayload(ctx.arg(3), &type, &value)) return ctx.rb.Error(err::kBadDumpPayload);
+  std::string why;
+  Entry* e = DecodeValue(type, value, k.key, LoadLimits(ctx.server), &why);
+  if (!e) return ctx.rb.Error(err::kBadDataFormat);
+  if (replace) ctx.Delete(k);
+  if (ttl && !absttl) ttl += ctx.NowMs();
+  if (ttl && ttl <= ctx.NowMs()) {  // already expired: the key is (at most) deleted
+    Entry::Free(e);
+    return ctx.rb.Ok();
+  }
+  if (ttl) e = Entry::SetExpire(e, ttl);
+  ctx.Put(k, e);
+  // Without an LFU policy Redis applies IDLETIME and ignores FREQ; keyshard tracks LRU.
+  if (idle >= 0) {
+    if (Entry* f = eng.Find(ctx.db(), k.slot, k.key, false)) {
+      uint32_t clock = eng.LruClock();
+      uint32_t secs = static_cast<uint32_t>(std::min<int64_t>(idle, Engine::kLruClockMax));
+      f->set_access(clock >= secs ? clock - secs : Engine::kLruClockMax - (secs - clock));
+    }
+  }
+  ctx.rb.Ok();
+}
+
+}  // namespace
+
+void RegisterPersistenceFamily(CommandRegistry& reg) {
+  reg.Add({.name = "dump",
+           .arity = 2,
+           .flags = "readonly",
+           .first_key = 1, .last_key = 1, .step = 1,
+           .acl = "@keyspace @read @slow",
+           .tips = "nondeterministic_output",
+           .key_specs = {{.flags = "RO access", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0}},
+           .handler = Dump,
+           .group = "generic", .since = "2.6.0",
+           .summary = "Serializes a key's value in Redis's DUMP format (RDB encoding, version, CRC64).",
+           .complexity = "O(1) to access the key and additional O(N*M) to serialize it, where N is the number of "
+                         "Redis objects composing the value and M their average size. For small string values the "
+                         "time complexity is thus O(1)+O(1*M) where M is small, so simply O(1)."});
+  reg.Add({.name = "restore",
+           .arity = -4,
+           .flags = "write denyoom",
+           .first_key = 1, .last_key = 1, .step = 1,
+           .acl = "@keyspace @write @slow @dangerous",
+           .key_specs = {{.flags = "OW update", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0}},
+           .handler = Restore,
+           .group = "generic", .since = "2.6.0",
+           .summary = "Creates a key from a DUMP payload, optionally replacing it, with a TTL and idle time.",
+           .complexity = "O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, "
+                         "where N is the number of Redis objects composing the value and M their average size. For "
+                         "small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply "
+                         "O(1). However for sorted set values the complexity is O(N*M*log(N)) because inserting "
+                         "values into sorted sets is O(log(N))."});
+}
+
+}  // namespace ks
