@@ -39,7 +39,6 @@ const std::vector<OptionDef>& ConfigOptions() {
       {"dbfilename", OptionType::kString, false, 0, 0, "RDB file name; each engine writes <stem>-<engine><ext> (dump-3.rdb).", &Config::dbfilename},
       {"rdbcompression", OptionType::kBool, true, 0, 0, "LZF-compress strings longer than 20 bytes in RDB files and DUMP payloads.", &Config::rdbcompression},
       {"rdbchecksum", OptionType::kBool, true, 0, 0, "Write a CRC64 trailer in RDB files (0 when off; loading checks a non-zero one).", &Config::rdbchecksum},
-      {"import-rdb", OptionType::kString, false, 0, 0, "A redis-server dump.rdb loaded at start-up, every key routed to its engine by slot.", &Config::import_rdb},
       {"appendonly", OptionType::kBool, false, 0, 0, "Append-only file; always \"no\": keyshard has no persistence yet.", &Config::appendonly},
   };
   return kOptions;

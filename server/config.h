@@ -33,7 +33,6 @@ struct Config {
   std::string dbfilename = "dump.rdb";
   std::string rdbcompression = "yes";
   std::string rdbchecksum = "yes";
-  std::string import_rdb;  // a redis-server dump.rdb loaded at start-up, keys routed by slot
   std::string appendonly = "no";
   // Compact encodings of small collections (Redis 7.0's defaults and limits).
   int64_t list_max_listpack_size = -2;
