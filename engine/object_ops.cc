@@ -4,6 +4,8 @@
 
 #include "engine/list.h"
 
+#include "engine/zset.h"
+
 #include "engine/set.h"
 
 #include "engine/hash.h"
@@ -20,6 +22,9 @@ void FreeObject(ObjType type, void* obj) {
       break;
     case ObjType::kSet:
       SetObject::Free(static_cast<SetObject*>(obj));
+      break;
+    case ObjType::kZSet:
+      ZSet(obj).Free();
       break;
     case ObjType::kHash:
       Hash(obj).Free();
@@ -38,6 +43,8 @@ void* CloneObject(ObjType type, const void* obj) {
       return obj ? static_cast<const List*>(obj)->Clone() : nullptr;
     case ObjType::kSet:
       return SetObject::Clone(static_cast<const SetObject*>(obj));
+    case ObjType::kZSet:
+      return ZSet(const_cast<void*>(obj)).Clone().ptr();
     case ObjType::kHash:
       return Hash(const_cast<void*>(obj)).Clone().ptr();
     default:
@@ -49,6 +56,7 @@ void* CloneObject(ObjType type, const void* obj) {
 
 size_t ObjectBytes(ObjType type, const void* obj) {
   if (type == ObjType::kList) return obj ? static_cast<const List*>(obj)->AllocatedBytes() : 0;
+  if (type == ObjType::kZSet) return ZSet(const_cast<void*>(obj)).bytes();
   if (type == ObjType::kHash) return Hash(const_cast<void*>(obj)).bytes();
   if (type == ObjType::kSet) return static_cast<const SetObject*>(obj)->AllocatedBytes();
   (void)type;

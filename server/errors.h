@@ -85,6 +85,20 @@ inline constexpr std::string_view kValueOutOfRange = "ERR value is out of range"
 inline std::string ValueRange(long long min, long long max) {
   return "ERR value is out of range, value must between " + std::to_string(min) + " and " + std::to_string(max);
 }
+// Sorted sets (ZADD, ZRANGE family, ZUNION/ZINTER/ZDIFF).
+inline constexpr std::string_view kZAddXxNx = "ERR XX and NX options at the same time are not compatible";
+inline constexpr std::string_view kZAddGtLtNx = "ERR GT, LT, and/or NX options at the same time are not compatible";
+inline constexpr std::string_view kZAddIncrPairs = "ERR INCR option supports a single increment-element pair";
+inline constexpr std::string_view kZScoreNan = "ERR resulting score is not a number (NaN)";
+inline constexpr std::string_view kZMinMaxNotFloat = "ERR min or max is not a float";
+inline constexpr std::string_view kZMinMaxNotLex = "ERR min or max not valid string range item";
+inline constexpr std::string_view kZLimitNeedsBy =
+    "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX";
+inline constexpr std::string_view kZLexNoScores = "ERR syntax error, WITHSCORES not supported in combination with BYLEX";
+inline constexpr std::string_view kZWeightNotFloat = "ERR weight value is not a float";
+inline std::string ZNeedsInputKey(std::string_view cmd) {
+  return "ERR at least 1 input key is needed for '" + std::string(cmd) + "' command";
+}
 inline std::string UnsupportedOption(std::string_view opt) {
   return "ERR Unsupported option " + std::string(opt);
 }
