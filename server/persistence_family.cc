@@ -1,4 +1,4 @@
-// Persistence commands: DUMP and RESTORE with Redis's payload format (persistence/rdb_*).
+// Persistence commands: SAVE, DUMP and RESTORE with Redis's payload format (persistence/rdb_*).
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -88,6 +88,36 @@ void Restore(CommandContext& ctx) {
   ctx.rb.Ok();
 }
 
+// <dir>/<stem>-<engine><ext>: dump.rdb -> dump-3.rdb, each file one engine's data.
+std::string EngineRdbPath(const std::string& dir, const std::string& dbfilename, int engine) {
+  size_t dot = dbfilename.rfind('.');
+  std::string stem = dot == std::string::npos ? dbfilename : dbfilename.substr(0, dot);
+  std::string ext = dot == std::string::npos ? "" : dbfilename.substr(dot);
+  return dir + "/" + stem + "-" + std::to_string(engine) + ext;
+}
+
+// SAVE: every engine in turn, each under its own lock while its file is written, so the
+// other engines keep serving.
+void Save(CommandContext& ctx) {
+  std::string dir, name;
+  RdbSaveOptions opt;
+  {
+    std::lock_guard lk(ctx.server.config_mu());
+    dir = ctx.server.config().dir;
+    name = ctx.server.config().dbfilename;
+    opt.compression = ctx.server.config().rdbcompression == "yes";
+    opt.checksum = ctx.server.config().rdbchecksum == "yes";
+  }
+  ShardSet& shards = ctx.shards();
+  for (int i = 0; i < shards.size(); ++i) {
+    Engine& e = shards.engine(i);
+    std::lock_guard lock(e.mutex());
+    std::string err = SaveEngineRdb(e, EngineRdbPath(dir, name, i), opt);
+    if (!err.empty()) return ctx.rb.Error("ERR " + err);
+  }
+  ctx.rb.Ok();
+}
+
 }  // namespace
 
 void RegisterPersistenceFamily(CommandRegistry& reg) {
@@ -104,6 +134,16 @@ void RegisterPersistenceFamily(CommandRegistry& reg) {
            .complexity = "O(1) to access the key and additional O(N*M) to serialize it, where N is the number of "
                          "Redis objects composing the value and M their average size. For small string values the "
                          "time complexity is thus O(1)+O(1*M) where M is small, so simply O(1)."});
+  reg.Add({.name = "save",
+           .arity = 1,
+           .flags = "admin noscript no_async_loading no_multi",
+           .first_key = 0, .last_key = 0, .step = 0,
+           .acl = "@admin @slow @dangerous",
+           .handler = Save,
+           .lock = LockMode::kSelf,
+           .group = "server", .since = "1.0.0",
+           .summary = "Writes every engine's RDB snapshot (<dir>/<stem>-<engine>.rdb) synchronously.",
+           .complexity = "O(N) where N is the total number of keys in all databases"});
   reg.Add({.name = "restore",
            .arity = -4,
            .flags = "write denyoom",

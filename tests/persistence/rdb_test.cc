@@ -371,3 +371,28 @@ TEST(RdbRedisCompat, RedisServerServesOurFileExactly) {
 
 }  // namespace
 }  // namespace ks::test
+
+namespace ks::test {
+namespace {
+
+TEST(RdbSave, SaveWritesOneFilePerEngineThatLoadsBack) {
+  std::string dir = TempDir();
+  Config cfg;
+  cfg.dir = dir;
+  TestServer a(4, cfg), b(2);
+  b.clock.Set(a.clock.NowMs());
+  Fill(a);
+  DirectClient ca(a);
+  ASSERT_EQ(ca.Run({"SAVE"}), "OK");
+  for (int i = 0; i < 4; ++i) {
+    bool found = false;
+    ASSERT_EQ(LoadRdbFile(dir + "/dump-" + std::to_string(i) + ".rdb", b.state.shards(), LimitsOf(b), nullptr, &found), "");
+    EXPECT_TRUE(found) << i;
+  }
+  DirectClient cb(b);
+  EXPECT_EQ(Snapshot(cb), Snapshot(ca));
+  EXPECT_EQ(std::system(("rm -rf " + dir).c_str()), 0);
+}
+
+}  // namespace
+}  // namespace ks::test
