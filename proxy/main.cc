@@ -6,7 +6,10 @@
 #include <random>
 #include <thread>
 
+#include "persistence/aof_log.h"
+#include "persistence/loading_clock.h"
 #include "proxy/server.h"
+#include "server/aof_feed.h"
 #include "server/config.h"
 #include "server/housekeeper.h"
 #include "server/server_state.h"
@@ -78,10 +81,18 @@ int main(int argc, char** argv) {
   int threads = static_cast<int>(config.threads);
   if (threads == 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 
-  SystemClock clock;
+  SystemClock system_clock;
+  LoadingClock clock(&system_clock);
   ServerState state(config, &clock);
   state.set_run_id(RandomRunId());
   Service service(state);
+  std::unique_ptr<AofSet> aof;
+  if (config.appendonly == "yes") {
+    if (auto err = StartAof(service, [&](bool f) { clock.set_frozen(f); }, &aof)) {
+      std::fprintf(stderr, "keyshard: %s\n", err->c_str());
+      return 1;
+    }
+  }
   Server server(service, threads);
   if (std::string err = server.Listen(config.bind, static_cast<int>(config.port), static_cast<int>(config.tcp_backlog));
       !err.empty()) {
@@ -105,5 +116,7 @@ int main(int argc, char** argv) {
   signals_ctx.stop();
   signal_thread.join();
   housekeeper.Stop();
+  state.set_aof(nullptr);
+  aof.reset();  // writes and fsyncs what is left of the logs
   return 0;
 }

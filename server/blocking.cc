@@ -4,6 +4,8 @@
 #include <deque>
 
 #include "common/strconv.h"
+#include "persistence/aof_log.h"
+#include "server/aof_feed.h"
 #include "server/command_context.h"
 #include "server/command_registry.h"
 
@@ -93,6 +95,7 @@ bool TryServe(ServerState& state, BlockedClient& w, ReadyKeys& more) {
 
   std::string out;
   std::function<void()> wake;
+  TouchedEngines touched;
   {
     std::lock_guard lk(w.mu);
     if (w.state == BlockedClient::State::kWaiting) {
@@ -108,6 +111,7 @@ bool TryServe(ServerState& state, BlockedClient& w, ReadyKeys& more) {
       ctx.serving = true;
       w.spec->handler(ctx);
       if (ctx.would_block) return false;
+      if (AofSet* aof = state.aof()) FeedAof(*aof, ctx, touched);
       w.reply = std::move(out);
       w.state = BlockedClient::State::kServed;
       wake = w.wake;
@@ -117,6 +121,9 @@ bool TryServe(ServerState& state, BlockedClient& w, ReadyKeys& more) {
   for (auto& [engine, key] : w.waits) shards.engine(engine).RemoveWaiter(w.db, key, &w);
   // Its command may have filled other waited keys (BLMOVE pushes to its destination).
   for (uint16_t e : engines) CollectReadyKeys(shards.engine(e), more);
+  locks.UnlockAll();
+  // The served client's reply waits for its log, as any write's does.
+  for (uint16_t t : touched) state.aof()->AfterCommand(t);
   if (wake) wake();
   return true;
 }

@@ -39,7 +39,13 @@ const std::vector<OptionDef>& ConfigOptions() {
       {"dbfilename", OptionType::kString, false, 0, 0, "RDB file name; each engine writes <stem>-<engine><ext> (dump-3.rdb).", &Config::dbfilename},
       {"rdbcompression", OptionType::kBool, true, 0, 0, "LZF-compress strings longer than 20 bytes in RDB files and DUMP payloads.", &Config::rdbcompression},
       {"rdbchecksum", OptionType::kBool, true, 0, 0, "Write a CRC64 trailer in RDB files (0 when off; loading checks a non-zero one).", &Config::rdbchecksum},
-      {"appendonly", OptionType::kBool, false, 0, 0, "Append-only file; always \"no\": keyshard has no persistence yet.", &Config::appendonly},
+      {"appendonly", OptionType::kBool, false, 0, 0, "Log every write to per-engine append-only files and replay them at start-up.", &Config::appendonly},
+      {"appendfilename", OptionType::kString, false, 0, 0, "Stem of the append-only files' names.", &Config::appendfilename},
+      {"appenddirname", OptionType::kString, false, 0, 0, "Folder under dir holding the append-only files.", &Config::appenddirname},
+      {"appendfsync", OptionType::kString, true, 0, 0, "When the log is fsynced: always (before replying), everysec or no.", &Config::appendfsync, nullptr, {}, "always|everysec|no"},
+      {"aof-load-truncated", OptionType::kBool, true, 0, 0, "Load a log whose last command was cut off (dropping it) instead of refusing to start.", &Config::aof_load_truncated},
+      {"auto-aof-rewrite-percentage", OptionType::kInt, true, 0, INT32_MAX, "Rewrite the log when it grew this many percent over its last rewrite; 0 off.", nullptr, &Config::auto_aof_rewrite_percentage},
+      {"auto-aof-rewrite-min-size", OptionType::kMemory, true, 0, INT64_MAX, "Smallest log size that triggers an automatic rewrite.", nullptr, &Config::auto_aof_rewrite_min_size},
   };
   return kOptions;
 }
@@ -79,7 +85,24 @@ std::string FormatOption(const Config& c, const OptionDef& o) {
 
 std::optional<std::string> SetOption(Config& c, const OptionDef& o, std::string_view value) {
   if (o.str) {
-    c.*(o.str) = std::string(value);
+    std::string v(value);
+    std::string_view choices = o.type == OptionType::kBool ? "yes|no" : o.choices;
+    if (!choices.empty()) {
+      // Redis matches these words case-insensitively and stores them in lower case.
+      v = ToLower(value);
+      bool ok = false;
+      std::string list;
+      for (size_t p = 0; p <= choices.size();) {
+        size_t bar = choices.find('|', p);
+        if (bar == std::string_view::npos) bar = choices.size();
+        std::string_view word = choices.substr(p, bar - p);
+        ok |= word == v;
+        list += (list.empty() ? "" : ", ") + std::string(word);
+        p = bar + 1;
+      }
+      if (!ok) return o.type == OptionType::kBool ? "argument must be 'yes' or 'no'" : "argument(s) must be one of the following: " + list;
+    }
+    c.*(o.str) = std::move(v);
     return std::nullopt;
   }
   int64_t v;
@@ -105,12 +128,6 @@ std::optional<std::string> ValidateConfig(const Config& c) {
     }
   }
   if (c.bind.empty()) return std::string("'bind' must not be empty");
-  if (!c.save.empty()) return std::string("'save' must be empty: keyshard has no persistence yet");
-  if (c.appendonly != "no") return std::string("'appendonly' must be no: keyshard has no persistence yet");
-  return std::nullopt;
-}
-
-}  // namespace ks
   if (!ParsePolicy(c.maxmemory_policy)) return "'maxmemory-policy' is not a policy: " + c.maxmemory_policy;
   for (const auto& [id, o] : c.engine_overrides) {
     if (id < 0 || id >= c.shards)
@@ -118,3 +135,8 @@ std::optional<std::string> ValidateConfig(const Config& c) {
     if (!o.maxmemory_policy.empty() && !ParsePolicy(o.maxmemory_policy))
       return "[engine." + std::to_string(id) + "] maxmemory-policy is not a policy: " + o.maxmemory_policy;
   }
+  if (!c.save.empty()) return std::string("'save' must be empty: keyshard has no persistence yet");
+  return std::nullopt;
+}
+
+}  // namespace ks

@@ -33,7 +33,14 @@ struct Config {
   std::string dbfilename = "dump.rdb";
   std::string rdbcompression = "yes";
   std::string rdbchecksum = "yes";
+  // Append-only file (persistence/aof_log.h).
   std::string appendonly = "no";
+  std::string appendfilename = "appendonly.aof";
+  std::string appenddirname = "appendonlydir";
+  std::string appendfsync = "everysec";
+  std::string aof_load_truncated = "yes";
+  int64_t auto_aof_rewrite_percentage = 100;
+  int64_t auto_aof_rewrite_min_size = 64ll * 1024 * 1024;
   // Compact encodings of small collections (Redis 7.0's defaults and limits).
   int64_t list_max_listpack_size = -2;
   int64_t hash_max_listpack_entries = 512;
@@ -41,18 +48,6 @@ struct Config {
   int64_t set_max_intset_entries = 512;
   int64_t zset_max_listpack_entries = 128;
   int64_t zset_max_listpack_value = 64;
-};
-
-enum class OptionType { kString, kInt, kMemory, kBool };
-
-struct OptionDef {
-  std::string_view name;  // Redis's name, also the proxy.toml key
-  OptionType type;
-  bool runtime;           // CONFIG SET may change it
-  int64_t min, max;       // for numbers
-  std::string_view description;
-  // Accessors to the field in Config.
-  std::string Config::*str = nullptr;
   // Memory budget: maxmemory limits used_memory; what start-up left is divided evenly among
   // the engines (ServerState::ApplyMemoryPolicies).
   int64_t maxmemory = 0;
@@ -67,8 +62,21 @@ struct OptionDef {
     std::string maxmemory_policy;
   };
   std::map<int64_t, EngineOverride> engine_overrides;
+};
+
+enum class OptionType { kString, kInt, kMemory, kBool };
+
+struct OptionDef {
+  std::string_view name;  // Redis's name, also the proxy.toml key
+  OptionType type;
+  bool runtime;           // CONFIG SET may change it
+  int64_t min, max;       // for numbers
+  std::string_view description;
+  // Accessors to the field in Config.
+  std::string Config::*str = nullptr;
   int64_t Config::*num = nullptr;
   std::string_view alias = {};  // Redis's older name (e.g. hash-max-ziplist-entries)
+  std::string_view choices = {};  // for a string that takes one of a few words: "a|b|c"
 };
 
 const std::vector<OptionDef>& ConfigOptions();

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "persistence/aof_log.h"
 
 namespace ks {
 
@@ -36,7 +37,6 @@ ServerState::ServerState(Config config, const Clock* clock)
       shards_(static_cast<int>(config_.shards), clock),
       start_ms_(clock->NowMs()) {
   PublishLimits();
-}
   struct mallinfo2 mi = mallinfo2();
   startup_bytes_ = static_cast<int64_t>(mi.uordblks + mi.hblkhd);
   ApplyMemoryPolicies(config_);
@@ -68,6 +68,7 @@ void ServerState::ApplyMemoryPolicies(const Config& c) {
     e.PerformEvictions();  // a lowered budget takes effect at once, as in Redis
   }
   limits_.memory_limited.store(limited, std::memory_order_relaxed);
+}
 
 void ServerState::PublishLimits() {
   auto set = [](std::atomic<int64_t>& a, int64_t v) { a.store(v, std::memory_order_relaxed); };
@@ -78,7 +79,8 @@ void ServerState::PublishLimits() {
   set(limits_.set_max_intset_entries, config_.set_max_intset_entries);
   set(limits_.zset_max_listpack_entries, config_.zset_max_listpack_entries);
   set(limits_.zset_max_listpack_value, config_.zset_max_listpack_value);
-}
+  if (AofSet* a = aof())
     if (auto p = ParseFsyncPolicy(config_.appendfsync)) a->set_fsync(*p);
+}
 
 }  // namespace ks

@@ -17,6 +17,7 @@
 
 namespace ks {
 
+class AofSet;
 
 // A counter per I/O thread, so the hot path never shares a cache line between threads.
 struct alignas(64) ThreadCounters {
@@ -63,9 +64,9 @@ struct HotLimits {
   std::atomic<int64_t> set_max_intset_entries{0};
   std::atomic<int64_t> zset_max_listpack_entries{0};
   std::atomic<int64_t> zset_max_listpack_value{0};
-
   // Whether any engine has a memory budget: the one load the dispatcher pays for eviction.
   std::atomic<bool> memory_limited{false};
+
   int64_t get(const std::atomic<int64_t>& v) const { return v.load(std::memory_order_relaxed); }
 };
 
@@ -78,24 +79,27 @@ class ServerState {
   const HotLimits& limits() const { return limits_; }
   // Copies config() into limits(); call with config_mu() held after changing options.
   void PublishLimits();
-  ShardSet& shards() { return shards_; }
   // Gives each engine its budget and policy from c: (maxmemory - startup_bytes) / shards each
   // (maxmemory 0: unlimited),
   // unless proxy.toml's [engine.N] overrides it. Locks engines one at a time; call without
   // config_mu() held (handlers take config_mu() under engine locks).
   void ApplyMemoryPolicies(const Config& c);
+  ShardSet& shards() { return shards_; }
   const CommandRegistry& commands() const { return commands_; }
   ServerStats& stats() { return stats_; }
   ClientRegistry& clients() { return clients_; }
   const Clock* clock() const { return clock_; }
   int64_t start_ms() const { return start_ms_; }
-  // Address the server listens on, once known.
   // Heap bytes in use when the server was built, before any data (Redis's used_memory_startup);
   // used_memory is this plus the engines' figures.
   int64_t startup_bytes() const { return startup_bytes_; }
+  // Address the server listens on, once known.
   std::atomic<int>& port() { return port_; }
   void set_run_id(std::string id) { run_id_ = std::move(id); }
   const std::string& run_id() const { return run_id_; }
+  // The append-only logs while appendonly is on, else null (persistence/aof_log.h).
+  AofSet* aof() const { return aof_.load(std::memory_order_acquire); }
+  void set_aof(AofSet* a) { aof_.store(a, std::memory_order_release); }
 
  private:
   Config config_;
@@ -107,9 +111,10 @@ class ServerState {
   ServerStats stats_;
   ClientRegistry clients_;
   int64_t start_ms_;
+  int64_t startup_bytes_ = 0;
   std::atomic<int> port_{0};
   std::string run_id_;
+  std::atomic<AofSet*> aof_{nullptr};
 };
 
-  int64_t startup_bytes_ = 0;
 }  // namespace ks

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <mutex>
 
+#include "persistence/aof_log.h"
+#include "server/aof_feed.h"
 #include "server/blocking.h"
 #include "server/command_context.h"
 #include "server/errors.h"
@@ -63,13 +65,13 @@ void Service::Dispatch(std::span<const std::string_view> args, ClientState& clie
   // A write may give data to a key that blocked clients wait for: those are served right
   // after the command, before anyone else can take the data (server/blocking.h).
   const bool write = spec->flag_bits & kCmdWrite;
-  ReadyKeys ready;
-  EngineLocks locks;
   // With a memory budget, a command that may grow memory first makes room on the engines it
   // touches (under their locks), or is refused when nothing can be evicted. Without one this
   // costs a single relaxed load.
   const bool make_room =
       (spec->flag_bits & kCmdDenyOom) && state_.limits().memory_limited.load(std::memory_order_relaxed);
+  ReadyKeys ready;
+  EngineLocks locks;
   switch (spec->lock) {
     case LockMode::kKeys: {
       KeyIndexes idx = CommandKeyIndexes(*spec, static_cast<int>(args.size()), args.data());
@@ -81,16 +83,21 @@ void Service::Dispatch(std::span<const std::string_view> args, ClientState& clie
         }
         if (engines.size() == 1) {
           Engine& e = shards.engine(engines[0]);
+          AofSet* aof = write ? state_.aof() : nullptr;
+          TouchedEngines touched;
           {
             std::lock_guard lk(e.mutex());
-            spec->handler(ctx);
-            if (write && e.has_waiters()) CollectReadyKeys(e, ready);
-          }
-          if (!ready.empty()) ServeReadyKeys(state_, std::move(ready));
             if (make_room && e.PerformEvictions() == EvictStatus::kFail) return rb.Error(err::kOom);
-          return;
+            spec->handler(ctx);
             if (spec->flag_bits & kCmdReaccount)
               for (const KeyRef& k : ctx.keys) e.Reaccount(ctx.db(), k.slot, k.key);
+            if (aof) FeedAof(*aof, ctx, touched);
+            if (write && e.has_waiters()) CollectReadyKeys(e, ready);
+          }
+          // The log is written (and under appendfsync always made durable) before the reply.
+          for (uint16_t t : touched) aof->AfterCommand(t);
+          if (!ready.empty()) ServeReadyKeys(state_, std::move(ready));
+          return;
         }
         locks.Lock(shards, engines);
       }
@@ -102,20 +109,24 @@ void Service::Dispatch(std::span<const std::string_view> args, ClientState& clie
     case LockMode::kSelf:
       break;
   }
-  spec->handler(ctx);
-  if (write)
-    for (Engine* e : locks.held())
-      if (e->has_waiters()) CollectReadyKeys(*e, ready);
-  locks.UnlockAll();
-  if (!ready.empty()) ServeReadyKeys(state_, std::move(ready));
-}
   if (make_room)
     for (Engine* e : locks.held())
       if (e->PerformEvictions() == EvictStatus::kFail) {
         locks.UnlockAll();
         return rb.Error(err::kOom);
       }
-
+  spec->handler(ctx);
   if (spec->flag_bits & kCmdReaccount)
     for (const KeyRef& k : ctx.keys) shards.engine(k.engine).Reaccount(ctx.db(), k.slot, k.key);
+  AofSet* aof = write ? state_.aof() : nullptr;
+  TouchedEngines touched;
+  if (aof) FeedAof(*aof, ctx, touched);
+  if (write)
+    for (Engine* e : locks.held())
+      if (e->has_waiters()) CollectReadyKeys(*e, ready);
+  locks.UnlockAll();
+  for (uint16_t t : touched) aof->AfterCommand(t);
+  if (!ready.empty()) ServeReadyKeys(state_, std::move(ready));
+}
+
 }  // namespace ks

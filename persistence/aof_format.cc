@@ -1,0 +1,152 @@
+#include "persistence/aof_format.h"
+
+#include <charconv>
+
+#include "common/strconv.h"
+#include "engine/entry.h"
+#include "engine/hash.h"
+#include "engine/list.h"
+#include "engine/set.h"
+#include "engine/zset.h"
+
+namespace ks {
+namespace {
+
+void AppendHeader(std::string& out, char c, size_t n) {
+  char buf[24];
+  out += c;
+  auto r = std::to_chars(buf, buf + sizeof buf, n);
+  out.append(buf, r.ptr);
+  out += "\r\n";
+}
+
+void AppendBulk(std::string& out, std::string_view s) {
+  AppendHeader(out, '$', s.size());
+  out.append(s);
+  out += "\r\n";
+}
+
+// Collects one command's arguments and flushes them in batches, so a big collection becomes
+// several bounded commands rather than one huge one.
+class Batcher {
+ public:
+  Batcher(std::string& out, std::string_view cmd, std::string_view key) : out_(out), cmd_(cmd), key_(key) {}
+  ~Batcher() { Flush(); }
+  void Add(std::string_view a) { args_.emplace_back(a); }
+  void AddPair(std::string_view a, std::string_view b) {
+    args_.emplace_back(a);
+    args_.emplace_back(b);
+    if (args_.size() >= kBatch) Flush();
+  }
+  void AddOne(std::string_view a) {
+    Add(a);
+    if (args_.size() >= kBatch) Flush();
+  }
+  void Flush() {
+    if (args_.empty()) return;
+    AppendHeader(out_, '*', args_.size() + 2);
+    AppendBulk(out_, cmd_);
+    AppendBulk(out_, key_);
+    for (auto& a : args_) AppendBulk(out_, a);
+    args_.clear();
+  }
+
+ private:
+  static constexpr size_t kBatch = 128;  // arguments per command, as Redis's AOF_REWRITE_ITEMS_PER_CMD (64 pairs)
+  std::string& out_;
+  std::string_view cmd_, key_;
+  std::vector<std::string> args_;
+};
+
+}  // namespace
+
+void AppendRespCommand(std::string& out, std::span<const std::string_view> args) {
+  AppendHeader(out, '*', args.size());
+  for (auto a : args) AppendBulk(out, a);
+}
+
+void AppendRespCommand(std::string& out, std::initializer_list<std::string_view> args) {
+  AppendRespCommand(out, std::span<const std::string_view>(args.begin(), args.size()));
+}
+
+void AppendKeyRebuild(std::string& out, const Entry* e, bool replace) {
+  std::string_view key = e->key();
+  if (replace && e->type() != ObjType::kString) AppendRespCommand(out, {"DEL", key});
+  switch (e->type()) {
+    case ObjType::kString:
+      AppendRespCommand(out, {"SET", key, e->str()});
+      break;
+    case ObjType::kList: {
+      const List* l = static_cast<const List*>(e->obj());
+      Batcher b(out, "RPUSH", key);
+      for (auto c = l->CursorAt(0); c.Valid(); c.Next()) b.AddOne(c.Value());
+      break;
+    }
+    case ObjType::kSet: {
+      const SetObject* s = static_cast<const SetObject*>(e->obj());
+      Batcher b(out, "SADD", key);
+      s->ForEach([&](std::string_view m) { b.AddOne(m); });
+      break;
+    }
+    case ObjType::kHash: {
+      Hash h(e->obj());
+      Batcher b(out, "HSET", key);
+      h.ForEach([&](std::string_view f, std::string_view v) { b.AddPair(f, v); });
+      break;
+    }
+    case ObjType::kZSet: {
+      ZSet z(e->obj());
+      Batcher b(out, "ZADD", key);
+      int64_t n = static_cast<int64_t>(z.size());
+      z.ForRanks(0, n - 1, false, [&](std::string_view m, double score) { b.AddPair(DToStr(score), m); });
+      break;
+    }
+  }
+  if (e->has_expire()) {
+    char buf[24];
+    auto r = std::to_chars(buf, buf + sizeof buf, e->expire_ms());
+    AppendRespCommand(out, {"PEXPIREAT", key, std::string_view(buf, r.ptr - buf)});
+  }
+}
+
+int AofReader::ReadLine(size_t& p, char prefix, int64_t* out) const {
+  if (p >= data_.size()) return 1;
+  if (data_[p] != prefix) return 2;
+  size_t nl = data_.find("\r\n", p + 1);
+  if (nl == std::string_view::npos) {
+    // Not corrupt yet if what is there could still be the start of a number.
+    for (size_t i = p + 1; i < data_.size(); ++i)
+      if (!(data_[i] >= '0' && data_[i] <= '9') && !(data_[i] == '\r' && i + 1 == data_.size())) return 2;
+    return 1;
+  }
+  std::string_view num = data_.substr(p + 1, nl - p - 1);
+  auto r = std::from_chars(num.data(), num.data() + num.size(), *out);
+  if (r.ec != std::errc() || r.ptr != num.data() + num.size() || *out < 0) return 2;
+  p = nl + 2;
+  return 0;
+}
+
+AofReader::Status AofReader::Next(std::vector<std::string_view>& args) {
+  args.clear();
+  if (pos_ >= data_.size()) return Status::kEnd;
+  size_t p = pos_;
+  int64_t n;
+  if (int r = ReadLine(p, '*', &n)) return r == 1 ? Status::kTruncated : Status::kCorrupt;
+  if (n < 1) return Status::kCorrupt;
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t len;
+    if (int r = ReadLine(p, '$', &len)) return r == 1 ? Status::kTruncated : Status::kCorrupt;
+    if (data_.size() - p < static_cast<size_t>(len) + 2) {
+      // Cut inside the bulk, or its CRLF: truncated, unless the bytes present already break it.
+      if (data_.size() - p > static_cast<size_t>(len) && data_[p + len] != '\r') return Status::kCorrupt;
+      return Status::kTruncated;
+    }
+    if (data_[p + len] != '\r' || data_[p + len + 1] != '\n') return Status::kCorrupt;
+    args.push_back(data_.substr(p, len));
+    p += len + 2;
+  }
+  pos_ = p;
+  return Status::kCommand;
+}
+
+}  // namespace ks

@@ -1,0 +1,384 @@
+#include "persistence/aof_log.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "engine/engine.h"
+#include "persistence/aof_format.h"
+
+namespace ks {
+namespace fs = std::filesystem;
+
+std::optional<FsyncPolicy> ParseFsyncPolicy(std::string_view s) {
+  std::string l;
+  for (char c : s) l += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (l == "always") return FsyncPolicy::kAlways;
+  if (l == "everysec") return FsyncPolicy::kEverySec;
+  if (l == "no") return FsyncPolicy::kNo;
+  return std::nullopt;
+}
+
+namespace {
+
+bool WriteAll(int fd, const char* p, size_t n) {
+  while (n > 0) {
+    ssize_t w = ::write(fd, p, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    p += w;
+    n -= static_cast<size_t>(w);
+  }
+  return true;
+}
+
+// Writes a whole file durably: temp file, fsync, rename, fsync of the directory.
+std::optional<std::string> WriteFileAtomic(const std::string& dir, const std::string& name, std::string_view data) {
+  std::string tmp = dir + "/temp-" + name;
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return "cannot create " + tmp + ": " + std::strerror(errno);
+  bool ok = WriteAll(fd, data.data(), data.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok || ::rename(tmp.c_str(), (dir + "/" + name).c_str()) != 0)
+    return "cannot write " + dir + "/" + name + ": " + std::strerror(errno);
+  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  return std::nullopt;
+}
+
+bool ReadFile(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  *out = std::move(ss).str();
+  return true;
+}
+
+}  // namespace
+
+// ---- EngineLog ------------------------------------------------------------------------
+
+void EngineLog::Append(int db, std::span<const std::string_view> args) {
+  std::lock_guard lk(buf_mu_);
+  size_t before = buf_.size();
+  if (db != cur_db_) {
+    std::string d = std::to_string(db);
+    AppendRespCommand(buf_, {"SELECT", d});
+    cur_db_ = db;
+  }
+  AppendRespCommand(buf_, args);
+  appended_ += buf_.size() - before;
+}
+
+void EngineLog::AppendWith(int db, const std::function<void(std::string&)>& f) {
+  std::lock_guard lk(buf_mu_);
+  size_t before = buf_.size();
+  if (db != cur_db_) {
+    std::string d = std::to_string(db);
+    AppendRespCommand(buf_, {"SELECT", d});
+    cur_db_ = db;
+  }
+  f(buf_);
+  appended_ += buf_.size() - before;
+}
+
+bool EngineLog::WriteLocked() {
+  {
+    std::lock_guard lk(buf_mu_);
+    if (buf_.empty()) return true;
+    spare_.swap(buf_);
+  }
+  bool ok = fd_ >= 0 && WriteAll(fd_, spare_.data(), spare_.size());
+  written_ += spare_.size();
+  incr_bytes_.fetch_add(spare_.size(), std::memory_order_relaxed);
+  spare_.clear();
+  if (spare_.capacity() > (1u << 20)) spare_.shrink_to_fit();
+  return ok;
+}
+
+bool EngineLog::Write() {
+  std::lock_guard lk(io_mu_);
+  return WriteLocked();
+}
+
+void EngineLog::TryWrite() {
+  std::unique_lock lk(io_mu_, std::try_to_lock);
+  if (lk.owns_lock()) WriteLocked();
+}
+
+bool EngineLog::Sync() {
+  uint64_t target;
+  {
+    std::lock_guard lk(buf_mu_);
+    target = appended_;
+  }
+  std::lock_guard lk(io_mu_);
+  if (synced_ >= target) return true;  // another caller's fsync covered us (group commit)
+  if (!WriteLocked()) return false;
+  if (::fdatasync(fd_) != 0) return false;
+  synced_ = written_;
+  return true;
+}
+
+// ---- AofSet ---------------------------------------------------------------------------
+
+AofSet::AofSet(AofOptions opts) : opts_(std::move(opts)), fsync_(opts_.fsync) {
+  for (int i = 0; i < opts_.engines; ++i) logs_.push_back(std::make_unique<EngineLog>());
+  manifests_.resize(opts_.engines);
+  base_sizes_.resize(opts_.engines);
+}
+
+AofSet::~AofSet() {
+  {
+    std::lock_guard lk(stop_mu_);
+    stop_ = true;
+  }
+  stop_cv_.notify_all();
+  if (fsync_thread_.joinable()) fsync_thread_.join();
+  for (auto& l : logs_) {
+    std::lock_guard lk(l->io_mu_);
+    l->WriteLocked();
+    if (l->fd_ >= 0) {
+      ::fsync(l->fd_);
+      ::close(l->fd_);
+    }
+  }
+}
+
+std::string AofSet::DirPath() const { return opts_.dir + "/" + opts_.dirname; }
+std::string AofSet::ManifestName(int e) const { return opts_.filename + "-" + std::to_string(e) + ".manifest"; }
+std::string AofSet::FileName(int e, int64_t seq, bool base) const {
+  return opts_.filename + "-" + std::to_string(e) + "." + std::to_string(seq) + (base ? ".base.aof" : ".incr.aof");
+}
+
+bool AofSet::Exists(const AofOptions& opts) {
+  std::error_code ec;
+  std::string d = opts.dir + "/" + opts.dirname;
+  if (!fs::is_directory(d, ec)) return false;
+  for (auto& ent : fs::directory_iterator(d, ec)) {
+    std::string n = ent.path().filename().string();
+    if (n.rfind(opts.filename + "-", 0) == 0 && n.size() > 9 && n.ends_with(".manifest")) return true;
+  }
+  return false;
+}
+
+std::optional<std::string> AofSet::ReadManifest(int e, Manifest* m, bool* found) const {
+  std::string path = DirPath() + "/" + ManifestName(e);
+  std::string text;
+  *found = false;
+  if (!ReadFile(path, &text)) return std::nullopt;
+  *found = true;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream ls(line);
+    std::string k, v, file, type;
+    int64_t seq = -1;
+    while (ls >> k >> v) {
+      if (k == "file") file = v;
+      else if (k == "seq") seq = std::atoll(v.c_str());
+      else if (k == "type") type = v;
+    }
+    if (file.empty() || seq < 0 || (type != "b" && type != "i" && type != "h"))
+      return "Invalid AOF manifest file format: " + path + ": '" + line + "'";
+    if (type == "b") {
+      m->base = file;
+      m->base_seq = seq;
+    } else if (type == "i") {
+      m->incrs.emplace_back(file, seq);
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> AofSet::WriteManifest(int e, const Manifest& m) const {
+  std::string text;
+  if (!m.base.empty()) text += "file " + m.base + " seq " + std::to_string(m.base_seq) + " type b\n";
+  for (auto& [name, seq] : m.incrs) text += "file " + name + " seq " + std::to_string(seq) + " type i\n";
+  return WriteFileAtomic(DirPath(), ManifestName(e), text);
+}
+
+std::optional<std::string> AofSet::Load(const std::function<void(int, std::span<const std::string_view>)>& apply) {
+  std::vector<std::string_view> args;
+  for (int e = 0; e < engines(); ++e) {
+    Manifest m;
+    bool found;
+    if (auto err = ReadManifest(e, &m, &found)) return err;
+    if (!found) continue;
+    std::vector<std::string> files;
+    if (!m.base.empty()) files.push_back(m.base);
+    for (auto& [name, seq] : m.incrs) files.push_back(name);
+    for (size_t i = 0; i < files.size(); ++i) {
+      std::string path = DirPath() + "/" + files[i];
+      std::string data;
+      if (!ReadFile(path, &data)) return "cannot open the append only file " + path + ": " + std::strerror(errno);
+      if (i == 0 && !m.base.empty()) base_sizes_[e] = data.size();
+      AofReader r(data);
+      AofReader::Status st;
+      while ((st = r.Next(args)) == AofReader::Status::kCommand) apply(e, args);
+      if (st == AofReader::Status::kEnd) continue;
+      const bool last = i + 1 == files.size();
+      if (st == AofReader::Status::kTruncated && last) {
+        if (!opts_.load_truncated)
+          return "Unexpected end of file reading the append only file " + path + " at offset " +
+                 std::to_string(r.offset()) +
+                 ". You can: 1) Make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>. "
+                 "2) Alternatively you can set the 'aof-load-truncated' configuration option to yes and restart the server.";
+        std::fprintf(stderr, "keyshard: warning: !!! the append only file %s was truncated: cutting it at offset %zu (%zu bytes dropped) and going on\n",
+                     path.c_str(), r.offset(), data.size() - r.offset());
+        if (::truncate(path.c_str(), static_cast<off_t>(r.offset())) != 0)
+          return "cannot truncate the append only file " + path + ": " + std::strerror(errno);
+        continue;
+      }
+      return "Bad file format reading the append only file " + path + " at offset " + std::to_string(r.offset()) +
+             ": make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>";
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> AofSet::Open() {
+  std::error_code ec;
+  fs::create_directories(DirPath(), ec);
+  if (ec) return "cannot create the append only dir " + DirPath() + ": " + ec.message();
+  for (int e = 0; e < engines(); ++e) {
+    Manifest& m = manifests_[e];
+    m = Manifest{};
+    bool found;
+    if (auto err = ReadManifest(e, &m, &found)) return err;
+    if (!found || m.incrs.empty()) {
+      if (m.base.empty()) {
+        m.base_seq = 1;
+        m.base = FileName(e, 1, true);
+        if (auto err = WriteFileAtomic(DirPath(), m.base, "")) return err;
+      }
+      m.incrs.emplace_back(FileName(e, 1, false), 1);
+      if (auto err = WriteFileAtomic(DirPath(), m.incrs.back().first, "")) return err;
+      if (auto err = WriteManifest(e, m)) return err;
+    }
+    std::string path = DirPath() + "/" + m.incrs.back().first;
+    int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return "cannot open the append only file " + path + ": " + std::strerror(errno);
+    EngineLog& l = *logs_[e];
+    l.fd_ = fd;
+    uint64_t incr = 0;
+    for (auto& [name, seq] : m.incrs) incr += fs::file_size(DirPath() + "/" + name, ec);
+    l.incr_bytes_.store(incr);
+    base_sizes_[e] = fs::file_size(DirPath() + "/" + m.base, ec);
+  }
+  stats_.base_size.store(BaseSize());
+  fsync_thread_ = std::thread([this] { FsyncLoop(); });
+  return std::nullopt;
+}
+
+void AofSet::AfterCommand(int engine) {
+  EngineLog& l = *logs_[engine];
+  if (fsync() == FsyncPolicy::kAlways) {
+    if (!l.Sync()) {
+      std::fprintf(stderr, "keyshard: can't recover from AOF write/fsync error when the AOF fsync policy is 'always' (%s). Exiting...\n",
+                   std::strerror(errno));
+      std::_Exit(1);
+    }
+  } else {
+    l.TryWrite();
+  }
+}
+
+void AofSet::FsyncLoop() {
+  std::unique_lock lk(stop_mu_);
+  while (!stop_) {
+    stop_cv_.wait_for(lk, std::chrono::seconds(1));
+    if (stop_) break;
+    lk.unlock();
+    bool ok = true;
+    for (auto& l : logs_) {
+      if (fsync() == FsyncPolicy::kEverySec)
+        ok &= l->Sync();
+      else
+        ok &= l->Write();
+    }
+    stats_.last_write_ok.store(ok);
+    lk.lock();
+  }
+}
+
+uint64_t AofSet::BaseSize() const {
+  uint64_t s = 0;
+  for (auto b : base_sizes_) s += b;
+  return s;
+}
+
+uint64_t AofSet::CurrentSize() const {
+  uint64_t s = BaseSize();
+  for (auto& l : logs_) s += l->incr_bytes();
+  return s;
+}
+
+std::optional<std::string> AofSet::RewriteEngine(int e, Engine& engine, const std::function<void(std::string&)>& snapshot) {
+  EngineLog& l = *logs_[e];
+  std::string base;
+  int64_t new_seq;
+  std::string new_incr;
+  std::lock_guard mlk(manifest_mu_);
+  Manifest& m = manifests_[e];
+  new_seq = (m.incrs.empty() ? 0 : m.incrs.back().second) + 1;
+  new_incr = FileName(e, new_seq, false);
+  std::string incr_path = DirPath() + "/" + new_incr;
+  int fd = ::open(incr_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return "cannot create " + incr_path + ": " + std::strerror(errno);
+  // The new incremental file joins the manifest before anything goes into it, so a crash
+  // during the rewrite still replays old base + old incrementals + new incremental.
+  Manifest mid = m;
+  mid.incrs.emplace_back(new_incr, new_seq);
+  if (auto err = WriteManifest(e, mid)) {
+    ::close(fd);
+    return err;
+  }
+  m = mid;
+  {
+    // The snapshot and the switch happen at one point of the engine's history.
+    std::lock_guard elk(engine.mutex());
+    snapshot(base);
+    std::lock_guard iolk(l.io_mu_);
+    l.WriteLocked();
+    ::fdatasync(l.fd_);
+    ::close(l.fd_);
+    l.fd_ = fd;
+    l.synced_ = l.written_;
+    std::lock_guard blk(l.buf_mu_);
+    l.cur_db_ = -1;
+    l.incr_bytes_.store(0);
+  }
+  std::string base_name = FileName(e, m.base_seq + 1, true);
+  if (auto err = WriteFileAtomic(DirPath(), base_name, base)) return err;
+  Manifest done;
+  done.base = base_name;
+  done.base_seq = m.base_seq + 1;
+  done.incrs.emplace_back(new_incr, new_seq);
+  if (auto err = WriteManifest(e, done)) return err;
+  // The old files are no longer named by the manifest.
+  std::error_code ec;
+  if (!m.base.empty()) fs::remove(DirPath() + "/" + m.base, ec);
+  for (size_t i = 0; i + 1 < m.incrs.size(); ++i) fs::remove(DirPath() + "/" + m.incrs[i].first, ec);
+  m = done;
+  base_sizes_[e] = base.size();
+  stats_.base_size.store(BaseSize());
+  return std::nullopt;
+}
+
+}  // namespace ks
