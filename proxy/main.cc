@@ -10,6 +10,7 @@
 #include "persistence/loading_clock.h"
 #include "proxy/server.h"
 #include "server/aof_feed.h"
+#include "server/rdb_startup.h"
 #include "server/config.h"
 #include "server/housekeeper.h"
 #include "server/server_state.h"
@@ -86,6 +87,14 @@ int main(int argc, char** argv) {
   ServerState state(config, &clock);
   state.set_run_id(RandomRunId());
   Service service(state);
+  if (config.appendonly != "yes") {  // as in Redis, the AOF (when on) wins over the RDB
+    uint64_t keys = 0;
+    if (auto err = LoadRdbSnapshots(state, &keys)) {
+      std::fprintf(stderr, "keyshard: %s\n", err->c_str());
+      return 1;
+    }
+    if (keys) std::fprintf(stderr, "keyshard: loaded %llu keys from RDB snapshots\n", static_cast<unsigned long long>(keys));
+  }
   std::unique_ptr<AofSet> aof;
   if (config.appendonly == "yes") {
     if (auto err = StartAof(service, [&](bool f) { clock.set_frozen(f); }, &aof)) {

@@ -10,6 +10,7 @@
 #include "server/command_registry.h"
 #include "server/errors.h"
 #include "server/families.h"
+#include "server/rdb_startup.h"
 
 namespace ks {
 namespace {
@@ -119,6 +120,25 @@ void Save(CommandContext& ctx) {
 }
 
 }  // namespace
+
+std::optional<std::string> LoadRdbSnapshots(ServerState& state, uint64_t* keys) {
+  std::string dir, name;
+  {
+    std::lock_guard lk(state.config_mu());
+    dir = state.config().dir;
+    name = state.config().dbfilename;
+  }
+  RdbLoadStats stats;
+  // Files of up to the largest shard count keyshard accepts, so a restart with fewer engines
+  // still finds every file.
+  for (int i = 0; i < 1024; ++i) {
+    bool found = false;
+    std::string err = LoadRdbFile(EngineRdbPath(dir, name, i), state.shards(), LoadLimits(state), &stats, &found);
+    if (!err.empty()) return err;
+  }
+  *keys = stats.keys_loaded;
+  return std::nullopt;
+}
 
 void RegisterPersistenceFamily(CommandRegistry& reg) {
   reg.Add({.name = "dump",

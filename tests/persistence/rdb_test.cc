@@ -19,6 +19,7 @@
 #include "persistence/rdb_codec.h"
 #include "persistence/rdb_reader.h"
 #include "persistence/rdb_writer.h"
+#include "server/rdb_startup.h"
 #include "tests/support/direct_client.h"
 #include "tests/support/processes.h"
 
@@ -392,6 +393,46 @@ TEST(RdbSave, SaveWritesOneFilePerEngineThatLoadsBack) {
   DirectClient cb(b);
   EXPECT_EQ(Snapshot(cb), Snapshot(ca));
   EXPECT_EQ(std::system(("rm -rf " + dir).c_str()), 0);
+}
+
+}  // namespace
+}  // namespace ks::test
+
+namespace ks::test {
+namespace {
+
+TEST(RdbStartup, LoadsEveryEngineFileRoutingBySlotAndRefusesCorruptOnes) {
+  std::string dir = TempDir();
+  Config cfg;
+  cfg.dir = dir;
+  TestServer a(4, cfg), b(3, cfg), empty(2, cfg);
+  b.clock.Set(a.clock.NowMs());
+  Fill(a);
+  DirectClient ca(a);
+  ASSERT_EQ(ca.Run({"SAVE"}), "OK");
+  uint64_t keys = 0;
+  ASSERT_EQ(LoadRdbSnapshots(b.state, &keys), std::nullopt);
+  EXPECT_GT(keys, 20u);
+  DirectClient cb(b);
+  EXPECT_EQ(Snapshot(cb), Snapshot(ca));
+  // A corrupt file stops start-up with its name and offset.
+  {
+    std::fstream f(dir + "/dump-2.rdb", std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(3);
+    f.put('X');
+  }
+  TestServer c(2, cfg);
+  auto err = LoadRdbSnapshots(c.state, &keys);
+  ASSERT_TRUE(err.has_value());
+  EXPECT_NE(err->find(dir + "/dump-2.rdb at offset"), std::string::npos) << *err;
+  EXPECT_EQ(std::system(("rm -rf " + dir).c_str()), 0);
+  // No files at all: nothing to load, not an error.
+  Config none;
+  none.dir = TempDir();
+  TestServer d(2, none);
+  EXPECT_EQ(LoadRdbSnapshots(d.state, &keys), std::nullopt);
+  EXPECT_EQ(keys, 0u);
+  EXPECT_EQ(std::system(("rm -rf " + none.dir).c_str()), 0);
 }
 
 }  // namespace

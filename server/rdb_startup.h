@@ -1,0 +1,15 @@
+#pragma once
+// Start-up loading of RDB snapshots: every engine file <dir>/<stem>-<N><ext> that exists
+// (whatever shard count wrote them), each key routed to its engine by slot.
+#include <optional>
+#include <string>
+
+#include "server/server_state.h"
+
+namespace ks {
+
+// Returns an error naming the file and offset of the first corrupt file; missing files are
+// skipped. *keys receives the number of keys loaded.
+std::optional<std::string> LoadRdbSnapshots(ServerState& state, uint64_t* keys);
+
+}  // namespace ks
