@@ -158,6 +158,7 @@ List* List::Clone() const {
   for (const Node* n = head_; n; n = n->next) {
     Node* m = AllocNode(n->bytes);
     std::memcpy(m, n, sizeof(Node) + n->bytes);
+    c->node_bytes_ += malloc_usable_size(m);
     m->prev = c->tail_;
     m->next = nullptr;
     (c->tail_ ? c->tail_->next : c->head_) = m;
@@ -169,9 +170,7 @@ List* List::Clone() const {
 }
 
 size_t List::AllocatedBytes() const {
-  size_t total = malloc_usable_size(const_cast<List*>(this));
-  for (const Node* n = head_; n; n = n->next) total += malloc_usable_size(const_cast<Node*>(n));
-  return total;
+  return malloc_usable_size(const_cast<List*>(this)) + node_bytes_;
 }
 
 // ---- Nodes -------------------------------------------------------------------------------
@@ -187,6 +186,7 @@ bool List::AllowInsert(const Node* n, size_t elem_len) const {
 
 List::Node* List::NewNodeAfter(Node* prev, size_t cap) {
   Node* n = AllocNode(cap);
+  node_bytes_ += malloc_usable_size(n);
   n->bytes = 0;
   n->count = 0;
   n->prev = prev;
@@ -202,6 +202,7 @@ void List::UnlinkAndFree(Node* n) {
   (n->next ? n->next->prev : tail_) = n->prev;
   count_ -= n->count;
   --nodes_;
+  node_bytes_ -= malloc_usable_size(n);
   std::free(n);
 }
 
@@ -221,6 +222,7 @@ List::Node* List::ResizeNode(Node* n, size_t bytes) {
   void* p = std::realloc(n, want);
   if (!p) throw std::bad_alloc();
   Node* m = static_cast<Node*>(p);
+  node_bytes_ = node_bytes_ - cap + malloc_usable_size(m);
   // Relink unconditionally: comparing with the old pointer after realloc is not allowed.
   (m->prev ? m->prev->next : head_) = m;
   (m->next ? m->next->prev : tail_) = m;

@@ -111,6 +111,9 @@ class List {
   uint64_t count_ = 0;
   uint32_t nodes_ = 0;
   int32_t fill_;
+  // Allocated bytes of all nodes, kept as they change so AllocatedBytes() is O(1): memory
+  // accounting asks after every write.
+  uint64_t node_bytes_ = 0;
 };
 
 }  // namespace ks
