@@ -72,6 +72,25 @@ bool StrToD(std::string_view s, double* out) {
   return ParseFloat(s, out, 5 * 1024, [](const char* b, char** e) { return std::strtod(b, e); });
 }
 
+bool StrToScanCursor(std::string_view s, uint64_t* out) {
+  *out = 0;
+  if (s.empty()) return true;
+  if (std::isspace(static_cast<unsigned char>(s[0]))) return false;
+  size_t i = 0;
+  bool neg = s[0] == '-';
+  if (s[0] == '+' || s[0] == '-') ++i;
+  if (i == s.size()) return false;
+  uint64_t v = 0;
+  for (; i < s.size(); ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    uint64_t d = static_cast<uint64_t>(s[i] - '0');
+    if (v > (UINT64_MAX - d) / 10) return false;
+    v = v * 10 + d;
+  }
+  *out = neg ? 0 - v : v;
+  return true;
+}
+
 std::string_view LLToStr(int64_t v, char* buf) {
   auto r = std::to_chars(buf, buf + 21, v);
   return {buf, static_cast<size_t>(r.ptr - buf)};

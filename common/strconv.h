@@ -16,6 +16,10 @@ bool StrToLD(std::string_view s, long double* out);
 // "inf", "+inf", "-inf" accepted.
 bool StrToD(std::string_view s, double* out);
 
+// Redis's parseScanCursorOrReply: strtoul rules (optional sign, a negative value wraps, the
+// empty string is 0) but no leading space and no overflow. For SCAN/HSCAN/SSCAN/ZSCAN.
+bool StrToScanCursor(std::string_view s, uint64_t* out);
+
 // Writes v in decimal into buf (at least 21 bytes); returns the text.
 std::string_view LLToStr(int64_t v, char* buf);
 // Long double as INCRBYFLOAT prints it (%.17Lf, trailing zeros and dot removed).

@@ -148,30 +148,6 @@ void Keys(CommandContext& ctx) {
   for (std::string_view k : out) ctx.rb.Bulk(k);
 }
 
-// Redis's parseScanCursorOrReply: strtoul semantics (an optional sign, a negative value wraps,
-// the empty string is 0) but no leading space and no overflow.
-bool ParseScanCursor(std::string_view s, uint64_t* out) {
-  *out = 0;
-  if (s.empty()) return true;
-  if (std::isspace(static_cast<unsigned char>(s[0]))) return false;
-  size_t i = 0;
-  bool neg = false;
-  if (s[0] == '+' || s[0] == '-') {
-    neg = s[0] == '-';
-    i = 1;
-  }
-  if (i == s.size()) return false;
-  uint64_t v = 0;
-  for (; i < s.size(); ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    uint64_t d = static_cast<uint64_t>(s[i] - '0');
-    if (v > (UINT64_MAX - d) / 10) return false;
-    v = v * 10 + d;
-  }
-  *out = neg ? (0 - v) : v;
-  return true;
-}
-
 // SCAN cursor [MATCH pattern] [COUNT n] [TYPE type], over every engine of the client's db.
 //
 // Cursor encoding: the cursor is the number of the next hash slot to visit (0..16383). Each
@@ -185,7 +161,7 @@ bool ParseScanCursor(std::string_view s, uint64_t* out) {
 // dropped.
 void Scan(CommandContext& ctx) {
   uint64_t cursor;
-  if (!ParseScanCursor(ctx.arg(1), &cursor)) return ctx.rb.Error(err::kInvalidCursor);
+  if (!StrToScanCursor(ctx.arg(1), &cursor)) return ctx.rb.Error(err::kInvalidCursor);
   int64_t count = 10;
   std::string_view pattern, type;
   bool use_pattern = false, use_type = false;

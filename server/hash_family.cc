@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "engine/hash.h"
+#include "common/strconv.h"
 #include "server/arg_parser.h"
 #include "server/command_context.h"
 #include "server/command_registry.h"
@@ -360,33 +361,12 @@ void HRandField(CommandContext& ctx) {
 
 // ---- HSCAN -------------------------------------------------------------------------------
 
-// Redis's parseScanCursorOrReply: strtoul rules (optional sign, a negative value wraps, the
-// empty string is 0), no leading space, no overflow.
-bool ParseCursor(std::string_view s, uint64_t* out) {
-  *out = 0;
-  if (s.empty()) return true;
-  if (std::isspace(static_cast<unsigned char>(s[0]))) return false;
-  size_t i = 0;
-  bool neg = s[0] == '-';
-  if (s[0] == '+' || s[0] == '-') ++i;
-  if (i == s.size()) return false;
-  uint64_t v = 0;
-  for (; i < s.size(); ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    uint64_t d = static_cast<uint64_t>(s[i] - '0');
-    if (v > (UINT64_MAX - d) / 10) return false;
-    v = v * 10 + d;
-  }
-  *out = neg ? 0 - v : v;
-  return true;
-}
-
 // HSCAN key cursor [MATCH pattern] [COUNT count]. A hashtable is walked with ScanTable's
 // reverse-binary cursor, so every field present throughout a full iteration is returned; a
 // listpack is returned whole with cursor 0, as in Redis.
 void HScan(CommandContext& ctx) {
   uint64_t cursor;
-  if (!ParseCursor(ctx.arg(2), &cursor)) return ctx.rb.Error(err::kInvalidCursor);
+  if (!StrToScanCursor(ctx.arg(2), &cursor)) return ctx.rb.Error(err::kInvalidCursor);
   bool wrong;
   Entry* e = FindHash(ctx, ctx.keys[0], true, &wrong);
   if (!e) {

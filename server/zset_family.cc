@@ -402,34 +402,11 @@ void ZRandMember(CommandContext& ctx) {
 
 // ---- ZSCAN ----------------------------------------------------------------------------------
 
-// Redis's parseScanCursorOrReply: strtoul rules (a sign, wrapping negatives), no overflow.
-bool ParseCursor(std::string_view s, uint64_t* out) {
-  *out = 0;
-  if (s.empty()) return true;
-  if (std::isspace(static_cast<unsigned char>(s[0]))) return false;
-  size_t i = 0;
-  bool neg = false;
-  if (s[0] == '+' || s[0] == '-') {
-    neg = s[0] == '-';
-    i = 1;
-  }
-  if (i == s.size()) return false;
-  uint64_t v = 0;
-  for (; i < s.size(); ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    uint64_t d = static_cast<uint64_t>(s[i] - '0');
-    if (v > (UINT64_MAX - d) / 10) return false;
-    v = v * 10 + d;
-  }
-  *out = neg ? (0 - v) : v;
-  return true;
-}
-
 // ZSCAN key cursor [MATCH pattern] [COUNT count]. A listpack is returned whole with cursor
 // 0; a skiplist's member table is walked with the reverse-binary cursor.
 void ZScan(CommandContext& ctx) {
   uint64_t cursor;
-  if (!ParseCursor(ctx.arg(2), &cursor)) return ctx.rb.Error(err::kInvalidCursor);
+  if (!StrToScanCursor(ctx.arg(2), &cursor)) return ctx.rb.Error(err::kInvalidCursor);
   bool wrong;
   Entry* e = FindZSet(ctx, ctx.keys[0], true, &wrong);
   if (wrong) return ctx.rb.Error(err::kWrongType);

@@ -44,6 +44,20 @@ TEST(LDToStr, PrintsLikeIncrbyfloat) {
   EXPECT_EQ(LDToStr(5.0e3L), "5000");
 }
 
+TEST(StrToScanCursor, FollowsRedisCursorParsing) {
+  uint64_t c;
+  EXPECT_TRUE(StrToScanCursor("", &c));
+  EXPECT_EQ(c, 0u);
+  EXPECT_TRUE(StrToScanCursor("+17", &c));
+  EXPECT_EQ(c, 17u);
+  EXPECT_TRUE(StrToScanCursor("-1", &c));
+  EXPECT_EQ(c, UINT64_MAX);
+  EXPECT_FALSE(StrToScanCursor(" 5", &c));
+  EXPECT_FALSE(StrToScanCursor("5x", &c));
+  EXPECT_FALSE(StrToScanCursor("-", &c));
+  EXPECT_FALSE(StrToScanCursor("18446744073709551616", &c));
+}
+
 TEST(GlobMatch, SupportsRedisPatterns) {
   EXPECT_TRUE(GlobMatch("*", "anything"));
   EXPECT_TRUE(GlobMatch("h?llo", "hello"));
