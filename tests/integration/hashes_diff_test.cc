@@ -122,7 +122,9 @@ class HashesDiff : public ::testing::TestWithParam<Case> {
       CompareRandField(cmd, k, r, context + ": " + shown);
     } else if (name == "HSCAN") {
       if (!hashtable || cmd[2] != "0") {
-        if (!hashtable) EXPECT_EQ(k, r) << context << ": " << shown;
+        if (!hashtable) {
+          EXPECT_EQ(k, r) << context << ": " << shown;
+        }
         return;
       }
       EXPECT_EQ(FullScan(*kc_, cmd), FullScan(*rc_, cmd)) << context << ": " << shown;
@@ -139,7 +141,9 @@ class HashesDiff : public ::testing::TestWithParam<Case> {
   void CompareRandField(const Cmd& cmd, const std::string& k, const std::string& r, const std::string& ctx) {
     if (cmd.size() == 2) {
       EXPECT_EQ(k == "(nil)", r == "(nil)") << ctx;
-      if (k != "(nil)") EXPECT_EQ(kc_->Run({"HEXISTS", cmd[1], k.substr(1, k.size() - 2)}), "(integer) 1") << ctx;
+      if (k != "(nil)") {
+        EXPECT_EQ(kc_->Run({"HEXISTS", cmd[1], k.substr(1, k.size() - 2)}), "(integer) 1") << ctx;
+      }
       return;
     }
     auto ke = Elements(k), re = Elements(r);
@@ -150,15 +154,21 @@ class HashesDiff : public ::testing::TestWithParam<Case> {
       std::string f = ke[i].substr(1, ke[i].size() - 2);
       std::string v = kc_->Run({"HGET", cmd[1], f});
       EXPECT_NE(v, "(nil)") << ctx << ": " << f;
-      if (with_values) EXPECT_EQ(ke[i + 1], v) << ctx;
+      if (with_values) {
+        EXPECT_EQ(ke[i + 1], v) << ctx;
+      }
       distinct.insert(f);
     }
-    if (cmd[2][0] != '-') EXPECT_EQ(distinct.size(), with_values ? ke.size() / 2 : ke.size()) << ctx;
+    if (cmd[2][0] != '-') {
+      EXPECT_EQ(distinct.size(), with_values ? ke.size() / 2 : ke.size()) << ctx;
+    }
     // A count covering the whole hash returns all of it on both.
     if (cmd[2][0] != '-' && ke.size() >= 1) {
       std::string len = rc_->Run({"HLEN", cmd[1]});
       int64_t n = std::stoll(len.substr(10));
-      if (std::stoll(cmd[2]) >= n) EXPECT_EQ(Sorted(ke), Sorted(re)) << ctx;
+      if (std::stoll(cmd[2]) >= n) {
+        EXPECT_EQ(Sorted(ke), Sorted(re)) << ctx;
+      }
     }
   }
 

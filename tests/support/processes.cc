@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -82,6 +83,14 @@ bool Process::WaitForPort(int port, int timeout_ms) {
   return false;
 }
 
+bool Process::Answers(int port) {
+  Client probe(port);
+  // Any reply will do (a server with requirepass answers NOAUTH); an I/O error will not.
+  if (!probe.connected() || probe.Run({"PING"}).starts_with("<")) return false;
+  int status;
+  return ::waitpid(pid_, &status, WNOHANG) == 0;
+}
+
 void Process::Stop() {
   if (pid_ <= 0) return;
   ::kill(pid_, SIGTERM);
@@ -140,8 +149,14 @@ RedisProcess::RedisProcess(std::vector<std::string> extra) {
     std::vector<std::string> argv = {"redis-server", "--port", std::to_string(port), "--bind", "127.0.0.1",
                                      "--save", "", "--appendonly", "no", "--dir", dir_, "--daemonize", "no"};
     argv.insert(argv.end(), extra.begin(), extra.end());
+    // A cluster node also listens on a bus port, port + 10000 by default: past 55535 that does
+    // not exist and otherwise it may be taken, and the node exits just after opening its client
+    // port. Give it a free bus port of its own.
+    if (std::find(extra.begin(), extra.end(), "--cluster-enabled") != extra.end()) {
+      argv.insert(argv.end(), {"--cluster-port", std::to_string(FreePort())});
+    }
     if (!Spawn(argv)) return;
-    if (WaitForPort(port, 10000)) {
+    if (WaitForPort(port, 10000) && Answers(port)) {
       port_ = port;
     } else {
       Kill();

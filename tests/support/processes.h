@@ -37,6 +37,8 @@ class Process {
   // Starts argv with stdout to a log file in dir_; returns false on failure.
   bool Spawn(const std::vector<std::string>& argv);
   bool WaitForPort(int port, int timeout_ms);
+  // True if the server on `port` replies to PING (any reply) and the process is still alive.
+  bool Answers(int port);
   pid_t pid_ = -1;
   int port_ = 0;
   std::string dir_;
