@@ -1,5 +1,8 @@
 #include "engine/engine.h"
 
+#include <string>
+#include <vector>
+
 namespace ks {
 
 Entry* Engine::Find(int db, uint16_t slot, std::string_view key, bool touch) {
@@ -7,8 +10,7 @@ Entry* Engine::Find(int db, uint16_t slot, std::string_view key, bool touch) {
   Entry* e = d.Find(slot, key);
   if (!e) return nullptr;
   if (e->has_expire() && e->expire_ms() <= clock_->NowMs()) {
-    Entry::Free(d.Detach(slot, key));
-    ++stats_.expired_keys;
+    RemoveByEngine(db, slot, key, RemovalCause::kExpired);
     return nullptr;
   }
   if (touch) Touch(e);
@@ -47,13 +49,23 @@ bool Engine::Delete(int db, uint16_t slot, std::string_view key) {
 
 Entry* Engine::Detach(int db, uint16_t slot, std::string_view key) {
   Db& d = dbs_[db];
-  Entry* e = d.Detach(slot, key);
-  if (e && e->has_expire() && e->expire_ms() <= clock_->NowMs()) {
-    Entry::Free(e);
-    ++stats_.expired_keys;
+  Entry* e = d.Find(slot, key);
+  if (!e) return nullptr;
+  if (e->has_expire() && e->expire_ms() <= clock_->NowMs()) {
+    RemoveByEngine(db, slot, key, RemovalCause::kExpired);
     return nullptr;
   }
-  return e;
+  return d.Detach(slot, key);
+}
+
+void Engine::RemoveByEngine(int db, uint16_t slot, std::string_view key, RemovalCause cause) {
+  if (observer_) observer_->BeforeSlotChange(slot);
+  Entry* e = dbs_[db].Detach(slot, key);
+  if (!e) return;
+  // The key may live in e itself: tell the observer before freeing it.
+  if (observer_) observer_->KeyRemoved(db, slot, e->key(), cause);
+  Entry::Free(e);
+  ++(cause == RemovalCause::kExpired ? stats_.expired_keys : stats_.evicted_keys);
 }
 
 std::pair<size_t, size_t> Engine::ActiveExpireStep(size_t max_checks) {
@@ -72,14 +84,26 @@ std::pair<size_t, size_t> Engine::ActiveExpireStep(size_t max_checks) {
     uint16_t slot = static_cast<uint16_t>(expire_slot_);
     if (d.SlotVolatile(slot) > 0) {
       examined += d.SlotSize(slot);
-      deleted += d.EraseIfInSlot(slot, [&](Entry* e) { return IsExpired(e, now); });
+      if (observer_) {
+        // Collect first: the observer is told key by key, and the table must not change
+        // while it is walked.
+        std::vector<std::string> gone;
+        d.ForEachInSlot(slot, [&](Entry* e) {
+          if (IsExpired(e, now)) gone.emplace_back(e->key());
+        });
+        for (const std::string& k : gone) RemoveByEngine(expire_db_, slot, k, RemovalCause::kExpired);
+        deleted += gone.size();
+      } else {
+        size_t n = d.EraseIfInSlot(slot, [&](Entry* e) { return IsExpired(e, now); });
+        stats_.expired_keys += n;
+        deleted += n;
+      }
     }
     if (++expire_slot_ == kNumSlots) {
       expire_slot_ = 0;
       expire_db_ = (expire_db_ + 1) % kNumDbs;
     }
   }
-  stats_.expired_keys += deleted;
   return {examined, deleted};
 }
 

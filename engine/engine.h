@@ -30,6 +30,23 @@ class KeyWaiter {
 };
 using WaiterPtr = std::shared_ptr<KeyWaiter>;
 
+// Why a key left the keyspace without a command deleting it.
+enum class RemovalCause { kExpired, kEvicted };
+
+// Told about changes the server layer must see, with the engine locked:
+// - BeforeSlotChange(slot) before any key of the slot (in any database) is created, changed
+//   or removed, so a snapshot in progress can copy the slot first (persistence/snapshot.h).
+//   The dispatcher calls it for a write command's keys; the engine calls it for keys it
+//   removes itself.
+// - KeyRemoved(db, slot, key, cause) after the engine itself removed a key (expiry, eviction),
+//   so that it can be logged (a DEL in the append-only file) or announced.
+class EngineObserver {
+ public:
+  virtual ~EngineObserver() = default;
+  virtual void BeforeSlotChange(uint16_t slot) = 0;
+  virtual void KeyRemoved(int db, uint16_t slot, std::string_view key, RemovalCause cause) = 0;
+};
+
 struct EngineStats {
   uint64_t expired_keys = 0;
   uint64_t keyspace_hits = 0;
@@ -149,6 +166,19 @@ class Engine {
   int id_;
   const Clock* clock_;
   std::mutex mu_;
+  // At most one observer (owned by the caller, set before use, with the engine locked).
+  void set_observer(EngineObserver* o) { observer_ = o; }
+  EngineObserver* observer() const { return observer_; }
+  // Announces a coming change to a slot's keys (see EngineObserver::BeforeSlotChange).
+  void BeforeSlotChange(uint16_t slot) {
+    if (observer_) observer_->BeforeSlotChange(slot);
+  }
+  // The same for every slot (FLUSHALL, FLUSHDB, SWAPDB).
+  void BeforeAllSlotsChange() {
+    if (observer_)
+      for (int s = 0; s < kNumSlots; ++s) observer_->BeforeSlotChange(static_cast<uint16_t>(s));
+  }
+
   std::array<Db, kNumDbs> dbs_;
   EngineStats stats_;
   std::atomic<uint32_t> lru_clock_{0};
@@ -158,6 +188,9 @@ class Engine {
   uint64_t rng_ = 0x9E3779B97F4A7C15ull;
   uint64_t NextRandom() {
     rng_ ^= rng_ << 13;
+  EngineObserver* observer_ = nullptr;
+  // Removes an expired or evicted key, telling the observer before and after.
+  void RemoveByEngine(int db, uint16_t slot, std::string_view key, RemovalCause cause);
     rng_ ^= rng_ >> 7;
     rng_ ^= rng_ << 17;
     return rng_;

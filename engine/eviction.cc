@@ -132,10 +132,7 @@ void Engine::PopulatePool(int db, bool volatile_only) {
 
 bool Engine::EvictOne() {
   const bool volatile_only = IsVolatile(mem_.policy);
-  auto evict = [&](int db, uint16_t slot, std::string_view key) {
-    Entry::Free(dbs_[db].Detach(slot, key));
-    ++stats_.evicted_keys;
-  };
+  auto evict = [&](int db, uint16_t slot, std::string_view key) { RemoveByEngine(db, slot, key, RemovalCause::kEvicted); };
   if (mem_.policy == EvictionPolicy::kAllKeysRandom || mem_.policy == EvictionPolicy::kVolatileRandom) {
     for (int i = 0; i < kNumDbs; ++i) {
       int db = evict_next_db_;

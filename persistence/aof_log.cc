@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "persistence/atomic_file.h"
 #include "engine/engine.h"
 #include "persistence/aof_format.h"
 
@@ -44,18 +45,8 @@ bool WriteAll(int fd, const char* p, size_t n) {
 
 // Writes a whole file durably: temp file, fsync, rename, fsync of the directory.
 std::optional<std::string> WriteFileAtomic(const std::string& dir, const std::string& name, std::string_view data) {
-  std::string tmp = dir + "/temp-" + name;
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return "cannot create " + tmp + ": " + std::strerror(errno);
-  bool ok = WriteAll(fd, data.data(), data.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok || ::rename(tmp.c_str(), (dir + "/" + name).c_str()) != 0)
-    return "cannot write " + dir + "/" + name + ": " + std::strerror(errno);
-  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
+  std::string err = WriteFileAtomically(dir + "/" + name, data);
+  if (!err.empty()) return "cannot write " + dir + "/" + name + ": " + err;
   return std::nullopt;
 }
 

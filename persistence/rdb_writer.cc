@@ -14,6 +14,7 @@
 #include "engine/list.h"
 #include "engine/set.h"
 #include "engine/zset.h"
+#include "persistence/atomic_file.h"
 #include "persistence/crc64.h"
 #include "persistence/rdb_codec.h"
 
@@ -202,77 +203,60 @@ std::string DumpPayload(const Entry* e, bool compress) {
   return out;
 }
 
-std::string EngineToRdb(Engine& engine, const RdbSaveOptions& opt) {
-  std::string out = "REDIS0010";
-  int64_t now = engine.NowMs();
+void PutRdbHeader(std::string& out, int64_t now_ms, const RdbSaveOptions& opt) {
+  out += "REDIS0010";
   PutAux(out, "redis-ver", "7.0.15");
   PutAux(out, "redis-bits", "64");
-  PutAux(out, "ctime", std::to_string(now / 1000));
+  PutAux(out, "ctime", std::to_string(now_ms / 1000));
   PutAux(out, "used-mem", std::to_string(opt.used_memory));
-  PutAux(out, "aof-base", "0");
+  PutAux(out, "aof-base", opt.aof_base ? "1" : "0");
+}
+
+size_t PutSlotKeys(Engine& engine, uint16_t slot, int64_t now_ms, bool compress, int* cur_db, std::string& out) {
+  size_t n = 0;
   for (int i = 0; i < kNumDbs; ++i) {
-    Db& db = engine.db(i);
-    if (db.size() == 0) continue;
-    out.push_back(static_cast<char>(kOpSelectDb));
-    PutLen(out, i);
-    out.push_back(static_cast<char>(kOpResizeDb));
-    PutLen(out, db.size());
-    PutLen(out, db.volatile_size());
-    for (int slot = db.NextNonEmptySlot(0); slot >= 0; slot = db.NextNonEmptySlot(slot + 1)) {
-      db.ForEachInSlot(static_cast<uint16_t>(slot), [&](const Entry* e) {
-        if (engine.IsExpired(e, now)) return;
-        if (e->has_expire()) {
-          out.push_back(static_cast<char>(kOpExpireTimeMs));
-          PutLE(out, static_cast<uint64_t>(e->expire_ms()), 8);
-        }
-        size_t type_pos = out.size();
-        out.push_back('\0');
-        PutString(out, e->key(), opt.compression);
-        out[type_pos] = static_cast<char>(SerializeValue(e, opt.compression, out));
-      });
-    }
+    engine.db(i).ForEachInSlot(slot, [&](const Entry* e) {
+      if (engine.IsExpired(e, now_ms)) return;
+      if (*cur_db != i) {
+        out.push_back(static_cast<char>(kOpSelectDb));
+        PutLen(out, static_cast<uint64_t>(i));
+        *cur_db = i;
+      }
+      if (e->has_expire()) {
+        out.push_back(static_cast<char>(kOpExpireTimeMs));
+        PutLE(out, static_cast<uint64_t>(e->expire_ms()), 8);
+      }
+      size_t type_pos = out.size();
+      out.push_back('\0');
+      PutString(out, e->key(), compress);
+      out[type_pos] = static_cast<char>(SerializeValue(e, compress, out));
+      ++n;
+    });
   }
+  return n;
+}
+
+void PutRdbTrailer(std::string& out, uint64_t crc_before, bool checksum) {
+  size_t at = out.size();
   out.push_back(static_cast<char>(kOpEof));
-  PutLE(out, opt.checksum ? Crc64(0, out.data(), out.size()) : 0, 8);
+  uint64_t crc = Crc64(crc_before, out.data() + at, 1);
+  PutLE(out, checksum ? crc : 0, 8);
+}
+
+std::string EngineToRdb(Engine& engine, const RdbSaveOptions& opt) {
+  std::string out;
+  int64_t now = engine.NowMs();
+  PutRdbHeader(out, now, opt);
+  int cur_db = -1;
+  for (int slot = 0; slot < kNumSlots; ++slot)
+    PutSlotKeys(engine, static_cast<uint16_t>(slot), now, opt.compression, &cur_db, out);
+  uint64_t crc = Crc64(0, out.data(), out.size());
+  PutRdbTrailer(out, crc, opt.checksum);
   return out;
 }
 
 std::string SaveEngineRdb(Engine& engine, const std::string& path, const RdbSaveOptions& opt) {
-  std::string image = EngineToRdb(engine, opt);
-  std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return "Failed opening the temp RDB file " + tmp + ": " + std::strerror(errno);
-  size_t off = 0;
-  while (off < image.size()) {
-    ssize_t w = ::write(fd, image.data() + off, image.size() - off);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) {
-      std::string err = "Write error saving DB on disk (" + tmp + "): " + std::strerror(errno);
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return err;
-    }
-    off += static_cast<size_t>(w);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    std::string err = "fsync of " + tmp + " failed: " + std::strerror(errno);
-    ::unlink(tmp.c_str());
-    return err;
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::string err = "rename " + tmp + " to " + path + " failed: " + std::strerror(errno);
-    ::unlink(tmp.c_str());
-    return err;
-  }
-  // Make the rename itself durable.
-  std::string dir = path.find('/') == std::string::npos ? "." : path.substr(0, path.rfind('/'));
-  if (dir.empty()) dir = "/";
-  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
-  return {};
+  return WriteFileAtomically(path, EngineToRdb(engine, opt));
 }
 
 }  // namespace ks

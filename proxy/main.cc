@@ -9,6 +9,7 @@
 #include "persistence/aof_log.h"
 #include "persistence/loading_clock.h"
 #include "proxy/server.h"
+#include "server/snapshots.h"
 #include "server/aof_feed.h"
 #include "server/rdb_startup.h"
 #include "server/config.h"
@@ -125,6 +126,18 @@ int main(int argc, char** argv) {
   signals_ctx.stop();
   signal_thread.join();
   housekeeper.Stop();
+  // As Redis on SIGTERM: with save points set, a final snapshot before exiting.
+  bool final_save;
+  {
+    std::lock_guard lk(state.config_mu());
+    final_save = !state.config().save.empty();
+  }
+  state.snapshots().Wait();
+  if (final_save) {
+    std::fprintf(stderr, "keyshard: Saving the final RDB snapshot before exiting.\n");
+    std::string err = state.snapshots().SaveNow();
+    if (!err.empty()) std::fprintf(stderr, "keyshard: Error trying to save the DB, can't exit: %s\n", err.c_str());
+  }
   state.set_aof(nullptr);
   aof.reset();  // writes and fsyncs what is left of the logs
   return 0;

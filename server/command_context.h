@@ -1,6 +1,7 @@
 #pragma once
 // What a command handler works with: its arguments, where to reply, the client, the server,
 // and its keys already routed to engines and locked by the dispatcher.
+#include <algorithm>
 #include <boost/container/small_vector.hpp>
 #include <cstdint>
 #include <span>
@@ -59,5 +60,19 @@ struct CommandContext {
   size_t argc() const { return args.size(); }
   std::string_view arg(size_t i) const { return args[i]; }
 };
+
+// Before a write command's handler runs, with its engines locked: a snapshot in progress
+// copies the slots the command may change first (persistence/snapshot.h), and the change
+// counter (Redis's server.dirty, which save points read) moves by the keys named.
+inline void BeforeWrite(CommandContext& ctx) {
+  ShardSet& shards = ctx.shards();
+  if (ctx.spec.lock == LockMode::kAll) {
+    for (int i = 0; i < shards.size(); ++i) shards.engine(i).BeforeAllSlotsChange();
+  } else {
+    for (const KeyRef& k : ctx.keys) shards.engine(k.engine).BeforeSlotChange(k.slot);
+  }
+  ctx.server.stats().per_thread[ctx.client.thread_index].dirty.fetch_add(std::max<size_t>(1, ctx.keys.size()),
+                                                                          std::memory_order_relaxed);
+}
 
 }  // namespace ks

@@ -35,7 +35,8 @@ const std::vector<OptionDef>& ConfigOptions() {
       {"maxmemory-eviction-tenacity", OptionType::kInt, true, 0, 100, "Time one write may spend evicting: 10 is 500 us, 100 unlimited.", nullptr, &Config::maxmemory_eviction_tenacity},
       {"lfu-log-factor", OptionType::kInt, true, 0, INT32_MAX, "LFU counter growth: higher needs more hits per increment.", nullptr, &Config::lfu_log_factor},
       {"lfu-decay-time", OptionType::kInt, true, 0, INT32_MAX, "Minutes per LFU counter decrement; 0 never decays.", nullptr, &Config::lfu_decay_time},
-      {"save", OptionType::kString, false, 0, 0, "RDB snapshot schedule; always \"\": keyshard has no persistence yet.", &Config::save},
+      {"save", OptionType::kString, true, 0, 0, "RDB snapshot points \"<seconds> <changes> ...\": a BGSAVE when that many changes are that old; \"\" off.", &Config::save},
+      {"stop-writes-on-bgsave-error", OptionType::kBool, true, 0, 0, "Refuse writes (MISCONF) while the last background save failed and save points are set.", &Config::stop_writes_on_bgsave_error},
       {"dbfilename", OptionType::kString, false, 0, 0, "RDB file name; each engine writes <stem>-<engine><ext> (dump-3.rdb).", &Config::dbfilename},
       {"rdbcompression", OptionType::kBool, true, 0, 0, "LZF-compress strings longer than 20 bytes in RDB files and DUMP payloads.", &Config::rdbcompression},
       {"rdbchecksum", OptionType::kBool, true, 0, 0, "Write a CRC64 trailer in RDB files (0 when off; loading checks a non-zero one).", &Config::rdbchecksum},
@@ -102,6 +103,23 @@ std::optional<std::string> SetOption(Config& c, const OptionDef& o, std::string_
       }
       if (!ok) return o.type == OptionType::kBool ? "argument must be 'yes' or 'no'" : "argument(s) must be one of the following: " + list;
     }
+    if (o.str == &Config::save) {
+      // Pairs of "<seconds> <changes>", stored with single spaces as Redis reports them.
+      std::vector<std::string_view> words;
+      for (size_t p = 0; p < value.size();) {
+        size_t q = value.find(' ', p);
+        if (q == std::string_view::npos) q = value.size();
+        if (q > p) words.push_back(value.substr(p, q - p));
+        p = q + 1;
+      }
+      if (words.size() % 2) return std::string("Invalid save parameters");
+      v.clear();
+      for (std::string_view w : words) {
+        int64_t n;
+        if (!StrToLL(w, &n) || n < 0) return std::string("Invalid save parameters");
+        v += (v.empty() ? "" : " ") + std::to_string(n);
+      }
+    }
     c.*(o.str) = std::move(v);
     return std::nullopt;
   }
@@ -135,7 +153,6 @@ std::optional<std::string> ValidateConfig(const Config& c) {
     if (!o.maxmemory_policy.empty() && !ParsePolicy(o.maxmemory_policy))
       return "[engine." + std::to_string(id) + "] maxmemory-policy is not a policy: " + o.maxmemory_policy;
   }
-  if (!c.save.empty()) return std::string("'save' must be empty: keyshard has no persistence yet");
   return std::nullopt;
 }
 

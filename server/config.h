@@ -26,9 +26,9 @@ struct Config {
   int64_t databases = 16;
   int64_t tcp_backlog = 511;
   int64_t tcp_keepalive = 300;
-  // Persistence options Redis clients read (redis-benchmark asks for both); keyshard has no
-  // persistence yet, so only the "off" values are accepted.
-  std::string save;
+  // RDB save points (server/snapshots.h): "<seconds> <changes>" pairs, "" for none.
+  std::string save = "3600 1 300 100 60 10000";
+  std::string stop_writes_on_bgsave_error = "yes";
   // RDB snapshots (persistence/rdb_writer.h): each engine writes <dir>/<stem>-<engine>.rdb.
   std::string dbfilename = "dump.rdb";
   std::string rdbcompression = "yes";

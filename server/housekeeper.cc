@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "server/snapshots.h"
+
 namespace ks {
 
 void Housekeeper::Start() { thread_ = std::thread([this] { Loop(); }); }
@@ -63,6 +65,7 @@ void Housekeeper::Loop() {
     lk.unlock();
     ActiveExpireCycle(state_.shards());
     CloseIdleClients(state_);
+    state_.snapshots().CheckSavePoints(state_.clock()->NowMs(), state_.Dirty());
     lk.lock();
   }
 }

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "common/strconv.h"
+#include "persistence/aof_log.h"
+#include "server/snapshots.h"
 #include "server/command_context.h"
 #include "server/command_registry.h"
 #include "server/memory_stats.h"
@@ -29,7 +31,8 @@ enum Section : uint32_t {
   kStats = 1 << 3,
   kKeyspace = 1 << 4,
   kKeyshard = 1 << 5,
-  kAllSections = (1 << 6) - 1,
+  kPersistence = 1 << 6,
+  kAllSections = (1 << 7) - 1,
 };
 
 uint32_t ParseSections(CommandContext& ctx) {
@@ -37,6 +40,7 @@ uint32_t ParseSections(CommandContext& ctx) {
   static const std::pair<std::string_view, uint32_t> kNames[] = {
       {"server", kServer},     {"clients", kClients},         {"memory", kMemory},
       {"stats", kStats},       {"keyspace", kKeyspace},       {"keyshard", kKeyshard},
+      {"persistence", kPersistence},
       {"default", kAllSections}, {"all", kAllSections},       {"everything", kAllSections},
   };
   uint32_t s = 0;
@@ -161,6 +165,48 @@ std::string BuildInfo(CommandContext& ctx, uint32_t sections) {
     Field(out, "mem_fragmentation_ratio", ratio);
     Field(out, "mem_fragmentation_bytes", m.rss - m.used);
     Field(out, "mem_allocator", "libc");
+  }
+  if (sections & kPersistence) {
+    header("Persistence");
+    Snapshots& snaps = st.snapshots();
+    Snapshots::RdbStats& r = snaps.rdb();
+    const bool rdb_running = snaps.running() && snaps.running_kind() == SnapshotJob::Kind::kRdb;
+    const bool aof_running = snaps.running() && snaps.running_kind() == SnapshotJob::Kind::kAofBase;
+    const int64_t running_secs = snaps.running() ? (now_ms - snaps.started_ms()) / 1000 : -1;
+    Field(out, "loading", 0);
+    Field(out, "async_loading", 0);
+    // No fork: nothing is copied on write.
+    Field(out, "current_cow_peak", 0);
+    Field(out, "current_cow_size", 0);
+    Field(out, "current_cow_size_age", 0);
+    Field(out, "current_fork_perc", "0.00");
+    Field(out, "current_save_keys_processed", 0);
+    Field(out, "current_save_keys_total", 0);
+    Field(out, "rdb_changes_since_last_save", static_cast<int64_t>(st.Dirty() - r.dirty_at_save.load()));
+    Field(out, "rdb_bgsave_in_progress", rdb_running ? 1 : 0);
+    Field(out, "rdb_last_save_time", r.last_save_sec.load());
+    Field(out, "rdb_last_bgsave_status", r.last_bgsave_ok.load() ? "ok" : "err");
+    Field(out, "rdb_last_bgsave_time_sec", r.last_bgsave_time_sec.load());
+    Field(out, "rdb_current_bgsave_time_sec", rdb_running ? running_secs : -1);
+    Field(out, "rdb_saves", static_cast<int64_t>(r.saves.load()));
+    Field(out, "rdb_last_cow_size", 0);
+    AofSet* aof = st.aof();
+    Field(out, "aof_enabled", aof ? 1 : 0);
+    Field(out, "aof_rewrite_in_progress", aof_running ? 1 : 0);
+    Field(out, "aof_rewrite_scheduled", aof && aof->stats().rewrite_scheduled.load() ? 1 : 0);
+    Field(out, "aof_last_rewrite_time_sec", aof ? aof->stats().last_rewrite_time_sec.load() : -1);
+    Field(out, "aof_current_rewrite_time_sec", aof_running ? running_secs : -1);
+    Field(out, "aof_last_bgrewrite_status", !aof || aof->stats().last_rewrite_ok.load() ? "ok" : "err");
+    Field(out, "aof_rewrites", aof ? static_cast<int64_t>(aof->stats().rewrites.load()) : 0);
+    Field(out, "aof_last_write_status", !aof || aof->stats().last_write_ok.load() ? "ok" : "err");
+    Field(out, "aof_last_cow_size", 0);
+    Field(out, "module_fork_in_progress", 0);
+    Field(out, "module_fork_last_cow_size", 0);
+    if (aof) {
+      Field(out, "aof_current_size", static_cast<int64_t>(aof->CurrentSize()));
+      Field(out, "aof_base_size", static_cast<int64_t>(aof->BaseSize()));
+      Field(out, "aof_pending_rewrite", aof->stats().rewrite_scheduled.load() ? 1 : 0);
+    }
   }
   if (sections & kStats) {
     header("Stats");

@@ -11,6 +11,7 @@
 #include "server/errors.h"
 #include "server/families.h"
 #include "server/rdb_startup.h"
+#include "server/snapshots.h"
 
 namespace ks {
 namespace {
@@ -89,35 +90,41 @@ void Restore(CommandContext& ctx) {
   ctx.rb.Ok();
 }
 
-// <dir>/<stem>-<engine><ext>: dump.rdb -> dump-3.rdb, each file one engine's data.
-std::string EngineRdbPath(const std::string& dir, const std::string& dbfilename, int engine) {
-  size_t dot = dbfilename.rfind('.');
-  std::string stem = dot == std::string::npos ? dbfilename : dbfilename.substr(0, dot);
-  std::string ext = dot == std::string::npos ? "" : dbfilename.substr(dot);
-  return dir + "/" + stem + "-" + std::to_string(engine) + ext;
-}
-
-// SAVE: every engine in turn, each under its own lock while its file is written, so the
-// other engines keep serving.
+// SAVE: a snapshot of every engine at one moment, waited for. Unlike Redis's SAVE it does
+// not stop the server: the engines keep serving other clients while it is written.
 void Save(CommandContext& ctx) {
-  std::string dir, name;
-  RdbSaveOptions opt;
-  {
-    std::lock_guard lk(ctx.server.config_mu());
-    dir = ctx.server.config().dir;
-    name = ctx.server.config().dbfilename;
-    opt.compression = ctx.server.config().rdbcompression == "yes";
-    opt.checksum = ctx.server.config().rdbchecksum == "yes";
-  }
-  ShardSet& shards = ctx.shards();
-  for (int i = 0; i < shards.size(); ++i) {
-    Engine& e = shards.engine(i);
-    std::lock_guard lock(e.mutex());
-    std::string err = SaveEngineRdb(e, EngineRdbPath(dir, name, i), opt);
-    if (!err.empty()) return ctx.rb.Error("ERR " + err);
-  }
+  Snapshots& snaps = ctx.server.snapshots();
+  if (snaps.running() && snaps.running_kind() == SnapshotJob::Kind::kRdb)
+    return ctx.rb.Error(err::kBgsaveInProgress);
+  snaps.Wait();  // an AOF rewrite's base
+  std::string e = snaps.SaveNow();
+  if (!e.empty()) return ctx.rb.Error("ERR " + e);
   ctx.rb.Ok();
 }
+
+// BGSAVE [SCHEDULE]
+void Bgsave(CommandContext& ctx) {
+  bool schedule = false;
+  if (ctx.argc() > 1) {
+    if (ctx.argc() > 2 || !EqualsNoCase(ctx.arg(1), "schedule")) return ctx.rb.Error(err::kSyntax);
+    schedule = true;
+  }
+  Snapshots& snaps = ctx.server.snapshots();
+  if (snaps.running()) {
+    if (snaps.running_kind() == SnapshotJob::Kind::kRdb) return ctx.rb.Error(err::kBgsaveInProgress);
+    if (!schedule) return ctx.rb.Error(err::kBgsaveChildActive);
+    snaps.ScheduleRdb();
+    return ctx.rb.Simple("Background saving scheduled");
+  }
+  if (!snaps.StartRdb()) {  // another one started meanwhile
+    if (!schedule) return ctx.rb.Error(err::kBgsaveInProgress);
+    snaps.ScheduleRdb();
+    return ctx.rb.Simple("Background saving scheduled");
+  }
+  ctx.rb.Simple("Background saving started");
+}
+
+void Lastsave(CommandContext& ctx) { ctx.rb.Int(ctx.server.snapshots().rdb().last_save_sec.load()); }
 
 }  // namespace
 
@@ -162,8 +169,29 @@ void RegisterPersistenceFamily(CommandRegistry& reg) {
            .handler = Save,
            .lock = LockMode::kSelf,
            .group = "server", .since = "1.0.0",
-           .summary = "Writes every engine's RDB snapshot (<dir>/<stem>-<engine>.rdb) synchronously.",
+           .summary = "Writes every engine's RDB snapshot (<dir>/<stem>-<engine>.rdb) and waits for it.",
            .complexity = "O(N) where N is the total number of keys in all databases"});
+  reg.Add({.name = "bgsave",
+           .arity = -1,
+           .flags = "admin noscript no_async_loading",
+           .first_key = 0, .last_key = 0, .step = 0,
+           .acl = "@admin @slow @dangerous",
+           .handler = Bgsave,
+           .lock = LockMode::kSelf,
+           .group = "server", .since = "1.0.0",
+           .summary = "Writes every engine's RDB snapshot in the background, without fork.",
+           .complexity = "O(N) where N is the total number of keys in all databases"});
+  reg.Add({.name = "lastsave",
+           .arity = 1,
+           .flags = "loading stale fast",
+           .first_key = 0, .last_key = 0, .step = 0,
+           .acl = "@admin @fast @dangerous",
+           .tips = "nondeterministic_output",
+           .handler = Lastsave,
+           .lock = LockMode::kSelf,
+           .group = "server", .since = "1.0.0",
+           .summary = "Returns the Unix time of the last successful save to disk.",
+           .complexity = "O(1)"});
   reg.Add({.name = "restore",
            .arity = -4,
            .flags = "write denyoom",

@@ -5,6 +5,8 @@
 #include <algorithm>
 
 #include "persistence/aof_log.h"
+#include "server/engine_hooks.h"
+#include "server/snapshots.h"
 
 namespace ks {
 
@@ -37,9 +39,32 @@ ServerState::ServerState(Config config, const Clock* clock)
       shards_(static_cast<int>(config_.shards), clock),
       start_ms_(clock->NowMs()) {
   PublishLimits();
+  for (int i = 0; i < shards_.size(); ++i) {
+    hooks_.push_back(std::make_unique<EngineHooks>(*this, i));
+    Engine& e = shards_.engine(i);
+    std::lock_guard lk(e.mutex());
+    e.set_observer(hooks_.back().get());
+  }
+  snapshots_ = std::make_unique<Snapshots>(*this);
+  snapshots_->rdb().last_save_sec.store(start_ms_ / 1000);
   struct mallinfo2 mi = mallinfo2();
   startup_bytes_ = static_cast<int64_t>(mi.uordblks + mi.hblkhd);
   ApplyMemoryPolicies(config_);
+}
+
+ServerState::~ServerState() {
+  snapshots_.reset();
+  for (int i = 0; i < shards_.size(); ++i) {
+    Engine& e = shards_.engine(i);
+    std::lock_guard lk(e.mutex());
+    e.set_observer(nullptr);
+  }
+}
+
+bool ServerState::WritesStoppedByDiskError() {
+  if (snapshots_->rdb().last_bgsave_ok.load()) return false;
+  std::lock_guard lk(config_mu_);
+  return config_.stop_writes_on_bgsave_error == "yes" && !config_.save.empty();
 }
 
 void ServerState::ApplyMemoryPolicies(const Config& c) {

@@ -18,6 +18,8 @@
 namespace ks {
 
 class AofSet;
+class EngineHooks;
+class Snapshots;
 
 // A counter per I/O thread, so the hot path never shares a cache line between threads.
 struct alignas(64) ThreadCounters {
@@ -25,6 +27,7 @@ struct alignas(64) ThreadCounters {
   std::atomic<uint64_t> net_input_bytes{0};
   std::atomic<uint64_t> net_output_bytes{0};
   std::atomic<uint64_t> error_replies{0};
+  std::atomic<uint64_t> dirty{0};  // keys changed by write commands (Redis's server.dirty)
 };
 
 struct ServerStats {
@@ -73,6 +76,7 @@ struct HotLimits {
 class ServerState {
  public:
   ServerState(Config config, const Clock* clock);
+  ~ServerState();
 
   Config& config() { return config_; }  // read-mostly; CONFIG SET holds config_mu()
   std::mutex& config_mu() { return config_mu_; }
@@ -100,6 +104,16 @@ class ServerState {
   // The append-only logs while appendonly is on, else null (persistence/aof_log.h).
   AofSet* aof() const { return aof_.load(std::memory_order_acquire); }
   void set_aof(AofSet* a) { aof_.store(a, std::memory_order_release); }
+  // Each engine's observer (server/engine_hooks.h).
+  EngineHooks& hooks(int engine) { return *hooks_[engine]; }
+  // RDB snapshots and AOF bases in the background (server/snapshots.h).
+  Snapshots& snapshots() { return *snapshots_; }
+  // Changes since start-up, an approximation of Redis's server.dirty: the keys each
+  // write command named.
+  uint64_t Dirty() const { return stats_.Sum(&ThreadCounters::dirty); }
+  // stop-writes-on-bgsave-error is on, save points are set and the last background save
+  // failed: Redis's writeCommandsDeniedByDiskError for RDB.
+  bool WritesStoppedByDiskError();
 
  private:
   Config config_;
@@ -115,6 +129,8 @@ class ServerState {
   std::atomic<int> port_{0};
   std::string run_id_;
   std::atomic<AofSet*> aof_{nullptr};
+  std::vector<std::unique_ptr<EngineHooks>> hooks_;
+  std::unique_ptr<Snapshots> snapshots_;  // last: stopped before anything it uses
 };
 
 }  // namespace ks

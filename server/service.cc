@@ -9,6 +9,7 @@
 #include "server/blocking.h"
 #include "server/command_context.h"
 #include "server/errors.h"
+#include "server/snapshots.h"
 
 namespace ks {
 namespace {
@@ -60,6 +61,12 @@ void Service::Dispatch(std::span<const std::string_view> args, ClientState& clie
   client.info->last_cmd.store(spec, std::memory_order_relaxed);
   state_.stats().per_thread[client.thread_index].commands.fetch_add(1, std::memory_order_relaxed);
 
+  // After a failed background save with save points set, writes (and PING) are refused
+  // until a save succeeds, as in Redis. One relaxed load when all is well.
+  if (!state_.snapshots().rdb().last_bgsave_ok.load(std::memory_order_relaxed) &&
+      ((spec->flag_bits & kCmdWrite) || spec->name == "ping") && state_.WritesStoppedByDiskError())
+    return rb.Error(err::kBgsaveError);
+
   CommandContext ctx{args, rb, client, state_, *spec, {}};
   ShardSet& shards = state_.shards();
   // A write may give data to a key that blocked clients wait for: those are served right
@@ -88,6 +95,7 @@ void Service::Dispatch(std::span<const std::string_view> args, ClientState& clie
           {
             std::lock_guard lk(e.mutex());
             if (make_room && e.PerformEvictions() == EvictStatus::kFail) return rb.Error(err::kOom);
+            if (write) BeforeWrite(ctx);
             spec->handler(ctx);
             if (spec->flag_bits & kCmdReaccount)
               for (const KeyRef& k : ctx.keys) e.Reaccount(ctx.db(), k.slot, k.key);
@@ -115,6 +123,7 @@ void Service::Dispatch(std::span<const std::string_view> args, ClientState& clie
         locks.UnlockAll();
         return rb.Error(err::kOom);
       }
+  if (write) BeforeWrite(ctx);
   spec->handler(ctx);
   if (spec->flag_bits & kCmdReaccount)
     for (const KeyRef& k : ctx.keys) shards.engine(k.engine).Reaccount(ctx.db(), k.slot, k.key);
