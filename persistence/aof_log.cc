@@ -120,9 +120,30 @@ bool EngineLog::Sync() {
   std::lock_guard lk(io_mu_);
   if (synced_ >= target) return true;  // another caller's fsync covered us (group commit)
   if (!WriteLocked()) return false;
+  if (!SyncPreviousLocked()) return false;
   if (::fdatasync(fd_) != 0) return false;
   synced_ = written_;
   return true;
+}
+
+bool EngineLog::SyncPreviousLocked() {
+  if (prev_fd_ < 0) return true;
+  bool ok = ::fdatasync(prev_fd_) == 0;
+  ::close(prev_fd_);
+  prev_fd_ = -1;
+  return ok;
+}
+
+void EngineLog::SwitchTo(int fd) {
+  std::lock_guard iolk(io_mu_);
+  // What was appended before the switch belongs to the old file (the new base holds it).
+  WriteLocked();
+  SyncPreviousLocked();
+  prev_fd_ = fd_;
+  fd_ = fd;
+  std::lock_guard blk(buf_mu_);
+  cur_db_ = -1;
+  incr_bytes_.store(0);
 }
 
 // ---- AofSet ---------------------------------------------------------------------------
@@ -143,6 +164,7 @@ AofSet::~AofSet() {
   for (auto& l : logs_) {
     std::lock_guard lk(l->io_mu_);
     l->WriteLocked();
+    l->SyncPreviousLocked();
     if (l->fd_ >= 0) {
       ::fsync(l->fd_);
       ::close(l->fd_);
@@ -204,7 +226,8 @@ std::optional<std::string> AofSet::WriteManifest(int e, const Manifest& m) const
   return WriteFileAtomic(DirPath(), ManifestName(e), text);
 }
 
-std::optional<std::string> AofSet::Load(const std::function<void(int, std::span<const std::string_view>)>& apply) {
+std::optional<std::string> AofSet::Load(const std::function<void(int, std::span<const std::string_view>)>& apply,
+                                        const std::function<std::optional<std::string>(const std::string&)>& load_rdb) {
   std::vector<std::string_view> args;
   for (int e = 0; e < engines(); ++e) {
     Manifest m;
@@ -218,7 +241,14 @@ std::optional<std::string> AofSet::Load(const std::function<void(int, std::span<
       std::string path = DirPath() + "/" + files[i];
       std::string data;
       if (!ReadFile(path, &data)) return "cannot open the append only file " + path + ": " + std::strerror(errno);
-      if (i == 0 && !m.base.empty()) base_sizes_[e] = data.size();
+      if (i == 0 && !m.base.empty()) {
+        base_sizes_[e] = data.size();
+        // A base written by a rewrite is an RDB image (Redis's aof-use-rdb-preamble).
+        if (data.starts_with("REDIS")) {
+          if (auto err = load_rdb(path)) return err;
+          continue;
+        }
+      }
       AofReader r(data);
       AofReader::Status st;
       while ((st = r.Next(args)) == AofReader::Status::kCommand) apply(e, args);
@@ -320,56 +350,80 @@ uint64_t AofSet::CurrentSize() const {
   return s;
 }
 
-std::optional<std::string> AofSet::RewriteEngine(int e, Engine& engine, const std::function<void(std::string&)>& snapshot) {
-  EngineLog& l = *logs_[e];
-  std::string base;
-  int64_t new_seq;
-  std::string new_incr;
+std::string AofSet::RdbBaseName(int e, int64_t seq) const {
+  return opts_.filename + "-" + std::to_string(e) + "." + std::to_string(seq) + ".base.rdb";
+}
+
+std::string AofSet::BasePath(int e) const { return DirPath() + "/" + RdbBaseName(e, manifests_[e].base_seq + 1); }
+
+std::optional<std::string> AofSet::PrepareRewrite() {
   std::lock_guard mlk(manifest_mu_);
-  Manifest& m = manifests_[e];
-  new_seq = (m.incrs.empty() ? 0 : m.incrs.back().second) + 1;
-  new_incr = FileName(e, new_seq, false);
-  std::string incr_path = DirPath() + "/" + new_incr;
-  int fd = ::open(incr_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return "cannot create " + incr_path + ": " + std::strerror(errno);
-  // The new incremental file joins the manifest before anything goes into it, so a crash
-  // during the rewrite still replays old base + old incrementals + new incremental.
-  Manifest mid = m;
-  mid.incrs.emplace_back(new_incr, new_seq);
-  if (auto err = WriteManifest(e, mid)) {
-    ::close(fd);
-    return err;
+  rewrite_.assign(engines(), Pending{});
+  for (int e = 0; e < engines(); ++e) {
+    Manifest& m = manifests_[e];
+    Pending& p = rewrite_[e];
+    p.seq = (m.incrs.empty() ? 0 : m.incrs.back().second) + 1;
+    p.incr = FileName(e, p.seq, false);
+    std::string path = DirPath() + "/" + p.incr;
+    p.fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (p.fd < 0) {
+      std::string err = "cannot create " + path + ": " + std::strerror(errno);
+      AbandonRewriteLocked();
+      return err;
+    }
+    // The new incremental file joins the manifest before anything goes into it, so a crash
+    // during the rewrite still replays old base + old incrementals + new incremental.
+    Manifest mid = m;
+    mid.incrs.emplace_back(p.incr, p.seq);
+    if (auto err = WriteManifest(e, mid)) {
+      AbandonRewriteLocked();
+      return err;
+    }
+    m = mid;
   }
-  m = mid;
-  {
-    // The snapshot and the switch happen at one point of the engine's history.
-    std::lock_guard elk(engine.mutex());
-    snapshot(base);
-    std::lock_guard iolk(l.io_mu_);
-    l.WriteLocked();
-    ::fdatasync(l.fd_);
-    ::close(l.fd_);
-    l.fd_ = fd;
-    l.synced_ = l.written_;
-    std::lock_guard blk(l.buf_mu_);
-    l.cur_db_ = -1;
-    l.incr_bytes_.store(0);
-  }
-  std::string base_name = FileName(e, m.base_seq + 1, true);
-  if (auto err = WriteFileAtomic(DirPath(), base_name, base)) return err;
-  Manifest done;
-  done.base = base_name;
-  done.base_seq = m.base_seq + 1;
-  done.incrs.emplace_back(new_incr, new_seq);
-  if (auto err = WriteManifest(e, done)) return err;
-  // The old files are no longer named by the manifest.
-  std::error_code ec;
-  if (!m.base.empty()) fs::remove(DirPath() + "/" + m.base, ec);
-  for (size_t i = 0; i + 1 < m.incrs.size(); ++i) fs::remove(DirPath() + "/" + m.incrs[i].first, ec);
-  m = done;
-  base_sizes_[e] = base.size();
-  stats_.base_size.store(BaseSize());
   return std::nullopt;
+}
+
+void AofSet::AbandonRewriteLocked() {
+  for (Pending& p : rewrite_)
+    if (p.fd >= 0) ::close(p.fd);
+  rewrite_.clear();
+}
+
+void AofSet::SwitchLogs() {
+  std::lock_guard mlk(manifest_mu_);
+  for (int e = 0; e < static_cast<int>(rewrite_.size()); ++e) {
+    logs_[e]->SwitchTo(rewrite_[e].fd);
+    rewrite_[e].fd = -1;
+  }
+}
+
+std::optional<std::string> AofSet::CommitRewrite(bool bases_written) {
+  std::lock_guard mlk(manifest_mu_);
+  std::optional<std::string> result;
+  for (int e = 0; e < static_cast<int>(rewrite_.size()) && bases_written; ++e) {
+    Manifest& m = manifests_[e];
+    Manifest done;
+    done.base_seq = m.base_seq + 1;
+    done.base = RdbBaseName(e, done.base_seq);
+    done.incrs.emplace_back(rewrite_[e].incr, rewrite_[e].seq);
+    if (auto err = WriteManifest(e, done)) {
+      result = err;
+      break;
+    }
+    // The old files are no longer named by the manifest.
+    std::error_code ec;
+    if (!m.base.empty()) fs::remove(DirPath() + "/" + m.base, ec);
+    for (auto& [name, seq] : m.incrs)
+      if (name != rewrite_[e].incr) fs::remove(DirPath() + "/" + name, ec);
+    m = done;
+    base_sizes_[e] = fs::file_size(DirPath() + "/" + m.base, ec);
+  }
+  // Without new bases the manifests keep the old base and every incremental file, the new
+  // ones included: still the whole history.
+  AbandonRewriteLocked();
+  stats_.base_size.store(BaseSize());
+  return result;
 }
 
 }  // namespace ks

@@ -59,6 +59,11 @@ class EngineLog {
  private:
   friend class AofSet;
   bool WriteLocked();  // io_mu_ held
+  // A rewrite's switch, with the engine locked: everything appended so far is written to the
+  // current file, and the log continues in fd. The old file is fsynced by the next Sync.
+  void SwitchTo(int fd);
+  bool SyncPreviousLocked();  // io_mu_ held
+  int prev_fd_ = -1;
   std::mutex buf_mu_;
   std::string buf_;
   std::string spare_;
@@ -81,7 +86,9 @@ class AofSet {
   // Replays every engine's base and incremental files in order, calling apply(engine, args)
   // per command. A tail cut inside a command is truncated away with a warning when
   // load_truncated, else refused; anything else malformed is refused. Returns the error text.
-  std::optional<std::string> Load(const std::function<void(int, std::span<const std::string_view>)>& apply);
+  // A base that is an RDB image goes to load_rdb(path) instead.
+  std::optional<std::string> Load(const std::function<void(int, std::span<const std::string_view>)>& apply,
+                                  const std::function<std::optional<std::string>(const std::string&)>& load_rdb);
   // Opens each engine's log for appending, creating an empty base and a first incremental
   // file for engines without a manifest. Starts the background fsync thread.
   std::optional<std::string> Open();
@@ -95,10 +102,19 @@ class AofSet {
   // an acknowledged write must be durable.
   void AfterCommand(int engine);
 
-  // BGREWRITEAOF for one engine: snapshot(std::string&) is called with the engine locked and
-  // must append commands rebuilding every key; the log moves to a fresh incremental file at
-  // that same moment, and the manifest then swaps to the new base atomically.
-  std::optional<std::string> RewriteEngine(int e, Engine& engine, const std::function<void(std::string&)>& snapshot);
+  // BGREWRITEAOF, in three steps around a snapshot of every engine (server/snapshots.h):
+  // - PrepareRewrite: creates each engine's next incremental file and names it in the
+  //   manifest (a crash from here on replays old base + old and new incrementals);
+  // - SwitchLogs, at the snapshot's moment with every engine locked: the logs continue in
+  //   the new files;
+  // - CommitRewrite, once the snapshot wrote each engine's new base to BasePath(e) (an RDB
+  //   image, as Redis 7 writes with aof-use-rdb-preamble): the manifests name the new base
+  //   and the new incremental file only, and the old files are removed. With
+  //   bases_written false the manifests keep the whole history instead.
+  std::optional<std::string> PrepareRewrite();
+  void SwitchLogs();
+  std::optional<std::string> CommitRewrite(bool bases_written);
+  std::string BasePath(int e) const;
 
   struct Stats {
     std::atomic<bool> rewrite_in_progress{false};
@@ -123,9 +139,18 @@ class AofSet {
   std::string DirPath() const;
   std::string ManifestName(int e) const;
   std::string FileName(int e, int64_t seq, bool base) const;
+  std::string RdbBaseName(int e, int64_t seq) const;
   std::optional<std::string> ReadManifest(int e, Manifest* m, bool* found) const;
   std::optional<std::string> WriteManifest(int e, const Manifest& m) const;
   void FsyncLoop();
+  void AbandonRewriteLocked();  // manifest_mu_ held
+
+  struct Pending {  // a rewrite's next incremental file for one engine
+    int fd = -1;
+    std::string incr;
+    int64_t seq = 0;
+  };
+  std::vector<Pending> rewrite_;  // guarded by manifest_mu_
 
   AofOptions opts_;
   std::atomic<FsyncPolicy> fsync_;

@@ -8,7 +8,9 @@
 #include "persistence/aof_format.h"
 #include "persistence/aof_log.h"
 #include "server/command_context.h"
+#include "server/rdb_startup.h"
 #include "server/service.h"
+#include "server/snapshots.h"
 
 namespace ks {
 namespace {
@@ -129,6 +131,14 @@ std::optional<std::string> LoadAof(AofSet& aof, Service& svc) {
   client.info = std::make_shared<ClientInfo>();
   client.authenticated = true;
   int cur_engine = -1;
+  RdbLoadStats rdb_stats;
+  auto load_rdb = [&](const std::string& path) -> std::optional<std::string> {
+    bool found;
+    std::string err = LoadRdbFile(path, state.shards(), RdbLoadLimitsFrom(state), &rdb_stats, &found);
+    if (!err.empty()) return err;
+    if (!found) return "cannot open the append only file base " + path;
+    return std::nullopt;
+  };
   return aof.Load([&](int e, std::span<const std::string_view> args) {
     if (e != cur_engine) {
       cur_engine = e;
@@ -160,24 +170,12 @@ std::optional<std::string> LoadAof(AofSet& aof, Service& svc) {
     }
     svc.Dispatch(args, client, rb);
     out.clear();
-  });
+  }, load_rdb);
 }
 
 std::optional<std::string> RewriteAof(AofSet& aof, ServerState& state) {
-  for (int e = 0; e < aof.engines(); ++e) {
-    Engine& engine = state.shards().engine(e);
-    auto err = aof.RewriteEngine(e, engine, [&](std::string& out) {
-      for (int db = 0; db < kNumDbs; ++db) {
-        if (engine.KeyCount(db) == 0) continue;
-        char buf[24];
-        AppendRespCommand(out, {"SELECT", FormatInt(db, buf)});
-        Db& d = engine.db(db);
-        for (int slot = d.NextNonEmptySlot(0); slot >= 0; slot = d.NextNonEmptySlot(slot + 1))
-          d.ForEachInSlot(static_cast<uint16_t>(slot), [&](Entry* en) { AppendKeyRebuild(out, en, false); });
-      }
-    });
-    if (err) return err;
-  }
+  std::string err = state.snapshots().RewriteAofNow(aof);
+  if (!err.empty()) return err;
   return std::nullopt;
 }
 

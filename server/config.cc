@@ -40,7 +40,7 @@ const std::vector<OptionDef>& ConfigOptions() {
       {"dbfilename", OptionType::kString, false, 0, 0, "RDB file name; each engine writes <stem>-<engine><ext> (dump-3.rdb).", &Config::dbfilename},
       {"rdbcompression", OptionType::kBool, true, 0, 0, "LZF-compress strings longer than 20 bytes in RDB files and DUMP payloads.", &Config::rdbcompression},
       {"rdbchecksum", OptionType::kBool, true, 0, 0, "Write a CRC64 trailer in RDB files (0 when off; loading checks a non-zero one).", &Config::rdbchecksum},
-      {"appendonly", OptionType::kBool, false, 0, 0, "Log every write to per-engine append-only files and replay them at start-up.", &Config::appendonly},
+      {"appendonly", OptionType::kBool, true, 0, 0, "Log every write to per-engine append-only files and replay them at start-up.", &Config::appendonly},
       {"appendfilename", OptionType::kString, false, 0, 0, "Stem of the append-only files' names.", &Config::appendfilename},
       {"appenddirname", OptionType::kString, false, 0, 0, "Folder under dir holding the append-only files.", &Config::appenddirname},
       {"appendfsync", OptionType::kString, true, 0, 0, "When the log is fsynced: always (before replying), everysec or no.", &Config::appendfsync, nullptr, {}, "always|everysec|no"},

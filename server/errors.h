@@ -30,6 +30,9 @@ inline constexpr std::string_view kBgsaveInProgress = "ERR Background save alrea
 inline constexpr std::string_view kBgsaveChildActive =
     "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a "
     "BGSAVE whenever possible.";
+inline constexpr std::string_view kAofRewriteInProgress = "ERR Background append only file rewriting already in progress";
+inline constexpr std::string_view kAofRewriteFailed =
+    "ERR Can't execute an AOF background rewriting. Please check the server logs for more information.";
 inline constexpr std::string_view kOom = "OOM command not allowed when used memory > 'maxmemory'.";
 inline constexpr std::string_view kMaxClients = "ERR max number of clients reached";
 inline constexpr std::string_view kInvalidCursor = "ERR invalid cursor";

@@ -1,9 +1,11 @@
 // Persistence commands: SAVE, DUMP and RESTORE with Redis's payload format (persistence/rdb_*).
 #include <cstdint>
+#include <cstdio>
 #include <mutex>
 #include <string>
 
 #include "common/strconv.h"
+#include "persistence/aof_log.h"
 #include "persistence/rdb_reader.h"
 #include "persistence/rdb_writer.h"
 #include "server/command_context.h"
@@ -21,15 +23,6 @@ bool RdbCompression(ServerState& s) {
   return s.config().rdbcompression == "yes";
 }
 
-RdbLoadLimits LoadLimits(ServerState& s) {
-  const HotLimits& l = s.limits();
-  return {.list_fill = l.get(l.list_max_listpack_size),
-          .hash_max_entries = l.get(l.hash_max_listpack_entries),
-          .hash_max_value = l.get(l.hash_max_listpack_value),
-          .set_max_intset = l.get(l.set_max_intset_entries),
-          .zset_max_entries = l.get(l.zset_max_listpack_entries),
-          .zset_max_value = l.get(l.zset_max_listpack_value)};
-}
 
 void Dump(CommandContext& ctx) {
   const KeyRef& k = ctx.keys[0];
@@ -69,7 +62,7 @@ void Restore(CommandContext& ctx) {
   std::string_view value;
   if (!VerifyDumpPayload(ctx.arg(3), &type, &value)) return ctx.rb.Error(err::kBadDumpPayload);
   std::string why;
-  Entry* e = DecodeValue(type, value, k.key, LoadLimits(ctx.server), &why);
+  Entry* e = DecodeValue(type, value, k.key, RdbLoadLimitsFrom(ctx.server), &why);
   if (!e) return ctx.rb.Error(err::kBadDataFormat);
   if (replace) ctx.Delete(k);
   if (ttl && !absttl) ttl += ctx.NowMs();
@@ -124,9 +117,37 @@ void Bgsave(CommandContext& ctx) {
   ctx.rb.Simple("Background saving started");
 }
 
+// BGREWRITEAOF: new logs from now on, with a base written in the background (server/snapshots.h).
+void Bgrewriteaof(CommandContext& ctx) {
+  Snapshots& snaps = ctx.server.snapshots();
+  AofSet* aof = ctx.server.aof();
+  if (!aof) {
+    // Redis 7 can rewrite with the AOF off; keyshard's logs exist only while it is on.
+    std::fprintf(stderr, "keyshard: BGREWRITEAOF refused: appendonly is off\n");
+    return ctx.rb.Error(err::kAofRewriteFailed);
+  }
+  if (snaps.running() && snaps.running_kind() == SnapshotJob::Kind::kAofBase)
+    return ctx.rb.Error(err::kAofRewriteInProgress);
+  if (snaps.running() || !snaps.StartAofRewrite(*aof)) {
+    aof->stats().rewrite_scheduled.store(true);
+    return ctx.rb.Simple("Background append only file rewriting scheduled");
+  }
+  ctx.rb.Simple("Background append only file rewriting started");
+}
+
 void Lastsave(CommandContext& ctx) { ctx.rb.Int(ctx.server.snapshots().rdb().last_save_sec.load()); }
 
 }  // namespace
+
+RdbLoadLimits RdbLoadLimitsFrom(ServerState& s) {
+  const HotLimits& l = s.limits();
+  return {.list_fill = l.get(l.list_max_listpack_size),
+          .hash_max_entries = l.get(l.hash_max_listpack_entries),
+          .hash_max_value = l.get(l.hash_max_listpack_value),
+          .set_max_intset = l.get(l.set_max_intset_entries),
+          .zset_max_entries = l.get(l.zset_max_listpack_entries),
+          .zset_max_value = l.get(l.zset_max_listpack_value)};
+}
 
 std::optional<std::string> LoadRdbSnapshots(ServerState& state, uint64_t* keys) {
   std::string dir, name;
@@ -140,7 +161,7 @@ std::optional<std::string> LoadRdbSnapshots(ServerState& state, uint64_t* keys) 
   // still finds every file.
   for (int i = 0; i < 1024; ++i) {
     bool found = false;
-    std::string err = LoadRdbFile(EngineRdbPath(dir, name, i), state.shards(), LoadLimits(state), &stats, &found);
+    std::string err = LoadRdbFile(EngineRdbPath(dir, name, i), state.shards(), RdbLoadLimitsFrom(state), &stats, &found);
     if (!err.empty()) return err;
   }
   *keys = stats.keys_loaded;
@@ -181,6 +202,16 @@ void RegisterPersistenceFamily(CommandRegistry& reg) {
            .group = "server", .since = "1.0.0",
            .summary = "Writes every engine's RDB snapshot in the background, without fork.",
            .complexity = "O(N) where N is the total number of keys in all databases"});
+  reg.Add({.name = "bgrewriteaof",
+           .arity = 1,
+           .flags = "admin noscript no_async_loading",
+           .first_key = 0, .last_key = 0, .step = 0,
+           .acl = "@admin @slow @dangerous",
+           .handler = Bgrewriteaof,
+           .lock = LockMode::kSelf,
+           .group = "server", .since = "1.0.0",
+           .summary = "Starts new append-only files with a base written in the background, without fork.",
+           .complexity = "O(1)"});
   reg.Add({.name = "lastsave",
            .arity = 1,
            .flags = "loading stale fast",

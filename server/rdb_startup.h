@@ -4,9 +4,13 @@
 #include <optional>
 #include <string>
 
+#include "persistence/rdb_reader.h"
 #include "server/server_state.h"
 
 namespace ks {
+
+// The compact-encoding thresholds loaded collections are built with (the live config).
+RdbLoadLimits RdbLoadLimitsFrom(ServerState& s);
 
 // Returns an error naming the file and offset of the first corrupt file; missing files are
 // skipped. *keys receives the number of keys loaded.

@@ -1,5 +1,6 @@
 // Server commands: DBSIZE, FLUSHDB, FLUSHALL, TIME, SWAPDB, CONFIG. INFO is in info.cc and
 // COMMAND in command_cmds.cc.
+#include <cstdio>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -132,9 +133,11 @@ void ConfigSet(CommandContext& ctx) {
   if (err_text) return fail(err_arg, err_text);
 
   Config applied;
+  std::string appendonly_before;
   {
     std::lock_guard lk(ctx.server.config_mu());
     Config& live = ctx.server.config();
+    appendonly_before = live.appendonly;
     // Apply to a copy so that a bad later value leaves every option unchanged.
     Config next = live;
     for (size_t k = 0; k < opts.size(); ++k)
@@ -148,6 +151,16 @@ void ConfigSet(CommandContext& ctx) {
   }
   // Engines are locked one by one, outside config_mu (see ApplyMemoryPolicies).
   ctx.server.ApplyMemoryPolicies(applied);
+  if (applied.appendonly != appendonly_before) {
+    if (auto e = ctx.server.SetAppendOnly(applied.appendonly == "yes")) {
+      std::fprintf(stderr, "keyshard: Unable to turn on AOF: %s\n", e->c_str());
+      {
+        std::lock_guard lk(ctx.server.config_mu());
+        ctx.server.config().appendonly = appendonly_before;
+      }
+      return fail("appendonly", "Unable to turn on AOF. Check server logs.");
+    }
+  }
   ctx.rb.Ok();
 }
 

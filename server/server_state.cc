@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "persistence/aof_log.h"
+#include "server/aof_feed.h"
 #include "server/engine_hooks.h"
 #include "server/snapshots.h"
 
@@ -59,6 +60,33 @@ ServerState::~ServerState() {
     std::lock_guard lk(e.mutex());
     e.set_observer(nullptr);
   }
+}
+
+std::optional<std::string> ServerState::SetAppendOnly(bool on) {
+  if (!on) {
+    if (AofSet* a = aof()) {
+      EngineLocks locks;
+      locks.LockAll(shards_);
+      set_aof(nullptr);
+      locks.UnlockAll();
+      for (int e = 0; e < a->engines(); ++e) a->log(e).Sync();
+    }
+    return std::nullopt;
+  }
+  if (aof()) return std::nullopt;
+  auto set = std::make_unique<AofSet>(AofOptionsFrom(*this));
+  if (auto err = set->Open()) return err;
+  // The new logs start from a base holding everything the engines hold now: the rewrite's
+  // switch (every engine locked) is where the logs begin, and the AOF is published there.
+  snapshots_->Wait();
+  AofSet* s = set.get();
+  aof_sets_.push_back(std::move(set));
+  std::string err = snapshots_->RewriteAofNow(*s, [this, s] { set_aof(s); });
+  if (!err.empty()) {
+    set_aof(nullptr);
+    return err;
+  }
+  return std::nullopt;
 }
 
 bool ServerState::WritesStoppedByDiskError() {

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -104,6 +105,9 @@ class ServerState {
   // The append-only logs while appendonly is on, else null (persistence/aof_log.h).
   AofSet* aof() const { return aof_.load(std::memory_order_acquire); }
   void set_aof(AofSet* a) { aof_.store(a, std::memory_order_release); }
+  // CONFIG SET appendonly: turns the logs on (opening them and writing a base of what the
+  // engines hold, with every engine locked at the switch) or off. Returns the error.
+  std::optional<std::string> SetAppendOnly(bool on);
   // Each engine's observer (server/engine_hooks.h).
   EngineHooks& hooks(int engine) { return *hooks_[engine]; }
   // RDB snapshots and AOF bases in the background (server/snapshots.h).
@@ -130,6 +134,9 @@ class ServerState {
   std::string run_id_;
   std::atomic<AofSet*> aof_{nullptr};
   std::vector<std::unique_ptr<EngineHooks>> hooks_;
+  // Logs opened by CONFIG SET appendonly yes. Kept until exit even when turned off: a
+  // command may still hold a pointer to one.
+  std::vector<std::unique_ptr<AofSet>> aof_sets_;
   std::unique_ptr<Snapshots> snapshots_;  // last: stopped before anything it uses
 };
 

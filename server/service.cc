@@ -90,10 +90,13 @@ void Service::Dispatch(std::span<const std::string_view> args, ClientState& clie
         }
         if (engines.size() == 1) {
           Engine& e = shards.engine(engines[0]);
-          AofSet* aof = write ? state_.aof() : nullptr;
+          AofSet* aof = nullptr;
           TouchedEngines touched;
           {
             std::lock_guard lk(e.mutex());
+            // Read under the lock: turning the AOF on (CONFIG SET appendonly) switches with
+            // every engine locked, so each write is either in the new base or in the log.
+            if (write) aof = state_.aof();
             if (make_room && e.PerformEvictions() == EvictStatus::kFail) return rb.Error(err::kOom);
             if (write) BeforeWrite(ctx);
             spec->handler(ctx);

@@ -1,11 +1,13 @@
 #include "server/snapshots.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <future>
 #include <memory>
 #include <sstream>
 #include <vector>
 
+#include "persistence/aof_log.h"
 #include "persistence/snapshot.h"
 #include "server/engine_hooks.h"
 #include "server/server_state.h"
@@ -141,6 +143,90 @@ bool Snapshots::StartRdb(std::function<void(const std::string&)> done) {
   return Start(std::move(job));
 }
 
+bool Snapshots::StartAofRewrite(AofSet& aof, std::function<void(const std::string&)> done,
+                                std::function<void()> at_switch) {
+  if (running()) return false;
+  if (auto err = aof.PrepareRewrite()) {
+    aof.stats().last_rewrite_ok.store(false);
+    aof_failed_ms_.store(state_.clock()->NowMs());
+    std::fprintf(stderr, "keyshard: Background AOF rewrite failed: %s\n", err->c_str());
+    if (done) done(*err);
+    return true;
+  }
+  SnapshotJob job;
+  {
+    std::lock_guard lk(state_.config_mu());
+    job.opt.compression = state_.config().rdbcompression == "yes";
+    job.opt.checksum = state_.config().rdbchecksum == "yes";
+  }
+  job.opt.aof_base = true;
+  job.kind = SnapshotJob::Kind::kAofBase;
+  job.path = [&aof](int e) { return aof.BasePath(e); };
+  job.at_moment = [&aof, at_switch = std::move(at_switch)] {
+    aof.SwitchLogs();
+    if (at_switch) at_switch();
+    aof.stats().rewrite_in_progress.store(true);
+    return std::string();
+  };
+  job.done = [this, &aof, done = std::move(done)](const std::string& snap_err) {
+    std::string err = snap_err;
+    if (auto e = aof.CommitRewrite(err.empty()); e && err.empty()) err = *e;
+    AofSet::Stats& st = aof.stats();
+    st.rewrite_in_progress.store(false);
+    st.last_rewrite_ok.store(err.empty());
+    st.last_rewrite_time_sec.store((state_.clock()->NowMs() - started_ms()) / 1000);
+    if (err.empty()) {
+      st.rewrites.fetch_add(1);
+      std::fprintf(stderr, "keyshard: Background AOF rewrite finished successfully\n");
+    } else {
+      aof_failed_ms_.store(state_.clock()->NowMs());
+      std::fprintf(stderr, "keyshard: Background AOF rewrite failed: %s\n", err.c_str());
+    }
+    if (done) done(err);
+  };
+  if (!Start(std::move(job))) {
+    aof.CommitRewrite(false);  // raced with another start: keep the history
+    return false;
+  }
+  return true;
+}
+
+std::string Snapshots::RewriteAofNow(AofSet& aof, std::function<void()> at_switch) {
+  for (;;) {
+    Wait();
+    auto result = std::make_shared<std::promise<std::string>>();
+    std::future<std::string> f = result->get_future();
+    if (StartAofRewrite(aof, [result](const std::string& err) { result->set_value(err); }, at_switch))
+      return f.get();
+  }
+}
+
+void Snapshots::CheckAofRewrite(AofSet& aof, int64_t now_ms) {
+  if (running()) return;
+  AofSet::Stats& st = aof.stats();
+  if (st.rewrite_scheduled.exchange(false)) {
+    StartAofRewrite(aof);
+    return;
+  }
+  int64_t percentage, min_size;
+  {
+    std::lock_guard lk(state_.config_mu());
+    percentage = state_.config().auto_aof_rewrite_percentage;
+    min_size = state_.config().auto_aof_rewrite_min_size;
+  }
+  uint64_t size = aof.CurrentSize();
+  if (percentage <= 0 || size < static_cast<uint64_t>(min_size)) return;
+  // After a failed rewrite, wait a minute before trying again on growth (Redis backs off too).
+  if (!st.last_rewrite_ok.load() && now_ms - aof_failed_ms_.load() < 60'000) return;
+  uint64_t base = std::max<uint64_t>(aof.BaseSize(), 1);
+  uint64_t growth = size * 100 / base - 100;
+  if (size > base && growth >= static_cast<uint64_t>(percentage)) {
+    std::fprintf(stderr, "keyshard: Starting automatic rewriting of AOF on %llu%% growth\n",
+                 static_cast<unsigned long long>(growth));
+    StartAofRewrite(aof);
+  }
+}
+
 std::string Snapshots::SaveNow() {
   auto result = std::make_shared<std::promise<std::string>>();
   std::future<std::string> f = result->get_future();
@@ -151,6 +237,11 @@ std::string Snapshots::SaveNow() {
 
 void Snapshots::CheckSavePoints(int64_t now_ms, uint64_t dirty) {
   if (running()) return;
+  // The same tick drives the AOF's scheduled and automatic rewrites.
+  if (AofSet* aof = state_.aof()) {
+    CheckAofRewrite(*aof, now_ms);
+    if (running()) return;
+  }
   if (rdb_scheduled_.exchange(false)) {
     StartRdb();
     return;

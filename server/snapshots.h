@@ -15,6 +15,7 @@
 
 namespace ks {
 
+class AofSet;
 class ServerState;
 
 // <dir>/<stem>-<engine><ext>: dump.rdb -> dump-3.rdb, each file one engine's data.
@@ -57,6 +58,17 @@ class Snapshots {
   void ScheduleRdb() { rdb_scheduled_.store(true); }
   bool rdb_scheduled() const { return rdb_scheduled_.load(); }
 
+  // BGREWRITEAOF: new incremental files from the snapshot's moment on, and an RDB image of
+  // each engine as its new base (persistence/aof_log.h). False if a snapshot is running.
+  // at_switch, if given, runs at the switch with every engine locked.
+  bool StartAofRewrite(AofSet& aof, std::function<void(const std::string&)> done = nullptr,
+                       std::function<void()> at_switch = nullptr);
+  // The same, waited for (start-up, CONFIG SET appendonly yes). Returns the error.
+  std::string RewriteAofNow(AofSet& aof, std::function<void()> at_switch = nullptr);
+  // The housekeeper's tick with the AOF on: a scheduled rewrite, or an automatic one when
+  // the log grew auto-aof-rewrite-percentage over its base and past auto-aof-rewrite-min-size.
+  void CheckAofRewrite(AofSet& aof, int64_t now_ms);
+
   // RDB outcome, as INFO persistence names it.
   struct RdbStats {
     std::atomic<int64_t> last_save_sec{0};       // rdb_last_save_time / LASTSAVE
@@ -69,7 +81,7 @@ class Snapshots {
   };
   RdbStats& rdb() { return rdb_; }
 
-  // The housekeeper's tick: starts a BGSAVE when a `save` point is reached (at least
+  // The housekeeper's tick: with the AOF on, CheckAofRewrite first; then starts a BGSAVE when a `save` point is reached (at least
   // `changes` changes and `seconds` seconds since the last save; after a failure, not
   // before 5 seconds, as Redis).
   void CheckSavePoints(int64_t now_ms, uint64_t dirty);
@@ -87,6 +99,7 @@ class Snapshots {
   std::thread thread_;
   RdbStats rdb_;
   std::atomic<bool> rdb_scheduled_{false};
+  std::atomic<int64_t> aof_failed_ms_{0};
 };
 
 }  // namespace ks
