@@ -9,13 +9,13 @@
 #include "persistence/aof_log.h"
 #include "persistence/loading_clock.h"
 #include "proxy/server.h"
-#include "server/snapshots.h"
 #include "server/aof_feed.h"
 #include "server/rdb_startup.h"
 #include "server/config.h"
 #include "server/housekeeper.h"
 #include "server/server_state.h"
 #include "server/service.h"
+#include "server/snapshots.h"
 
 namespace {
 
@@ -100,6 +100,22 @@ int main(int argc, char** argv) {
   if (config.appendonly == "yes") {
     if (auto err = StartAof(service, [&](bool f) { clock.set_frozen(f); }, &aof)) {
       std::fprintf(stderr, "keyshard: %s\n", err->c_str());
+      return 1;
+    }
+  }
+  if (!config.import_rdb.empty()) {
+    uint64_t keys = 0;
+    if (auto err = ImportRdb(state, config.import_rdb, &keys)) {
+      std::fprintf(stderr, "keyshard: %s\n", err->c_str());
+      return 1;
+    }
+    std::fprintf(stderr, "keyshard: imported %llu keys from %s\n", static_cast<unsigned long long>(keys),
+                 config.import_rdb.c_str());
+    // The imported data goes into keyshard's own files at once, so the next start needs no
+    // import (and refuses a second one of the same keys).
+    std::string err = aof ? state.snapshots().RewriteAofNow(*aof) : state.snapshots().SaveNow();
+    if (!err.empty()) {
+      std::fprintf(stderr, "keyshard: saving the imported data failed: %s\n", err.c_str());
       return 1;
     }
   }

@@ -37,6 +37,7 @@ const std::vector<OptionDef>& ConfigOptions() {
       {"lfu-decay-time", OptionType::kInt, true, 0, INT32_MAX, "Minutes per LFU counter decrement; 0 never decays.", nullptr, &Config::lfu_decay_time},
       {"save", OptionType::kString, true, 0, 0, "RDB snapshot points \"<seconds> <changes> ...\": a BGSAVE when that many changes are that old; \"\" off.", &Config::save},
       {"stop-writes-on-bgsave-error", OptionType::kBool, true, 0, 0, "Refuse writes (MISCONF) while the last background save failed and save points are set.", &Config::stop_writes_on_bgsave_error},
+      {"import-rdb", OptionType::kString, false, 0, 0, "At start-up, load this RDB file (a redis-server dump.rdb) too, routing every key to its engine, then save.", &Config::import_rdb},
       {"dbfilename", OptionType::kString, false, 0, 0, "RDB file name; each engine writes <stem>-<engine><ext> (dump-3.rdb).", &Config::dbfilename},
       {"rdbcompression", OptionType::kBool, true, 0, 0, "LZF-compress strings longer than 20 bytes in RDB files and DUMP payloads.", &Config::rdbcompression},
       {"rdbchecksum", OptionType::kBool, true, 0, 0, "Write a CRC64 trailer in RDB files (0 when off; loading checks a non-zero one).", &Config::rdbchecksum},

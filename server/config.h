@@ -31,6 +31,8 @@ struct Config {
   std::string stop_writes_on_bgsave_error = "yes";
   // RDB snapshots (persistence/rdb_writer.h): each engine writes <dir>/<stem>-<engine>.rdb.
   std::string dbfilename = "dump.rdb";
+  // A Redis dump loaded at start-up on top of keyshard's own files (migration from Redis).
+  std::string import_rdb;
   std::string rdbcompression = "yes";
   std::string rdbchecksum = "yes";
   // Append-only file (persistence/aof_log.h).

@@ -1,5 +1,7 @@
 // Persistence commands: SAVE, DUMP and RESTORE with Redis's payload format (persistence/rdb_*).
+#include <cerrno>
 #include <cstdint>
+#include <cstring>
 #include <cstdio>
 #include <mutex>
 #include <string>
@@ -164,6 +166,16 @@ std::optional<std::string> LoadRdbSnapshots(ServerState& state, uint64_t* keys) 
     std::string err = LoadRdbFile(EngineRdbPath(dir, name, i), state.shards(), RdbLoadLimitsFrom(state), &stats, &found);
     if (!err.empty()) return err;
   }
+  *keys = stats.keys_loaded;
+  return std::nullopt;
+}
+
+std::optional<std::string> ImportRdb(ServerState& state, const std::string& path, uint64_t* keys) {
+  RdbLoadStats stats;
+  bool found = false;
+  std::string err = LoadRdbFile(path, state.shards(), RdbLoadLimitsFrom(state), &stats, &found);
+  if (!err.empty()) return err;
+  if (!found) return "cannot open the RDB file to import " + path + ": " + std::strerror(errno);
   *keys = stats.keys_loaded;
   return std::nullopt;
 }

@@ -16,4 +16,9 @@ RdbLoadLimits RdbLoadLimitsFrom(ServerState& s);
 // skipped. *keys receives the number of keys loaded.
 std::optional<std::string> LoadRdbSnapshots(ServerState& state, uint64_t* keys);
 
+// --import-rdb: loads a Redis dump (any encoding Redis 7.0 writes; expired keys skipped) on
+// top of what is loaded, each key routed to its engine by slot. A key that is already loaded
+// is an error. *keys receives the number of keys imported.
+std::optional<std::string> ImportRdb(ServerState& state, const std::string& path, uint64_t* keys);
+
 }  // namespace ks
