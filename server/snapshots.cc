@@ -90,13 +90,13 @@ void Snapshots::Run(SnapshotJob job, std::vector<std::unique_ptr<EngineSnapshot>
 }
 
 void Snapshots::Finish(const SnapshotJob& job, const std::string& err) {
+  // Before running() turns false, so that whoever sees it false also sees the outcome.
+  if (job.done) job.done(err);
   {
     std::lock_guard lk(mu_);
     running_.store(false, std::memory_order_release);
   }
   cv_.notify_all();
-  // After running() turned false, so that whoever done wakes up may start the next one.
-  if (job.done) job.done(err);
 }
 
 void Snapshots::Wait() {
@@ -196,8 +196,11 @@ std::string Snapshots::RewriteAofNow(AofSet& aof, std::function<void()> at_switc
     Wait();
     auto result = std::make_shared<std::promise<std::string>>();
     std::future<std::string> f = result->get_future();
-    if (StartAofRewrite(aof, [result](const std::string& err) { result->set_value(err); }, at_switch))
-      return f.get();
+    if (StartAofRewrite(aof, [result](const std::string& err) { result->set_value(err); }, at_switch)) {
+      std::string err = f.get();
+      Wait();
+      return err;
+    }
   }
 }
 
@@ -232,7 +235,9 @@ std::string Snapshots::SaveNow() {
   std::future<std::string> f = result->get_future();
   if (!StartRdb([result](const std::string& err) { result->set_value(err); }))
     return "Background save already in progress";
-  return f.get();
+  std::string err = f.get();
+  Wait();  // done runs just before the snapshot counts as finished
+  return err;
 }
 
 void Snapshots::CheckSavePoints(int64_t now_ms, uint64_t dirty) {
