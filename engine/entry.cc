@@ -134,6 +134,7 @@ Entry* Entry::Rekey(Entry* e, std::string_view new_key) {
   n->encoding_ = e->encoding_;
   n->access_ = e->access_;
   n->val_len_ = e->val_len_;
+  n->flags_ |= e->flags_ & kFlagInline;
   if (e->has_expire()) std::memcpy(reinterpret_cast<char*>(n) + sizeof(Entry), reinterpret_cast<char*>(e) + sizeof(Entry), 8);
   std::memcpy(n->key_ptr(), new_key.data(), new_key.size());
   std::memcpy(n->value_ptr(), e->value_ptr(), e->payload_len());
@@ -153,6 +154,7 @@ Entry* Entry::SetExpire(Entry* e, int64_t expire_ms) {
   n->encoding_ = e->encoding_;
   n->access_ = e->access_;
   n->val_len_ = e->val_len_;
+  n->flags_ |= e->flags_ & kFlagInline;
   if (want) std::memcpy(reinterpret_cast<char*>(n) + sizeof(Entry), &expire_ms, 8);
   std::memcpy(n->key_ptr(), e->key_ptr(), body);
   std::free(e);
@@ -186,6 +188,27 @@ Entry* Entry::ResizeString(Entry* e, size_t new_len) {
   if (new_len > old_len) std::memset(e->value_ptr() + old_len, 0, new_len - old_len);
   e->val_len_ = static_cast<uint32_t>(new_len);
   return e;
+}
+
+Entry* Entry::PackObject(Entry* e) {
+  if (e->type() == ObjType::kString || e->inline_obj()) return e;
+  void* obj = e->obj();
+  size_t n = ObjectInlineBytes(e->type(), obj);
+  if (n == 0) return e;
+  // At least a pointer wide, so set_obj can turn it back into a pointer in place.
+  Entry* p = Allocate(e->key_len_, n < sizeof(void*) ? sizeof(void*) : n, e->has_expire());
+  p->type_ = e->type_;
+  p->encoding_ = e->encoding_;
+  p->access_ = e->access_;
+  p->flags_ |= kFlagInline;
+  p->val_len_ = static_cast<uint32_t>(n < sizeof(void*) ? sizeof(void*) : n);
+  if (e->has_expire()) std::memcpy(reinterpret_cast<char*>(p) + sizeof(Entry), reinterpret_cast<char*>(e) + sizeof(Entry), 8);
+  std::memcpy(p->key_ptr(), e->key_ptr(), e->key_len_);
+  std::memcpy(p->value_ptr(), obj, n);
+  MarkObjectInline(e->type(), p->value_ptr());
+  FreeObject(e->type(), obj);
+  std::free(e);
+  return p;
 }
 
 size_t Entry::AllocatedBytes() const { return malloc_usable_size(const_cast<Entry*>(this)); }

@@ -5,6 +5,15 @@
 // the key bytes, then the value: the string bytes inline for strings, or a pointer to the
 // collection object for other types. Keeping key, value and TTL in one block is what makes a
 // key cheaper than Redis's dictEntry + key sds + robj (+ expires dictEntry).
+//
+// A small collection in a compact encoding (a hash or sorted set listpack, an intset) may
+// live inline instead of behind the pointer (PackObject): its bytes follow the key, so the
+// key and its value are still one allocation. obj() then points into the entry, and the
+// object carries an "inline" mark of its own so FreeObject/ObjectBytes know not to free or
+// count it. A mutation first copies an inline object to the heap; storing that copy back
+// with set_obj turns the entry into a pointer-holding one again, in place (the payload area
+// is at least a pointer wide). Inline payloads are not aligned: the types read them
+// byte-wise or with scalar loads, which x86-64 and AArch64 allow unaligned.
 #include <cstdint>
 #include <cstring>
 #include <string_view>
@@ -74,11 +83,27 @@ class Entry {
 
   // Collection values.
   void* obj() const {
+    if (flags_ & kFlagInline) return const_cast<char*>(value_ptr());
     void* p;
     std::memcpy(&p, value_ptr(), sizeof p);
     return p;
   }
-  void set_obj(void* p) { std::memcpy(value_ptr(), &p, sizeof p); }
+  void set_obj(void* p) {
+    if (flags_ & kFlagInline) {
+      if (p == value_ptr()) return;
+      // The inline object was copied out to p: the entry holds a pointer from now on.
+      flags_ &= static_cast<uint8_t>(~kFlagInline);
+      val_len_ = 0;  // an inline object was charged nothing; Db::Reaccount charges p
+    }
+    std::memcpy(value_ptr(), &p, sizeof p);
+  }
+  // Whether the collection lives inside the entry (see PackObject).
+  bool inline_obj() const { return flags_ & kFlagInline; }
+  // Moves a small compact collection into the entry itself (one allocation instead of two);
+  // returns e unchanged if its object is not one (ObjectInlineBytes) or is inline already.
+  // Otherwise frees e and its heap object and returns the new entry: the caller updates the
+  // table (Db::Modify).
+  static Entry* PackObject(Entry* e);
 
   // Access clock (seconds, 24 bits as in Redis) or LFU counter, used by OBJECT and eviction.
   uint32_t access() const { return access_; }
@@ -97,11 +122,17 @@ class Entry {
   // Collections only: the object's bytes as last charged to the engine's memory figure (Db
   // keeps it here, in the length field strings use), so removing the key later subtracts
   // exactly what was added even if the object changed in between. Saturates at 4 GiB.
-  size_t charged_obj_bytes() const { return val_len_; }
-  void set_charged_obj_bytes(size_t n) { val_len_ = n > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(n); }
+  // An inline object is part of AllocatedBytes and is charged nothing here (its length is
+  // what the field holds then).
+  size_t charged_obj_bytes() const { return (flags_ & kFlagInline) ? 0 : val_len_; }
+  void set_charged_obj_bytes(size_t n) {
+    if (flags_ & kFlagInline) return;
+    val_len_ = n > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(n);
+  }
 
  private:
   static constexpr uint8_t kFlagExpire = 1;
+  static constexpr uint8_t kFlagInline = 2;
 
   static Entry* Allocate(size_t key_len, size_t payload_len, bool with_expire);
   size_t header_len() const { return sizeof(Entry) + (has_expire() ? 8 : 0); }
@@ -109,7 +140,9 @@ class Entry {
   char* key_ptr() { return reinterpret_cast<char*>(this) + header_len(); }
   const char* value_ptr() const { return key_ptr() + key_len_; }
   char* value_ptr() { return key_ptr() + key_len_; }
-  size_t payload_len() const { return type() == ObjType::kString ? val_len_ : sizeof(void*); }
+  size_t payload_len() const {
+    return type() == ObjType::kString || (flags_ & kFlagInline) ? val_len_ : sizeof(void*);
+  }
 
   uint8_t type_;
   uint8_t encoding_;
@@ -117,7 +150,7 @@ class Entry {
   uint8_t reserved_;
   uint32_t access_;
   uint32_t key_len_;
-  uint32_t val_len_;  // string length; unused for collections
+  uint32_t val_len_;  // string length; inline object length; else the charged object bytes
 };
 static_assert(sizeof(Entry) == 16);
 

@@ -132,7 +132,7 @@ HashTable& Hash::ht() const { return static_cast<HtObject*>(p_)->table; }
 size_t Hash::LpFind(std::string_view field) const {
   const char* base = lp();
   const char* p = base + kLpHeader;
-  const char* end = base + lp_bytes();
+  const char* end = base + lp_len();
   while (p < end) {
     const char* start = p;
     uint64_t flen, vlen;
@@ -155,10 +155,29 @@ Hash Hash::NewListpack() {
 
 bool Hash::listpack() const { return *static_cast<const uint32_t*>(p_) != kHtMarker; }
 
+void Hash::Own() {
+  if (!listpack() || !lp_inline()) return;
+  size_t n = lp_len();
+  void* c = std::malloc(n);
+  if (!c) throw std::bad_alloc();
+  std::memcpy(c, p_, n);
+  p_ = c;
+  lp_bytes() = static_cast<uint32_t>(n);
+}
+
+size_t Hash::InlineBytes() const { return listpack() && !lp_inline() ? lp_len() : 0; }
+
+void Hash::MarkInline(void* lp) {
+  uint32_t bytes;
+  std::memcpy(&bytes, lp, sizeof bytes);
+  bytes |= hash_detail::kLpInlineBit;
+  std::memcpy(lp, &bytes, sizeof bytes);
+}
+
 void Hash::Free() {
   if (!p_) return;
   if (listpack()) {
-    std::free(p_);
+    if (!lp_inline()) std::free(p_);
   } else {
     auto* o = static_cast<HtObject*>(p_);
     o->table.Clear(FreeNode);
@@ -169,10 +188,13 @@ void Hash::Free() {
 
 Hash Hash::Clone() const {
   if (listpack()) {
-    void* c = std::malloc(lp_bytes());
+    size_t n = lp_len();
+    void* c = std::malloc(n);
     if (!c) throw std::bad_alloc();
-    std::memcpy(c, p_, lp_bytes());
-    return Hash(c);
+    std::memcpy(c, p_, n);
+    Hash h(c);
+    h.lp_bytes() = static_cast<uint32_t>(n);  // a copy on the heap is not inline
+    return h;
   }
   auto* o = new HtObject;
   ht().ForEach([&](const HashNode* n) { o->Add(NewNode(n->field(), n->value())); });
@@ -186,10 +208,10 @@ size_t Hash::size() const {
   return n;
 }
 
-bool Hash::empty() const { return listpack() ? lp_bytes() == kLpHeader : ht().empty(); }
+bool Hash::empty() const { return listpack() ? lp_len() == kLpHeader : ht().empty(); }
 
 size_t Hash::bytes() const {
-  if (listpack()) return malloc_usable_size(p_);
+  if (listpack()) return lp_inline() ? 0 : malloc_usable_size(p_);
   return malloc_usable_size(p_) + ht().OverheadBytes() + static_cast<const HtObject*>(p_)->node_bytes;
 }
 
@@ -210,7 +232,7 @@ bool Hash::Get(std::string_view field, std::string_view* value) const {
 }
 
 bool Hash::ListpackSafeToAdd(size_t add_bytes) const {
-  return !listpack() || lp_bytes() + add_bytes <= kLpMaxSafeBytes;
+  return !listpack() || lp_len() + add_bytes <= kLpMaxSafeBytes;
 }
 
 size_t Hash::ListpackPairBytes(std::string_view field, std::string_view value) {
@@ -219,13 +241,14 @@ size_t Hash::ListpackPairBytes(std::string_view field, std::string_view value) {
 
 void Hash::Reserve(size_t extra) {
   if (!listpack()) return;
+  Own();
   size_t want = lp_bytes() + extra;
   if (want > malloc_usable_size(p_)) p_ = CheckedRealloc(p_, want);
 }
 
 void Hash::ShrinkToFit() {
   // Slack under a malloc granule is free anyway; beyond it, give it back.
-  if (listpack() && malloc_usable_size(p_) >= lp_bytes() + 16) p_ = CheckedRealloc(p_, lp_bytes());
+  if (listpack() && !lp_inline() && malloc_usable_size(p_) >= lp_bytes() + 16) p_ = CheckedRealloc(p_, lp_bytes());
 }
 
 bool Hash::Set(std::string_view field, std::string_view value) {
@@ -251,6 +274,7 @@ bool Hash::Set(std::string_view field, std::string_view value) {
     return false;
   }
 
+  Own();
   size_t off = LpFind(field);
   size_t old_bytes = lp_bytes();
   if (!off) {
@@ -299,6 +323,7 @@ bool Hash::Delete(std::string_view field) {
   }
   size_t off = LpFind(field);
   if (!off) return false;
+  Own();
   std::string_view f, v;
   const char* after = hash_detail::ReadPair(lp() + off, &f, &v);
   size_t end_off = static_cast<size_t>(after - lp());
@@ -313,7 +338,7 @@ void Hash::ConvertToHashtable() {
   if (!listpack()) return;
   auto* o = new HtObject;
   ForEach([&](std::string_view f, std::string_view v) { o->Add(NewNode(f, v)); });
-  std::free(p_);
+  if (!lp_inline()) std::free(p_);
   p_ = o;
 }
 

@@ -13,7 +13,9 @@
 //   full-iteration guarantee.
 //
 // The two are told apart by their first 4 bytes (a listpack's byte length is never 0xFFFFFFFF),
-// so FreeObject/CloneObject need no encoding. Mutations of a listpack may move it (and
+// so FreeObject/CloneObject need no encoding. A listpack inline in its Entry (Entry::PackObject)
+// has the top bit of its length set: it is not freed, counts no heap bytes, and is copied to
+// the heap before any change. Mutations of a listpack may move it (and
 // conversion replaces the object): callers store ptr() back into the Entry afterwards.
 #include <cstddef>
 #include <cstdint>
@@ -44,6 +46,10 @@ struct HashNodeTraits {
 
 using HashTable = ScanTable<HashNode, HashNodeTraits>;
 
+namespace hash_detail {
+inline constexpr uint32_t kLpInlineBit = 0x80000000u;
+}  // namespace hash_detail
+
 class Hash {
  public:
   explicit Hash(void* obj) : p_(obj) {}
@@ -55,7 +61,11 @@ class Hash {
   bool listpack() const;
   size_t size() const;
   bool empty() const;
-  size_t bytes() const;  // heap bytes, for MEMORY USAGE
+  size_t bytes() const;  // heap bytes, for MEMORY USAGE (0 when inline in the entry)
+  // The listpack's length if it could move inline into its entry; 0 for a hashtable or an
+  // inline listpack.
+  size_t InlineBytes() const;
+  static void MarkInline(void* lp);
 
   // The value of field, or false. The view is valid until the next mutation.
   bool Get(std::string_view field, std::string_view* value) const;
@@ -100,7 +110,12 @@ class Hash {
   // Offset of the pair holding field (its first byte), or 0 if absent.
   size_t LpFind(std::string_view field) const;
   char* lp() const { return static_cast<char*>(p_); }
+  // The raw length field (with the inline bit); only written once the listpack is Own()ed.
   uint32_t& lp_bytes() const;
+  size_t lp_len() const { return lp_bytes() & ~hash_detail::kLpInlineBit; }
+  bool lp_inline() const { return lp_bytes() & hash_detail::kLpInlineBit; }
+  // Copies an inline listpack to the heap before a change.
+  void Own();
   HashTable& ht() const;
 
   void* p_;
@@ -118,7 +133,7 @@ template <typename F>
 void Hash::ForEach(F&& f) const {
   if (listpack()) {
     const char* p = lp() + hash_detail::kLpHeader;
-    const char* end = lp() + lp_bytes();
+    const char* end = lp() + lp_len();
     while (p < end) {
       std::string_view fld, val;
       p = hash_detail::ReadPair(p, &fld, &val);

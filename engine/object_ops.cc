@@ -64,4 +64,18 @@ size_t ObjectBytes(ObjType type, const void* obj) {
   return 0;
 }
 
+size_t ObjectInlineBytes(ObjType type, const void* obj) {
+  size_t n = 0;
+  if (type == ObjType::kHash) n = Hash(const_cast<void*>(obj)).InlineBytes();
+  if (type == ObjType::kZSet) n = ZSet(const_cast<void*>(obj)).InlineBytes();
+  if (type == ObjType::kSet) n = static_cast<const SetObject*>(obj)->InlineBytes();
+  return n <= kMaxInlineObjectBytes ? n : 0;
+}
+
+void MarkObjectInline(ObjType type, void* obj) {
+  if (type == ObjType::kHash) Hash::MarkInline(obj);
+  if (type == ObjType::kZSet) ZSet::MarkInline(obj);
+  if (type == ObjType::kSet) SetObject::MarkInline(static_cast<SetObject*>(obj));
+}
+
 }  // namespace ks

@@ -67,7 +67,7 @@ SetObject* SetObject::NewIntset() {
 }
 
 void SetObject::Free(SetObject* s) {
-  if (!s) return;
+  if (!s || s->kind_ == kIntsetInlineKind) return;
   if (!s->is_intset()) {
     auto* h = reinterpret_cast<Hashtable*>(s);
     h->table.Clear(FreeNode);
@@ -81,6 +81,7 @@ SetObject* SetObject::Clone(const SetObject* s) {
     size_t n = kHeader + size_t{s->count_} * s->width_;
     auto* c = static_cast<SetObject*>(Alloc(n));
     std::memcpy(c, s, n);
+    c->kind_ = kIntsetKind;  // a copy on the heap is not inline
     return c;
   }
   auto* h = new (Alloc(sizeof(Hashtable))) Hashtable{*s, SetTable()};
@@ -204,7 +205,20 @@ SetObject* SetObject::ConvertToHashtable(SetObject* s) {
   return &h->head;
 }
 
+size_t SetObject::InlineBytes() const { return kind_ == kIntsetKind ? kHeader + size_t{count_} * width_ : 0; }
+
+void SetObject::MarkInline(SetObject* s) { s->kind_ = kIntsetInlineKind; }
+
+SetObject* SetObject::Owned(SetObject* s) {
+  if (s->kind_ != kIntsetInlineKind) return s;
+  return Clone(s);
+}
+
 bool SetObject::Add(SetObject*& s, std::string_view member, size_t max_intset) {
+  if (s->kind_ == kIntsetInlineKind) {
+    if (s->Contains(member)) return false;
+    s = Owned(s);
+  }
   if (s->is_intset()) {
     int64_t v;
     if (StrToLL(member, &v)) {
@@ -222,6 +236,10 @@ bool SetObject::Add(SetObject*& s, std::string_view member, size_t max_intset) {
 }
 
 bool SetObject::Remove(SetObject*& s, std::string_view member) {
+  if (s->kind_ == kIntsetInlineKind) {
+    if (!s->Contains(member)) return false;
+    s = Owned(s);
+  }
   if (s->is_intset()) {
     int64_t v;
     if (!StrToLL(member, &v)) return false;
@@ -246,6 +264,7 @@ bool SetObject::Contains(std::string_view member) const {
 }
 
 size_t SetObject::AllocatedBytes() const {
+  if (kind_ == kIntsetInlineKind) return 0;  // part of its entry
   size_t n = malloc_usable_size(const_cast<SetObject*>(this));
   if (!is_intset()) {
     n += table().OverheadBytes() + reinterpret_cast<const Hashtable*>(this)->node_bytes;

@@ -57,7 +57,12 @@ class SetObject {
   static bool Remove(SetObject*& s, std::string_view member);
 
   Encoding encoding() const { return is_intset() ? Encoding::kIntset : Encoding::kHashtable; }
-  bool is_intset() const { return kind_ == kIntsetKind; }
+  bool is_intset() const { return kind_ != kHashtableKind; }
+  // The intset's length if it could move inline into its entry (Entry::PackObject); 0 for a
+  // hashtable or an intset inline already. An inline intset is marked by its kind byte, is
+  // never freed on its own, and is copied to the heap before any change.
+  size_t InlineBytes() const;
+  static void MarkInline(SetObject* s);
   size_t size() const;
   bool Contains(std::string_view member) const;
   // Heap bytes of the object, its bucket array and its nodes (MEMORY USAGE).
@@ -116,8 +121,11 @@ class SetObject {
  private:
   static constexpr uint8_t kIntsetKind = 1;
   static constexpr uint8_t kHashtableKind = 2;
+  static constexpr uint8_t kIntsetInlineKind = 3;
   struct Hashtable;
 
+  // s, or a heap copy of it if it is an inline intset (before a change).
+  static SetObject* Owned(SetObject* s);
   static SetObject* ConvertToHashtable(SetObject* s);
   static SetObject* IntsetAdd(SetObject* s, int64_t v, bool* added);
   static SetObject* IntsetRemove(SetObject* s, int64_t v, bool* removed);

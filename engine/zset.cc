@@ -111,7 +111,11 @@ Header* Hdr(void* p) { return static_cast<Header*>(p); }
 const Header* Hdr(const void* p) { return static_cast<const Header*>(p); }
 uint8_t* Begin(void* p) { return static_cast<uint8_t*>(p) + kHeader; }
 const uint8_t* Begin(const void* p) { return static_cast<const uint8_t*>(p) + kHeader; }
-const uint8_t* End(const void* p) { return static_cast<const uint8_t*>(p) + Hdr(p)->bytes; }
+// Set in the length of a listpack that lives inline in its Entry (never written, only read).
+constexpr uint32_t kInlineBit = 0x80000000u;
+size_t Len(const void* p) { return Hdr(p)->bytes & ~kInlineBit; }
+bool IsInline(const void* p) { return Hdr(p)->bytes & kInlineBit; }
+const uint8_t* End(const void* p) { return static_cast<const uint8_t*>(p) + Len(p); }
 
 constexpr int kSmallBias = 16;    // one byte: integers -16..223
 constexpr uint8_t kSmallMax = 0xEF;
@@ -142,18 +146,47 @@ size_t ScoreLen(double s) {
   return 1 + n;
 }
 
-size_t ElementLen(std::string_view m, double s) { return VarintLen(m.size()) + m.size() + ScoreLen(s); }
+// An element starts with one byte H. H < kLongForm packs a member of at most 15 bytes and an
+// integer score in 0..11 into that byte (len = H % 16, score = H / 16): a ten-member set of
+// "member:N" with small integer scores then takes 9 bytes an element. Otherwise H is
+// kLongForm + len for members under 63 bytes (kLongVarint then a varint length for longer
+// ones), and the member is followed by a score tag as described at kSmallBias.
+constexpr uint8_t kLongForm = 0xC0;
+constexpr uint8_t kLongVarint = 0xFF;
+constexpr size_t kPackedMaxLen = 15;
+constexpr int64_t kPackedMaxScore = 11;
+
+bool Packed(std::string_view m, double s, int64_t* v) {
+  return m.size() <= kPackedMaxLen && AsInt(s, v) && *v >= 0 && *v <= kPackedMaxScore;
+}
+
+size_t ElementLen(std::string_view m, double s) {
+  int64_t v;
+  if (Packed(m, s, &v)) return 1 + m.size();
+  size_t head = m.size() < kLongVarint - kLongForm ? 1 : 1 + VarintLen(m.size());
+  return head + m.size() + ScoreLen(s);
+}
 
 uint8_t* Write(uint8_t* q, std::string_view m, double s) {
-  uint64_t len = m.size();
-  while (len >= 0x80) {
-    *q++ = static_cast<uint8_t>(len | 0x80);
-    len >>= 7;
+  int64_t v;
+  if (Packed(m, s, &v)) {
+    *q++ = static_cast<uint8_t>(v * 16 + static_cast<int64_t>(m.size()));
+    if (!m.empty()) std::memcpy(q, m.data(), m.size());
+    return q + m.size();
   }
-  *q++ = static_cast<uint8_t>(len);
+  uint64_t len = m.size();
+  if (len < kLongVarint - kLongForm) {
+    *q++ = static_cast<uint8_t>(kLongForm + len);
+  } else {
+    *q++ = kLongVarint;
+    while (len >= 0x80) {
+      *q++ = static_cast<uint8_t>(len | 0x80);
+      len >>= 7;
+    }
+    *q++ = static_cast<uint8_t>(len);
+  }
   if (!m.empty()) std::memcpy(q, m.data(), m.size());
   q += m.size();
-  int64_t v;
   if (!AsInt(s, &v)) {
     *q++ = kDouble;
     std::memcpy(q, &s, 8);
@@ -175,16 +208,39 @@ uint8_t* Write(uint8_t* q, std::string_view m, double s) {
   return q;
 }
 
-// The element after the one at q, without decoding it.
-const uint8_t* Next(const uint8_t* q) {
-  uint64_t len = 0;
+// Reads an element's head: the member's length and, for a packed element, its score (the
+// return value points at the member bytes). *packed tells whether a score tag follows them.
+inline const uint8_t* ReadHead(const uint8_t* q, uint64_t* len, bool* packed, double* s) {
+  uint8_t h = *q++;
+  if (h < kLongForm) {
+    *len = h & 15;
+    *s = static_cast<double>(h >> 4);
+    *packed = true;
+    return q;
+  }
+  *packed = false;
+  if (h != kLongVarint) {
+    *len = h - kLongForm;
+    return q;
+  }
+  uint64_t l = 0;
   int shift = 0;
   while (*q & 0x80) {
-    len |= static_cast<uint64_t>(*q++ & 0x7F) << shift;
+    l |= static_cast<uint64_t>(*q++ & 0x7F) << shift;
     shift += 7;
   }
-  len |= static_cast<uint64_t>(*q++) << shift;
-  q += len;
+  l |= static_cast<uint64_t>(*q++) << shift;
+  *len = l;
+  return q;
+}
+
+// The element after the one at q, without decoding it.
+const uint8_t* Next(const uint8_t* q) {
+  uint64_t len;
+  bool packed;
+  double s;
+  q = ReadHead(q, &len, &packed, &s) + len;
+  if (packed) return q;
   uint8_t t = *q++;
   if (t <= kSmallMax) return q;
   if (t == kDouble) return q + 8;
@@ -193,15 +249,12 @@ const uint8_t* Next(const uint8_t* q) {
 
 // Decodes the element at q; returns the next element.
 const uint8_t* Read(const uint8_t* q, std::string_view* m, double* s) {
-  uint64_t len = 0;
-  int shift = 0;
-  while (*q & 0x80) {
-    len |= static_cast<uint64_t>(*q++ & 0x7F) << shift;
-    shift += 7;
-  }
-  len |= static_cast<uint64_t>(*q++) << shift;
+  uint64_t len;
+  bool packed;
+  q = ReadHead(q, &len, &packed, s);
   *m = std::string_view(reinterpret_cast<const char*>(q), len);
   q += len;
+  if (packed) return q;
   uint8_t t = *q++;
   if (t <= kSmallMax) {
     *s = static_cast<double>(static_cast<int>(t) - kSmallBias);
@@ -243,7 +296,7 @@ const uint8_t* Find(const void* p, std::string_view member, double* score) {
 
 // Replaces [off, off+old_len) by new_len bytes; returns the (moved) buffer.
 void* Splice(void* p, size_t off, size_t old_len, size_t new_len) {
-  size_t bytes = Hdr(p)->bytes;
+  size_t bytes = Len(p);
   size_t nb = bytes - old_len + new_len;
   auto* base = static_cast<uint8_t*>(p);
   if (new_len < old_len) {
@@ -524,20 +577,35 @@ ZSet ZSet::FromSorted(const std::vector<std::pair<std::string, double>>& sorted,
 
 bool ZSet::listpack() const { return *static_cast<const uint32_t*>(p_) != kSkiplistTag; }
 
+void ZSet::Own() {
+  if (!listpack() || !lp::IsInline(p_)) return;
+  size_t n = lp::Len(p_);
+  void* c = std::malloc(n);
+  if (!c) throw std::bad_alloc();
+  std::memcpy(c, p_, n);
+  lp::Hdr(c)->bytes = static_cast<uint32_t>(n);
+  p_ = c;
+}
+
+size_t ZSet::InlineBytes() const { return listpack() && !lp::IsInline(p_) ? lp::Len(p_) : 0; }
+
+void ZSet::MarkInline(void* lp) { lp::Hdr(lp)->bytes |= lp::kInlineBit; }
+
 void ZSet::Free() {
-  if (listpack())
-    std::free(p_);
-  else
+  if (listpack()) {
+    if (!lp::IsInline(p_)) std::free(p_);
+  } else
     delete sl();
   p_ = nullptr;
 }
 
 ZSet ZSet::Clone() const {
   if (listpack()) {
-    size_t n = lp::Hdr(p_)->bytes;
+    size_t n = lp::Len(p_);
     void* c = std::malloc(n);
     if (!c) throw std::bad_alloc();
     std::memcpy(c, p_, n);
+    lp::Hdr(c)->bytes = static_cast<uint32_t>(n);  // a copy on the heap is not inline
     return ZSet(c);
   }
   ZSet z = NewSkiplist();
@@ -554,7 +622,7 @@ size_t ZSet::size() const {
 }
 
 size_t ZSet::bytes() const {
-  if (listpack()) return lp::Hdr(p_)->bytes;
+  if (listpack()) return lp::IsInline(p_) ? 0 : lp::Len(p_);
   return sizeof(ZSkiplist) + sl()->header->alloc_size() + sl()->dict.OverheadBytes() + sl()->node_bytes;
 }
 
@@ -598,6 +666,7 @@ int64_t ZSet::Rank(std::string_view member, bool rev, double* score) const {
 }
 
 void ZSet::Insert(std::string_view member, double score) {
+  Own();
   if (listpack())
     p_ = lp::Insert(p_, member, score);
   else
@@ -606,8 +675,9 @@ void ZSet::Insert(std::string_view member, double score) {
 
 void ZSet::UpdateScore(std::string_view member, double old_score, double new_score) {
   if (listpack()) {
-    const uint8_t* q = lp::Find(p_, member, &old_score);
-    std::string m(member);  // member points into the buffer being rewritten
+    std::string m(member);  // member may point into the buffer being rewritten
+    Own();
+    const uint8_t* q = lp::Find(p_, m, &old_score);  // member points into the buffer being rewritten
     p_ = lp::DeleteAt(p_, q - static_cast<const uint8_t*>(p_));
     p_ = lp::Insert(p_, m, new_score);
     return;
@@ -628,8 +698,10 @@ void ZSet::UpdateScore(std::string_view member, double old_score, double new_sco
 bool ZSet::Remove(std::string_view member) {
   if (listpack()) {
     double s;
-    const uint8_t* q = lp::Find(p_, member, &s);
-    if (!q) return false;
+    if (!lp::Find(p_, member, &s)) return false;
+    std::string m(member);  // member may point into the inline buffer Own() copies
+    Own();
+    const uint8_t* q = lp::Find(p_, m, &s);
     p_ = lp::DeleteAt(p_, q - static_cast<const uint8_t*>(p_));
     return true;
   }
@@ -643,6 +715,7 @@ bool ZSet::Remove(std::string_view member) {
 
 void ZSet::RemoveRanks(int64_t start, int64_t end) {
   if (start > end) return;
+  Own();
   if (listpack()) {
     const uint8_t* q = lp::Begin(p_);
     const uint8_t* e = lp::End(p_);
@@ -686,7 +759,7 @@ void ZSet::ConvertToSkiplist() {
   if (!listpack()) return;
   ZSet z = NewSkiplist();
   for (Cursor c = At(0, false); c.Valid(); c.Next()) z.sl()->Add(c.member(), c.score());
-  std::free(p_);
+  if (!lp::IsInline(p_)) std::free(p_);
   p_ = z.p_;
 }
 

@@ -2,10 +2,12 @@
 // ZSet: the sorted set object an Entry of type zset points at, in one of two encodings.
 //
 // - listpack (small sets): one malloc'd buffer, a 4-byte length header then the
-//   elements sorted by (score, member), each as varint(member length), member bytes and a
-//   compact score: one byte for integers in [-16, 223], 1..8 zigzag bytes for other integers
-//   up to 2^53, or the raw 8-byte double. "member:N" with a small integer score costs 10 bytes,
-//   about what Redis's listpack spends on it.
+//   elements sorted by (score, member), each as a head byte (the member length), the member
+//   bytes and a compact score: one byte for integers in [-16, 223], 1..8 zigzag bytes for
+//   other integers up to 2^53, or the raw 8-byte double. A member of at most 15 bytes with an
+//   integer score in 0..11 packs both into the head byte. "member:N" with a score of 0..11
+//   costs 9 bytes (Redis's listpack: 12), so a ten-member set and its key fit one 128-byte
+//   malloc chunk once packed inline into the Entry (Entry::PackObject).
 // - skiplist (large sets): Redis's skiplist with spans (O(log n) insert, delete, rank, rank ->
 //   element, first/last element of a score or lex range), whose nodes are also the nodes of a
 //   ScanTable keyed by member (O(1) ZSCORE, and ZSCAN's full-iteration cursor). One allocation
@@ -59,7 +61,12 @@ class ZSet {
   ZSet Clone() const;
   bool listpack() const;
   size_t size() const;
-  size_t bytes() const;  // heap bytes, for MEMORY USAGE
+  size_t bytes() const;  // heap bytes, for MEMORY USAGE (0 when inline in the entry)
+  // The listpack's length if it could move inline into its entry (Entry::PackObject); 0 for
+  // a skiplist or an inline listpack. An inline listpack has the top bit of its length set;
+  // it is copied to the heap before any change.
+  size_t InlineBytes() const;
+  static void MarkInline(void* lp);
   size_t MaxMemberLen() const;
 
   // Point queries.
@@ -121,6 +128,7 @@ class ZSet {
 
  private:
   ZSkiplist* sl() const { return static_cast<ZSkiplist*>(p_); }
+  void Own();  // copies an inline listpack to the heap before a change
   void* p_;
 };
 

@@ -20,6 +20,7 @@
 #include "server/command_registry.h"
 #include "server/errors.h"
 #include "server/families.h"
+#include "server/object_pack.h"
 
 namespace ks {
 namespace {
@@ -121,6 +122,7 @@ void HSetGeneric(CommandContext& ctx, bool hmset) {
   h = AsHash(e);
   h.ShrinkToFit();
   Sync(e, h);
+  PackSmallObject(ctx, ctx.keys[0], e);
   hmset ? ctx.rb.Ok() : ctx.rb.Int(created);
 }
 
@@ -135,6 +137,7 @@ void HSetNx(CommandContext& ctx) {
   TryConversion(ctx, h, 2, 4);
   Sync(e, h);
   SetField(ctx, e, ctx.arg(2), ctx.arg(3));
+  PackSmallObject(ctx, ctx.keys[0], e);
   ctx.rb.Int(1);
 }
 
@@ -152,7 +155,10 @@ void HDel(CommandContext& ctx) {
     if (h.empty()) break;  // as Redis: the key goes with its last field
   }
   Sync(e, h);
-  if (h.empty()) ctx.Delete(k);
+  if (h.empty())
+    ctx.Delete(k);
+  else if (deleted)
+    PackSmallObject(ctx, k, e);
   ctx.rb.Int(deleted);
 }
 
@@ -171,6 +177,7 @@ void HIncrBy(CommandContext& ctx) {
   value += incr;
   char buf[24];
   SetField(ctx, e, ctx.arg(2), LLToStr(value, buf));
+  PackSmallObject(ctx, ctx.keys[0], e);
   ctx.rb.Int(value);
 }
 
@@ -188,6 +195,7 @@ void HIncrByFloat(CommandContext& ctx) {
   if (std::isnan(value) || std::isinf(value)) return ctx.rb.Error(err::kNanOrInf);
   std::string text = LDToStr(value);
   SetField(ctx, e, ctx.arg(2), text);
+  PackSmallObject(ctx, ctx.keys[0], e);
   ctx.rb.Bulk(text);
 }
 

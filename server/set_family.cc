@@ -19,6 +19,7 @@
 #include "server/command_registry.h"
 #include "server/errors.h"
 #include "server/families.h"
+#include "server/object_pack.h"
 
 namespace ks {
 namespace {
@@ -49,11 +50,14 @@ void Sync(Entry* e, SetObject* s) {
 // Writes back a changed set, deleting the key if it became empty (Redis never keeps one).
 void StoreBack(CommandContext& ctx, const KeyRef& k, Entry* e, SetObject* s) {
   Sync(e, s);
-  if (s->size() == 0) ctx.Delete(k);
+  if (s->size() == 0)
+    ctx.Delete(k);
+  else
+    PackSmallObject(ctx, k, e);
 }
 
 Entry* NewSetEntry(std::string_view key, SetObject* s) {
-  return Entry::NewObject(key, ObjType::kSet, s->encoding(), s);
+  return Entry::PackObject(Entry::NewObject(key, ObjType::kSet, s->encoding(), s));
 }
 
 // Per-thread generator: no state shared between I/O threads, no seeding per call.
@@ -108,10 +112,12 @@ void SAdd(CommandContext& ctx) {
   size_t max = MaxIntset(ctx);
   int64_t added = 0;
   for (size_t i = 2; i < ctx.argc(); ++i) added += SetObject::Add(s, ctx.arg(i), max);
-  if (e)
+  if (e) {
     Sync(e, s);
-  else
+    if (added) PackSmallObject(ctx, k, e);
+  } else {
     ctx.Put(k, NewSetEntry(k.key, s));
+  }
   ctx.rb.Int(added);
 }
 
@@ -227,6 +233,7 @@ void SPopCount(CommandContext& ctx) {
       SetObject::Remove(s, m);
     }
     Sync(e, s);
+    PackSmallObject(ctx, k, e);
     return;
   }
   SetObject* survivors = SetObject::NewIntset();
@@ -239,6 +246,7 @@ void SPopCount(CommandContext& ctx) {
   s->ForEach([&](std::string_view m) { ctx.rb.Bulk(m); });
   SetObject::Free(s);
   Sync(e, survivors);  // same entry: the key keeps its TTL, as with Redis's dbOverwrite
+  PackSmallObject(ctx, k, e);
 }
 
 // SPOP key [count]
@@ -278,6 +286,7 @@ void SMove(CommandContext& ctx) {
     SetObject* d = AsSet(dst);
     SetObject::Add(d, member, max);
     Sync(dst, d);
+    PackSmallObject(ctx, dst_k, dst);
   } else {
     SetObject* d = SetObject::NewIntset();
     SetObject::Add(d, member, max);

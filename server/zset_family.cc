@@ -31,7 +31,8 @@ void StoreSorted(CommandContext& ctx, const KeyRef& dst, const Elements& sorted)
   bool lp = ZSetFitsListpack(sorted.size(), max_len, lim.get(lim.zset_max_listpack_entries),
                              lim.get(lim.zset_max_listpack_value));
   ZSet z = ZSet::FromSorted(sorted, lp);
-  ctx.Put(dst, Entry::NewObject(dst.key, ObjType::kZSet, lp ? Encoding::kListpack : Encoding::kSkiplist, z.ptr()));
+  ctx.Put(dst, Entry::PackObject(Entry::NewObject(dst.key, ObjType::kZSet,
+                                                  lp ? Encoding::kListpack : Encoding::kSkiplist, z.ptr())));
 }
 
 }  // namespace zset_detail
@@ -86,7 +87,7 @@ ZPopStatus ZPopFirst(CommandContext& ctx, std::span<const KeyRef> keys, bool max
   });
   z.RemoveRanks(start, end);
   SyncEntry(e, z);
-  DeleteIfEmpty(ctx, *key, z);
+  DeleteIfEmpty(ctx, *key, e, z);
   return ZPopStatus::kPopped;
 }
 
@@ -192,10 +193,11 @@ void ZAddGeneric(CommandContext& ctx, uint8_t flags, bool parse_options) {
       } else {
         Entry* ne = Entry::NewObject(k.key, ObjType::kZSet, Encoding::kListpack, z.ptr());
         SyncEntry(ne, z);
-        ctx.Put(k, ne);
+        ctx.Put(k, Entry::PackObject(ne));
       }
     } else {
       SyncEntry(e, z);
+      PackSmallObject(ctx, k, e);
     }
     if (nan) return ctx.rb.Error(err::kZScoreNan);
   }
@@ -225,7 +227,7 @@ void ZRem(CommandContext& ctx) {
     if (z.size() == 0) break;
   }
   SyncEntry(e, z);
-  DeleteIfEmpty(ctx, k, z);
+  DeleteIfEmpty(ctx, k, e, z);
   ctx.rb.Int(removed);
 }
 

@@ -7,6 +7,7 @@
 
 #include "engine/zset.h"
 #include "server/command_context.h"
+#include "server/object_pack.h"
 
 namespace ks::zset_detail {
 
@@ -26,9 +27,13 @@ inline void SyncEntry(Entry* e, const ZSet& z) {
   e->set_encoding(z.listpack() ? Encoding::kListpack : Encoding::kSkiplist);
 }
 
-// Deletes k if its set became empty; returns true if it did.
-inline bool DeleteIfEmpty(CommandContext& ctx, const KeyRef& k, const ZSet& z) {
-  if (z.size() != 0) return false;
+// Deletes k if its set became empty; returns true if it did. Otherwise a small listpack
+// moves into the key's entry (PackSmallObject): call this after every change to e's set.
+inline bool DeleteIfEmpty(CommandContext& ctx, const KeyRef& k, Entry* e, const ZSet& z) {
+  if (z.size() != 0) {
+    PackSmallObject(ctx, k, e);
+    return false;
+  }
   ctx.Delete(k);
   return true;
 }

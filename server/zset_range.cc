@@ -191,7 +191,7 @@ void ZRemRangeGeneric(CommandContext& ctx, RangeType type) {
   if (removed > 0) {
     z.RemoveRanks(span.lo, span.hi);
     SyncEntry(e, z);
-    DeleteIfEmpty(ctx, k, z);
+    DeleteIfEmpty(ctx, k, e, z);
   }
   ctx.rb.Int(removed);
 }

@@ -198,8 +198,55 @@ TEST(ZSetListpack, ScoresRoundTripInEveryCompactForm) {
 TEST(ZSetListpack, SmallIntegerScoresCostOneByte) {
   ZSet z = ZSet::NewListpack();
   for (int i = 0; i < 10; ++i) z.Insert("member:" + std::to_string(i), i);
-  // 4-byte header + 10 x (1 length byte + 8 member bytes + 1 score byte).
-  EXPECT_EQ(z.bytes(), 4u + 10 * 10);
+  // 4-byte header + 10 x (1 head byte holding length and score + 8 member bytes).
+  EXPECT_EQ(z.bytes(), 4u + 10 * 9);
+  z.Insert("member:x", 12);  // past the packed scores: a length byte and a score byte
+  EXPECT_EQ(z.bytes(), 4u + 10 * 9 + 10);
+  z.Free();
+}
+
+TEST(ZSetListpack, EveryHeadFormRoundTrips) {
+  ZSet z = ZSet::NewListpack();
+  std::vector<std::pair<std::string, double>> want;
+  const double scores[] = {0, 11, 12, -1, -0.0, 0.5, 1e300, 223, 224, -16, -17, 9007199254740992.0};
+  const size_t lens[] = {0, 1, 14, 15, 16, 62, 63, 64, 127, 128, 300};
+  int i = 0;
+  for (size_t len : lens) {
+    for (double s : scores) {
+      std::string m(len, 'a');
+      std::string tag = std::to_string(i++);
+      if (len >= tag.size()) m.replace(0, tag.size(), tag);
+      else if (len > 0) m = tag.substr(0, len);
+      double existing;
+      if (z.Score(m, &existing)) continue;
+      z.Insert(m, s);
+      want.emplace_back(m, s == 0 ? 0 : s);
+    }
+  }
+  EXPECT_EQ(z.size(), want.size());
+  for (const auto& [m, s] : want) {
+    double got;
+    ASSERT_TRUE(z.Score(m, &got)) << m.size();
+    EXPECT_EQ(got, s) << m.size();
+  }
+  // Walking forwards and backwards sees every element in (score, member) order.
+  std::sort(want.begin(), want.end(), [](const auto& a, const auto& b) {
+    return a.second < b.second || (a.second == b.second && a.first < b.first);
+  });
+  size_t k = 0;
+  for (ZSet::Cursor c = z.At(0, false); c.Valid(); c.Next(), ++k) {
+    ASSERT_LT(k, want.size());
+    EXPECT_EQ(c.member(), want[k].first);
+    EXPECT_EQ(c.score(), want[k].second);
+  }
+  EXPECT_EQ(k, want.size());
+  k = want.size();
+  for (ZSet::Cursor c = z.At(static_cast<int64_t>(want.size()) - 1, true); c.Valid(); c.Next()) {
+    ASSERT_GT(k, 0u);
+    --k;
+    EXPECT_EQ(c.member(), want[k].first);
+  }
+  EXPECT_EQ(k, 0u);
   z.Free();
 }
 
