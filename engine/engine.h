@@ -118,6 +118,13 @@ class Engine {
   // performEvictions): kFail when over budget with nothing evictable (the caller replies OOM),
   // kRunning when the tenacity time limit stopped it first (the command may proceed).
   EvictStatus PerformEvictions();
+  // At most max_keys evictions while over budget: the housekeeper's short steps that finish
+  // what PerformEvictions' time limit left (kOk within budget, kRunning still over, kFail
+  // nothing evictable).
+  EvictStatus EvictSome(size_t max_keys);
+  // Set when PerformEvictions stopped at its time limit still over budget; read and cleared
+  // without the lock by the housekeeper, which then carries on evicting.
+  bool TakeEvictionBehind() { return eviction_behind_.exchange(false, std::memory_order_relaxed); }
 
   // Stores e under its key, freeing any previous value.
   void Put(int db, uint16_t slot, Entry* e);
@@ -159,13 +166,6 @@ class Engine {
       for (auto& [key, q] : waiters_[db])
         if (!q.empty() && Find(db, KeySlotOf(key), key, false)) f(db, std::string_view(key));
   }
-  // The engine does not route, but it needs a key's slot to look it up; set by the owner.
-  void set_slot_fn(uint16_t (*fn)(std::string_view)) { slot_fn_ = fn; }
-
- private:
-  int id_;
-  const Clock* clock_;
-  std::mutex mu_;
   // At most one observer (owned by the caller, set before use, with the engine locked).
   void set_observer(EngineObserver* o) { observer_ = o; }
   EngineObserver* observer() const { return observer_; }
@@ -179,18 +179,26 @@ class Engine {
       for (int s = 0; s < kNumSlots; ++s) observer_->BeforeSlotChange(static_cast<uint16_t>(s));
   }
 
+  // The engine does not route, but it needs a key's slot to look it up; set by the owner.
+  void set_slot_fn(uint16_t (*fn)(std::string_view)) { slot_fn_ = fn; }
+
+ private:
+  int id_;
+  const Clock* clock_;
+  std::mutex mu_;
   std::array<Db, kNumDbs> dbs_;
   EngineStats stats_;
+  EngineObserver* observer_ = nullptr;
+  // Removes an expired or evicted key, telling the observer before and after.
+  void RemoveByEngine(int db, uint16_t slot, std::string_view key, RemovalCause cause);
   std::atomic<uint32_t> lru_clock_{0};
   MemoryPolicy mem_;
   bool lfu_ = false;  // mem_.policy is an LFU one: access() holds an LFU counter
   std::vector<EvictionCandidate> pool_;
+  std::atomic<bool> eviction_behind_{false};
   uint64_t rng_ = 0x9E3779B97F4A7C15ull;
   uint64_t NextRandom() {
     rng_ ^= rng_ << 13;
-  EngineObserver* observer_ = nullptr;
-  // Removes an expired or evicted key, telling the observer before and after.
-  void RemoveByEngine(int db, uint16_t slot, std::string_view key, RemovalCause cause);
     rng_ ^= rng_ >> 7;
     rng_ ^= rng_ << 17;
     return rng_;

@@ -175,10 +175,24 @@ EvictStatus Engine::PerformEvictions() {
   for (size_t n = 1; OverBudget(); ++n) {
     if (!EvictOne()) return EvictStatus::kFail;
     if (n % 16 == 0 && static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
-                                                  std::chrono::steady_clock::now() - start).count()) > limit_us)
-      return OverBudget() ? EvictStatus::kRunning : EvictStatus::kOk;
+                                                  std::chrono::steady_clock::now() - start).count()) > limit_us) {
+      if (!OverBudget()) return EvictStatus::kOk;
+      // The housekeeper carries on from here (Redis's evictionTimeProc).
+      eviction_behind_.store(true, std::memory_order_relaxed);
+      return EvictStatus::kRunning;
+    }
   }
   return EvictStatus::kOk;
+}
+
+EvictStatus Engine::EvictSome(size_t max_keys) {
+  if (!OverBudget()) return EvictStatus::kOk;
+  if (mem_.policy == EvictionPolicy::kNoEviction) return EvictStatus::kFail;
+  for (size_t n = 0; n < max_keys; ++n) {
+    if (!EvictOne()) return EvictStatus::kFail;
+    if (!OverBudget()) return EvictStatus::kOk;
+  }
+  return EvictStatus::kRunning;
 }
 
 }  // namespace ks

@@ -1,6 +1,8 @@
 #include "server/housekeeper.h"
 
+#include <algorithm>
 #include <chrono>
+#include <thread>
 
 #include "server/snapshots.h"
 
@@ -37,6 +39,33 @@ void Housekeeper::ActiveExpireCycle(ShardSet& shards) {
   }
 }
 
+bool Housekeeper::EvictInBackground(ShardSet& shards, std::chrono::microseconds budget) {
+  using Clock = std::chrono::steady_clock;
+  // Keys per lock hold: short enough that a client waiting for the engine is not held up
+  // for more than tens of microseconds by this thread.
+  constexpr size_t kStepKeys = 32;
+  const auto deadline = Clock::now() + budget;
+  bool behind = false;
+  for (int i = 0; i < shards.size(); ++i) {
+    Engine& e = shards.engine(i);
+    for (;;) {
+      EvictStatus st;
+      {
+        std::lock_guard lk(e.mutex());
+        st = e.EvictSome(kStepKeys);
+      }
+      if (st != EvictStatus::kRunning) break;
+      if (Clock::now() > deadline) {
+        behind = true;
+        break;
+      }
+      // Let a client thread blocked on the engine's lock take it before the next step.
+      std::this_thread::yield();
+    }
+  }
+  return behind;
+}
+
 void Housekeeper::CloseIdleClients(ServerState& state) {
   int64_t timeout_s;
   {
@@ -53,19 +82,41 @@ void Housekeeper::CloseIdleClients(ServerState& state) {
 }
 
 void Housekeeper::Loop() {
+  using Clock = std::chrono::steady_clock;
+  // With a memory budget the thread looks every kEvictPoll for an engine whose command-time
+  // eviction stopped at its time limit (a few relaxed loads, no locks), then evicts in passes
+  // of at most kEvictPass until every engine is within budget; otherwise it sleeps a tick.
+  constexpr auto kEvictPass = std::chrono::milliseconds(5);
+  constexpr auto kEvictPoll = std::chrono::milliseconds(1);
+  auto period = [this] {
+    std::lock_guard clk(state_.config_mu());
+    return std::chrono::milliseconds(1000 / std::max<int64_t>(1, state_.config().hz));
+  };
+  ShardSet& shards = state_.shards();
+  auto next_tick = Clock::now() + period();
+  bool evicting = false;
   std::unique_lock lk(mu_);
   while (!stop_) {
-    int64_t hz;
-    {
-      std::lock_guard clk(state_.config_mu());
-      hz = state_.config().hz;
-    }
-    cv_.wait_for(lk, std::chrono::milliseconds(1000 / hz), [this] { return stop_; });
+    const bool limited = state_.limits().memory_limited.load(std::memory_order_relaxed);
+    auto wake = limited ? std::min(next_tick, Clock::now() + kEvictPoll) : next_tick;
+    cv_.wait_until(lk, wake, [this] { return stop_; });
     if (stop_) break;
     lk.unlock();
-    ActiveExpireCycle(state_.shards());
-    CloseIdleClients(state_);
-    state_.snapshots().CheckSavePoints(state_.clock()->NowMs(), state_.Dirty());
+    bool tick = Clock::now() >= next_tick;
+    if (tick) {
+      ActiveExpireCycle(shards);
+      CloseIdleClients(state_);
+      state_.snapshots().CheckSavePoints(state_.clock()->NowMs(), state_.Dirty());
+      next_tick = Clock::now() + period();
+    }
+    if (limited) {
+      // Every tick also checks all engines, for budgets lowered without a command's eviction.
+      bool behind = evicting || tick;
+      for (int i = 0; i < shards.size(); ++i) behind |= shards.engine(i).TakeEvictionBehind();
+      evicting = behind && EvictInBackground(shards, kEvictPass);
+    } else {
+      evicting = false;
+    }
     lk.lock();
   }
 }

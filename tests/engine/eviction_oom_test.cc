@@ -1,0 +1,48 @@
+// The dispatcher makes room (or refuses with Redis's OOM error) on the engines a command has
+// locked. A denyoom command that locked nothing itself (LockMode::kSelf) or had no key would
+// skip that check: the table must have none, and commands over several engines are refused.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "server/command_registry.h"
+#include "server/errors.h"
+#include "tests/support/direct_client.h"
+
+namespace ks::test {
+namespace {
+
+template <typename F>
+void ForEachSpec(const CommandRegistry& reg, F&& f) {
+  for (const CommandSpec& s : reg.all()) {
+    f(s);
+    for (const CommandSpec& sub : s.subcommands) f(sub);
+  }
+}
+
+TEST(DenyoomCommands, EveryOneLocksTheEnginesOfItsKeys) {
+  CommandRegistry reg;
+  int denyoom = 0;
+  ForEachSpec(reg, [&](const CommandSpec& s) {
+    if (!(s.flag_bits & kCmdDenyOom)) return;
+    ++denyoom;
+    EXPECT_EQ(s.lock, LockMode::kKeys) << s.full_name << " would skip the OOM check";
+    EXPECT_TRUE(s.first_key > 0 || !s.key_specs.empty()) << s.full_name << " has no key to lock an engine by";
+  });
+  EXPECT_GT(denyoom, 20);
+}
+
+TEST(DenyoomCommands, WriteOverSeveralEnginesIsRefusedWhileReadsWork) {
+  TestServer srv{4};
+  DirectClient c{srv};
+  ASSERT_EQ(c.Run({"MSET", "a", "1", "b", "2", "c", "3", "d", "4"}), "OK");
+  ASSERT_EQ(c.Run({"CONFIG", "SET", "maxmemory", "1"}), "OK");  // noeviction: nothing may go
+  const std::string oom = "(error) " + std::string(err::kOom);
+  EXPECT_EQ(c.Run({"MSET", "a", "1", "b", "2", "c", "3", "d", "4"}), oom);
+  EXPECT_EQ(c.Run({"SUNIONSTORE", "e", "a", "b"}), oom);
+  EXPECT_EQ(c.Run({"MGET", "a", "b", "c", "d"}), "[\"1\", \"2\", \"3\", \"4\"]");
+  EXPECT_EQ(c.Run({"DEL", "a", "b"}), "(integer) 2");  // not denyoom: frees memory
+}
+
+}  // namespace
+}  // namespace ks::test
