@@ -3,6 +3,7 @@
 // This file has the table, ZADD/ZINCRBY/ZREM, point queries, pops, ZRANDMEMBER and ZSCAN;
 // ranges are in zset_range.cc and the multi-key set operations in zset_setops.cc.
 #include <algorithm>
+#include <boost/container/small_vector.hpp>
 #include <cctype>
 #include <cmath>
 #include <random>
@@ -151,7 +152,7 @@ void ZAddGeneric(CommandContext& ctx, uint8_t flags, bool parse_options) {
     return ctx.rb.Error(err::kZAddGtLtNx);
   if ((flags & kIncr) && n > 1) return ctx.rb.Error(err::kZAddIncrPairs);
   // Every score is parsed before anything changes: the command applies fully or not at all.
-  std::vector<double> scores(n);
+  boost::container::small_vector<double, 8> scores(n);  // no allocation for a few pairs
   for (size_t i = 0; i < n; ++i)
     if (!StrToD(ctx.arg(idx + 2 * i), &scores[i])) return ctx.rb.Error(err::kNotFloat);
 
