@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <boost/container/small_vector.hpp>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string_view>
 
@@ -38,6 +39,8 @@ struct CommandContext {
   // it must not block again, only report through would_block that it still cannot proceed.
   bool serving = false;
   bool would_block = false;
+  // Work the handler leaves for after its engines are unlocked (FLUSHALL's save).
+  std::function<void()> after_unlock;
 
   // Keyspace access for the client's database. Lookups refresh the key's access time unless
   // the client asked for CLIENT NO-TOUCH.

@@ -105,19 +105,20 @@ std::optional<std::string> SetOption(Config& c, const OptionDef& o, std::string_
       if (!ok) return o.type == OptionType::kBool ? "argument must be 'yes' or 'no'" : "argument(s) must be one of the following: " + list;
     }
     if (o.str == &Config::save) {
-      // Pairs of "<seconds> <changes>", stored with single spaces as Redis reports them.
+      // Pairs of "<seconds> <changes>" separated by single spaces: Redis splits on each
+      // space, so a doubled, leading or trailing one makes an empty word, which is refused.
       std::vector<std::string_view> words;
-      for (size_t p = 0; p < value.size();) {
+      for (size_t p = 0; !value.empty() && p <= value.size();) {
         size_t q = value.find(' ', p);
         if (q == std::string_view::npos) q = value.size();
-        if (q > p) words.push_back(value.substr(p, q - p));
+        words.push_back(value.substr(p, q - p));
         p = q + 1;
       }
       if (words.size() % 2) return std::string("Invalid save parameters");
       v.clear();
       for (std::string_view w : words) {
         int64_t n;
-        if (!StrToLL(w, &n) || n < 0) return std::string("Invalid save parameters");
+        if (w.empty() || !StrToLL(w, &n) || n < 0) return std::string("Invalid save parameters");
         v += (v.empty() ? "" : " ") + std::to_string(n);
       }
     }

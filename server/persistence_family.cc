@@ -92,8 +92,8 @@ void Save(CommandContext& ctx) {
   if (snaps.running() && snaps.running_kind() == SnapshotJob::Kind::kRdb)
     return ctx.rb.Error(err::kBgsaveInProgress);
   snaps.Wait();  // an AOF rewrite's base
-  std::string e = snaps.SaveNow();
-  if (!e.empty()) return ctx.rb.Error("ERR " + e);
+  // Redis answers a failed SAVE with a bare ERR; the reason is in the log.
+  if (!snaps.SaveNow().empty()) return ctx.rb.Error("ERR");
   ctx.rb.Ok();
 }
 

@@ -11,6 +11,7 @@
 #include "server/errors.h"
 #include "server/families.h"
 #include "server/server_cmds.h"
+#include "server/snapshots.h"
 
 namespace ks {
 namespace {
@@ -44,6 +45,18 @@ void FlushDb(CommandContext& ctx) {
 void FlushAll(CommandContext& ctx) {
   if (!ParseFlushMode(ctx)) return ctx.rb.Error(err::kSyntax);
   for (int i = 0; i < ctx.shards().size(); ++i) ctx.shards().engine(i).FlushAll();
+  bool save_points;
+  {
+    std::lock_guard lk(ctx.server.config_mu());
+    save_points = !ctx.server.config().save.empty();
+  }
+  // As Redis: with save points set, the empty data set is saved at once, so a crash after
+  // FLUSHALL does not bring the keys back (a snapshot running meanwhile is let finish first).
+  if (save_points)
+    ctx.after_unlock = [&server = ctx.server] {
+      server.snapshots().Wait();
+      server.snapshots().SaveNow();
+    };
   ctx.rb.Ok();
 }
 

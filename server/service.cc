@@ -139,6 +139,7 @@ void Service::Dispatch(std::span<const std::string_view> args, ClientState& clie
   locks.UnlockAll();
   for (uint16_t t : touched) aof->AfterCommand(t);
   if (!ready.empty()) ServeReadyKeys(state_, std::move(ready));
+  if (ctx.after_unlock) ctx.after_unlock();
 }
 
 }  // namespace ks

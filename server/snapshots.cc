@@ -51,9 +51,9 @@ bool Snapshots::Start(SnapshotJob job) {
       }
     }
   }
-  running_.store(true, std::memory_order_release);
   kind_.store(job.kind, std::memory_order_relaxed);
   started_ms_.store(state_.clock()->NowMs(), std::memory_order_relaxed);
+  running_.store(true, std::memory_order_release);
   if (!err.empty()) {
     lk.unlock();
     Finish(job, err);
@@ -105,7 +105,7 @@ void Snapshots::Wait() {
   if (thread_.joinable()) thread_.join();
 }
 
-bool Snapshots::StartRdb(std::function<void(const std::string&)> done) {
+bool Snapshots::StartRdb(std::function<void(const std::string&)> done, bool background) {
   SnapshotJob job;
   std::string dir, name;
   {
@@ -121,22 +121,24 @@ bool Snapshots::StartRdb(std::function<void(const std::string&)> done) {
   job.at_moment = [this, dirty] {
     *dirty = state_.Dirty();
     rdb_.rdb_in_progress.store(true);
+    rdb_.saves.fetch_add(1);
     return std::string();
   };
-  job.done = [this, dirty, done = std::move(done)](const std::string& err) {
+  job.done = [this, dirty, background, done = std::move(done)](const std::string& err) {
     int64_t now_ms = state_.clock()->NowMs();
-    int64_t secs = (now_ms - started_ms()) / 1000;
     if (err.empty()) {
       rdb_.last_save_sec.store(now_ms / 1000);
       rdb_.dirty_at_save.store(*dirty);
-      rdb_.saves.fetch_add(1);
+      rdb_.last_bgsave_ok.store(true);
       std::fprintf(stderr, "keyshard: DB saved on disk\n");
     } else {
-      std::fprintf(stderr, "keyshard: Background saving error: %s\n", err.c_str());
+      std::fprintf(stderr, "keyshard: %s error: %s\n", background ? "Background saving" : "Saving", err.c_str());
     }
-    rdb_.last_bgsave_ok.store(err.empty());
-    rdb_.last_bgsave_time_sec.store(secs);
-    rdb_.last_try_sec.store(now_ms / 1000);
+    if (background) {
+      rdb_.last_bgsave_ok.store(err.empty());
+      rdb_.last_bgsave_time_sec.store((now_ms - started_ms()) / 1000);
+      rdb_.last_try_sec.store(now_ms / 1000);
+    }
     rdb_.rdb_in_progress.store(false);
     if (done) done(err);
   };
@@ -233,7 +235,7 @@ void Snapshots::CheckAofRewrite(AofSet& aof, int64_t now_ms) {
 std::string Snapshots::SaveNow() {
   auto result = std::make_shared<std::promise<std::string>>();
   std::future<std::string> f = result->get_future();
-  if (!StartRdb([result](const std::string& err) { result->set_value(err); }))
+  if (!StartRdb([result](const std::string& err) { result->set_value(err); }, /*background=*/false))
     return "Background save already in progress";
   std::string err = f.get();
   Wait();  // done runs just before the snapshot counts as finished

@@ -50,8 +50,11 @@ class Snapshots {
   // An RDB snapshot to <dir>/<dbfilename> per engine, recording the outcome for LASTSAVE,
   // INFO persistence and stop-writes-on-bgsave-error. False if one is running. done, if
   // given, is also called with the outcome.
-  bool StartRdb(std::function<void(const std::string&)> done = nullptr);
-  // SAVE: an RDB snapshot, waited for. Returns the error or an empty string.
+  // A failure of a background save (background true) stops writes under
+  // stop-writes-on-bgsave-error; a failed SAVE only answers an error, as in Redis.
+  bool StartRdb(std::function<void(const std::string&)> done = nullptr, bool background = true);
+  // SAVE (and shutdown, import, FLUSHALL with save points): an RDB snapshot, waited for.
+  // Returns the error or an empty string.
   std::string SaveNow();
 
   // BGSAVE SCHEDULE while an AOF rewrite runs: the next housekeeper tick after it starts one.
@@ -76,7 +79,7 @@ class Snapshots {
     std::atomic<bool> last_bgsave_ok{true};
     std::atomic<int64_t> last_bgsave_time_sec{-1};
     std::atomic<int64_t> last_try_sec{0};        // when the last attempt ended
-    std::atomic<uint64_t> saves{0};
+    std::atomic<uint64_t> saves{0};              // attempts, failed ones too (as Redis)
     std::atomic<bool> rdb_in_progress{false};
   };
   RdbStats& rdb() { return rdb_; }

@@ -256,7 +256,7 @@ void FailABgsave(Client& c, const std::string& dir) {
 
 TEST(Bgsave, FailedSaveStopsWritesWithMisconfUntilASaveSucceeds) {
   const std::string data = TempDir();
-  KeyshardProcess ks({"--dir", data});
+  KeyshardProcess ks({"--dir", data, "--save", "3600 1 300 100 60 10000"});  // Redis's default save points
   ASSERT_TRUE(ks.running());
   Client c(ks.port());
   ASSERT_EQ(c.Run({"SET", "k", "v"}), "OK");
@@ -441,7 +441,7 @@ TEST(Bgsave, FlushallWithSavePointsSavesTheEmptyDataSetAsRedis) {
 TEST(Bgsave, SigtermWithSavePointsWritesTheFilesAndRestartLoadsThem) {
   std::string data_dir;
   {
-    KeyshardProcess ks;  // the default save points
+    KeyshardProcess ks({"--save", "3600 1 300 100 60 10000"});  // Redis's default save points
     ASSERT_TRUE(ks.running());
     data_dir = ks.dir();
     Client c(ks.port());

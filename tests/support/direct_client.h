@@ -24,7 +24,15 @@ std::string DecodeReply(std::string_view resp, size_t& pos);
 std::string DecodeAll(std::string_view resp);
 
 struct TestServer {
-  explicit TestServer(int shards = 8, Config config = {}) : clock(), state(WithShards(config, shards), &clock), service(state) {}
+  // By default without save points: a test's FLUSHALL must not write RDB files into the
+  // working directory. Tests of snapshots pass a Config with `save` and `dir` set.
+  explicit TestServer(int shards = 8, Config config = NoSavePoints())
+      : clock(), state(WithShards(config, shards), &clock), service(state) {}
+  static Config NoSavePoints() {
+    Config c;
+    c.save = "";
+    return c;
+  }
   static Config WithShards(Config c, int shards) {
     c.shards = shards;
     return c;

@@ -47,7 +47,7 @@ class Process {
 
 class KeyshardProcess : public Process {
  public:
-  // Extra flags are appended to `keyshard --port 0 --shards 8 --dir <tmp>`.
+  // Extra flags are appended to `keyshard --port 0 --shards 8 --dir <tmp> --save ""`.
   explicit KeyshardProcess(std::vector<std::string> extra = {});
 };
 

@@ -102,7 +102,7 @@ start_keyshard() {
   # Line-buffered, so the start-up line reaches the log file even if keyshard never flushes.
   local buffering=()
   command -v stdbuf >/dev/null && buffering=(stdbuf -oL -eL)
-  "${buffering[@]}" "$keyshard_bin" --port 0 --shards 8 >"$work/keyshard.log" 2>&1 &
+  "${buffering[@]}" "$keyshard_bin" --port 0 --shards 8 --save '' --dir "$work" >"$work/keyshard.log" 2>&1 &
   local pid=$! port=""
   pids+=("$pid")
   # keyshard logs "... port N ..." once it listens.
