@@ -2,11 +2,8 @@
 // with a real redis-server 7.0 as the reference for reply texts and as a reader of our files.
 // The data check is deterministic: every write sent after BGSAVE's reply happened after the
 // snapshot's moment, so none of them may be in the files.
-//
-// Four differential tests (RdbSavesCountsFailedAttemptsAsRedis,
-// FailedSaveRepliesAndStaysWritableAsRedis, ConfigSetSaveRefusesEmptyWordsAsRedis,
-// FlushallWithSavePointsSavesTheEmptyDataSetAsRedis) fail on 388b5bb: each is a difference
-// from redis-server 7.0 reported to the BGSAVE work, kept failing until it is fixed.
+// Differential tests compare each edge (failed saves, save values, FLUSHALL with save points)
+// with what redis-server does in the same situation.
 #include <gtest/gtest.h>
 
 #include <algorithm>
