@@ -206,6 +206,14 @@ class Engine {
   uint32_t LfuTouch(uint32_t access);
   // Eviction helpers (engine/eviction.cc).
   Entry* SampleKey(int db, bool volatile_only, uint16_t* slot);
+  // Slots [lo, hi] of a db that held keys when last looked at (all slots until then): random
+  // slot draws are made there, so an engine owning 1/8 of the slots does not miss 7 draws in 8.
+  struct SlotRange {
+    uint16_t lo = 0, hi = kNumSlots - 1;
+  };
+  std::array<SlotRange, kNumDbs> sample_range_{};
+  uint32_t samples_taken_ = 0;
+  void RefreshSampleRange(int db);
   void PopulatePool(int db, bool volatile_only);
   bool EvictOne();
   int evict_next_db_ = 0;

@@ -71,13 +71,17 @@ Entry* Engine::SampleKey(int db, bool volatile_only, uint16_t* slot) {
   Db& d = dbs_[db];
   if (volatile_only ? d.volatile_size() == 0 : d.size() == 0) return nullptr;
   int s = -1;
-  // This engine owns a share of the slots: a few random draws usually hit one of its
-  // non-empty ones; otherwise take the next suitable slot after a random start.
+  // This engine owns a share of the slots: draws within the range of slots that held keys
+  // usually hit a non-empty one; otherwise take the next suitable slot after a random start.
+  // The range is re-read now and then, so that slots gaining keys outside it get sampled.
+  if (++samples_taken_ % 4096 == 0) RefreshSampleRange(db);
+  const SlotRange r = sample_range_[db];
   for (int tries = 0; tries < 64 && s < 0; ++tries) {
-    int c = static_cast<int>(NextRandom() % kNumSlots);
+    int c = r.lo + static_cast<int>(NextRandom() % (r.hi - r.lo + 1u));
     if (volatile_only ? d.SlotVolatile(c) > 0 : d.SlotSize(c) > 0) s = c;
   }
   if (s < 0) {
+    RefreshSampleRange(db);
     int start = static_cast<int>(NextRandom() % kNumSlots);
     for (int i = 0; i < kNumSlots && s < 0; ++i) {
       int c = (start + i) % kNumSlots;
@@ -95,6 +99,18 @@ Entry* Engine::SampleKey(int db, bool volatile_only, uint16_t* slot) {
     if (!found && e->has_expire() && k-- == 0) found = e;
   });
   return found;
+}
+
+void Engine::RefreshSampleRange(int db) {
+  const Db& d = dbs_[db];
+  int lo = d.NextNonEmptySlot(0);
+  if (lo < 0) {
+    sample_range_[db] = SlotRange{};
+    return;
+  }
+  int hi = lo;
+  for (int s = lo; (s = d.NextNonEmptySlot(s)) >= 0; ++s) hi = s;
+  sample_range_[db] = SlotRange{static_cast<uint16_t>(lo), static_cast<uint16_t>(hi)};
 }
 
 // Redis's evictionPoolPopulate: samples keys of one db and keeps the best in the pool, which
