@@ -83,11 +83,16 @@ void Housekeeper::CloseIdleClients(ServerState& state) {
 
 void Housekeeper::Loop() {
   using Clock = std::chrono::steady_clock;
-  // With a memory budget the thread looks every kEvictPoll for an engine whose command-time
-  // eviction stopped at its time limit (a few relaxed loads, no locks), then evicts in passes
-  // of at most kEvictPass until every engine is within budget; otherwise it sleeps a tick.
+  // With a memory budget the thread looks for an engine whose command-time eviction stopped
+  // at its time limit (a few relaxed loads, no locks), then evicts in passes of at most
+  // kEvictPass until every engine is within budget. It looks every kEvictPollBusy for a
+  // second after the last such engine, else every kEvictPollIdle (1 kHz wake-ups cost an idle
+  // server ~2.5% of a core); without a budget it sleeps a tick.
   constexpr auto kEvictPass = std::chrono::milliseconds(5);
-  constexpr auto kEvictPoll = std::chrono::milliseconds(1);
+  constexpr auto kEvictPollBusy = std::chrono::milliseconds(1);
+  constexpr auto kEvictPollIdle = std::chrono::milliseconds(10);
+  constexpr auto kBusyFor = std::chrono::seconds(1);
+  auto last_behind = Clock::now() - kBusyFor;
   auto period = [this] {
     std::lock_guard clk(state_.config_mu());
     return std::chrono::milliseconds(1000 / std::max<int64_t>(1, state_.config().hz));
@@ -98,7 +103,8 @@ void Housekeeper::Loop() {
   std::unique_lock lk(mu_);
   while (!stop_) {
     const bool limited = state_.limits().memory_limited.load(std::memory_order_relaxed);
-    auto wake = limited ? std::min(next_tick, Clock::now() + kEvictPoll) : next_tick;
+    const auto poll = Clock::now() - last_behind < kBusyFor ? kEvictPollBusy : kEvictPollIdle;
+    auto wake = limited ? std::min(next_tick, Clock::now() + poll) : next_tick;
     cv_.wait_until(lk, wake, [this] { return stop_; });
     if (stop_) break;
     lk.unlock();
@@ -112,8 +118,11 @@ void Housekeeper::Loop() {
     if (limited) {
       // Every tick also checks all engines, for budgets lowered without a command's eviction.
       bool behind = evicting || tick;
-      for (int i = 0; i < shards.size(); ++i) behind |= shards.engine(i).TakeEvictionBehind();
-      evicting = behind && EvictInBackground(shards, kEvictPass);
+      bool marked = false;
+      for (int i = 0; i < shards.size(); ++i) marked |= shards.engine(i).TakeEvictionBehind();
+      if (marked) last_behind = Clock::now();
+      evicting = (behind || marked) && EvictInBackground(shards, kEvictPass);
+      if (evicting) last_behind = Clock::now();
     } else {
       evicting = false;
     }
