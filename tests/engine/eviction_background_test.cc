@@ -153,7 +153,7 @@ TEST_F(BackgroundEviction, HousekeeperThreadCatchesUpOnItsOwn) {
   PushOverBudget();
   Housekeeper hk(srv.state);
   hk.Start();
-  // The thread reacts within a millisecond of the flag CONFIG SET left; the deadline is only a
+  // The thread reacts within 10 ms of the mark CONFIG SET left; the deadline is only a
   // guard against a hang on a loaded machine.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (OverBudgetEngines() > 0 && std::chrono::steady_clock::now() < deadline)
