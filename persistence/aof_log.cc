@@ -151,7 +151,7 @@ void EngineLog::SwitchTo(int fd) {
 AofSet::AofSet(AofOptions opts) : opts_(std::move(opts)), fsync_(opts_.fsync) {
   for (int i = 0; i < opts_.engines; ++i) logs_.push_back(std::make_unique<EngineLog>());
   manifests_.resize(opts_.engines);
-  base_sizes_.resize(opts_.engines);
+  base_sizes_ = std::vector<std::atomic<uint64_t>>(opts_.engines);
 }
 
 AofSet::~AofSet() {
@@ -340,7 +340,7 @@ void AofSet::FsyncLoop() {
 
 uint64_t AofSet::BaseSize() const {
   uint64_t s = 0;
-  for (auto b : base_sizes_) s += b;
+  for (const auto& b : base_sizes_) s += b.load(std::memory_order_relaxed);
   return s;
 }
 

@@ -156,7 +156,7 @@ class AofSet {
   std::atomic<FsyncPolicy> fsync_;
   std::vector<std::unique_ptr<EngineLog>> logs_;
   std::vector<Manifest> manifests_;
-  std::vector<uint64_t> base_sizes_;
+  std::vector<std::atomic<uint64_t>> base_sizes_;  // read by INFO while a rewrite commits
   std::mutex manifest_mu_;
   Stats stats_;
   std::mutex stop_mu_;

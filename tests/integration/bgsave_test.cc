@@ -162,7 +162,7 @@ TEST(Bgsave, WritesAfterTheReplyAreNotInTheFilesAndRedisReadsThem) {
     waiter.join();
     EXPECT_EQ(blocked_reply, "\"moved\"");
     std::vector<std::thread> writers;
-    std::vector<bool> ok(kWriters, false);
+    std::vector<char> ok(kWriters, 0);  // not vector<bool>: its bits share bytes across threads
     for (int w = 0; w < kWriters; ++w) {
       writers.emplace_back([&, w] {
         Client wc(ks.port());
