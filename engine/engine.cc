@@ -83,7 +83,9 @@ std::pair<size_t, size_t> Engine::ActiveExpireStep(size_t max_checks) {
     }
     uint16_t slot = static_cast<uint16_t>(expire_slot_);
     if (d.SlotVolatile(slot) > 0) {
-      examined += d.SlotSize(slot);
+      // Only keys with a TTL count as examined, as in Redis (which samples its expires dict):
+      // counting the persistent ones too made the cycle stop while expired keys remained.
+      examined += d.SlotVolatile(slot);
       if (observer_) {
         // Collect first: the observer is told key by key, and the table must not change
         // while it is walked.

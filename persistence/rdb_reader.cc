@@ -227,8 +227,8 @@ Entry* BuildHash(Input& in, const Strings& kv, std::string_view key, const RdbLo
     }
   }
   h.ShrinkToFit();
-  return Entry::NewObject(key, ObjType::kHash, compact ? Encoding::kListpack : Encoding::kHashtable,
-                          h.ptr());
+  return Entry::PackObject(
+      Entry::NewObject(key, ObjType::kHash, compact ? Encoding::kListpack : Encoding::kHashtable, h.ptr()));
 }
 
 Entry* BuildSet(Input& in, const Strings& members, std::string_view key, const RdbLoadLimits& lim) {
@@ -239,7 +239,8 @@ Entry* BuildSet(Input& in, const Strings& members, std::string_view key, const R
       return in.Fail("duplicate set member"), nullptr;
     }
   }
-  return Entry::NewObject(key, ObjType::kSet, s->encoding(), s);
+  // Small compact collections live inside the entry, as after a write (Entry::PackObject).
+  return Entry::PackObject(Entry::NewObject(key, ObjType::kSet, s->encoding(), s));
 }
 
 Entry* BuildZSet(Input& in, std::vector<std::pair<std::string, double>> elems, std::string_view key,
@@ -257,8 +258,8 @@ Entry* BuildZSet(Input& in, std::vector<std::pair<std::string, double>> elems, s
   });
   bool compact = ZSetFitsListpack(elems.size(), max_len, lim.zset_max_entries, lim.zset_max_value);
   ZSet z = ZSet::FromSorted(elems, compact);
-  return Entry::NewObject(key, ObjType::kZSet, compact ? Encoding::kListpack : Encoding::kSkiplist,
-                          z.ptr());
+  return Entry::PackObject(
+      Entry::NewObject(key, ObjType::kZSet, compact ? Encoding::kListpack : Encoding::kSkiplist, z.ptr()));
 }
 
 // Reads one value. Returns nullptr on error (in's error set) or for an empty collection
