@@ -98,7 +98,20 @@ Entry* Db::Detach(uint16_t slot, std::string_view key) {
     --volatile_;
   }
   if (sk->set.empty()) DropSlotTable(slot);
+  else ShrinkSlotTable(*sk);
   return e;
+}
+
+void Db::ShrinkSlotTable(SlotKeys& sk) {
+  // Tables grow as keys arrive but never shrink on their own: once a table is mostly empty
+  // (after expiry or eviction of most of a slot), rebuild it at its size. SCAN walks whole
+  // slots, so a rebuild cannot make it miss keys.
+  size_t buckets = sk.set.bucket_count();
+  // Below a third full: a table that just doubled is over 40% full, so inserts and deletes
+  // around one size do not rebuild it back and forth.
+  if (buckets < 32 || sk.set.size() * 3 >= buckets) return;
+  sk.set.rehash(0);
+  bytes_ -= TableBytes(buckets) - TableBytes(sk.set.bucket_count());
 }
 
 void Db::DropSlotTable(uint16_t slot) {

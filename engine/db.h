@@ -116,6 +116,7 @@ class Db {
     });
     size_ -= n;
     if (sk.set.empty()) DropSlotTable(slot);
+    else ShrinkSlotTable(sk);
     return n;
   }
   // The i-th key (in table order) of a slot; i < SlotSize(slot).
@@ -131,6 +132,7 @@ class Db {
   };
   SlotKeys* SlotFor(uint16_t slot);
   void DropSlotTable(uint16_t slot);
+  void ShrinkSlotTable(SlotKeys& sk);
   // Charges a key about to be stored: its collection object at its current size.
   static size_t ChargeNew(Entry* e) {
     if (e->type() != ObjType::kString) e->set_charged_obj_bytes(ObjectBytes(e->type(), e->obj()));
