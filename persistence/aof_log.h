@@ -117,7 +117,6 @@ class AofSet {
   std::string BasePath(int e) const;
 
   struct Stats {
-    std::atomic<bool> rewrite_in_progress{false};
     std::atomic<bool> rewrite_scheduled{false};
     std::atomic<bool> last_rewrite_ok{true};
     std::atomic<bool> last_write_ok{true};

@@ -14,7 +14,6 @@
 #include "engine/list.h"
 #include "engine/set.h"
 #include "engine/zset.h"
-#include "persistence/atomic_file.h"
 #include "persistence/crc64.h"
 #include "persistence/rdb_codec.h"
 
@@ -253,10 +252,6 @@ std::string EngineToRdb(Engine& engine, const RdbSaveOptions& opt) {
   uint64_t crc = Crc64(0, out.data(), out.size());
   PutRdbTrailer(out, crc, opt.checksum);
   return out;
-}
-
-std::string SaveEngineRdb(Engine& engine, const std::string& path, const RdbSaveOptions& opt) {
-  return WriteFileAtomically(path, EngineToRdb(engine, opt));
 }
 
 }  // namespace ks

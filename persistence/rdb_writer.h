@@ -38,9 +38,4 @@ void PutRdbTrailer(std::string& out, uint64_t crc_before, bool checksum);
 // The caller holds engine.mutex().
 std::string EngineToRdb(Engine& engine, const RdbSaveOptions& opt);
 
-// Writes the engine's RDB to path atomically (temp file in the same directory, fsync,
-// rename). Returns an empty string on success, else a message naming the file and error.
-// The caller holds engine.mutex().
-std::string SaveEngineRdb(Engine& engine, const std::string& path, const RdbSaveOptions& opt);
-
 }  // namespace ks

@@ -108,6 +108,7 @@ void Service::Dispatch(std::span<const std::string_view> args, ClientState& clie
           // The log is written (and under appendfsync always made durable) before the reply.
           for (uint16_t t : touched) aof->AfterCommand(t);
           if (!ready.empty()) ServeReadyKeys(state_, std::move(ready));
+          if (ctx.after_unlock) ctx.after_unlock();
           return;
         }
         locks.Lock(shards, engines);

@@ -120,7 +120,6 @@ bool Snapshots::StartRdb(std::function<void(const std::string&)> done, bool back
   auto dirty = std::make_shared<uint64_t>(0);
   job.at_moment = [this, dirty] {
     *dirty = state_.Dirty();
-    rdb_.rdb_in_progress.store(true);
     rdb_.saves.fetch_add(1);
     return std::string();
   };
@@ -139,7 +138,6 @@ bool Snapshots::StartRdb(std::function<void(const std::string&)> done, bool back
       rdb_.last_bgsave_time_sec.store((now_ms - started_ms()) / 1000);
       rdb_.last_try_sec.store(now_ms / 1000);
     }
-    rdb_.rdb_in_progress.store(false);
     if (done) done(err);
   };
   return Start(std::move(job));
@@ -167,14 +165,12 @@ bool Snapshots::StartAofRewrite(AofSet& aof, std::function<void(const std::strin
   job.at_moment = [&aof, at_switch = std::move(at_switch)] {
     aof.SwitchLogs();
     if (at_switch) at_switch();
-    aof.stats().rewrite_in_progress.store(true);
     return std::string();
   };
   job.done = [this, &aof, done = std::move(done)](const std::string& snap_err) {
     std::string err = snap_err;
     if (auto e = aof.CommitRewrite(err.empty()); e && err.empty()) err = *e;
     AofSet::Stats& st = aof.stats();
-    st.rewrite_in_progress.store(false);
     st.last_rewrite_ok.store(err.empty());
     st.last_rewrite_time_sec.store((state_.clock()->NowMs() - started_ms()) / 1000);
     if (err.empty()) {

@@ -80,7 +80,6 @@ class Snapshots {
     std::atomic<int64_t> last_bgsave_time_sec{-1};
     std::atomic<int64_t> last_try_sec{0};        // when the last attempt ended
     std::atomic<uint64_t> saves{0};              // attempts, failed ones too (as Redis)
-    std::atomic<bool> rdb_in_progress{false};
   };
   RdbStats& rdb() { return rdb_; }
 

@@ -32,11 +32,6 @@ constexpr const char* kMisconf =
     "during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs "
     "for details about the RDB error.";
 
-std::string TempDir() {
-  char tmpl[] = "/tmp/ks-bgsave-XXXXXX";
-  return mkdtemp(tmpl);
-}
-
 // The fields of INFO <section> as a map.
 std::map<std::string, std::string> Info(Client& c, const std::string& section) {
   std::string r = c.Run({"INFO", section});
@@ -184,7 +179,7 @@ TEST(Bgsave, WritesAfterTheReplyAreNotInTheFilesAndRedisReadsThem) {
 
   // A redis-server reads one engine's file as it is: that engine's keys, all "before".
   {
-    std::string rdir = TempDir();
+    std::string rdir = MakeTempDir("ks-bgsave");
     fs::copy_file(data_dir + "/dump-3.rdb", rdir + "/dump.rdb");
     RedisProcess redis({"--dir", rdir});
     ASSERT_TRUE(redis.running());
@@ -252,7 +247,7 @@ void FailABgsave(Client& c, const std::string& dir) {
 }
 
 TEST(Bgsave, FailedSaveStopsWritesWithMisconfUntilASaveSucceeds) {
-  const std::string data = TempDir();
+  const std::string data = MakeTempDir("ks-bgsave");
   KeyshardProcess ks({"--dir", data, "--save", "3600 1 300 100 60 10000"});  // Redis's default save points
   ASSERT_TRUE(ks.running());
   Client c(ks.port());
@@ -289,7 +284,7 @@ TEST(Bgsave, FailedSaveStopsWritesWithMisconfUntilASaveSucceeds) {
 
 TEST(Bgsave, MisconfRepliesMatchRedis) {
   RedisProcess redis({"--save", "3600 1"});
-  const std::string data = TempDir();
+  const std::string data = MakeTempDir("ks-bgsave");
   KeyshardProcess ks({"--dir", data, "--save", "3600 1"});
   ASSERT_TRUE(redis.running());
   ASSERT_TRUE(ks.running());
@@ -312,7 +307,7 @@ TEST(Bgsave, MisconfRepliesMatchRedis) {
 // ones too.
 TEST(Bgsave, RdbSavesCountsFailedAttemptsAsRedis) {
   RedisProcess redis({"--save", "3600 1"});
-  const std::string data = TempDir();
+  const std::string data = MakeTempDir("ks-bgsave");
   KeyshardProcess ks({"--dir", data, "--save", "3600 1"});
   ASSERT_TRUE(redis.running());
   ASSERT_TRUE(ks.running());
@@ -328,7 +323,7 @@ TEST(Bgsave, RdbSavesCountsFailedAttemptsAsRedis) {
 // rdb_last_bgsave_status alone, so writes go on.
 TEST(Bgsave, FailedSaveRepliesAndStaysWritableAsRedis) {
   RedisProcess redis({"--save", "3600 1"});
-  const std::string data = TempDir();
+  const std::string data = MakeTempDir("ks-bgsave");
   KeyshardProcess ks({"--dir", data, "--save", "3600 1"});
   ASSERT_TRUE(redis.running());
   ASSERT_TRUE(ks.running());
@@ -401,7 +396,7 @@ TEST(Bgsave, ConfigSetSaveRefusesEmptyWordsAsRedis) {
 TEST(Bgsave, FlushallWithSavePointsSavesTheEmptyDataSetAsRedis) {
   std::map<std::string, std::string> replies;
   for (bool ours : {false, true}) {
-    std::string dir = TempDir(), dbsize;
+    std::string dir = MakeTempDir("ks-bgsave"), dbsize;
     std::vector<std::string> flow;
     {
       std::unique_ptr<Process> p;

@@ -15,16 +15,12 @@
 #include "routing/slots.h"
 #include "server/aof_feed.h"
 #include "tests/support/direct_client.h"
+#include "tests/support/processes.h"
 
 namespace ks::test {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string TempDir() {
-  std::string t = (fs::temp_directory_path() / "ks-aof-XXXXXX").string();
-  return ::mkdtemp(t.data());
-}
 
 Config AofConfig(const std::string& dir, std::string truncated = "yes") {
   Config c;
@@ -84,7 +80,7 @@ std::vector<std::string> Probe(TestServer& s) {
 }
 
 TEST(Aof, ReplayRestoresEveryTypeWithAbsoluteTtls) {
-  AofServer a(TempDir());
+  AofServer a(MakeTempDir("ks-aof"));
   const int64_t t0 = 1'700'000'000'000;
   ASSERT_EQ(a.Start(t0), std::nullopt);
   {
@@ -137,7 +133,7 @@ TEST(Aof, ReplayRestoresEveryTypeWithAbsoluteTtls) {
 }
 
 TEST(Aof, WritesAfterRestartAppendToTheSameLog) {
-  AofServer a(TempDir());
+  AofServer a(MakeTempDir("ks-aof"));
   ASSERT_EQ(a.Start(1000), std::nullopt);
   DirectClient(*a.srv).Run({"INCR", "n"});
   a.Stop();
@@ -149,7 +145,7 @@ TEST(Aof, WritesAfterRestartAppendToTheSameLog) {
 }
 
 TEST(Aof, FlushAllReplaysPerEngineWithoutTouchingOtherEnginesData) {
-  AofServer a(TempDir());
+  AofServer a(MakeTempDir("ks-aof"));
   ASSERT_EQ(a.Start(1000), std::nullopt);
   {
     DirectClient c(*a.srv);
@@ -179,7 +175,7 @@ std::string DamagedLog(AofServer& a, F&& f) {
 }
 
 TEST(Aof, TruncatedTailIsCutAndLoadingGoesOnWhenAllowed) {
-  AofServer a(TempDir(), "yes");
+  AofServer a(MakeTempDir("ks-aof"), "yes");
   std::string path = DamagedLog(a, [](std::string& d) { d += "*3\r\n$3\r\nSET\r\n$1\r\nx\r\n$5\r\nhel"; });
   size_t full = ReadAll(path).size();
   ASSERT_EQ(a.Start(1000), std::nullopt);
@@ -190,7 +186,7 @@ TEST(Aof, TruncatedTailIsCutAndLoadingGoesOnWhenAllowed) {
 }
 
 TEST(Aof, TruncatedTailRefusesToStartWhenNotAllowed) {
-  AofServer a(TempDir(), "no");
+  AofServer a(MakeTempDir("ks-aof"), "no");
   std::string path = DamagedLog(a, [](std::string& d) { d += "*2\r\n$3\r\nDEL"; });
   auto err = a.Start(1000);
   ASSERT_TRUE(err.has_value());
@@ -200,7 +196,7 @@ TEST(Aof, TruncatedTailRefusesToStartWhenNotAllowed) {
 }
 
 TEST(Aof, CorruptMiddleRefusesToStartNamingFileOffsetAndTheFixTool) {
-  AofServer a(TempDir(), "yes");
+  AofServer a(MakeTempDir("ks-aof"), "yes");
   size_t bad = 0;
   std::string path = DamagedLog(a, [&](std::string& d) {
     // Break the first command's array header; later commands stay intact.

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "persistence/atomic_file.h"
 #include "persistence/crc64.h"
 #include "persistence/rdb_codec.h"
 #include "persistence/rdb_reader.h"
@@ -201,11 +202,6 @@ void CopyViaRdb(TestServer& from, TestServer& to, RdbSaveOptions opt = {}) {
   }
 }
 
-std::string TempDir() {
-  char tmpl[] = "/tmp/ks-rdb-XXXXXX";
-  return mkdtemp(tmpl);
-}
-
 std::string ReadFile(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   std::stringstream ss;
@@ -299,11 +295,11 @@ TEST(RdbWriter, SavesAtomicallyAndLoadsBack) {
   TestServer a(1), b(1);
   b.clock.Set(a.clock.NowMs());
   Fill(a);
-  std::string dir = TempDir();
+  std::string dir = MakeTempDir("ks-rdb");
   Engine& e = a.state.shards().engine(0);
   {
     std::lock_guard lock(e.mutex());
-    ASSERT_EQ(SaveEngineRdb(e, dir + "/dump-0.rdb", {}), "");
+    ASSERT_EQ(WriteFileAtomically(dir + "/dump-0.rdb", EngineToRdb(e, {})), "");
   }
   bool found = false;
   ASSERT_EQ(LoadRdbFile(dir + "/dump-0.rdb", b.state.shards(), LimitsOf(b), nullptr, &found), "");
@@ -336,12 +332,12 @@ TEST(RdbRedisCompat, LoadsARedisServerDump) {
 TEST(RdbRedisCompat, RedisCheckRdbAcceptsOurFiles) {
   TestServer a(1);
   Fill(a);
-  std::string dir = TempDir();
+  std::string dir = MakeTempDir("ks-rdb");
   Engine& e = a.state.shards().engine(0);
   for (bool compress : {true, false}) {
     {
       std::lock_guard lock(e.mutex());
-      ASSERT_EQ(SaveEngineRdb(e, dir + "/ours.rdb", {.compression = compress}), "");
+      ASSERT_EQ(WriteFileAtomically(dir + "/ours.rdb", EngineToRdb(e, {.compression = compress})), "");
     }
     std::string cmd = "redis-check-rdb " + dir + "/ours.rdb > " + dir + "/check.log 2>&1";
     int rc = std::system(cmd.c_str());
@@ -355,11 +351,11 @@ TEST(RdbRedisCompat, RedisCheckRdbAcceptsOurFiles) {
 TEST(RdbRedisCompat, RedisServerServesOurFileExactly) {
   TestServer a(1);
   Fill(a);
-  std::string dir = TempDir();
+  std::string dir = MakeTempDir("ks-rdb");
   Engine& e = a.state.shards().engine(0);
   {
     std::lock_guard lock(e.mutex());
-    ASSERT_EQ(SaveEngineRdb(e, dir + "/ours.rdb", {}), "");
+    ASSERT_EQ(WriteFileAtomically(dir + "/ours.rdb", EngineToRdb(e, {})), "");
   }
   RedisProcess redis({"--dir", dir, "--dbfilename", "ours.rdb"});
   ASSERT_TRUE(redis.running());
@@ -377,7 +373,7 @@ namespace ks::test {
 namespace {
 
 TEST(RdbSave, SaveWritesOneFilePerEngineThatLoadsBack) {
-  std::string dir = TempDir();
+  std::string dir = MakeTempDir("ks-rdb");
   Config cfg;
   cfg.dir = dir;
   TestServer a(4, cfg), b(2);
@@ -402,7 +398,7 @@ namespace ks::test {
 namespace {
 
 TEST(RdbStartup, LoadsEveryEngineFileRoutingBySlotAndRefusesCorruptOnes) {
-  std::string dir = TempDir();
+  std::string dir = MakeTempDir("ks-rdb");
   Config cfg;
   cfg.dir = dir;
   TestServer a(4, cfg), b(3, cfg), empty(2, cfg);
@@ -428,7 +424,7 @@ TEST(RdbStartup, LoadsEveryEngineFileRoutingBySlotAndRefusesCorruptOnes) {
   EXPECT_EQ(std::system(("rm -rf " + dir).c_str()), 0);
   // No files at all: nothing to load, not an error.
   Config none;
-  none.dir = TempDir();
+  none.dir = MakeTempDir("ks-rdb");
   TestServer d(2, none);
   EXPECT_EQ(LoadRdbSnapshots(d.state, &keys), std::nullopt);
   EXPECT_EQ(keys, 0u);

@@ -22,6 +22,7 @@
 #include "routing/shard_set.h"
 #include "server/engine_hooks.h"
 #include "tests/support/direct_client.h"
+#include "tests/support/processes.h"
 
 namespace ks::test {
 namespace {
@@ -41,11 +42,6 @@ class ForwardingObserver final : public EngineObserver {
   EngineSnapshot* snapshot = nullptr;
   int announced = 0, expired = 0, evicted = 0;
 };
-
-std::string TempDir() {
-  char tmpl[] = "/tmp/ks-snap-XXXXXX";
-  return mkdtemp(tmpl);
-}
 
 bool Exists(const std::string& path) {
   struct stat st;
@@ -240,7 +236,7 @@ void ChangeDatabases(DirectClient& c) {
 // observer or by the server's own EngineHooks.
 class SnapshotFixture : public ::testing::TestWithParam<bool> {
  protected:
-  SnapshotFixture() : server_(1), engine_(server_.state.shards().engine(0)), dir_(TempDir()) {}
+  SnapshotFixture() : server_(1), engine_(server_.state.shards().engine(0)), dir_(MakeTempDir("ks-snap")) {}
   ~SnapshotFixture() override {
     std::lock_guard lk(engine_.mutex());
     engine_.set_observer(&server_.state.hooks(0));

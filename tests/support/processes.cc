@@ -45,9 +45,9 @@ int FreePort() {
   return port;
 }
 
-static std::string MakeTempDir() {
-  char tmpl[] = "/tmp/keyshard-test-XXXXXX";
-  char* d = ::mkdtemp(tmpl);
+std::string MakeTempDir(std::string_view prefix) {
+  std::string tmpl = "/tmp/" + std::string(prefix) + "-XXXXXX";
+  char* d = ::mkdtemp(tmpl.data());
   return d ? d : "/tmp";
 }
 

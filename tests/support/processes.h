@@ -19,6 +19,8 @@ namespace ks::test {
 std::string KeyshardBinary();
 // A TCP port that was free a moment ago.
 int FreePort();
+// A new empty directory /tmp/<prefix>-XXXXXX.
+std::string MakeTempDir(std::string_view prefix = "keyshard-test");
 
 class Process {
  public:
