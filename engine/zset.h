@@ -11,7 +11,10 @@
 // - skiplist (large sets): Redis's skiplist with spans (O(log n) insert, delete, rank, rank ->
 //   element, first/last element of a score or lex range), whose nodes are also the nodes of a
 //   ScanTable keyed by member (O(1) ZSCORE, and ZSCAN's full-iteration cursor). One allocation
-//   per element holds the member, score, skiplist levels and hash chain link.
+//   per element holds the member, score, skiplist levels and hash chain link. Each level's link
+//   also holds a copy of the next node's score, so a walk reads a node only when it moves onto
+//   it; and a new score walks to the member's old and new places side by side (see
+//   ZSkiplist::Rescore), so on a large set ZADD's cache misses overlap instead of adding up.
 //
 // The two are told apart by their first 4 bytes (a listpack's byte length is never
 // 0xFFFFFFFF), so FreeObject/CloneObject need no encoding. Mutations of a listpack may move
@@ -69,14 +72,16 @@ class ZSet {
   static void MarkInline(void* lp);
   size_t MaxMemberLen() const;
 
-  // Point queries.
-  bool Score(std::string_view member, double* score) const;
+  // Point queries. *where, when given, receives the member's place in a skiplist (nullptr in a
+  // listpack): UpdateScore takes it back so it need not look the member up again.
+  bool Score(std::string_view member, double* score, const void** where = nullptr) const;
   // 0-based rank counted from the lowest score (from the highest when rev); -1 if absent.
   int64_t Rank(std::string_view member, bool rev, double* score) const;
 
   // Mutations (a listpack may move; read ptr() afterwards).
   void Insert(std::string_view member, double score);  // member must be absent
-  void UpdateScore(std::string_view member, double old_score, double new_score);
+  // `where` is what Score() gave for this member, if nothing changed the set since.
+  void UpdateScore(std::string_view member, double old_score, double new_score, const void* where = nullptr);
   bool Remove(std::string_view member);
   void RemoveRanks(int64_t start, int64_t end);  // ascending 0-based ranks, inclusive
   void ConvertToSkiplist();

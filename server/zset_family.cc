@@ -104,7 +104,8 @@ enum ZAddOut : uint8_t { kNan = 1, kAdded = 2, kUpdated = 4, kNop = 8 };
 uint8_t ZAddOne(CommandContext& ctx, ZSet& z, std::string_view member, double score, uint8_t flags,
                 double* new_score) {
   double cur;
-  if (z.Score(member, &cur)) {
+  const void* where;
+  if (z.Score(member, &cur, &where)) {
     if (flags & kNx) return kNop;
     if (flags & kIncr) {
       score += cur;
@@ -113,7 +114,7 @@ uint8_t ZAddOne(CommandContext& ctx, ZSet& z, std::string_view member, double sc
     if (((flags & kLt) && score >= cur) || ((flags & kGt) && score <= cur)) return kNop;
     *new_score = score;
     if (score == cur) return 0;
-    z.UpdateScore(member, cur, score);
+    z.UpdateScore(member, cur, score, where);
     return kUpdated;
   }
   if (flags & kXx) return kNop;

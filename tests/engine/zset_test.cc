@@ -64,8 +64,15 @@ TEST_P(ZSetEncodings, AgreesWithModelUnderRandomOperations) {
         auto it = scores.find(m);
         if (it == scores.end()) {
           z.Insert(m, s);
-        } else {
+        } else if (rng() % 2) {
           z.UpdateScore(m, it->second, s);
+          model.erase({it->second, m});
+        } else {  // as ZADD does: the place Score() found, handed back
+          double cur;
+          const void* where;
+          ASSERT_TRUE(z.Score(m, &cur, &where));
+          EXPECT_EQ(cur, it->second);
+          z.UpdateScore(m, cur, s, where);
           model.erase({it->second, m});
         }
         scores[m] = s;
@@ -297,6 +304,50 @@ TEST(ZSetRanges, ScoreBoundsParseAsRedisDoes) {
   EXPECT_EQ(r.min, 0);
   EXPECT_FALSE(ParseScoreRange("abc", "1", &r));
   EXPECT_FALSE(ParseScoreRange("nan", "1", &r));
+}
+
+// A new score walks to the old and the new place side by side and relinks from both: every
+// rank, forwards and backwards, stays right whichever way and however far a member moves,
+// with tied scores (order by member) and members that stay in place.
+TEST(ZSetSkiplist, NewScoresKeepEveryRank) {
+  std::mt19937_64 rng(7);
+  ZSet z = ZSet::NewSkiplist();
+  Model model;
+  std::map<std::string, double> scores;
+  for (int i = 0; i < 3000; ++i) {
+    std::string m = "m" + std::to_string(i);
+    double s = static_cast<double>(rng() % 500);
+    z.Insert(m, s);
+    scores[m] = s;
+    model.insert({s, m});
+  }
+  for (int step = 1; step <= 20000; ++step) {
+    std::string m = "m" + std::to_string(rng() % 3000);
+    double cur = scores[m];
+    // Mostly small moves (often in place), sometimes across the whole set.
+    double s = rng() % 4 ? cur + static_cast<double>(static_cast<int>(rng() % 5) - 2) : static_cast<double>(rng() % 500);
+    if (s == cur) continue;
+    double got;
+    const void* where;
+    ASSERT_TRUE(z.Score(m, &got, &where));
+    z.UpdateScore(m, cur, s, where);
+    model.erase({cur, m});
+    model.insert({s, m});
+    scores[m] = s;
+    if (step % 2500 == 0) {
+      int64_t rank = 0;
+      for (const auto& [sc, k] : model) {
+        ASSERT_EQ(z.Rank(k, false, &got), rank) << k << " step " << step;
+        ASSERT_EQ(z.Rank(k, true, &got), static_cast<int64_t>(model.size()) - 1 - rank);
+        ZSet::Cursor c = z.At(rank, false);
+        ASSERT_TRUE(c.Valid());
+        ASSERT_EQ(c.member(), k);
+        ASSERT_EQ(c.score(), sc);
+        ++rank;
+      }
+    }
+  }
+  z.Free();
 }
 
 }  // namespace
