@@ -16,19 +16,12 @@
 #include <string>
 #include <vector>
 
-#include "tests/support/processes.h"
+#include "tests/support/diff_servers.h"
 
 namespace ks::test {
 namespace {
 
-using Cmd = std::vector<std::string>;
-
-struct Case {
-  std::string name;
-  std::vector<Cmd> cmds;
-};
-
-void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
+using Case = DiffCase;
 
 // Splits a decoded array reply "[a, b, ...]" into its top-level elements.
 std::vector<std::string> Elements(const std::string& reply) {
@@ -78,39 +71,20 @@ std::string Upper(std::string s) {
   return s;
 }
 
-class HashesDiff : public ::testing::TestWithParam<Case> {
+class HashesDiff : public DiffTest<Case> {
  protected:
-  static void SetUpTestSuite() {
-    ks_ = std::make_unique<KeyshardProcess>();
-    redis_ = std::make_unique<RedisProcess>();
-  }
-  static void TearDownTestSuite() {
-    ks_.reset();
-    redis_.reset();
-  }
   void SetUp() override {
-    ASSERT_TRUE(ks_->running()) << "keyshard did not start";
-    ASSERT_TRUE(redis_->running()) << "redis-server did not start";
-    kc_ = std::make_unique<Client>(ks_->port());
-    rc_ = std::make_unique<Client>(redis_->port());
-    ASSERT_TRUE(kc_->connected());
-    ASSERT_TRUE(rc_->connected());
-    for (Client* c : {kc_.get(), rc_.get()}) {
-      ASSERT_EQ(c->Run({"FLUSHALL"}), "OK");
-      // A smaller entry limit than the default 512 keeps the conversion cases short; the
-      // defaults themselves are compared by ConfigDefaultsMatchRedis.
-      ASSERT_EQ(c->Run({"CONFIG", "SET", "hash-max-listpack-entries", "128"}), "OK");
-      ASSERT_EQ(c->Run({"CONFIG", "SET", "hash-max-listpack-value", "64"}), "OK");
-    }
+    // A smaller entry limit than the default 512 keeps the conversion cases short; the
+    // defaults themselves are compared by ConfigDefaultsMatchRedis.
+    Connect({{"CONFIG", "SET", "hash-max-listpack-entries", "128"}, {"CONFIG", "SET", "hash-max-listpack-value", "64"}});
   }
 
   std::string Encoding(Client& c, const std::string& key) { return c.Run({"OBJECT", "ENCODING", key}); }
 
   // Runs cmd on both servers and compares as the command's reply allows.
   void Same(const Cmd& cmd, const std::string& context) {
-    std::string k = kc_->Run(cmd), r = rc_->Run(cmd);
-    std::string shown;
-    for (const auto& a : cmd) shown += (a.size() > 40 ? a.substr(0, 40) + "..." : a) + " ";
+    auto [k, r] = Both(cmd);
+    const std::string shown = Shown(cmd);
     const std::string name = Upper(cmd[0]);
     bool is_error = k.rfind("(error)", 0) == 0 || r.rfind("(error)", 0) == 0;
     if (is_error) {
@@ -184,14 +158,7 @@ class HashesDiff : public ::testing::TestWithParam<Case> {
     }
     return seen;
   }
-
-  static std::unique_ptr<KeyshardProcess> ks_;
-  static std::unique_ptr<RedisProcess> redis_;
-  std::unique_ptr<Client> kc_, rc_;
 };
-
-std::unique_ptr<KeyshardProcess> HashesDiff::ks_;
-std::unique_ptr<RedisProcess> HashesDiff::redis_;
 
 TEST_P(HashesDiff, SameRepliesAsRedis) {
   for (const Cmd& cmd : GetParam().cmds) Same(cmd, GetParam().name);
@@ -299,8 +266,7 @@ std::vector<Case> Cases() {
   };
 }
 
-INSTANTIATE_TEST_SUITE_P(Hashes, HashesDiff, ::testing::ValuesIn(Cases()),
-                         [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Hashes, HashesDiff, ::testing::ValuesIn(Cases()), CaseName());
 
 // keyshard's default thresholds must be Redis 7.0's.
 TEST_F(HashesDiff, ConfigDefaultsMatchRedis) {

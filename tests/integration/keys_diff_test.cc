@@ -11,19 +11,13 @@
 #include <string>
 #include <vector>
 
-#include "tests/support/processes.h"
+#include "tests/support/diff_servers.h"
 
 namespace ks::test {
 namespace {
 
-using Cmd = std::vector<std::string>;
-
-struct Case {
-  std::string name;
-  std::vector<Cmd> cmds;  // a command starting with "~" has its array reply compared sorted
-};
-
-void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
+// A command starting with "~" has its array reply compared sorted.
+using Case = DiffCase;
 
 // Sorts the items of a flat array reply "[a, b, c]".
 std::string SortedArray(const std::string& r) {
@@ -40,29 +34,8 @@ std::string SortedArray(const std::string& r) {
   return out + "]";
 }
 
-class KeysDiff : public ::testing::TestWithParam<Case> {
+class KeysDiff : public DiffTest<Case> {
  protected:
-  static void SetUpTestSuite() {
-    ks_ = std::make_unique<KeyshardProcess>();
-    redis_ = std::make_unique<RedisProcess>();
-  }
-  static void TearDownTestSuite() {
-    ks_.reset();
-    redis_.reset();
-  }
-  void SetUp() override {
-    ASSERT_TRUE(ks_->running()) << "keyshard did not start";
-    ASSERT_TRUE(redis_->running()) << "redis-server did not start";
-    kc_ = std::make_unique<Client>(ks_->port());
-    rc_ = std::make_unique<Client>(redis_->port());
-    ASSERT_TRUE(kc_->connected());
-    ASSERT_TRUE(rc_->connected());
-    for (Client* c : {kc_.get(), rc_.get()}) ASSERT_EQ(c->Run({"FLUSHALL"}), "OK");
-  }
-
-  // Runs cmd on both servers; returns {keyshard, redis}.
-  std::pair<std::string, std::string> Both(const Cmd& cmd) { return {kc_->Run(cmd), rc_->Run(cmd)}; }
-
   void RunCase(const Case& c) {
     for (const Cmd& raw : c.cmds) {
       Cmd cmd = raw;
@@ -103,14 +76,7 @@ class KeysDiff : public ::testing::TestWithParam<Case> {
     }
     return keys;
   }
-
-  static std::unique_ptr<KeyshardProcess> ks_;
-  static std::unique_ptr<RedisProcess> redis_;
-  std::unique_ptr<Client> kc_, rc_;
 };
-
-std::unique_ptr<KeyshardProcess> KeysDiff::ks_;
-std::unique_ptr<RedisProcess> KeysDiff::redis_;
 
 const std::vector<Case>& Cases() {
   static const std::vector<Case> cases = {
@@ -453,8 +419,7 @@ const std::vector<Case>& Cases() {
 
 TEST_P(KeysDiff, RepliesLikeRedis) { RunCase(GetParam()); }
 
-INSTANTIATE_TEST_SUITE_P(Generic, KeysDiff, ::testing::ValuesIn(Cases()),
-                         [](const ::testing::TestParamInfo<Case>& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Generic, KeysDiff, ::testing::ValuesIn(Cases()), CaseName());
 
 using KeysScanDiff = KeysDiff;
 

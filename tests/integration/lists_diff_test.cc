@@ -11,65 +11,21 @@
 #include <string>
 #include <vector>
 
-#include "tests/support/processes.h"
+#include "tests/support/diff_servers.h"
 
 namespace ks::test {
 namespace {
 
-using Cmd = std::vector<std::string>;
+using Case = DiffCase;
 
-struct Case {
-  std::string name;
-  std::vector<Cmd> cmds;
-};
-
-void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
-
-class ListsDiffBase {
+// Every test starts from the default node size.
+template <typename Param>
+class ListsDiffTest : public DiffTest<Param> {
  protected:
-  static void StartServers() {
-    ks_ = std::make_unique<KeyshardProcess>();
-    redis_ = std::make_unique<RedisProcess>();
-  }
-  static void StopServers() {
-    ks_.reset();
-    redis_.reset();
-  }
-  void Connect() {
-    ASSERT_TRUE(ks_->running()) << "keyshard did not start";
-    ASSERT_TRUE(redis_->running()) << "redis-server did not start";
-    kc_ = std::make_unique<Client>(ks_->port());
-    rc_ = std::make_unique<Client>(redis_->port());
-    ASSERT_TRUE(kc_->connected());
-    ASSERT_TRUE(rc_->connected());
-    for (Client* c : {kc_.get(), rc_.get()}) {
-      ASSERT_EQ(c->Run({"FLUSHALL"}), "OK");
-      ASSERT_EQ(c->Run({"CONFIG", "SET", "list-max-listpack-size", "-2"}), "OK");
-    }
-  }
-  // Runs cmd on both servers and requires the same reply; returns it.
-  std::string Same(const Cmd& cmd, const std::string& context) {
-    std::string k = kc_->Run(cmd), r = rc_->Run(cmd);
-    std::string shown;
-    for (const auto& a : cmd) shown += (a.size() > 40 ? a.substr(0, 40) + "..." : a) + " ";
-    EXPECT_EQ(k, r) << context << ": " << shown;
-    return r;
-  }
-
-  static std::unique_ptr<KeyshardProcess> ks_;
-  static std::unique_ptr<RedisProcess> redis_;
-  std::unique_ptr<Client> kc_, rc_;
+  void SetUp() override { this->Connect({{"CONFIG", "SET", "list-max-listpack-size", "-2"}}); }
 };
 
-std::unique_ptr<KeyshardProcess> ListsDiffBase::ks_;
-std::unique_ptr<RedisProcess> ListsDiffBase::redis_;
-
-class ListsDiff : public ListsDiffBase, public ::testing::TestWithParam<Case> {
- protected:
-  static void SetUpTestSuite() { StartServers(); }
-  static void TearDownTestSuite() { StopServers(); }
-  void SetUp() override { Connect(); }
-};
+using ListsDiff = ListsDiffTest<Case>;
 
 TEST_P(ListsDiff, SameRepliesAsRedis) {
   for (const Cmd& cmd : GetParam().cmds) Same(cmd, GetParam().name);
@@ -189,17 +145,11 @@ std::vector<Case> Cases() {
   };
 }
 
-INSTANTIATE_TEST_SUITE_P(Lists, ListsDiff, ::testing::ValuesIn(Cases()),
-                         [](const ::testing::TestParamInfo<Case>& i) { return i.param.name; });
+INSTANTIATE_TEST_SUITE_P(Lists, ListsDiff, ::testing::ValuesIn(Cases()), CaseName());
 
 // Random sequences of every non-blocking list command over a few keys (spread over engines and
 // tagged onto one), compared reply by reply, per node-size setting.
-class ListsRandomDiff : public ListsDiffBase, public ::testing::TestWithParam<int> {
- protected:
-  static void SetUpTestSuite() { StartServers(); }
-  static void TearDownTestSuite() { StopServers(); }
-  void SetUp() override { Connect(); }
-};
+using ListsRandomDiff = ListsDiffTest<int>;
 
 TEST_P(ListsRandomDiff, RandomCommandSequencesMatchRedis) {
   const int fill = GetParam();

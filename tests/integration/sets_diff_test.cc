@@ -14,21 +14,14 @@
 #include <string>
 #include <vector>
 
-#include "tests/support/processes.h"
+#include "tests/support/diff_servers.h"
 
 namespace ks::test {
 namespace {
 
-using Cmd = std::vector<std::string>;
-
 // How a reply is compared: a command's first word may be a marker that is not sent.
 //   "~" unordered array, "#" random (type and length only), otherwise exact.
-struct Case {
-  std::string name;
-  std::vector<Cmd> cmds;
-};
-
-void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
+using Case = DiffCase;
 
 // Splits a flat array reply "[a, b, c]" into its items (members here hold no ", ").
 std::vector<std::string> ArrayItems(const std::string& r) {
@@ -64,30 +57,9 @@ Cmd Range(std::string cmd, std::string key, int from, int to, std::string prefix
   return c;
 }
 
-class SetsDiff : public ::testing::TestWithParam<Case> {
+class SetsDiff : public DiffTest<Case> {
  protected:
-  static void SetUpTestSuite() {
-    ks_ = std::make_unique<KeyshardProcess>();
-    redis_ = std::make_unique<RedisProcess>();
-  }
-  static void TearDownTestSuite() {
-    ks_.reset();
-    redis_.reset();
-  }
-  void SetUp() override {
-    ASSERT_TRUE(ks_->running()) << "keyshard did not start";
-    ASSERT_TRUE(redis_->running()) << "redis-server did not start";
-    kc_ = std::make_unique<Client>(ks_->port());
-    rc_ = std::make_unique<Client>(redis_->port());
-    ASSERT_TRUE(kc_->connected());
-    ASSERT_TRUE(rc_->connected());
-    for (Client* c : {kc_.get(), rc_.get()}) {
-      ASSERT_EQ(c->Run({"FLUSHALL"}), "OK");
-      ASSERT_EQ(c->Run({"CONFIG", "SET", "set-max-intset-entries", "512"}), "OK");
-    }
-  }
-
-  std::pair<std::string, std::string> Both(const Cmd& cmd) { return {kc_->Run(cmd), rc_->Run(cmd)}; }
+  void SetUp() override { Connect({{"CONFIG", "SET", "set-max-intset-entries", "512"}}); }
 
   void RunCase(const Case& c) {
     for (const Cmd& raw : c.cmds) {
@@ -130,14 +102,7 @@ class SetsDiff : public ::testing::TestWithParam<Case> {
     }
     return out;
   }
-
-  static std::unique_ptr<KeyshardProcess> ks_;
-  static std::unique_ptr<RedisProcess> redis_;
-  std::unique_ptr<Client> kc_, rc_;
 };
-
-std::unique_ptr<KeyshardProcess> SetsDiff::ks_;
-std::unique_ptr<RedisProcess> SetsDiff::redis_;
 
 const std::vector<Case>& Cases() {
   static const std::vector<Case> cases = {
@@ -451,8 +416,7 @@ const std::vector<Case>& Cases() {
 
 TEST_P(SetsDiff, RepliesMatchRedis) { RunCase(GetParam()); }
 
-INSTANTIATE_TEST_SUITE_P(Sets, SetsDiff, ::testing::ValuesIn(Cases()),
-                         [](const ::testing::TestParamInfo<Case>& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Sets, SetsDiff, ::testing::ValuesIn(Cases()), CaseName());
 
 // A full SSCAN of a hashtable returns the same members on both servers, with and without
 // MATCH and COUNT, even though cursors and batches differ.

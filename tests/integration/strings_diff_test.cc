@@ -11,12 +11,10 @@
 #include <string>
 #include <vector>
 
-#include "tests/support/processes.h"
+#include "tests/support/diff_servers.h"
 
 namespace ks::test {
 namespace {
-
-using Cmd = std::vector<std::string>;
 
 struct Case {
   std::string name;
@@ -27,45 +25,12 @@ struct Case {
 
 void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
 
-class StringsDiff : public ::testing::TestWithParam<Case> {
+class StringsDiff : public DiffTest<Case> {
  protected:
-  static void SetUpTestSuite() {
-    ks_ = std::make_unique<KeyshardProcess>();
-    redis_ = std::make_unique<RedisProcess>();
-  }
-  static void TearDownTestSuite() {
-    ks_.reset();
-    redis_.reset();
-  }
-  void SetUp() override {
-    ASSERT_TRUE(ks_->running()) << "keyshard did not start";
-    ASSERT_TRUE(redis_->running()) << "redis-server did not start";
-    kc_ = std::make_unique<Client>(ks_->port());
-    rc_ = std::make_unique<Client>(redis_->port());
-    ASSERT_TRUE(kc_->connected());
-    ASSERT_TRUE(rc_->connected());
-    for (Client* c : {kc_.get(), rc_.get()}) ASSERT_EQ(c->Run({"FLUSHALL"}), "OK");
-  }
-
   bool KeyshardKnows(const std::string& name) {
     return kc_->Run({name}).rfind("(error) ERR unknown command", 0) != 0;
   }
-
-  // Runs cmd on both servers and requires the same reply.
-  void Same(const Cmd& cmd, const std::string& context) {
-    std::string k = kc_->Run(cmd), r = rc_->Run(cmd);
-    std::string shown;
-    for (const auto& a : cmd) shown += (a.size() > 40 ? a.substr(0, 40) + "..." : a) + " ";
-    EXPECT_EQ(k, r) << context << ": " << shown;
-  }
-
-  static std::unique_ptr<KeyshardProcess> ks_;
-  static std::unique_ptr<RedisProcess> redis_;
-  std::unique_ptr<Client> kc_, rc_;
 };
-
-std::unique_ptr<KeyshardProcess> StringsDiff::ks_;
-std::unique_ptr<RedisProcess> StringsDiff::redis_;
 
 TEST_P(StringsDiff, SameRepliesAsRedis) {
   const Case& c = GetParam();
@@ -243,8 +208,7 @@ std::vector<Case> Cases() {
   };
 }
 
-INSTANTIATE_TEST_SUITE_P(Strings, StringsDiff, ::testing::ValuesIn(Cases()),
-                         [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Strings, StringsDiff, ::testing::ValuesIn(Cases()), CaseName());
 
 // A long seeded random sequence of string commands over a few keys, with arguments drawn from
 // values that exercise the edge cases (numbers near the limits, floats, empty strings, negative

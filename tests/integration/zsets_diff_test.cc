@@ -12,12 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "tests/support/processes.h"
+#include "tests/support/diff_servers.h"
 
 namespace ks::test {
 namespace {
-
-using Cmd = std::vector<std::string>;
 
 struct Case {
   std::string name;
@@ -47,34 +45,8 @@ Cmd Split(const std::string& line) {
   return out;
 }
 
-class ZSetsDiff : public ::testing::TestWithParam<Case> {
+class ZSetsDiff : public DiffTest<Case> {
  protected:
-  static void SetUpTestSuite() {
-    ks_ = std::make_unique<KeyshardProcess>();
-    redis_ = std::make_unique<RedisProcess>();
-  }
-  static void TearDownTestSuite() {
-    ks_.reset();
-    redis_.reset();
-  }
-  void SetUp() override {
-    ASSERT_TRUE(ks_->running()) << "keyshard did not start";
-    ASSERT_TRUE(redis_->running()) << "redis-server did not start";
-    Connect();
-  }
-  void Connect() {
-    kc_ = std::make_unique<Client>(ks_->port());
-    rc_ = std::make_unique<Client>(redis_->port());
-    ASSERT_TRUE(kc_->connected());
-    ASSERT_TRUE(rc_->connected());
-    for (Client* c : {kc_.get(), rc_.get()}) ASSERT_EQ(c->Run({"FLUSHALL"}), "OK");
-  }
-  void Same(const Cmd& cmd, const std::string& context) {
-    std::string k = kc_->Run(cmd), r = rc_->Run(cmd);
-    std::string shown;
-    for (const auto& a : cmd) shown += (a.size() > 40 ? a.substr(0, 40) + "..." : a) + " ";
-    EXPECT_EQ(k, r) << context << ": " << shown;
-  }
   void RunScript(const std::string& script, const std::string& context) {
     size_t pos = 0;
     while (pos < script.size()) {
@@ -140,14 +112,7 @@ class ZSetsDiff : public ::testing::TestWithParam<Case> {
       if (HasFailure()) return;  // the first divergence is the informative one
     }
   }
-
-  static std::unique_ptr<KeyshardProcess> ks_;
-  static std::unique_ptr<RedisProcess> redis_;
-  std::unique_ptr<Client> kc_, rc_;
 };
-
-std::unique_ptr<KeyshardProcess> ZSetsDiff::ks_;
-std::unique_ptr<RedisProcess> ZSetsDiff::redis_;
 
 TEST_P(ZSetsDiff, SameRepliesAsRedis) { RunScript(GetParam().script, GetParam().name); }
 
@@ -472,8 +437,7 @@ zadd big 2 m2 3 m3)zs"},
   };
 }
 
-INSTANTIATE_TEST_SUITE_P(ZSets, ZSetsDiff, ::testing::ValuesIn(Cases()),
-                         [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(ZSets, ZSetsDiff, ::testing::ValuesIn(Cases()), CaseName());
 
 // Keys on different engines: small sets stay listpacks (up to 128 members).
 TEST_F(ZSetsDiff, RandomSequencesAcrossEnginesMatchRedis) {

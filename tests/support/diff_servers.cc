@@ -1,0 +1,45 @@
+#include "tests/support/diff_servers.h"
+
+namespace ks::test {
+
+std::unique_ptr<KeyshardProcess> DiffServers::ks_;
+std::unique_ptr<RedisProcess> DiffServers::redis_;
+
+std::string Shown(const Cmd& cmd) {
+  std::string shown;
+  for (const auto& a : cmd) shown += (a.size() > 40 ? a.substr(0, 40) + "..." : a) + " ";
+  return shown;
+}
+
+void DiffServers::StartServers() {
+  ks_ = std::make_unique<KeyshardProcess>();
+  redis_ = std::make_unique<RedisProcess>();
+}
+
+void DiffServers::StopServers() {
+  ks_.reset();
+  redis_.reset();
+}
+
+void DiffServers::Connect(const std::vector<Cmd>& config) {
+  ASSERT_TRUE(ks_->running()) << "keyshard did not start";
+  ASSERT_TRUE(redis_->running()) << "redis-server did not start";
+  kc_ = std::make_unique<Client>(ks_->port());
+  rc_ = std::make_unique<Client>(redis_->port());
+  ASSERT_TRUE(kc_->connected());
+  ASSERT_TRUE(rc_->connected());
+  for (Client* c : {kc_.get(), rc_.get()}) {
+    ASSERT_EQ(c->Run({"FLUSHALL"}), "OK");
+    for (const Cmd& cmd : config) ASSERT_EQ(c->Run(cmd), "OK") << Shown(cmd);
+  }
+}
+
+std::pair<std::string, std::string> DiffServers::Both(const Cmd& cmd) { return {kc_->Run(cmd), rc_->Run(cmd)}; }
+
+std::string DiffServers::Same(const Cmd& cmd, const std::string& context) {
+  auto [k, r] = Both(cmd);
+  EXPECT_EQ(k, r) << context << ": " << Shown(cmd);
+  return r;
+}
+
+}  // namespace ks::test
