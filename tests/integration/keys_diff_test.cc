@@ -12,27 +12,13 @@
 #include <vector>
 
 #include "tests/support/diff_servers.h"
+#include "tests/support/replies.h"
 
 namespace ks::test {
 namespace {
 
 // A command starting with "~" has its array reply compared sorted.
 using Case = DiffCase;
-
-// Sorts the items of a flat array reply "[a, b, c]".
-std::string SortedArray(const std::string& r) {
-  if (r.size() < 2 || r.front() != '[' || r == "[]") return r;
-  std::vector<std::string> items;
-  std::string body = r.substr(1, r.size() - 2);
-  size_t pos = 0;
-  for (size_t sep; (sep = body.find(", ", pos)) != std::string::npos; pos = sep + 2)
-    items.push_back(body.substr(pos, sep - pos));
-  items.push_back(body.substr(pos));
-  std::sort(items.begin(), items.end());
-  std::string out = "[";
-  for (size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + items[i];
-  return out + "]";
-}
 
 class KeysDiff : public DiffTest<Case> {
  protected:

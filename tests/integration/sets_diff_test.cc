@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "tests/support/diff_servers.h"
+#include "tests/support/replies.h"
 
 namespace ks::test {
 namespace {
@@ -22,27 +23,6 @@ namespace {
 // How a reply is compared: a command's first word may be a marker that is not sent.
 //   "~" unordered array, "#" random (type and length only), otherwise exact.
 using Case = DiffCase;
-
-// Splits a flat array reply "[a, b, c]" into its items (members here hold no ", ").
-std::vector<std::string> ArrayItems(const std::string& r) {
-  std::vector<std::string> items;
-  if (r.size() < 2 || r.front() != '[' || r == "[]") return items;
-  std::string body = r.substr(1, r.size() - 2);
-  size_t pos = 0;
-  for (size_t sep; (sep = body.find(", ", pos)) != std::string::npos; pos = sep + 2)
-    items.push_back(body.substr(pos, sep - pos));
-  items.push_back(body.substr(pos));
-  return items;
-}
-
-std::string Sorted(const std::string& r) {
-  if (r.empty() || r.front() != '[') return r;
-  auto items = ArrayItems(r);
-  std::sort(items.begin(), items.end());
-  std::string out = "[";
-  for (size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + items[i];
-  return out + "]";
-}
 
 // "array of N" for arrays, the reply itself otherwise (errors, nil, integers).
 std::string Shape(const std::string& r) {
@@ -71,8 +51,8 @@ class SetsDiff : public DiffTest<Case> {
       }
       auto [k, r] = Both(cmd);
       if (mode == "~") {
-        k = Sorted(k);
-        r = Sorted(r);
+        k = SortedArray(k);
+        r = SortedArray(r);
       } else if (mode == "#") {
         k = Shape(k);
         r = Shape(r);
@@ -482,8 +462,8 @@ TEST_F(SetsDiff, RandomSequencesAgree) {
     }
     auto [k, r] = Both(cmd);
     if (unordered) {
-      k = Sorted(k);
-      r = Sorted(r);
+      k = SortedArray(k);
+      r = SortedArray(r);
     }
     std::string shown;
     for (auto& a : cmd) shown += a + " ";
@@ -491,7 +471,7 @@ TEST_F(SetsDiff, RandomSequencesAgree) {
   }
   for (const std::string& key : keys) {
     auto [k, r] = Both({"SMEMBERS", key});
-    EXPECT_EQ(Sorted(k), Sorted(r)) << key;
+    EXPECT_EQ(SortedArray(k), SortedArray(r)) << key;
   }
 }
 
@@ -508,7 +488,7 @@ TEST_F(SetsDiff, PoppedMembersLeaveTheSet) {
     rc_->Run({"SREM", "h", m});
   }
   auto [k, r] = Both({"SMEMBERS", "h"});
-  EXPECT_EQ(Sorted(k), Sorted(r));
+  EXPECT_EQ(SortedArray(k), SortedArray(r));
 }
 
 }  // namespace

@@ -23,6 +23,7 @@
 #include "server/engine_hooks.h"
 #include "tests/support/direct_client.h"
 #include "tests/support/processes.h"
+#include "tests/support/replies.h"
 
 namespace ks::test {
 namespace {
@@ -62,54 +63,10 @@ std::string ReadFile(const std::string& path) {
   return ss.str();
 }
 
-std::vector<std::string> Items(const std::string& r) {
-  std::vector<std::string> items;
-  if (r.size() < 2 || r.front() != '[' || r == "[]") return items;
-  std::string body = r.substr(1, r.size() - 2);
-  size_t pos = 0;
-  for (size_t sep; (sep = body.find(", ", pos)) != std::string::npos; pos = sep + 2)
-    items.push_back(body.substr(pos, sep - pos));
-  items.push_back(body.substr(pos));
-  for (auto& i : items)
-    if (i.size() >= 2 && i.front() == '"' && i.back() == '"') i = i.substr(1, i.size() - 2);
-  return items;
-}
-
 // Every key of databases 0..15 with its type, value and absolute expiry (PEXPIRETIME), one
 // line each, sorted. Reads only (no lazy expiry happens when the clock has not moved past a
 // TTL).
-std::string Dump(DirectClient& c) {
-  std::ostringstream out;
-  for (int db = 0; db < 16; ++db) {
-    c.Run(Cmd{"SELECT", std::to_string(db)});
-    auto keys = Items(c.Run(Cmd{"KEYS", "*"}));
-    std::sort(keys.begin(), keys.end());
-    for (const auto& k : keys) {
-      std::string type = c.Run(Cmd{"TYPE", k});
-      out << db << " " << k << " " << type << " " << c.Run(Cmd{"PEXPIRETIME", k}) << " = ";
-      if (type == "string") {
-        out << c.Run(Cmd{"GET", k});
-      } else if (type == "list") {
-        out << c.Run(Cmd{"LRANGE", k, "0", "-1"});
-      } else if (type == "set") {
-        auto m = Items(c.Run(Cmd{"SMEMBERS", k}));
-        std::sort(m.begin(), m.end());
-        for (const auto& x : m) out << x << ",";
-      } else if (type == "hash") {
-        auto m = Items(c.Run(Cmd{"HGETALL", k}));
-        std::vector<std::string> pairs;
-        for (size_t i = 0; i + 1 < m.size(); i += 2) pairs.push_back(m[i] + "=" + m[i + 1]);
-        std::sort(pairs.begin(), pairs.end());
-        for (const auto& x : pairs) out << x << ",";
-      } else if (type == "zset") {
-        out << c.Run(Cmd{"ZRANGE", k, "0", "-1", "WITHSCORES"});
-      }
-      out << "\n";
-    }
-  }
-  c.Run(Cmd{"SELECT", "0"});
-  return out.str();
-}
+std::string Dump(DirectClient& c) { return DumpKeyspace(c, /*with_encoding=*/false); }
 
 size_t CountKeys(const std::string& dump) { return std::count(dump.begin(), dump.end(), '\n'); }
 

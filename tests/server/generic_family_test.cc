@@ -9,6 +9,7 @@
 #include "routing/slots.h"
 #include "server/errors.h"
 #include "tests/support/direct_client.h"
+#include "tests/support/replies.h"
 
 namespace ks::test {
 namespace {
@@ -24,18 +25,6 @@ class GenericFamily : public ::testing::Test {
   void RefreshLru() {
     for (int i = 0; i < srv.state.shards().size(); ++i) srv.state.shards().engine(i).RefreshLruClock();
   }
-  // Splits a decoded array reply "[\"a\", \"b\"]" into its quoted items, sorted.
-  static std::vector<std::string> Items(std::string reply) {
-    std::vector<std::string> out;
-    size_t pos = 0;
-    while ((pos = reply.find('"', pos)) != std::string::npos) {
-      size_t end = reply.find('"', pos + 1);
-      out.push_back(reply.substr(pos + 1, end - pos - 1));
-      pos = end + 1;
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-  }
   // Runs a whole SCAN iteration; returns every key seen (with repeats) and the number of calls.
   std::vector<std::string> ScanAll(std::vector<std::string> opts, int* calls = nullptr) {
     std::vector<std::string> seen;
@@ -48,7 +37,7 @@ class GenericFamily : public ::testing::Test {
       // [\"<cursor>\", [...]]
       size_t q = r.find('"', 2);
       cursor = r.substr(2, q - 2);
-      for (auto& k : Items(r.substr(q + 1))) seen.push_back(k);
+      for (auto& k : SortedQuotedStrings(r.substr(q + 1))) seen.push_back(k);
       ++n;
     } while (cursor != "0" && n < 100000);
     if (calls) *calls = n;
@@ -233,9 +222,9 @@ TEST_F(GenericFamily, RenameMoveAndCopyKeepVolatileCountsRight) {
 
 TEST_F(GenericFamily, KeysMatchesGlobAcrossEngines) {
   c.Run({"MSET", "user:1", "a", "user:2", "b", "user:10", "c", "other", "d"});
-  EXPECT_EQ(Items(c.Run({"KEYS", "user:?"})), (std::vector<std::string>{"user:1", "user:2"}));
-  EXPECT_EQ(Items(c.Run({"KEYS", "*"})), (std::vector<std::string>{"other", "user:1", "user:10", "user:2"}));
-  EXPECT_EQ(Items(c.Run({"KEYS", "u[a-z]er:1*"})), (std::vector<std::string>{"user:1", "user:10"}));
+  EXPECT_EQ(SortedQuotedStrings(c.Run({"KEYS", "user:?"})), (std::vector<std::string>{"user:1", "user:2"}));
+  EXPECT_EQ(SortedQuotedStrings(c.Run({"KEYS", "*"})), (std::vector<std::string>{"other", "user:1", "user:10", "user:2"}));
+  EXPECT_EQ(SortedQuotedStrings(c.Run({"KEYS", "u[a-z]er:1*"})), (std::vector<std::string>{"user:1", "user:10"}));
   EXPECT_EQ(c.Run({"KEYS", "nomatch*"}), "[]");
 }
 
@@ -278,7 +267,7 @@ TEST_F(GenericFamily, ScanReturnsKeysPresentThroughoutDespiteChanges) {
     std::string r = c.Run({"SCAN", cursor, "COUNT", "7"});
     size_t q = r.find('"', 2);
     cursor = r.substr(2, q - 2);
-    for (auto& k : Items(r.substr(q + 1))) seen.insert(k);
+    for (auto& k : SortedQuotedStrings(r.substr(q + 1))) seen.insert(k);
     // Churn between calls: add and delete other keys.
     c.Run({"SET", "churn:" + std::to_string(step), "v"});
     if (step > 2) c.Run({"DEL", "churn:" + std::to_string(step - 2)});

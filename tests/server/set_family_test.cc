@@ -12,6 +12,7 @@
 #include "server/command_context.h"
 #include "server/errors.h"
 #include "tests/support/direct_client.h"
+#include "tests/support/replies.h"
 
 namespace ks::test {
 namespace {
@@ -27,19 +28,7 @@ class SetFamily : public ::testing::Test {
   int EngineOf(std::string_view key) { return srv.state.shards().slots().EngineOf(KeySlot(key)); }
   std::string Encoding(std::string_view key) { return c.Run({"OBJECT", "ENCODING", key}); }
 
-  // The quoted items of a decoded reply, sorted: "~[\"b\", \"a\"]" -> {a, b}.
-  static std::vector<std::string> Items(const std::string& reply) {
-    std::vector<std::string> out;
-    size_t pos = 0;
-    while ((pos = reply.find('"', pos)) != std::string::npos) {
-      size_t end = reply.find('"', pos + 1);
-      out.push_back(reply.substr(pos + 1, end - pos - 1));
-      pos = end + 1;
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-  }
-  std::vector<std::string> Members(std::string_view key) { return Items(c.Run({"SMEMBERS", key})); }
+  std::vector<std::string> Members(std::string_view key) { return SortedQuotedStrings(c.Run({"SMEMBERS", key})); }
   static std::vector<std::string> Seq(int from, int to, std::string prefix = "") {
     std::vector<std::string> v;
     for (int i = from; i <= to; ++i) v.push_back(prefix + std::to_string(i));
@@ -228,11 +217,11 @@ TEST_F(SetFamily, SpopRemovesWhatItReturns) {
   ASSERT_EQ(popped.front(), '"');
   std::string m = popped.substr(1, popped.size() - 2);
   EXPECT_EQ(c.Run({"SISMEMBER", "s", m}), "(integer) 0");
-  auto three = Items(c.Run({"SPOP", "s", "3"}));
+  auto three = SortedQuotedStrings(c.Run({"SPOP", "s", "3"}));
   EXPECT_EQ(three.size(), 3u);
   for (auto& x : three) EXPECT_EQ(c.Run({"SISMEMBER", "s", x}), "(integer) 0");
   EXPECT_EQ(c.Run({"SCARD", "s"}), "(integer) 6");
-  auto rest = Items(c.Run({"SPOP", "s", "100"}));
+  auto rest = SortedQuotedStrings(c.Run({"SPOP", "s", "100"}));
   EXPECT_EQ(rest.size(), 6u);
   EXPECT_EQ(c.Run({"EXISTS", "s"}), "(integer) 0");
   EXPECT_EQ(c.Run({"SPOP", "s"}), "(nil)");
@@ -262,7 +251,7 @@ TEST_F(SetFamily, SpopOfMostMembersRebuildsTheSurvivors) {
   AddRange("s", 1, 600);
   c.Run({"EXPIRE", "s", "100"});
   EXPECT_EQ(Encoding("s"), "\"hashtable\"");
-  EXPECT_EQ(Items(c.Run({"SPOP", "s", "590"})).size(), 590u);
+  EXPECT_EQ(SortedQuotedStrings(c.Run({"SPOP", "s", "590"})).size(), 590u);
   EXPECT_EQ(Encoding("s"), "\"intset\"");
   EXPECT_EQ(c.Run({"SCARD", "s"}), "(integer) 10");
   EXPECT_EQ(c.Run({"TTL", "s"}), "(integer) 100");
@@ -287,10 +276,10 @@ TEST_F(SetFamily, SrandmemberCounts) {
   std::string one = c.Run({"SRANDMEMBER", "s"});
   EXPECT_EQ(one.substr(0, 2), "\"m");
   EXPECT_EQ(c.Run({"SRANDMEMBER", "s", "0"}), "[]");
-  EXPECT_EQ(Items(c.Run({"SRANDMEMBER", "s", "10"})), Seq(1, 5, "m"));
-  auto three = Items(c.Run({"SRANDMEMBER", "s", "3"}));
+  EXPECT_EQ(SortedQuotedStrings(c.Run({"SRANDMEMBER", "s", "10"})), Seq(1, 5, "m"));
+  auto three = SortedQuotedStrings(c.Run({"SRANDMEMBER", "s", "3"}));
   EXPECT_EQ(std::set<std::string>(three.begin(), three.end()).size(), 3u);
-  auto many = Items(c.Run({"SRANDMEMBER", "s", "-20"}));
+  auto many = SortedQuotedStrings(c.Run({"SRANDMEMBER", "s", "-20"}));
   EXPECT_EQ(many.size(), 20u);
   for (auto& m : many) EXPECT_EQ(c.Run({"SISMEMBER", "s", m}), "(integer) 1");
   EXPECT_EQ(c.Run({"SCARD", "s"}), "(integer) 5");
@@ -303,7 +292,7 @@ TEST_F(SetFamily, SrandmemberDistinctSamplesOfLargeSets) {
   AddRange("i", 1, 400);
   for (const char* key : {"h", "i"}) {
     for (const char* n : {"5", "300", "399"}) {
-      auto got = Items(c.Run({"SRANDMEMBER", key, n}));
+      auto got = SortedQuotedStrings(c.Run({"SRANDMEMBER", key, n}));
       EXPECT_EQ(got.size(), std::stoul(n)) << key;
       EXPECT_EQ(std::set<std::string>(got.begin(), got.end()).size(), got.size()) << key << " " << n;
     }
@@ -322,7 +311,7 @@ TEST_F(SetFamily, SrandmemberArgumentErrors) {
 TEST_F(SetFamily, SrandmemberIsAlwaysAnArrayInResp3) {
   c.Run({"SADD", "s", "a", "b"});
   c.Run({"HELLO", "3"});
-  EXPECT_EQ(Items(c.Run({"SRANDMEMBER", "s", "5"})), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(SortedQuotedStrings(c.Run({"SRANDMEMBER", "s", "5"})), (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(c.Run({"SRANDMEMBER", "s", "5"}).substr(0, 1), "[");
   EXPECT_EQ(c.Run({"SRANDMEMBER", "missing", "5"}), "[]");
   EXPECT_EQ(c.Run({"SRANDMEMBER", "missing"}), "(nil)");
@@ -335,15 +324,15 @@ TEST_F(SetFamily, AlgebraAcrossEngines) {
   c.Run({"SADD", "a", "1", "2", "3", "x"});
   c.Run({"SADD", "b", "2", "3", "4", "x"});
   c.Run({"SADD", "c", "3", "x", "y"});
-  EXPECT_EQ(Items(c.Run({"SINTER", "a", "b", "c"})), (std::vector<std::string>{"3", "x"}));
-  EXPECT_EQ(Items(c.Run({"SUNION", "a", "b", "c", "missing"})),
+  EXPECT_EQ(SortedQuotedStrings(c.Run({"SINTER", "a", "b", "c"})), (std::vector<std::string>{"3", "x"}));
+  EXPECT_EQ(SortedQuotedStrings(c.Run({"SUNION", "a", "b", "c", "missing"})),
             (std::vector<std::string>{"1", "2", "3", "4", "x", "y"}));
-  EXPECT_EQ(Items(c.Run({"SDIFF", "a", "b", "missing"})), (std::vector<std::string>{"1"}));
-  EXPECT_EQ(Items(c.Run({"SDIFF", "a", "c"})), (std::vector<std::string>{"1", "2"}));
+  EXPECT_EQ(SortedQuotedStrings(c.Run({"SDIFF", "a", "b", "missing"})), (std::vector<std::string>{"1"}));
+  EXPECT_EQ(SortedQuotedStrings(c.Run({"SDIFF", "a", "c"})), (std::vector<std::string>{"1", "2"}));
   EXPECT_EQ(c.Run({"SINTER", "a", "missing"}), "[]");
   EXPECT_EQ(c.Run({"SDIFF", "missing", "a"}), "[]");
   EXPECT_EQ(c.Run({"SDIFF", "a", "a"}), "[]");
-  EXPECT_EQ(Items(c.Run({"SINTER", "a", "a"})), (std::vector<std::string>{"1", "2", "3", "x"}));
+  EXPECT_EQ(SortedQuotedStrings(c.Run({"SINTER", "a", "a"})), (std::vector<std::string>{"1", "2", "3", "x"}));
   EXPECT_EQ(c.Run({"SINTERCARD", "3", "a", "b", "c"}), "(integer) 2");
   EXPECT_EQ(c.Run({"SINTERCARD", "2", "a", "b", "LIMIT", "1"}), "(integer) 1");
   EXPECT_EQ(c.Run({"SINTERCARD", "2", "a", "b", "limit", "0"}), "(integer) 3");
@@ -412,7 +401,7 @@ TEST_F(SetFamily, UnorderedRepliesAreSetsInResp3) {
   EXPECT_EQ(c.Run({"SINTER", "a", "missing"}), "~[]");
   EXPECT_EQ(c.Run({"SDIFF", "b", "a"}), "~[\"x\"]");
   EXPECT_EQ(c.Run({"SUNION", "missing"}), "~[]");
-  EXPECT_EQ(Items(c.Run({"SMEMBERS", "a"})), (std::vector<std::string>{"1", "2"}));
+  EXPECT_EQ(SortedQuotedStrings(c.Run({"SMEMBERS", "a"})), (std::vector<std::string>{"1", "2"}));
   EXPECT_EQ(c.Run({"SMEMBERS", "a"}).substr(0, 2), "~[");
   EXPECT_EQ(c.Run({"SMISMEMBER", "a", "1"}), "[(integer) 1]");
 }
@@ -458,7 +447,7 @@ TEST_F(SetFamily, SscanFullIterationOfAHashtableSeesEveryMember) {
     std::string r = c.Run({"SSCAN", "s", cursor, "COUNT", "20"});
     size_t q = r.find('"', 2);
     cursor = r.substr(2, q - 2);
-    for (auto& m : Items(r.substr(q + 1))) seen.insert(m);
+    for (auto& m : SortedQuotedStrings(r.substr(q + 1))) seen.insert(m);
     // Members added and removed during the iteration do not disturb the guarantee.
     if (calls == 5) AddRange("s", 1, 3000, "tmp");
     if (calls == 20)
@@ -478,7 +467,7 @@ TEST_F(SetFamily, SscanMatchAndOptions) {
     std::string r = c.Run({"SSCAN", "s", cursor, "MATCH", "m1*", "COUNT", "5"});
     size_t q = r.find('"', 2);
     cursor = r.substr(2, q - 2);
-    for (auto& m : Items(r.substr(q + 1))) seen.insert(m);
+    for (auto& m : SortedQuotedStrings(r.substr(q + 1))) seen.insert(m);
   } while (cursor != "0");
   EXPECT_EQ(seen, (std::set<std::string>{"m1", "m10", "m11", "m12", "m13", "m14", "m15", "m16", "m17", "m18", "m19"}));
   EXPECT_EQ(c.Run({"SSCAN", "s", "0", "COUNT", "0"}), Err(err::kSyntax));
