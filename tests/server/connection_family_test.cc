@@ -6,8 +6,6 @@
 namespace ks::test {
 namespace {
 
-std::string Err(std::string_view e) { return "(error) " + std::string(e); }
-
 Config WithPassword(std::string pass) {
   Config c;
   c.requirepass = std::move(pass);

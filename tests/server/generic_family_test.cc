@@ -14,8 +14,6 @@
 namespace ks::test {
 namespace {
 
-std::string Err(std::string_view e) { return "(error) " + std::string(e); }
-
 class GenericFamily : public ::testing::Test {
  protected:
   TestServer srv;

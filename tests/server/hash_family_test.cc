@@ -14,13 +14,6 @@
 namespace ks::test {
 namespace {
 
-std::string Err(std::string_view text) { return "(error) " + std::string(text); }
-
-Entry* Lookup(TestServer& srv, std::string_view key) {
-  KeyRef k = RouteKey(srv.state.shards(), key);
-  return srv.state.shards().engine(k.engine).Find(0, k.slot, key, false);
-}
-
 // A smaller entry limit than the default (512) keeps conversion tests short.
 Config RedisLimits() {
   Config c;

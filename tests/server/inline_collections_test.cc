@@ -15,25 +15,11 @@ class InlineCollections : public ::testing::Test {
  protected:
   TestServer srv{4};
   DirectClient c{srv};
-
-  size_t Used() {
-    size_t n = 0;
-    for (int i = 0; i < srv.state.shards().size(); ++i) {
-      Engine& e = srv.state.shards().engine(i);
-      std::lock_guard lk(e.mutex());
-      n += e.UsedBytes();
-    }
-    return n;
-  }
-  void WarmUp() {
-    for (int i = 0; i < 64; ++i) c.Run({"SET", "warm" + std::to_string(i), "x"});
-    for (int i = 0; i < 64; ++i) c.Run({"DEL", "warm" + std::to_string(i)});
-  }
 };
 
 TEST_F(InlineCollections, HashWritesReadBackAndTheFigureReturns) {
-  WarmUp();
-  const size_t start = Used();
+  WarmUpEngines(c);
+  const size_t start = UsedBytes(srv);
   EXPECT_EQ(c.Run({"HSET", "h{t}", "a", "1", "b", "2", "c", "3"}), "(integer) 3");
   EXPECT_EQ(c.Run({"HSETNX", "h{t}", "d", "4"}), "(integer) 1");
   EXPECT_EQ(c.Run({"HINCRBY", "h{t}", "a", "10"}), "(integer) 11");
@@ -54,12 +40,12 @@ TEST_F(InlineCollections, HashWritesReadBackAndTheFigureReturns) {
   EXPECT_EQ(c.Run({"HDEL", "h3{t}", "a", "b", "d", "e"}), "(integer) 4");
   EXPECT_EQ(c.Run({"EXISTS", "h3{t}"}), "(integer) 0");
   EXPECT_EQ(c.Run({"DEL", "h2{t}"}), "(integer) 1");
-  EXPECT_EQ(Used(), start);
+  EXPECT_EQ(UsedBytes(srv), start);
 }
 
 TEST_F(InlineCollections, SortedSetWritesReadBackAndTheFigureReturns) {
-  WarmUp();
-  const size_t start = Used();
+  WarmUpEngines(c);
+  const size_t start = UsedBytes(srv);
   EXPECT_EQ(c.Run({"ZADD", "z{t}", "1", "a", "2", "b", "3", "c", "4", "d"}), "(integer) 4");
   EXPECT_EQ(c.Run({"ZADD", "z{t}", "1", "a"}), "(integer) 0");
   EXPECT_EQ(c.Run({"ZINCRBY", "z{t}", "10", "a"}), "\"11\"");
@@ -80,12 +66,12 @@ TEST_F(InlineCollections, SortedSetWritesReadBackAndTheFigureReturns) {
   EXPECT_EQ(c.Run({"ZADD", "z{t}", "1", std::string(100, 'm')}), "(integer) 1");
   EXPECT_EQ(c.Run({"OBJECT", "ENCODING", "z{t}"}), "\"skiplist\"");
   EXPECT_EQ(c.Run({"DEL", "z{t}", "u{t}", "r{t}"}), "(integer) 3");
-  EXPECT_EQ(Used(), start);
+  EXPECT_EQ(UsedBytes(srv), start);
 }
 
 TEST_F(InlineCollections, IntsetWritesReadBackAndTheFigureReturns) {
-  WarmUp();
-  const size_t start = Used();
+  WarmUpEngines(c);
+  const size_t start = UsedBytes(srv);
   EXPECT_EQ(c.Run({"SADD", "s{t}", "1", "2", "3", "4", "5"}), "(integer) 5");
   EXPECT_EQ(c.Run({"SADD", "s{t}", "3"}), "(integer) 0");
   EXPECT_EQ(c.Run({"SADD", "s{t}", "100000"}), "(integer) 1");
@@ -102,7 +88,7 @@ TEST_F(InlineCollections, IntsetWritesReadBackAndTheFigureReturns) {
   EXPECT_EQ(c.Run({"OBJECT", "ENCODING", "i{t}"}), "\"hashtable\"");
   EXPECT_EQ(c.Run({"SCARD", "i{t}"}), "(integer) 4");
   EXPECT_EQ(c.Run({"DEL", "s{t}", "d{t}", "i{t}"}), "(integer) 3");
-  EXPECT_EQ(Used(), start);
+  EXPECT_EQ(UsedBytes(srv), start);
 }
 
 }  // namespace

@@ -14,13 +14,6 @@
 namespace ks::test {
 namespace {
 
-std::string Err(std::string_view text) { return "(error) " + std::string(text); }
-
-Entry* Lookup(TestServer& srv, std::string_view key) {
-  KeyRef k = RouteKey(srv.state.shards(), key);
-  return srv.state.shards().engine(k.engine).Find(0, k.slot, key, false);
-}
-
 const List* ListAt(TestServer& srv, std::string_view key) {
   Entry* e = Lookup(srv, key);
   return e && e->type() == ObjType::kList ? static_cast<const List*>(e->obj()) : nullptr;

@@ -12,28 +12,11 @@
 namespace ks::test {
 namespace {
 
-std::string Err(std::string_view e) { return "(error) " + std::string(e); }
-
 class MemoryFamily : public ::testing::Test {
  protected:
   TestServer srv{4};
   DirectClient c{srv};
 
-  size_t Used() {
-    size_t n = 0;
-    for (int i = 0; i < srv.state.shards().size(); ++i) {
-      Engine& e = srv.state.shards().engine(i);
-      std::lock_guard lk(e.mutex());
-      n += e.UsedBytes();
-    }
-    return n;
-  }
-  // Creates and deletes a key on every engine, so their databases' slot arrays exist and the
-  // figure measured next is the empty-keyspace one.
-  void WarmUp() {
-    for (int i = 0; i < 64; ++i) c.Run({"SET", "warm" + std::to_string(i), "x"});
-    for (int i = 0; i < 64; ++i) c.Run({"DEL", "warm" + std::to_string(i)});
-  }
   void Fill(std::string_view cmd, std::string_view key, int n, bool pairs, std::string_view prefix) {
     for (int i = 0; i < n; ++i) {
       std::vector<std::string> a{std::string(cmd), std::string(key)};
@@ -45,8 +28,8 @@ class MemoryFamily : public ::testing::Test {
 };
 
 TEST_F(MemoryFamily, CreatingAndDeletingEveryTypeReturnsToTheStartingFigure) {
-  WarmUp();
-  const size_t start = Used();
+  WarmUpEngines(c);
+  const size_t start = UsedBytes(srv);
   c.Run({"SET", "s1", "hello"});
   c.Run({"SET", "s2", std::string(300, 'x')});
   c.Run({"APPEND", "s2", std::string(500, 'y')});
@@ -58,19 +41,19 @@ TEST_F(MemoryFamily, CreatingAndDeletingEveryTypeReturnsToTheStartingFigure) {
   Fill("HSET", "hbig", 1000, true, "value-");
   Fill("ZADD", "zsmall", 10, true, "m");
   Fill("ZADD", "zbig", 1000, true, "member-");
-  const size_t full = Used();
+  const size_t full = UsedBytes(srv);
   EXPECT_GT(full, start + 100000);
   // Shrinking in place is charged too.
   for (int i = 0; i < 500; ++i) c.Run({"SREM", "hset", "member-" + std::to_string(i)});
   c.Run({"LTRIM", "list", "0", "9"});
-  EXPECT_LT(Used(), full);
+  EXPECT_LT(UsedBytes(srv), full);
   EXPECT_EQ(c.Run({"DEL", "s1", "s2", "s3", "list", "iset", "hset", "hsmall", "hbig", "zsmall", "zbig"}), "(integer) 10");
-  EXPECT_EQ(Used(), start);
+  EXPECT_EQ(UsedBytes(srv), start);
 }
 
 TEST_F(MemoryFamily, RenameCopyExpiryAndFlushKeepTheFigure) {
-  WarmUp();
-  const size_t start = Used();
+  WarmUpEngines(c);
+  const size_t start = UsedBytes(srv);
   Fill("SADD", "a{t}", 300, false, "m");
   c.Run({"COPY", "a{t}", "b{t}"});
   c.Run({"RENAME", "a{t}", "c{t}"});
@@ -78,10 +61,10 @@ TEST_F(MemoryFamily, RenameCopyExpiryAndFlushKeepTheFigure) {
   srv.clock.Advance(20);
   EXPECT_EQ(c.Run({"EXISTS", "b{t}"}), "(integer) 0");
   c.Run({"DEL", "c{t}"});
-  EXPECT_EQ(Used(), start);
+  EXPECT_EQ(UsedBytes(srv), start);
   Fill("HSET", "h", 100, true, "v");
   c.Run({"FLUSHALL"});
-  EXPECT_EQ(Used(), 0u);
+  EXPECT_EQ(UsedBytes(srv), 0u);
 }
 
 TEST_F(MemoryFamily, MemoryUsageReportsExistingKeysOnly) {
@@ -100,10 +83,10 @@ TEST_F(MemoryFamily, MemoryUsageReportsExistingKeysOnly) {
 TEST_F(MemoryFamily, MemoryStatsAndInfoReportTheEnginesFigure) {
   c.Run({"SET", "k", std::string(1000, 'x')});
   std::string stats = c.Run({"MEMORY", "STATS"});
-  EXPECT_NE(stats.find("\"dataset.bytes\", (integer) " + std::to_string(Used())), std::string::npos) << stats;
+  EXPECT_NE(stats.find("\"dataset.bytes\", (integer) " + std::to_string(UsedBytes(srv))), std::string::npos) << stats;
   EXPECT_NE(stats.find("\"keys.count\", (integer) 1"), std::string::npos) << stats;
   std::string info = c.Run({"INFO", "memory"});
-  EXPECT_NE(info.find("used_memory_dataset:" + std::to_string(Used())), std::string::npos) << info;
+  EXPECT_NE(info.find("used_memory_dataset:" + std::to_string(UsedBytes(srv))), std::string::npos) << info;
   EXPECT_NE(info.find("maxmemory_policy:noeviction"), std::string::npos);
   EXPECT_NE(info.find("mem_fragmentation_ratio:"), std::string::npos);
 }
@@ -128,12 +111,12 @@ TEST_F(MemoryFamily, VolatilePolicyWithoutVolatileKeysRefusesWrites) {
 
 TEST_F(MemoryFamily, ConfigSetAtRunTimeStartsEvicting) {
   for (int i = 0; i < 2000; ++i) c.Run({"SET", "key:" + std::to_string(i), std::string(200, 'v')});
-  const size_t used = Used();
+  const size_t used = UsedBytes(srv);
   ASSERT_EQ(c.Run({"CONFIG", "SET", "maxmemory-policy", "allkeys-lru"}), "OK");
   ASSERT_EQ(c.Run({"CONFIG", "SET", "maxmemory", std::to_string(srv.state.startup_bytes() + used / 2)}), "OK");
   EXPECT_EQ(c.Run({"CONFIG", "GET", "maxmemory-policy"}), "[\"maxmemory-policy\", \"allkeys-lru\"]");
   for (int i = 2000; i < 3000; ++i) EXPECT_EQ(c.Run({"SET", "key:" + std::to_string(i), std::string(200, 'v')}), "OK");
-  EXPECT_LE(Used(), used / 2 + 4096);
+  EXPECT_LE(UsedBytes(srv), used / 2 + 4096);
   std::string info = c.Run({"INFO", "stats"});
   EXPECT_EQ(info.find("evicted_keys:0\r\n"), std::string::npos) << info;
 }

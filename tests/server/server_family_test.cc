@@ -6,8 +6,6 @@
 namespace ks::test {
 namespace {
 
-std::string Err(std::string_view e) { return "(error) " + std::string(e); }
-
 // The value of one "name:value" INFO field, or "<absent>".
 std::string InfoField(const std::string& info, const std::string& name) {
   size_t p = info.find("\r\n" + name + ":");

@@ -17,7 +17,6 @@
 namespace ks::test {
 namespace {
 
-std::string Err(std::string_view text) { return "(error) " + std::string(text); }
 const std::string kWrongType = Err(err::kWrongType);
 
 class SetFamily : public ::testing::Test {

@@ -13,14 +13,6 @@
 namespace ks::test {
 namespace {
 
-std::string Err(std::string_view text) { return "(error) " + std::string(text); }
-
-// The live entry of key in db 0, or nullptr.
-Entry* Lookup(TestServer& srv, std::string_view key) {
-  KeyRef k = RouteKey(srv.state.shards(), key);
-  return srv.state.shards().engine(k.engine).Find(0, k.slot, key, false);
-}
-
 std::string EncodingOf(TestServer& srv, std::string_view key) {
   Entry* e = Lookup(srv, key);
   return e ? std::string(EncodingName(e->encoding())) : "(none)";

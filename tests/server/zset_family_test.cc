@@ -17,8 +17,6 @@
 namespace ks::test {
 namespace {
 
-std::string Err(std::string_view text) { return "(error) " + std::string(text); }
-
 class ZSetFamily : public ::testing::Test {
  protected:
   TestServer srv;

@@ -1,6 +1,9 @@
 #include "tests/support/direct_client.h"
 
 #include <cstdlib>
+#include <mutex>
+
+#include "server/command_context.h"
 
 namespace ks::test {
 namespace {
@@ -96,6 +99,28 @@ std::string DirectClient::Run(const std::vector<std::string>& args) {
   server_.service.Dispatch(v, client_, rb_);
   rb_.set_resp3(client_.resp == 3);
   return DecodeAll(raw_);
+}
+
+std::string Err(std::string_view text) { return "(error) " + std::string(text); }
+
+Entry* Lookup(TestServer& srv, std::string_view key) {
+  KeyRef k = RouteKey(srv.state.shards(), key);
+  return srv.state.shards().engine(k.engine).Find(0, k.slot, key, false);
+}
+
+size_t UsedBytes(TestServer& srv) {
+  size_t n = 0;
+  for (int i = 0; i < srv.state.shards().size(); ++i) {
+    Engine& e = srv.state.shards().engine(i);
+    std::lock_guard lk(e.mutex());
+    n += e.UsedBytes();
+  }
+  return n;
+}
+
+void WarmUpEngines(DirectClient& c) {
+  for (int i = 0; i < 64; ++i) c.Run({"SET", "warm" + std::to_string(i), "x"});
+  for (int i = 0; i < 64; ++i) c.Run({"DEL", "warm" + std::to_string(i)});
 }
 
 }  // namespace ks::test

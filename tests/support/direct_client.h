@@ -42,6 +42,18 @@ struct TestServer {
   Service service;
 };
 
+class DirectClient;
+
+// The decoded form of an error reply with this text, as in Err(err::kWrongType).
+std::string Err(std::string_view text);
+// The live entry of key in database 0, or nullptr.
+Entry* Lookup(TestServer& srv, std::string_view key);
+// The memory figure of all engines together.
+size_t UsedBytes(TestServer& srv);
+// Creates and deletes a key on every engine, so their databases' slot arrays exist and the
+// figure measured next is the empty-keyspace one.
+void WarmUpEngines(DirectClient& c);
+
 class DirectClient {
  public:
   explicit DirectClient(TestServer& server);
