@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "tests/support/processes.h"
+#include "tests/support/replies.h"
 
 namespace ks::test {
 namespace {
@@ -56,8 +57,6 @@ long GetInt(Client& c, const std::string& key) {
   std::string v = c.Run({"GET", key});
   return v == "(nil)" ? 0 : std::atol(v.c_str() + 1);
 }
-
-long IntReply(const std::string& r) { return r.rfind("(integer) ", 0) == 0 ? std::atol(r.c_str() + 10) : -1; }
 
 TEST(AofCrash, KillDuringWriteFloodLosesNoAcknowledgedWriteUnderAlways) {
   const int kClients = 4;

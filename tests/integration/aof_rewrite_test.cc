@@ -13,13 +13,12 @@
 #include <vector>
 
 #include "tests/support/processes.h"
+#include "tests/support/replies.h"
 
 namespace ks::test {
 namespace {
 
 namespace fs = std::filesystem;
-
-long IntReply(const std::string& r) { return r.rfind("(integer) ", 0) == 0 ? std::atol(r.c_str() + 10) : -1; }
 
 std::string InfoField(Client& c, const std::string& section, const std::string& field) {
   std::string info = c.Run({"INFO", section});

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "tests/support/processes.h"
+#include "tests/support/replies.h"
 
 namespace ks::test {
 namespace {
@@ -47,7 +48,6 @@ std::map<std::string, std::string> Info(Client& c, const std::string& section) {
 }
 
 long Int(const std::string& s) { return std::atol(s.c_str()); }
-long IntReply(const std::string& r) { return r.rfind("(integer) ", 0) == 0 ? std::atol(r.c_str() + 10) : -1; }
 
 // Polls pred every 10 ms until it holds or `ms` passed.
 bool WaitUntil(const std::function<bool()>& pred, int ms = 10000) {
@@ -236,6 +236,20 @@ TEST(Bgsave, SyntaxRepliesMatchRedis) {
 
 // ---- MISCONF -----------------------------------------------------------------------
 
+// A redis-server and a keyshard that both save on "3600 1" (keyshard's files in `data`), and a
+// client to each. Both are killed at the end, so that neither saves on the way out.
+struct SavingPair {
+  RedisProcess redis{{"--save", "3600 1"}};
+  const std::string data = MakeTempDir("ks-bgsave");
+  KeyshardProcess ks{{"--dir", data, "--save", "3600 1"}};
+  Client rc{redis.port()}, kc{ks.port()};
+  ~SavingPair() {
+    ks.Kill();
+    redis.Kill();
+    fs::remove_all(data);
+  }
+};
+
 // Removes dir, runs BGSAVE and waits for it to fail.
 void FailABgsave(Client& c, const std::string& dir) {
   fs::remove_all(dir);
@@ -283,61 +297,45 @@ TEST(Bgsave, FailedSaveStopsWritesWithMisconfUntilASaveSucceeds) {
 }
 
 TEST(Bgsave, MisconfRepliesMatchRedis) {
-  RedisProcess redis({"--save", "3600 1"});
-  const std::string data = MakeTempDir("ks-bgsave");
-  KeyshardProcess ks({"--dir", data, "--save", "3600 1"});
-  ASSERT_TRUE(redis.running());
-  ASSERT_TRUE(ks.running());
-  Client rc(redis.port()), kc(ks.port());
+  SavingPair s;
+  ASSERT_TRUE(s.redis.running());
+  ASSERT_TRUE(s.ks.running());
   // redis-server has chdir'ed to its directory: removing it makes the child's file fail.
-  FailABgsave(rc, redis.dir());
-  FailABgsave(kc, data);
+  FailABgsave(s.rc, s.redis.dir());
+  FailABgsave(s.kc, s.data);
   for (const Cmd& cmd : {Cmd{"SET", "a", "b"}, Cmd{"GET", "a"}, Cmd{"PING"}, Cmd{"INCR", "n"}, Cmd{"DBSIZE"},
                          Cmd{"LASTSAVE", "x"}}) {
-    std::string want = rc.Run(cmd);
-    EXPECT_EQ(kc.Run(cmd), want) << cmd[0];
+    std::string want = s.rc.Run(cmd);
+    EXPECT_EQ(s.kc.Run(cmd), want) << cmd[0];
   }
-  EXPECT_EQ(kc.Run({"SET", "a", "b"}), kMisconf);
-  ks.Kill();
-  redis.Kill();
-  fs::remove_all(data);
+  EXPECT_EQ(s.kc.Run({"SET", "a", "b"}), kMisconf);
 }
 
 // Redis 7.0 counts every attempt in rdb_saves (stat_rdb_saves++ before the fork), failed
 // ones too.
 TEST(Bgsave, RdbSavesCountsFailedAttemptsAsRedis) {
-  RedisProcess redis({"--save", "3600 1"});
-  const std::string data = MakeTempDir("ks-bgsave");
-  KeyshardProcess ks({"--dir", data, "--save", "3600 1"});
-  ASSERT_TRUE(redis.running());
-  ASSERT_TRUE(ks.running());
-  Client rc(redis.port()), kc(ks.port());
-  FailABgsave(rc, redis.dir());
-  FailABgsave(kc, data);
-  EXPECT_EQ(Info(kc, "persistence")["rdb_saves"], Info(rc, "persistence")["rdb_saves"]);
-  ks.Kill();
-  redis.Kill();
+  SavingPair s;
+  ASSERT_TRUE(s.redis.running());
+  ASSERT_TRUE(s.ks.running());
+  FailABgsave(s.rc, s.redis.dir());
+  FailABgsave(s.kc, s.data);
+  EXPECT_EQ(Info(s.kc, "persistence")["rdb_saves"], Info(s.rc, "persistence")["rdb_saves"]);
 }
 
 // A failed SAVE: Redis replies a bare "ERR", and (not being a background save) leaves
 // rdb_last_bgsave_status alone, so writes go on.
 TEST(Bgsave, FailedSaveRepliesAndStaysWritableAsRedis) {
-  RedisProcess redis({"--save", "3600 1"});
-  const std::string data = MakeTempDir("ks-bgsave");
-  KeyshardProcess ks({"--dir", data, "--save", "3600 1"});
-  ASSERT_TRUE(redis.running());
-  ASSERT_TRUE(ks.running());
-  Client rc(redis.port()), kc(ks.port());
-  fs::remove_all(redis.dir());
-  fs::remove_all(data);
+  SavingPair s;
+  ASSERT_TRUE(s.redis.running());
+  ASSERT_TRUE(s.ks.running());
+  fs::remove_all(s.redis.dir());
+  fs::remove_all(s.data);
   for (const Cmd& cmd : {Cmd{"SAVE"}, Cmd{"SET", "a", "b"}}) {
-    std::string want = rc.Run(cmd);
-    EXPECT_EQ(kc.Run(cmd), want) << cmd[0];
+    std::string want = s.rc.Run(cmd);
+    EXPECT_EQ(s.kc.Run(cmd), want) << cmd[0];
   }
-  auto ki = Info(kc, "persistence"), ri = Info(rc, "persistence");
+  auto ki = Info(s.kc, "persistence"), ri = Info(s.rc, "persistence");
   for (const char* field : {"rdb_last_bgsave_status", "rdb_bgsave_in_progress"}) EXPECT_EQ(ki[field], ri[field]) << field;
-  ks.Kill();
-  redis.Kill();
 }
 
 // ---- save points -------------------------------------------------------------------

@@ -12,18 +12,10 @@
 #include <vector>
 
 #include "tests/support/processes.h"
+#include "tests/support/replies.h"
 
 namespace ks::test {
 namespace {
-
-int64_t InfoField(Client& c, const std::string& section, const std::string& name) {
-  std::string info = c.Run({"INFO", section});
-  size_t p = info.find(name + ":");
-  if (p == std::string::npos) return -1;
-  return std::stoll(info.substr(p + name.size() + 1));
-}
-
-long IntReply(const std::string& r) { return r.rfind("(integer) ", 0) == 0 ? std::atol(r.c_str() + 10) : -1; }
 
 // Every byte of every file of the AOF directory, concatenated.
 std::string AofBytes(const std::string& dir) {
@@ -59,7 +51,7 @@ TEST(CacheAof, EvictedKeysDoNotComeBackAfterRestart) {
     for (int i = 0; i < kKeys; ++i) ASSERT_EQ(c.Run({"SET", "key:" + std::to_string(i), value}), "OK");
     // Let background eviction settle, so nothing changes between what is recorded and SIGTERM.
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    ASSERT_GT(InfoField(c, "stats", "evicted_keys"), kKeys / 2);
+    ASSERT_GT(InfoInt(c, "stats", "evicted_keys"), kKeys / 2);
     for (int i = 0; i < kKeys; ++i)
       if (IntReply(c.Run({"EXISTS", "key:" + std::to_string(i)})) == 0) evicted.push_back("key:" + std::to_string(i));
     dbsize = IntReply(c.Run({"DBSIZE"}));
@@ -92,9 +84,9 @@ TEST(CacheAof, KeysExpiredByTheHousekeeperAreLoggedAndStayGone) {
     }
     // No key is read: only the active expiry cycle can remove them. The deadline is a guard.
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (InfoField(c, "stats", "expired_keys") < kKeys && std::chrono::steady_clock::now() < deadline)
+    while (InfoInt(c, "stats", "expired_keys") < kKeys && std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    ASSERT_EQ(InfoField(c, "stats", "expired_keys"), kKeys);
+    ASSERT_EQ(InfoInt(c, "stats", "expired_keys"), kKeys);
     dbsize = IntReply(c.Run({"DBSIZE"}));
     EXPECT_EQ(dbsize, kKeys);
   }

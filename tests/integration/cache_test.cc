@@ -14,15 +14,6 @@
 namespace ks::test {
 namespace {
 
-int64_t InfoField(Client& c, const std::string& section, const std::string& name) {
-  std::string info = c.Run({"INFO", section});
-  size_t p = info.find("\r\n" + name + ":");
-  if (p == std::string::npos) p = info.find("\n" + name + ":");
-  if (p == std::string::npos) return -1;
-  p = info.find(':', p) + 1;
-  return std::stoll(info.substr(p, info.find_first_of("\r\n", p) - p));
-}
-
 TEST(Cache, WriteFloodFromManyConnectionsStaysWithinTheBudget) {
   constexpr int64_t kMax = 32ll * 1024 * 1024;
   KeyshardProcess ks({"--maxmemory", std::to_string(kMax), "--maxmemory-policy", "allkeys-lru"});
@@ -33,7 +24,7 @@ TEST(Cache, WriteFloodFromManyConnectionsStaysWithinTheBudget) {
   std::thread watcher([&] {
     Client c(ks.port());
     while (!done.load()) {
-      int64_t used = InfoField(c, "memory", "used_memory");
+      int64_t used = InfoInt(c, "memory", "used_memory");
       int64_t w = worst.load();
       while (used > w && !worst.compare_exchange_weak(w, used)) {
       }
@@ -53,12 +44,12 @@ TEST(Cache, WriteFloodFromManyConnectionsStaysWithinTheBudget) {
   watcher.join();
   Client c(ks.port());
   EXPECT_EQ(errors.load(), 0);
-  int64_t used = InfoField(c, "memory", "used_memory");
+  int64_t used = InfoInt(c, "memory", "used_memory");
   EXPECT_LE(used, kMax * 103 / 100);
   EXPECT_GE(used, kMax * 90 / 100);
   EXPECT_LE(worst.load(), kMax * 103 / 100) << "worst used_memory seen during the flood";
-  EXPECT_GT(InfoField(c, "stats", "evicted_keys"), 0);
-  EXPECT_EQ(InfoField(c, "memory", "maxmemory"), kMax);
+  EXPECT_GT(InfoInt(c, "stats", "evicted_keys"), 0);
+  EXPECT_EQ(InfoInt(c, "memory", "maxmemory"), kMax);
   std::printf("[ cache    ] used_memory %lld of %lld after the flood, worst seen %lld (%.2f%%)\n",
               static_cast<long long>(used), static_cast<long long>(kMax), static_cast<long long>(worst.load()),
               100.0 * static_cast<double>(worst.load()) / static_cast<double>(kMax));

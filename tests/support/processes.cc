@@ -244,4 +244,13 @@ bool Client::PeerClosed() {
   return n == 0;
 }
 
+int64_t InfoInt(Client& c, const std::string& section, const std::string& name) {
+  std::string info = c.Run({"INFO", section});
+  size_t p = info.find("\r\n" + name + ":");
+  if (p == std::string::npos) p = info.find("\n" + name + ":");
+  if (p == std::string::npos) return -1;
+  p = info.find(':', p) + 1;
+  return std::stoll(info.substr(p, info.find_first_of("\r\n", p) - p));
+}
+
 }  // namespace ks::test

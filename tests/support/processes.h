@@ -5,6 +5,7 @@
 // DirectClient's, so keyshard and Redis replies compare as strings.
 #include <sys/types.h>
 
+#include <cstdint>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -79,5 +80,8 @@ class Client {
 };
 
 std::string DecodeHiredis(const redisReply* r);
+
+// The integer field `name` of INFO <section>, or -1 if there is none.
+int64_t InfoInt(Client& c, const std::string& section, const std::string& name);
 
 }  // namespace ks::test

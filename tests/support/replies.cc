@@ -1,5 +1,7 @@
 #include "tests/support/replies.h"
 
+#include <cstdlib>
+
 namespace ks::test {
 
 std::vector<std::string> ArrayItems(const std::string& reply) {
@@ -39,6 +41,10 @@ std::vector<std::string> SortedQuotedStrings(const std::string& reply) {
   }
   std::sort(out.begin(), out.end());
   return out;
+}
+
+long IntReply(const std::string& reply) {
+  return reply.rfind("(integer) ", 0) == 0 ? std::atol(reply.c_str() + 10) : -1;
 }
 
 }  // namespace ks::test

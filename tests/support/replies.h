@@ -18,6 +18,8 @@ std::vector<std::string> UnquotedItems(const std::string& reply);
 std::string SortedArray(const std::string& reply);
 // Every "quoted" string anywhere in a reply, unquoted and sorted.
 std::vector<std::string> SortedQuotedStrings(const std::string& reply);
+// The value of an "(integer) N" reply; -1 for any other reply.
+long IntReply(const std::string& reply);
 
 // Everything a client sees of databases 0..15, one line a key, sorted: key, type, OBJECT
 // ENCODING (if with_encoding), PEXPIRETIME and value (sets and hashes sorted). Reads only;
