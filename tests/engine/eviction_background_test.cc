@@ -97,22 +97,10 @@ class BackgroundEviction : public ::testing::Test {
     return std::stoll(info.substr(p + field.size() + 1));
   }
   size_t OverBudgetEngines() {
-    size_t n = 0;
-    for (int i = 0; i < srv.state.shards().size(); ++i) {
-      Engine& e = srv.state.shards().engine(i);
-      std::lock_guard lk(e.mutex());
-      n += e.OverBudget();
-    }
-    return n;
+    return test::SumOverEngines(srv, [](Engine& e) { return e.OverBudget() ? 1 : 0; });
   }
   size_t Keys() {
-    size_t n = 0;
-    for (int i = 0; i < srv.state.shards().size(); ++i) {
-      Engine& e = srv.state.shards().engine(i);
-      std::lock_guard lk(e.mutex());
-      n += e.KeyCount(0);
-    }
-    return n;
+    return test::SumOverEngines(srv, [](Engine& e) { return e.KeyCount(0); });
   }
   // Fills the keyspace, then lowers maxmemory to about half of what the keys use.
   void PushOverBudget() {
@@ -120,12 +108,7 @@ class BackgroundEviction : public ::testing::Test {
     ASSERT_EQ(c.Run({"CONFIG", "SET", "maxmemory-eviction-tenacity", "0"}), "OK");
     const std::string value(200, 'v');
     for (int i = 0; i < 20000; ++i) c.Run({"SET", "key:" + std::to_string(i), value});
-    size_t engines = 0;
-    for (int i = 0; i < srv.state.shards().size(); ++i) {
-      Engine& e = srv.state.shards().engine(i);
-      std::lock_guard lk(e.mutex());
-      engines += e.UsedBytes();
-    }
+    const size_t engines = test::UsedBytes(srv);
     const int64_t used = Info("memory", "used_memory");
     ASSERT_GT(used, static_cast<int64_t>(engines));
     ASSERT_EQ(c.Run({"CONFIG", "SET", "maxmemory", std::to_string(used - static_cast<int64_t>(engines) / 2)}), "OK");

@@ -1,7 +1,6 @@
 #include "tests/support/direct_client.h"
 
 #include <cstdlib>
-#include <mutex>
 
 #include "server/command_context.h"
 
@@ -109,13 +108,7 @@ Entry* Lookup(TestServer& srv, std::string_view key) {
 }
 
 size_t UsedBytes(TestServer& srv) {
-  size_t n = 0;
-  for (int i = 0; i < srv.state.shards().size(); ++i) {
-    Engine& e = srv.state.shards().engine(i);
-    std::lock_guard lk(e.mutex());
-    n += e.UsedBytes();
-  }
-  return n;
+  return SumOverEngines(srv, [](Engine& e) { return e.UsedBytes(); });
 }
 
 void WarmUpEngines(DirectClient& c) {

@@ -5,6 +5,7 @@
 // Family tests use it; socket-level behaviour is covered by the integration tests.
 #include <initializer_list>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +49,17 @@ class DirectClient;
 std::string Err(std::string_view text);
 // The live entry of key in database 0, or nullptr.
 Entry* Lookup(TestServer& srv, std::string_view key);
+// The sum of per_engine(engine) over every engine of srv, each read under its lock.
+template <typename F>
+size_t SumOverEngines(TestServer& srv, F per_engine) {
+  size_t n = 0;
+  for (int i = 0; i < srv.state.shards().size(); ++i) {
+    Engine& e = srv.state.shards().engine(i);
+    std::lock_guard lk(e.mutex());
+    n += per_engine(e);
+  }
+  return n;
+}
 // The memory figure of all engines together.
 size_t UsedBytes(TestServer& srv);
 // Creates and deletes a key on every engine, so their databases' slot arrays exist and the
