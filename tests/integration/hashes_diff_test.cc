@@ -9,8 +9,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <memory>
-#include <ostream>
 #include <random>
 #include <set>
 #include <string>

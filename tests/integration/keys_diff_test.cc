@@ -4,9 +4,6 @@
 // iteration. TTLs are set as absolute times or in the past so no sequence depends on timing.
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <memory>
-#include <ostream>
 #include <set>
 #include <string>
 #include <vector>

@@ -5,8 +5,6 @@
 // compares long mixed sequences under several list-max-listpack-size settings.
 #include <gtest/gtest.h>
 
-#include <memory>
-#include <ostream>
 #include <random>
 #include <string>
 #include <vector>

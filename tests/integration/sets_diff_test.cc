@@ -6,10 +6,7 @@
 // OBJECT ENCODING is compared after every kind of write.
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <memory>
 #include <random>
-#include <ostream>
 #include <set>
 #include <string>
 #include <vector>

@@ -5,7 +5,6 @@
 // on wall-clock timing: TTLs are long, absolute or already past.
 #include <gtest/gtest.h>
 
-#include <memory>
 #include <ostream>
 #include <random>
 #include <string>

@@ -5,7 +5,6 @@
 // compare long seeded sequences over small (listpack) and large (skiplist) sets.
 #include <gtest/gtest.h>
 
-#include <memory>
 #include <ostream>
 #include <random>
 #include <set>
