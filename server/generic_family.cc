@@ -13,6 +13,7 @@
 #include "server/command_registry.h"
 #include "server/errors.h"
 #include "server/families.h"
+#include "server/scan_args.h"
 
 namespace ks {
 namespace {
@@ -161,26 +162,9 @@ void Keys(CommandContext& ctx) {
 // dropped.
 void Scan(CommandContext& ctx) {
   uint64_t cursor;
-  if (!StrToScanCursor(ctx.arg(1), &cursor)) return ctx.rb.Error(err::kInvalidCursor);
-  int64_t count = 10;
-  std::string_view pattern, type;
-  bool use_pattern = false, use_type = false;
-  for (size_t i = 2; i < ctx.argc(); i += 2) {
-    std::string_view o = ctx.arg(i);
-    bool has_value = i + 1 < ctx.argc();
-    if (EqualsNoCase(o, "count") && has_value) {
-      if (!StrToLL(ctx.arg(i + 1), &count)) return ctx.rb.Error(err::kNotInteger);
-      if (count < 1) return ctx.rb.Error(err::kSyntax);
-    } else if (EqualsNoCase(o, "match") && has_value) {
-      pattern = ctx.arg(i + 1);
-      use_pattern = pattern != "*";
-    } else if (EqualsNoCase(o, "type") && has_value) {
-      type = ctx.arg(i + 1);
-      use_type = true;
-    } else {
-      return ctx.rb.Error(err::kSyntax);
-    }
-  }
+  if (!ParseScanCursor(ctx, 1, &cursor)) return;
+  ScanOptions opt;
+  if (!ParseScanOptions(ctx, 2, true, &opt)) return;
 
   std::string arena;            // the returned keys, back to back
   std::vector<uint32_t> ends;   // end offset of each key in arena
@@ -189,7 +173,7 @@ void Scan(CommandContext& ctx) {
   const int db = ctx.db();
   int64_t examined = 0;
   int slot = cursor < static_cast<uint64_t>(kNumSlots) ? static_cast<int>(cursor) : kNumSlots;
-  while (slot < kNumSlots && examined < count) {
+  while (slot < kNumSlots && examined < opt.count) {
     // The run of consecutive slots owned by one engine, read under that engine's lock.
     uint16_t owner = table.EngineOf(static_cast<uint16_t>(slot));
     int run_end = slot + 1;
@@ -198,7 +182,7 @@ void Scan(CommandContext& ctx) {
     std::lock_guard lk(eng.mutex());
     Db& d = eng.db(db);
     int64_t now = eng.NowMs();
-    while (slot < run_end && examined < count) {
+    while (slot < run_end && examined < opt.count) {
       int s = d.NextNonEmptySlot(slot);
       if (s < 0 || s >= run_end) {
         slot = run_end;
@@ -207,8 +191,8 @@ void Scan(CommandContext& ctx) {
       d.ForEachInSlot(static_cast<uint16_t>(s), [&](Entry* e) {
         ++examined;
         if (eng.IsExpired(e, now)) return;
-        if (use_type && !EqualsNoCase(TypeName(e->type()), type)) return;
-        if (use_pattern && !GlobMatch(pattern, e->key())) return;
+        if (opt.use_type && !EqualsNoCase(TypeName(e->type()), opt.type)) return;
+        if (!opt.Matches(e->key())) return;
         arena.append(e->key());
         ends.push_back(static_cast<uint32_t>(arena.size()));
       });

@@ -21,6 +21,7 @@
 #include "server/errors.h"
 #include "server/families.h"
 #include "server/object_pack.h"
+#include "server/scan_args.h"
 
 namespace ks {
 namespace {
@@ -374,31 +375,14 @@ void HRandField(CommandContext& ctx) {
 // listpack is returned whole with cursor 0, as in Redis.
 void HScan(CommandContext& ctx) {
   uint64_t cursor;
-  if (!StrToScanCursor(ctx.arg(2), &cursor)) return ctx.rb.Error(err::kInvalidCursor);
+  if (!ParseScanCursor(ctx, 2, &cursor)) return;
   bool wrong;
   Entry* e = FindHash(ctx, ctx.keys[0], true, &wrong);
-  if (!e) {
-    ctx.rb.Array(2);
-    ctx.rb.Bulk("0");
-    return ctx.rb.Array(0);
-  }
+  if (!e) return ReplyEmptyScan(ctx.rb);
   if (wrong) return ctx.rb.Error(err::kWrongType);
 
-  int64_t count = 10;
-  std::string_view pattern;
-  bool use_pattern = false;
-  for (size_t i = 3; i < ctx.argc(); i += 2) {
-    bool has_value = i + 1 < ctx.argc();
-    if (EqualsNoCase(ctx.arg(i), "count") && has_value) {
-      if (!StrToLL(ctx.arg(i + 1), &count)) return ctx.rb.Error(err::kNotInteger);
-      if (count < 1) return ctx.rb.Error(err::kSyntax);
-    } else if (EqualsNoCase(ctx.arg(i), "match") && has_value) {
-      pattern = ctx.arg(i + 1);
-      use_pattern = pattern != "*";
-    } else {
-      return ctx.rb.Error(err::kSyntax);
-    }
-  }
+  ScanOptions opt;
+  if (!ParseScanOptions(ctx, 3, false, &opt)) return;
 
   // Views into the hash stay valid: the engine is locked and nothing changes it here.
   std::vector<std::pair<std::string_view, std::string_view>> found;
@@ -409,13 +393,12 @@ void HScan(CommandContext& ctx) {
   } else {
     // Redis stops after count elements (a field and a value count as two) or 10*count
     // buckets, whichever comes first.
-    uint64_t max_iterations = static_cast<uint64_t>(count) > UINT64_MAX / 10 ? UINT64_MAX : count * 10;
+    uint64_t max_iterations = static_cast<uint64_t>(opt.count) > UINT64_MAX / 10 ? UINT64_MAX : opt.count * 10;
     do {
       cursor = h.Scan(cursor, collect);
-    } while (cursor && max_iterations-- && found.size() * 2 < static_cast<uint64_t>(count));
+    } while (cursor && max_iterations-- && found.size() * 2 < static_cast<uint64_t>(opt.count));
   }
-  if (use_pattern)
-    std::erase_if(found, [&](const auto& p) { return !GlobMatch(pattern, p.first); });
+  if (opt.use_pattern) std::erase_if(found, [&](const auto& p) { return !opt.Matches(p.first); });
 
   ctx.rb.Array(2);
   ctx.rb.Bulk(std::to_string(cursor));

@@ -20,6 +20,7 @@
 #include "server/errors.h"
 #include "server/families.h"
 #include "server/object_pack.h"
+#include "server/scan_args.h"
 
 namespace ks {
 namespace {
@@ -429,50 +430,33 @@ void SInterCard(CommandContext& ctx) {
 // intset is returned whole with cursor 0, as in Redis.
 void SScan(CommandContext& ctx) {
   uint64_t cursor;
-  if (!StrToScanCursor(ctx.arg(2), &cursor)) return ctx.rb.Error(err::kInvalidCursor);
+  if (!ParseScanCursor(ctx, 2, &cursor)) return;
   bool wrong;
   Entry* e = FindSet(ctx, ctx.keys[0], true, &wrong);
-  if (!e) {
-    ctx.rb.Array(2);
-    ctx.rb.Bulk("0");
-    return ctx.rb.Array(0);
-  }
+  if (!e) return ReplyEmptyScan(ctx.rb);
   if (wrong) return ctx.rb.Error(err::kWrongType);
 
-  int64_t count = 10;
-  std::string_view pattern;
-  bool use_pattern = false;
-  for (size_t i = 3; i < ctx.argc(); i += 2) {
-    bool has_value = i + 1 < ctx.argc();
-    if (EqualsNoCase(ctx.arg(i), "count") && has_value) {
-      if (!StrToLL(ctx.arg(i + 1), &count)) return ctx.rb.Error(err::kNotInteger);
-      if (count < 1) return ctx.rb.Error(err::kSyntax);
-    } else if (EqualsNoCase(ctx.arg(i), "match") && has_value) {
-      pattern = ctx.arg(i + 1);
-      use_pattern = pattern != "*";
-    } else {
-      return ctx.rb.Error(err::kSyntax);
-    }
-  }
+  ScanOptions opt;
+  if (!ParseScanOptions(ctx, 3, false, &opt)) return;
 
   const SetObject* s = AsSet(e);
   std::vector<std::string> found;
   auto collect = [&](std::string_view m) {
-    if (!use_pattern || GlobMatch(pattern, m)) found.emplace_back(m);
+    if (opt.Matches(m)) found.emplace_back(m);
   };
   if (s->is_intset()) {
     s->ForEach(collect);
     cursor = 0;
   } else {
     // Redis's loop: stop at COUNT members or after COUNT*10 buckets.
-    int64_t max_iterations = count * 10;
+    int64_t max_iterations = opt.count * 10;
     size_t seen = 0;
     do {
       cursor = s->ScanTableStep(cursor, [&](std::string_view m) {
         ++seen;
         collect(m);
       });
-    } while (cursor && max_iterations-- && seen < static_cast<uint64_t>(count));
+    } while (cursor && max_iterations-- && seen < static_cast<uint64_t>(opt.count));
   }
   char buf[kSetIntBuf];
   ctx.rb.Array(2);

@@ -15,6 +15,7 @@
 #include "server/command_registry.h"
 #include "server/errors.h"
 #include "server/families.h"
+#include "server/scan_args.h"
 #include "server/zset_internal.h"
 #include "server/zset_ops.h"
 
@@ -410,31 +411,13 @@ void ZRandMember(CommandContext& ctx) {
 // 0; a skiplist's member table is walked with the reverse-binary cursor.
 void ZScan(CommandContext& ctx) {
   uint64_t cursor;
-  if (!StrToScanCursor(ctx.arg(2), &cursor)) return ctx.rb.Error(err::kInvalidCursor);
+  if (!ParseScanCursor(ctx, 2, &cursor)) return;
   bool wrong;
   Entry* e = FindZSet(ctx, ctx.keys[0], true, &wrong);
   if (wrong) return ctx.rb.Error(err::kWrongType);
-  if (!e) {
-    ctx.rb.Array(2);
-    ctx.rb.Bulk("0");
-    return ctx.rb.Array(0);
-  }
-  int64_t count = 10;
-  std::string_view pattern;
-  bool use_pattern = false;
-  for (size_t i = 3; i < ctx.argc(); i += 2) {
-    std::string_view o = ctx.arg(i);
-    bool has_value = i + 1 < ctx.argc();
-    if (EqualsNoCase(o, "count") && has_value) {
-      if (!StrToLL(ctx.arg(i + 1), &count)) return ctx.rb.Error(err::kNotInteger);
-      if (count < 1) return ctx.rb.Error(err::kSyntax);
-    } else if (EqualsNoCase(o, "match") && has_value) {
-      pattern = ctx.arg(i + 1);
-      use_pattern = !(pattern.size() == 1 && pattern[0] == '*');
-    } else {
-      return ctx.rb.Error(err::kSyntax);
-    }
-  }
+  if (!e) return ReplyEmptyScan(ctx.rb);
+  ScanOptions opt;
+  if (!ParseScanOptions(ctx, 3, false, &opt)) return;
   ZSet z = ZSetOf(e);
   struct Found {
     std::vector<std::pair<std::string, double>> items;
@@ -446,17 +429,17 @@ void ZScan(CommandContext& ctx) {
   } else {
     // As Redis: visit buckets until count elements (Redis counts member and score, so half
     // that many elements) or ten times count buckets.
-    int64_t max_iterations = count * 10;
+    int64_t max_iterations = opt.count * 10;
     do {
       cursor = z.Scan(
           cursor,
           [](void* arg, std::string_view m, double s) { static_cast<Found*>(arg)->items.emplace_back(m, s); },
           &found);
-    } while (cursor && max_iterations-- && static_cast<int64_t>(found.items.size() * 2) < count);
+    } while (cursor && max_iterations-- && static_cast<int64_t>(found.items.size() * 2) < opt.count);
   }
   size_t kept = 0;
   for (size_t i = 0; i < found.items.size(); ++i) {
-    if (use_pattern && !GlobMatch(pattern, found.items[i].first)) continue;
+    if (!opt.Matches(found.items[i].first)) continue;
     if (kept != i) found.items[kept] = std::move(found.items[i]);
     ++kept;
   }
