@@ -11,6 +11,7 @@
 #include "server/errors.h"
 #include "server/families.h"
 #include "server/list_ops.h"
+#include "server/mpop_args.h"
 #include "server/zset_ops.h"
 
 namespace ks {
@@ -78,11 +79,11 @@ void BRPopLPush(CommandContext& ctx) { BMove(ctx, ListEnd::kTail, ListEnd::kHead
 // BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]
 void BLMPop(CommandContext& ctx) {
   MPopArgs a;
-  if (!ParseMPopArgs(ctx, 2, &a)) return;
+  if (!ParseMPopArgs(ctx, 2, "left", "right", &a)) return;
   int64_t timeout;
   if (!Timeout(ctx, ctx.arg(1), &timeout)) return;
   KeyList keys = ServableKeys(ctx, ctx.keys);
-  if (PopManyWithKey(ctx, keys, a.end, a.count) == ListPop::kReplied) return;
+  if (PopManyWithKey(ctx, keys, a.from_end ? ListEnd::kTail : ListEnd::kHead, a.count) == ListPop::kReplied) return;
   BlockOnKeys(ctx, ctx.keys, timeout, TimeoutReply::kNullArray);
 }
 
@@ -100,30 +101,12 @@ void BZPopMax(CommandContext& ctx) { BZPop(ctx, true); }
 // BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]; arguments are checked in
 // Redis's order: numkeys, MIN|MAX, COUNT, then the timeout.
 void BZMPop(CommandContext& ctx) {
-  int64_t numkeys;
-  if (!StrToLL(ctx.arg(2), &numkeys) || numkeys < 1) return ctx.rb.Error(err::kNumkeysPositive);
-  if (numkeys >= static_cast<int64_t>(ctx.argc()) - 3) return ctx.rb.Error(err::kSyntax);
-  size_t where = 3 + static_cast<size_t>(numkeys);
-  bool max;
-  if (EqualsNoCase(ctx.arg(where), "min"))
-    max = false;
-  else if (EqualsNoCase(ctx.arg(where), "max"))
-    max = true;
-  else
-    return ctx.rb.Error(err::kSyntax);
-  int64_t count = -1;
-  for (size_t j = where + 1; j < ctx.argc(); ++j) {
-    if (count == -1 && EqualsNoCase(ctx.arg(j), "count") && j + 1 < ctx.argc()) {
-      if (!StrToLL(ctx.arg(++j), &count) || count < 1) return ctx.rb.Error(err::kMpopCountPositive);
-    } else {
-      return ctx.rb.Error(err::kSyntax);
-    }
-  }
-  if (count == -1) count = 1;
+  MPopArgs a;
+  if (!ParseMPopArgs(ctx, 2, "min", "max", &a)) return;
   int64_t timeout;
   if (!Timeout(ctx, ctx.arg(1), &timeout)) return;
   KeyList keys = ServableKeys(ctx, ctx.keys, ObjType::kZSet);
-  if (ZPopFirst(ctx, keys, max, count, ZPopReply::kKeyNested) != ZPopStatus::kEmpty) return;
+  if (ZPopFirst(ctx, keys, a.from_end, a.count, ZPopReply::kKeyNested) != ZPopStatus::kEmpty) return;
   BlockOnKeys(ctx, ctx.keys, timeout, TimeoutReply::kNullArray);
 }
 

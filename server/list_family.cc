@@ -15,6 +15,7 @@
 #include "server/errors.h"
 #include "server/families.h"
 #include "server/list_ops.h"
+#include "server/mpop_args.h"
 
 namespace ks {
 namespace {
@@ -101,8 +102,9 @@ void RPop(CommandContext& ctx) { PopGeneric(ctx, ListEnd::kTail); }
 // LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]
 void LMPop(CommandContext& ctx) {
   MPopArgs a;
-  if (!ParseMPopArgs(ctx, 1, &a)) return;
-  if (PopManyWithKey(ctx, ctx.keys, a.end, a.count) == ListPop::kEmpty) ctx.rb.NullArray();
+  if (!ParseMPopArgs(ctx, 1, "left", "right", &a)) return;
+  ListEnd end = a.from_end ? ListEnd::kTail : ListEnd::kHead;
+  if (PopManyWithKey(ctx, ctx.keys, end, a.count) == ListPop::kEmpty) ctx.rb.NullArray();
 }
 
 // LMOVE source destination LEFT|RIGHT LEFT|RIGHT
@@ -365,39 +367,6 @@ ListPop MoveElement(CommandContext& ctx, const KeyRef& src, const KeyRef& dst, L
   ctx.rb.Bulk(v);
   DeleteIfEmpty(ctx, src, sl);
   return ListPop::kReplied;
-}
-
-bool ParseMPopArgs(CommandContext& ctx, size_t numkeys_idx, MPopArgs* out) {
-  int64_t numkeys;
-  if (!ParseRange(ctx.arg(numkeys_idx), 1, &numkeys)) {
-    ctx.rb.Error(err::kNumkeysPositive);
-    return false;
-  }
-  // The LEFT|RIGHT argument must follow the keys.
-  if (numkeys >= static_cast<int64_t>(ctx.argc() - numkeys_idx - 1)) {
-    ctx.rb.Error(err::kSyntax);
-    return false;
-  }
-  size_t where_idx = numkeys_idx + static_cast<size_t>(numkeys) + 1;
-  if (!ParseListEnd(ctx.arg(where_idx), &out->end)) {
-    ctx.rb.Error(err::kSyntax);
-    return false;
-  }
-  bool has_count = false;
-  for (size_t j = where_idx + 1; j < ctx.argc(); ++j) {
-    if (!has_count && EqualsNoCase(ctx.arg(j), "count") && j + 1 < ctx.argc()) {
-      has_count = true;
-      if (!ParseRange(ctx.arg(++j), 1, &out->count)) {
-        ctx.rb.Error(err::kMpopCountPositive);
-        return false;
-      }
-    } else {
-      ctx.rb.Error(err::kSyntax);
-      return false;
-    }
-  }
-  out->numkeys = numkeys;
-  return true;
 }
 
 // ---- Table ---------------------------------------------------------------------------------

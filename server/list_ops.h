@@ -34,13 +34,4 @@ ListPop PopManyWithKey(CommandContext& ctx, std::span<const KeyRef> keys, ListEn
 // is replied before anything changes; a missing src gives kEmpty even if dst is of another type.
 ListPop MoveElement(CommandContext& ctx, const KeyRef& src, const KeyRef& dst, ListEnd from, ListEnd to);
 
-// LMPOP/BLMPOP's "numkeys key [key ...] LEFT|RIGHT [COUNT count]", numkeys at args[numkeys_idx].
-struct MPopArgs {
-  int64_t numkeys = 0;
-  ListEnd end = ListEnd::kHead;
-  int64_t count = 1;
-};
-// Replies Redis's error and returns false on a bad argument.
-bool ParseMPopArgs(CommandContext& ctx, size_t numkeys_idx, MPopArgs* out);
-
 }  // namespace ks

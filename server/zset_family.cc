@@ -15,6 +15,7 @@
 #include "server/command_registry.h"
 #include "server/errors.h"
 #include "server/families.h"
+#include "server/mpop_args.h"
 #include "server/scan_args.h"
 #include "server/zset_internal.h"
 #include "server/zset_ops.h"
@@ -294,27 +295,10 @@ void ZPopMax(CommandContext& ctx) { ZPopMinMax(ctx, true); }
 
 // ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]
 void ZMPop(CommandContext& ctx) {
-  int64_t numkeys;
-  if (!StrToLL(ctx.arg(1), &numkeys) || numkeys < 1) return ctx.rb.Error(err::kNumkeysPositive);
-  if (numkeys >= static_cast<int64_t>(ctx.argc()) - 2) return ctx.rb.Error(err::kSyntax);
-  size_t where = 2 + static_cast<size_t>(numkeys);
-  bool max;
-  if (EqualsNoCase(ctx.arg(where), "min"))
-    max = false;
-  else if (EqualsNoCase(ctx.arg(where), "max"))
-    max = true;
-  else
-    return ctx.rb.Error(err::kSyntax);
-  int64_t count = -1;
-  for (size_t j = where + 1; j < ctx.argc(); ++j) {
-    if (count == -1 && EqualsNoCase(ctx.arg(j), "count") && j + 1 < ctx.argc()) {
-      if (!StrToLL(ctx.arg(++j), &count) || count < 1) return ctx.rb.Error(err::kMpopCountPositive);
-    } else {
-      return ctx.rb.Error(err::kSyntax);
-    }
-  }
-  if (count == -1) count = 1;
-  if (ZPopFirst(ctx, {ctx.keys.data(), ctx.keys.size()}, max, count, ZPopReply::kKeyNested) == ZPopStatus::kEmpty)
+  MPopArgs a;
+  if (!ParseMPopArgs(ctx, 1, "min", "max", &a)) return;
+  if (ZPopFirst(ctx, {ctx.keys.data(), ctx.keys.size()}, a.from_end, a.count, ZPopReply::kKeyNested) ==
+      ZPopStatus::kEmpty)
     ctx.rb.NullArray();
 }
 
