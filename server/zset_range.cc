@@ -63,6 +63,34 @@ bool RankSpan(int64_t start, int64_t end, int64_t n, bool rev, Span* s) {
   return true;
 }
 
+// A range command's min and max, read as its range type reads them.
+struct Bounds {
+  int64_t start = 0, end = 0;  // ranks
+  ZScoreRange score;
+  ZLexRange lex;
+};
+
+// Parses min and max for type (kAuto reads ranks). Replies Redis's error and returns false
+// when they do not parse.
+bool ParseBounds(CommandContext& ctx, RangeType type, std::string_view min, std::string_view max, Bounds* b) {
+  switch (type) {
+    case RangeType::kAuto:
+    case RangeType::kRank:
+      if (StrToLL(min, &b->start) && StrToLL(max, &b->end)) return true;
+      ctx.rb.Error(err::kNotInteger);
+      return false;
+    case RangeType::kScore:
+      if (ParseScoreRange(min, max, &b->score)) return true;
+      ctx.rb.Error(err::kZMinMaxNotFloat);
+      return false;
+    case RangeType::kLex:
+      if (ParseLexRange(min, max, &b->lex)) return true;
+      ctx.rb.Error(err::kZMinMaxNotLex);
+      return false;
+  }
+  return true;
+}
+
 // Redis's zrangeGenericCommand. src_idx is the source key's argument; dst is ZRANGESTORE's
 // destination (nullptr for the commands that reply with the elements).
 void ZRangeGeneric(CommandContext& ctx, size_t src_idx, const KeyRef* dst, const KeyRef& src, RangeType type,
@@ -96,23 +124,8 @@ void ZRangeGeneric(CommandContext& ctx, size_t src_idx, const KeyRef* dst, const
   size_t min_idx = src_idx + 1, max_idx = src_idx + 2;
   if (rev && type != RangeType::kRank) std::swap(min_idx, max_idx);  // given as max, min
 
-  int64_t start = 0, end = 0;
-  ZScoreRange score_range;
-  ZLexRange lex_range;
-  switch (type) {
-    case RangeType::kAuto:
-    case RangeType::kRank:
-      if (!StrToLL(ctx.arg(min_idx), &start) || !StrToLL(ctx.arg(max_idx), &end))
-        return ctx.rb.Error(err::kNotInteger);
-      break;
-    case RangeType::kScore:
-      if (!ParseScoreRange(ctx.arg(min_idx), ctx.arg(max_idx), &score_range))
-        return ctx.rb.Error(err::kZMinMaxNotFloat);
-      break;
-    case RangeType::kLex:
-      if (!ParseLexRange(ctx.arg(min_idx), ctx.arg(max_idx), &lex_range)) return ctx.rb.Error(err::kZMinMaxNotLex);
-      break;
-  }
+  Bounds b;
+  if (!ParseBounds(ctx, type, ctx.arg(min_idx), ctx.arg(max_idx), &b)) return;
 
   bool wrong;
   Entry* e = FindZSet(ctx, src, true, &wrong);
@@ -124,13 +137,13 @@ void ZRangeGeneric(CommandContext& ctx, size_t src_idx, const KeyRef* dst, const
     switch (type) {
       case RangeType::kAuto:
       case RangeType::kRank:
-        if (!RankSpan(start, end, n, rev, &span)) span = Span{};
+        if (!RankSpan(b.start, b.end, n, rev, &span)) span = Span{};
         break;
       case RangeType::kScore:
-        span = Limit(z.ScoreRanks(score_range), offset, limit, rev, n);
+        span = Limit(z.ScoreRanks(b.score), offset, limit, rev, n);
         break;
       case RangeType::kLex:
-        span = Limit(z.LexRanks(lex_range, rev ? ZSet::LexWalk::kReverse : ZSet::LexWalk::kForward), offset, limit,
+        span = Limit(z.LexRanks(b.lex, rev ? ZSet::LexWalk::kReverse : ZSet::LexWalk::kForward), offset, limit,
                      rev, n);
         break;
     }
@@ -153,21 +166,8 @@ void ZRangeGeneric(CommandContext& ctx, size_t src_idx, const KeyRef* dst, const
 
 // ZREMRANGEBYRANK/SCORE/LEX key min max
 void ZRemRangeGeneric(CommandContext& ctx, RangeType type) {
-  int64_t start = 0, end = 0;
-  ZScoreRange score_range;
-  ZLexRange lex_range;
-  switch (type) {
-    case RangeType::kAuto:
-    case RangeType::kRank:
-      if (!StrToLL(ctx.arg(2), &start) || !StrToLL(ctx.arg(3), &end)) return ctx.rb.Error(err::kNotInteger);
-      break;
-    case RangeType::kScore:
-      if (!ParseScoreRange(ctx.arg(2), ctx.arg(3), &score_range)) return ctx.rb.Error(err::kZMinMaxNotFloat);
-      break;
-    case RangeType::kLex:
-      if (!ParseLexRange(ctx.arg(2), ctx.arg(3), &lex_range)) return ctx.rb.Error(err::kZMinMaxNotLex);
-      break;
-  }
+  Bounds b;
+  if (!ParseBounds(ctx, type, ctx.arg(2), ctx.arg(3), &b)) return;
   const KeyRef& k = ctx.keys[0];
   bool wrong;
   Entry* e = FindZSet(ctx, k, false, &wrong);
@@ -178,13 +178,13 @@ void ZRemRangeGeneric(CommandContext& ctx, RangeType type) {
   switch (type) {
     case RangeType::kAuto:
     case RangeType::kRank:
-      if (!RankSpan(start, end, static_cast<int64_t>(z.size()), false, &span)) return ctx.rb.Int(0);
+      if (!RankSpan(b.start, b.end, static_cast<int64_t>(z.size()), false, &span)) return ctx.rb.Int(0);
       break;
     case RangeType::kScore:
-      std::tie(span.lo, span.hi) = z.ScoreRanks(score_range);
+      std::tie(span.lo, span.hi) = z.ScoreRanks(b.score);
       break;
     case RangeType::kLex:
-      std::tie(span.lo, span.hi) = z.LexRanks(lex_range);
+      std::tie(span.lo, span.hi) = z.LexRanks(b.lex);
       break;
   }
   int64_t removed = span.size();
@@ -194,6 +194,19 @@ void ZRemRangeGeneric(CommandContext& ctx, RangeType type) {
     DeleteIfEmpty(ctx, k, e, z);
   }
   ctx.rb.Int(removed);
+}
+
+// ZCOUNT and ZLEXCOUNT key min max: how many elements lie in the range.
+void ZCountGeneric(CommandContext& ctx, RangeType type) {
+  Bounds b;
+  if (!ParseBounds(ctx, type, ctx.arg(2), ctx.arg(3), &b)) return;
+  bool wrong;
+  Entry* e = FindZSet(ctx, ctx.keys[0], true, &wrong);
+  if (wrong) return ctx.rb.Error(err::kWrongType);
+  if (!e) return ctx.rb.Int(0);
+  ZSet z = ZSetOf(e);
+  auto [first, last] = type == RangeType::kScore ? z.ScoreRanks(b.score) : z.LexRanks(b.lex, ZSet::LexWalk::kCount);
+  ctx.rb.Int(last >= first ? last - first + 1 : 0);
 }
 
 }  // namespace
@@ -220,27 +233,8 @@ void ZRevRangeByLex(CommandContext& ctx) {
   ZRangeGeneric(ctx, 1, nullptr, ctx.keys[0], RangeType::kLex, Direction::kReverse);
 }
 
-void ZCount(CommandContext& ctx) {
-  ZScoreRange r;
-  if (!ParseScoreRange(ctx.arg(2), ctx.arg(3), &r)) return ctx.rb.Error(err::kZMinMaxNotFloat);
-  bool wrong;
-  Entry* e = FindZSet(ctx, ctx.keys[0], true, &wrong);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
-  if (!e) return ctx.rb.Int(0);
-  auto [first, last] = ZSetOf(e).ScoreRanks(r);
-  ctx.rb.Int(last >= first ? last - first + 1 : 0);
-}
-
-void ZLexCount(CommandContext& ctx) {
-  ZLexRange r;
-  if (!ParseLexRange(ctx.arg(2), ctx.arg(3), &r)) return ctx.rb.Error(err::kZMinMaxNotLex);
-  bool wrong;
-  Entry* e = FindZSet(ctx, ctx.keys[0], true, &wrong);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
-  if (!e) return ctx.rb.Int(0);
-  auto [first, last] = ZSetOf(e).LexRanks(r, ZSet::LexWalk::kCount);
-  ctx.rb.Int(last >= first ? last - first + 1 : 0);
-}
+void ZCount(CommandContext& ctx) { ZCountGeneric(ctx, RangeType::kScore); }
+void ZLexCount(CommandContext& ctx) { ZCountGeneric(ctx, RangeType::kLex); }
 
 void ZRemRangeByRank(CommandContext& ctx) { ZRemRangeGeneric(ctx, RangeType::kRank); }
 void ZRemRangeByScore(CommandContext& ctx) { ZRemRangeGeneric(ctx, RangeType::kScore); }
