@@ -194,22 +194,8 @@ void CommandDocs(CommandContext& ctx) {
 bool KeySpecsValid(const CommandSpec& spec, std::span<const std::string_view> argv) {
   int argc = static_cast<int>(argv.size());
   for (const KeySpec& ks : spec.key_specs) {
-    int begin = 0;
-    if (ks.begin_index > 0) {
-      begin = ks.begin_index;
-    } else if (!ks.begin_keyword.empty()) {
-      int from = ks.begin_startfrom;
-      int i = from >= 0 ? from : argc + from;
-      int dir = from >= 0 ? 1 : -1;
-      for (; i > 0 && i < argc; i += dir)
-        if (EqualsNoCase(argv[i], ks.begin_keyword)) {
-          begin = i + 1;
-          break;
-        }
-      if (!begin) continue;
-    } else {
-      continue;
-    }
+    int begin = KeySpecBegin(ks, argc, argv.data());
+    if (begin == 0) continue;
     if (begin >= argc) return false;
     if (ks.keynum) {
       int idx = begin + ks.keynum_idx;

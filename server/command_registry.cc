@@ -68,6 +68,16 @@ const CommandSpec* CommandRegistry::FindSub(const CommandSpec& parent, std::stri
   return nullptr;
 }
 
+int KeySpecBegin(const KeySpec& ks, int argc, const std::string_view* argv) {
+  if (ks.begin_index > 0) return ks.begin_index;
+  if (ks.begin_keyword.empty()) return 0;
+  int from = ks.begin_startfrom;
+  int dir = from >= 0 ? 1 : -1;
+  for (int i = from >= 0 ? from : argc + from; i > 0 && i < argc; i += dir)
+    if (EqualsNoCase(argv[i], ks.begin_keyword)) return i + 1;
+  return 0;
+}
+
 KeyIndexes CommandKeyIndexes(const CommandSpec& spec, int argc, const std::string_view* argv) {
   KeyIndexes out;
   if (!(spec.flag_bits & kCmdMovableKeys)) {
@@ -77,22 +87,8 @@ KeyIndexes CommandKeyIndexes(const CommandSpec& spec, int argc, const std::strin
     return out;
   }
   for (const KeySpec& ks : spec.key_specs) {
-    int begin = 0;
-    if (ks.begin_index > 0) {
-      begin = ks.begin_index;
-    } else if (!ks.begin_keyword.empty()) {
-      int from = ks.begin_startfrom;
-      int i = from >= 0 ? from : argc + from;
-      int dir = from >= 0 ? 1 : -1;
-      for (; i > 0 && i < argc; i += dir)
-        if (EqualsNoCase(argv[i], ks.begin_keyword)) {
-          begin = i + 1;
-          break;
-        }
-      if (begin == 0) continue;
-    } else {
-      continue;
-    }
+    int begin = KeySpecBegin(ks, argc, argv);
+    if (begin == 0) continue;
     if (ks.keynum) {
       int idx = begin + ks.keynum_idx;
       if (idx >= argc) continue;

@@ -45,4 +45,8 @@ uint32_t ParseCommandFlags(std::string_view flags);
 // the error.
 KeyIndexes CommandKeyIndexes(const CommandSpec& spec, int argc, const std::string_view* argv);
 
+// Where a key spec's keys begin (Redis's begin_search): its index, or the argument after its
+// keyword; 0 when the keyword is absent or the start is unknown.
+int KeySpecBegin(const KeySpec& ks, int argc, const std::string_view* argv);
+
 }  // namespace ks
