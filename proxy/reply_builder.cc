@@ -89,4 +89,9 @@ void ReplyBuilder::BulkArray(const std::string_view* items, size_t n) {
   for (size_t i = 0; i < n; ++i) Bulk(items[i]);
 }
 
+void ReplyBuilder::SimpleArray(const std::string_view* items, size_t n) {
+  Array(n);
+  for (size_t i = 0; i < n; ++i) Simple(items[i]);
+}
+
 }  // namespace ks

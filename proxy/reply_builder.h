@@ -35,6 +35,7 @@ class ReplyBuilder {
   void Bool(bool b);           // RESP3 "#t"; RESP2 :1/:0
   void Verbatim(std::string_view s, std::string_view format = "txt");  // RESP3 "=", else bulk
   void BulkArray(const std::string_view* items, size_t n);
+  void SimpleArray(const std::string_view* items, size_t n);  // e.g. a HELP subcommand's lines
 
   uint64_t errors_written() const { return errors_; }
   // The last error's code ("ERR", "WRONGTYPE"...) for INFO errorstats.

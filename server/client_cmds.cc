@@ -306,8 +306,7 @@ void ClientHelp(CommandContext& ctx) {
       "HELP",
       "    Prints this help.",
   };
-  ctx.rb.Array(std::size(kLines));
-  for (std::string_view l : kLines) ctx.rb.Simple(l);
+  ctx.rb.SimpleArray(kLines, std::size(kLines));
 }
 
 }  // namespace

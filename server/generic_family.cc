@@ -385,8 +385,7 @@ void ObjectHelp(CommandContext& ctx) {
       "HELP",
       "    Prints this help.",
   };
-  ctx.rb.Array(std::size(kLines));
-  for (std::string_view l : kLines) ctx.rb.Simple(l);
+  ctx.rb.SimpleArray(kLines, std::size(kLines));
 }
 
 KeySpec RangeSpec(std::string_view flags, int index) {

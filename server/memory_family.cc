@@ -123,8 +123,7 @@ void MemoryHelp(CommandContext& ctx) {
       "HELP",
       "    Print this help.",
   };
-  ctx.rb.Array(std::size(kLines));
-  for (auto l : kLines) ctx.rb.Simple(l);
+  ctx.rb.SimpleArray(kLines, std::size(kLines));
 }
 
 }  // namespace
