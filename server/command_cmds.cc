@@ -30,6 +30,21 @@ void StatusSet(ReplyBuilder& rb, std::string_view text) {
   for (auto s : w) rb.Simple(s);
 }
 
+void IntField(ReplyBuilder& rb, std::string_view name, int64_t v) {
+  rb.Bulk(name);
+  rb.Int(v);
+}
+
+// A key spec's begin_search or find_keys part: {type: type, spec: {fields more fields}}.
+void TypedSpec(ReplyBuilder& rb, std::string_view part, std::string_view type, size_t fields) {
+  rb.Bulk(part);
+  rb.Map(2);
+  rb.Bulk("type");
+  rb.Bulk(type);
+  rb.Bulk("spec");
+  rb.Map(fields);
+}
+
 void KeySpecReply(ReplyBuilder& rb, const KeySpec& ks) {
   rb.Map(ks.notes.empty() ? 3 : 4);
   if (!ks.notes.empty()) {
@@ -39,56 +54,30 @@ void KeySpecReply(ReplyBuilder& rb, const KeySpec& ks) {
   rb.Bulk("flags");
   StatusSet(rb, ks.flags);
   bool unknown = ks.begin_index <= 0 && ks.begin_keyword.empty();
-  rb.Bulk("begin_search");
-  rb.Map(2);
-  rb.Bulk("type");
   if (unknown) {
-    rb.Bulk("unknown");
-    rb.Bulk("spec");
-    rb.Map(0);
+    TypedSpec(rb, "begin_search", "unknown", 0);
   } else if (ks.begin_index > 0) {
-    rb.Bulk("index");
-    rb.Bulk("spec");
-    rb.Map(1);
-    rb.Bulk("index");
-    rb.Int(ks.begin_index);
+    TypedSpec(rb, "begin_search", "index", 1);
+    IntField(rb, "index", ks.begin_index);
   } else {
-    rb.Bulk("keyword");
-    rb.Bulk("spec");
-    rb.Map(2);
+    TypedSpec(rb, "begin_search", "keyword", 2);
     rb.Bulk("keyword");
     rb.Bulk(ks.begin_keyword);
-    rb.Bulk("startfrom");
-    rb.Int(ks.begin_startfrom);
+    IntField(rb, "startfrom", ks.begin_startfrom);
   }
-  rb.Bulk("find_keys");
-  rb.Map(2);
-  rb.Bulk("type");
   // A spec whose start is unknown (e.g. SORT's STORE key) has unknown key positions too.
   if (unknown) {
-    rb.Bulk("unknown");
-    rb.Bulk("spec");
-    rb.Map(0);
+    TypedSpec(rb, "find_keys", "unknown", 0);
   } else if (ks.keynum) {
-    rb.Bulk("keynum");
-    rb.Bulk("spec");
-    rb.Map(3);
-    rb.Bulk("keynumidx");
-    rb.Int(ks.keynum_idx);
-    rb.Bulk("firstkey");
-    rb.Int(ks.first_key);
-    rb.Bulk("keystep");
-    rb.Int(ks.key_step);
+    TypedSpec(rb, "find_keys", "keynum", 3);
+    IntField(rb, "keynumidx", ks.keynum_idx);
+    IntField(rb, "firstkey", ks.first_key);
+    IntField(rb, "keystep", ks.key_step);
   } else {
-    rb.Bulk("range");
-    rb.Bulk("spec");
-    rb.Map(3);
-    rb.Bulk("lastkey");
-    rb.Int(ks.last_key);
-    rb.Bulk("keystep");
-    rb.Int(ks.key_step);
-    rb.Bulk("limit");
-    rb.Int(ks.limit);
+    TypedSpec(rb, "find_keys", "range", 3);
+    IntField(rb, "lastkey", ks.last_key);
+    IntField(rb, "keystep", ks.key_step);
+    IntField(rb, "limit", ks.limit);
   }
 }
 
@@ -121,20 +110,16 @@ void InfoReply(ReplyBuilder& rb, const CommandSpec& c) {
 void DocsReply(ReplyBuilder& rb, const CommandSpec& c) {
   size_t n = 1 + !c.summary.empty() + !c.since.empty() + !c.complexity.empty() + !c.subcommands.empty();
   rb.Map(n);
-  if (!c.summary.empty()) {
-    rb.Bulk("summary");
-    rb.Bulk(c.summary);
-  }
-  if (!c.since.empty()) {
-    rb.Bulk("since");
-    rb.Bulk(c.since);
-  }
+  auto field = [&rb](std::string_view name, std::string_view value) {
+    if (value.empty()) return;
+    rb.Bulk(name);
+    rb.Bulk(value);
+  };
+  field("summary", c.summary);
+  field("since", c.since);
   rb.Bulk("group");
   rb.Bulk(c.group);
-  if (!c.complexity.empty()) {
-    rb.Bulk("complexity");
-    rb.Bulk(c.complexity);
-  }
+  field("complexity", c.complexity);
   if (!c.subcommands.empty()) {
     rb.Bulk("subcommands");
     rb.Map(c.subcommands.size());
