@@ -312,15 +312,8 @@ void ClientHelp(CommandContext& ctx) {
 }  // namespace
 
 void RegisterClientCommand(CommandRegistry& reg) {
-  reg.Add({.name = "client",
-           .arity = -2,
-           .flags = "",
-           .first_key = 0, .last_key = 0, .step = 0,
-           .acl = "@slow",
-           .group = "connection", .since = "2.4.0",
-           .summary = "A container for client connection commands.",
-           .complexity = "Depends on subcommand.",
-           .subcommands = {
+  reg.Add(ContainerRow("client", "connection", "2.4.0",
+                       "A container for client connection commands.", {
                {.name = "id",
                 .arity = 2,
                 .flags = "noscript loading stale",
@@ -432,7 +425,7 @@ void RegisterClientCommand(CommandRegistry& reg) {
                 .group = "connection", .since = "5.0.0",
                 .summary = "Lists the CLIENT subcommands.",
                 .complexity = "O(1)"},
-           }});
+           }));
 }
 
 }  // namespace ks

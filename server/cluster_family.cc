@@ -13,15 +13,8 @@ void ClusterKeyslot(CommandContext& ctx) { ctx.rb.Int(KeySlot(ctx.arg(2))); }
 }  // namespace
 
 void RegisterClusterFamily(CommandRegistry& reg) {
-  reg.Add({.name = "cluster",
-           .arity = -2,
-           .flags = "",
-           .first_key = 0, .last_key = 0, .step = 0,
-           .acl = "@slow",
-           .group = "cluster", .since = "3.0.0",
-           .summary = "Cluster introspection; keyshard answers the subcommands that describe slots.",
-           .complexity = "Depends on subcommand.",
-           .subcommands = {
+  reg.Add(ContainerRow("cluster", "cluster", "3.0.0",
+                       "Cluster introspection; keyshard answers the subcommands that describe slots.", {
                {.name = "keyslot",
                 .arity = 3,
                 .flags = "stale",
@@ -31,7 +24,7 @@ void RegisterClusterFamily(CommandRegistry& reg) {
                 .group = "cluster", .since = "3.0.0",
                 .summary = "Returns the hash slot of a key.",
                 .complexity = "O(N) where N is the number of bytes in the key"},
-           }});
+           }));
 }
 
 }  // namespace ks

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace ks {
@@ -76,5 +77,20 @@ struct CommandSpec {
   std::string full_name;  // "client|list"
   const CommandSpec* parent = nullptr;
 };
+
+// A container command (CLIENT, CONFIG, OBJECT...): Redis gives each the same arity, flags, ACL
+// category and complexity, and its subcommands carry the rest.
+inline CommandSpec ContainerRow(std::string_view name, std::string_view group, std::string_view since,
+                                std::string_view summary, std::vector<CommandSpec> subcommands) {
+  return {.name = name,
+          .arity = -2,
+          .flags = "",
+          .first_key = 0, .last_key = 0, .step = 0,
+          .acl = "@slow",
+          .group = group, .since = since,
+          .summary = summary,
+          .complexity = "Depends on subcommand.",
+          .subcommands = std::move(subcommands)};
+}
 
 }  // namespace ks

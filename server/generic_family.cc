@@ -388,8 +388,26 @@ void ObjectHelp(CommandContext& ctx) {
   ctx.rb.SimpleArray(kLines, std::size(kLines));
 }
 
-KeySpec RangeSpec(std::string_view flags, int index) {
-  return {.flags = flags, .begin_index = index, .last_key = 0, .key_step = 1, .limit = 0};
+KeySpec RangeSpec(std::string_view flags, int index, int last_key = 0) {
+  return {.flags = flags, .begin_index = index, .last_key = last_key, .key_step = 1, .limit = 0};
+}
+
+// DEL, UNLINK, EXISTS and TOUCH take any number of keys and reply a count summed over them,
+// which their tips tell a cluster client to add up across shards.
+CommandSpec SummedKeysRow(std::string_view name, std::string_view flags, std::string_view acl,
+                          std::string_view key_flags, CommandHandler h, std::string_view since,
+                          std::string_view summary, std::string_view complexity) {
+  return {.name = name,
+          .arity = -2,
+          .flags = flags,
+          .first_key = 1, .last_key = -1, .step = 1,
+          .acl = acl,
+          .tips = "request_policy:multi_shard response_policy:agg_sum",
+          .key_specs = {RangeSpec(key_flags, 1, -1)},
+          .handler = h,
+          .group = "generic", .since = since,
+          .summary = summary,
+          .complexity = complexity};
 }
 
 // The four EXPIRE variants and the four TTL readers share a row shape.
@@ -438,55 +456,22 @@ CommandSpec ObjectSubRow(std::string_view name, CommandHandler h, std::string_vi
 }  // namespace
 
 void RegisterGenericFamily(CommandRegistry& reg) {
-  reg.Add({.name = "del",
-           .arity = -2,
-           .flags = "write",
-           .first_key = 1, .last_key = -1, .step = 1,
-           .acl = "@keyspace @write @slow",
-           .tips = "request_policy:multi_shard response_policy:agg_sum",
-           .key_specs = {{.flags = "RM delete", .begin_index = 1, .last_key = -1, .key_step = 1, .limit = 0}},
-           .handler = Del,
-           .group = "generic", .since = "1.0.0",
-           .summary = "Deletes keys and returns how many existed.",
-           .complexity = "O(N) where N is the number of keys that will be removed. When a key to remove holds a "
-                         "value other than a string, the individual complexity for this key is O(M) where M is the "
-                         "number of elements in the list, set, sorted set or hash. Removing a single key that holds "
-                         "a string value is O(1)."});
-  reg.Add({.name = "unlink",
-           .arity = -2,
-           .flags = "write fast",
-           .first_key = 1, .last_key = -1, .step = 1,
-           .acl = "@keyspace @write @fast",
-           .tips = "request_policy:multi_shard response_policy:agg_sum",
-           .key_specs = {{.flags = "RM delete", .begin_index = 1, .last_key = -1, .key_step = 1, .limit = 0}},
-           .handler = Del,
-           .group = "generic", .since = "4.0.0",
-           .summary = "Deletes keys like DEL; Redis reclaims their memory in the background.",
-           .complexity = "O(1) for each key removed regardless of its size. Then the command does O(N) work in a "
-                         "different thread in order to reclaim memory, where N is the number of allocations the "
-                         "deleted objects where composed of."});
-  reg.Add({.name = "exists",
-           .arity = -2,
-           .flags = "readonly fast",
-           .first_key = 1, .last_key = -1, .step = 1,
-           .acl = "@keyspace @read @fast",
-           .tips = "request_policy:multi_shard response_policy:agg_sum",
-           .key_specs = {{.flags = "RO", .begin_index = 1, .last_key = -1, .key_step = 1, .limit = 0}},
-           .handler = Exists,
-           .group = "generic", .since = "1.0.0",
-           .summary = "Counts how many of the given keys exist.",
-           .complexity = "O(N) where N is the number of keys to check."});
-  reg.Add({.name = "touch",
-           .arity = -2,
-           .flags = "readonly fast",
-           .first_key = 1, .last_key = -1, .step = 1,
-           .acl = "@keyspace @read @fast",
-           .tips = "request_policy:multi_shard response_policy:agg_sum",
-           .key_specs = {{.flags = "RO", .begin_index = 1, .last_key = -1, .key_step = 1, .limit = 0}},
-           .handler = Touch,
-           .group = "generic", .since = "3.2.1",
-           .summary = "Refreshes the last access time of keys and counts those that exist.",
-           .complexity = "O(N) where N is the number of keys that will be touched."});
+  reg.Add(SummedKeysRow("del", "write", "@keyspace @write @slow", "RM delete", Del, "1.0.0",
+                        "Deletes keys and returns how many existed.",
+                        "O(N) where N is the number of keys that will be removed. When a key to remove holds a "
+                        "value other than a string, the individual complexity for this key is O(M) where M is the "
+                        "number of elements in the list, set, sorted set or hash. Removing a single key that holds "
+                        "a string value is O(1)."));
+  reg.Add(SummedKeysRow("unlink", "write fast", "@keyspace @write @fast", "RM delete", Del, "4.0.0",
+                        "Deletes keys like DEL; Redis reclaims their memory in the background.",
+                        "O(1) for each key removed regardless of its size. Then the command does O(N) work in a "
+                        "different thread in order to reclaim memory, where N is the number of allocations the "
+                        "deleted objects where composed of."));
+  reg.Add(SummedKeysRow("exists", "readonly fast", "@keyspace @read @fast", "RO", Exists, "1.0.0",
+                        "Counts how many of the given keys exist.", "O(N) where N is the number of keys to check."));
+  reg.Add(SummedKeysRow("touch", "readonly fast", "@keyspace @read @fast", "RO", Touch, "3.2.1",
+                        "Refreshes the last access time of keys and counts those that exist.",
+                        "O(N) where N is the number of keys that will be touched."));
   reg.Add({.name = "type",
            .arity = 2,
            .flags = "readonly fast",
@@ -592,15 +577,8 @@ void RegisterGenericFamily(CommandRegistry& reg) {
            .group = "generic", .since = "1.0.0",
            .summary = "Moves a key to another database.",
            .complexity = "O(1)"});
-  reg.Add({.name = "object",
-           .arity = -2,
-           .flags = "",
-           .first_key = 0, .last_key = 0, .step = 0,
-           .acl = "@slow",
-           .group = "generic", .since = "2.2.3",
-           .summary = "Inspects the internals of a key's value.",
-           .complexity = "Depends on subcommand.",
-           .subcommands = {
+  reg.Add(ContainerRow("object", "generic", "2.2.3",
+                       "Inspects the internals of a key's value.", {
                {.name = "help",
                 .arity = 2,
                 .flags = "loading stale",
@@ -614,7 +592,7 @@ void RegisterGenericFamily(CommandRegistry& reg) {
                ObjectSubRow("idletime", ObjectIdleTime, "2.2.3", "Returns the seconds since a key was last accessed."),
                ObjectSubRow("encoding", ObjectEncoding, "2.2.3", "Names the internal encoding of a key's value."),
                ObjectSubRow("refcount", ObjectRefCount, "2.2.3", "Returns the reference count of a key's value."),
-           }});
+           }));
 }
 
 }  // namespace ks

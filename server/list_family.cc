@@ -382,31 +382,33 @@ void RegisterListFamily(CommandRegistry& reg) {
       "O(1) for each element added, so O(N) to add N elements when the command is called with multiple "
       "arguments.";
 
-  struct Push {
+  // What the rows of the four pushes, and of the two pops, differ in.
+  struct Row {
     std::string_view name;
     CommandHandler handler;
     std::string_view since, summary;
   };
-  for (const Push& p : {
-           Push{"lpush", LPush, "1.0.0", "Prepends elements to a list, creating it if needed."},
-           Push{"rpush", RPush, "1.0.0", "Appends elements to a list, creating it if needed."},
-           Push{"lpushx", LPushX, "2.2.0", "Prepends elements to a list only if the list exists."},
-           Push{"rpushx", RPushX, "2.2.0", "Appends elements to a list only if the list exists."},
+  for (const Row& p : {
+           Row{"lpush", LPush, "1.0.0", "Prepends elements to a list, creating it if needed."},
+           Row{"rpush", RPush, "1.0.0", "Appends elements to a list, creating it if needed."},
+           Row{"lpushx", LPushX, "2.2.0", "Prepends elements to a list only if the list exists."},
+           Row{"rpushx", RPushX, "2.2.0", "Appends elements to a list only if the list exists."},
        }) {
     reg.Add({.name = p.name, .arity = -3, .flags = "write denyoom fast", .first_key = 1, .last_key = 1,
              .step = 1, .acl = "@write @list @fast", .key_specs = {kRwInsert}, .handler = p.handler,
              .group = "list", .since = p.since, .summary = p.summary, .complexity = kPushComplexity});
   }
-  reg.Add({.name = "lpop", .arity = -2, .flags = "write fast", .first_key = 1, .last_key = 1, .step = 1,
-           .acl = "@write @list @fast", .key_specs = {kRwAccessDelete}, .handler = LPop,
-           .group = "list", .since = "1.0.0",
-           .summary = "Removes and returns the first elements of a list; deletes the list when it empties.",
-           .complexity = "O(N) where N is the number of elements returned"});
-  reg.Add({.name = "rpop", .arity = -2, .flags = "write fast", .first_key = 1, .last_key = 1, .step = 1,
-           .acl = "@write @list @fast", .key_specs = {kRwAccessDelete}, .handler = RPop,
-           .group = "list", .since = "1.0.0",
-           .summary = "Removes and returns the last elements of a list; deletes the list when it empties.",
-           .complexity = "O(N) where N is the number of elements returned"});
+  for (const Row& p : {
+           Row{"lpop", LPop, "1.0.0",
+                "Removes and returns the first elements of a list; deletes the list when it empties."},
+           Row{"rpop", RPop, "1.0.0",
+                "Removes and returns the last elements of a list; deletes the list when it empties."},
+       }) {
+    reg.Add({.name = p.name, .arity = -2, .flags = "write fast", .first_key = 1, .last_key = 1, .step = 1,
+             .acl = "@write @list @fast", .key_specs = {kRwAccessDelete}, .handler = p.handler,
+             .group = "list", .since = p.since, .summary = p.summary,
+             .complexity = "O(N) where N is the number of elements returned"});
+  }
   reg.Add({.name = "llen", .arity = 2, .flags = "readonly fast", .first_key = 1, .last_key = 1, .step = 1,
            .acl = "@read @list @fast",
            .key_specs = {{.flags = "RO", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0}},

@@ -129,15 +129,8 @@ void MemoryHelp(CommandContext& ctx) {
 }  // namespace
 
 void RegisterMemoryFamily(CommandRegistry& reg) {
-  reg.Add({.name = "memory",
-           .arity = -2,
-           .flags = "",
-           .first_key = 0, .last_key = 0, .step = 0,
-           .acl = "@slow",
-           .group = "server", .since = "4.0.0",
-           .summary = "Memory figures of keys and of the server, from the engines' accounting.",
-           .complexity = "Depends on subcommand.",
-           .subcommands = {
+  reg.Add(ContainerRow("memory", "server", "4.0.0",
+                       "Memory figures of keys and of the server, from the engines' accounting.", {
                {.name = "help",
                 .arity = 2,
                 .flags = "loading stale",
@@ -169,7 +162,7 @@ void RegisterMemoryFamily(CommandRegistry& reg) {
                 .group = "server", .since = "4.0.0",
                 .summary = "Memory usage details of the server and of each engine.",
                 .complexity = "O(1)"},
-           }});
+           }));
 }
 
 }  // namespace ks

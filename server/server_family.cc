@@ -269,15 +269,8 @@ void RegisterServerFamily(CommandRegistry& reg) {
            .group = "server", .since = "4.0.0",
            .summary = "Swaps the contents of two databases.",
            .complexity = "O(N) where N is the count of clients watching or blocking on keys from both databases."});
-  reg.Add({.name = "config",
-           .arity = -2,
-           .flags = "",
-           .first_key = 0, .last_key = 0, .step = 0,
-           .acl = "@slow",
-           .group = "server", .since = "2.0.0",
-           .summary = "A container for server configuration commands.",
-           .complexity = "Depends on subcommand.",
-           .subcommands = {
+  reg.Add(ContainerRow("config", "server", "2.0.0",
+                       "A container for server configuration commands.", {
                {.name = "get",
                 .arity = -3,
                 .flags = "admin noscript loading stale",
@@ -319,7 +312,7 @@ void RegisterServerFamily(CommandRegistry& reg) {
                 .group = "server", .since = "5.0.0",
                 .summary = "Lists the CONFIG subcommands.",
                 .complexity = "O(1)"},
-           }});
+           }));
 }
 
 }  // namespace ks
