@@ -89,7 +89,7 @@ std::optional<std::string> CompareRandom(const std::vector<std::string>& argv, c
   // A positive count larger than the collection returns the whole collection: compare it.
   if (argv.size() >= 3) {
     long long count = std::strtoll(argv[2].c_str(), nullptr, 10);
-    const bool pairs = argv.size() >= 4 && Upper(argv[3]) == "WITHVALUES";
+    const bool pairs = argv.size() >= 4 && (Upper(argv[3]) == "WITHVALUES" || Upper(argv[3]) == "WITHSCORES");
     const size_t n = t.elems.size() / (pairs ? 2 : 1);
     if (count > 0 && static_cast<long long>(n) < count &&
         !SameGroups(t.elems, r.elems, pairs ? 2 : 1, false))

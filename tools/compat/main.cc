@@ -25,7 +25,7 @@ const char* kUsage = R"(usage:
   keyshard-compat run [--host H] [--port P] [--password PW] CASES...
   keyshard-compat diff --target H:P --reference H:P CASES...
   keyshard-compat diff --target H:P --reference H:P --random [--seed S] [--ops N]
-                       [--families strings,keys,server,lists,hashes,sets|all] [--max-shrink N]
+                       [--families strings,keys,server,lists,hashes,sets,zsets|all] [--max-shrink N]
   keyshard-compat record [--host H] [--port P] [--password PW] FILE
                        (prints FILE with the endpoint's replies filled in where no "=>" is given)
   keyshard-compat coverage --target H:P --reference H:P [--hide-missing] [--ignore-missing]

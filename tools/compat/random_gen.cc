@@ -27,7 +27,9 @@ size_t FamilyWeight(const std::string& family) {
 
 }  // namespace
 
-std::vector<std::string> AllFamilies() { return {"strings", "keys", "server", "lists", "hashes", "sets"}; }
+std::vector<std::string> AllFamilies() {
+  return {"strings", "keys", "server", "lists", "hashes", "sets", "zsets"};
+}
 std::vector<std::string> DefaultFamilies() { return {"strings", "keys", "server"}; }
 
 bool ParseFamilies(const std::string& text, std::vector<std::string>* out, std::string* error) {
@@ -44,7 +46,7 @@ bool ParseFamilies(const std::string& text, std::vector<std::string>* out, std::
     bool known = false;
     for (const auto& f : all) known = known || f == name;
     if (!known) {
-      *error = "unknown family '" + name + "' (known: strings, keys, server, lists, hashes, sets, all)";
+      *error = "unknown family '" + name + "' (known: strings, keys, server, lists, hashes, sets, zsets, all)";
       return false;
     }
     out->push_back(name);
@@ -260,40 +262,6 @@ std::vector<std::string> RandomGenerator::Server() {
   }
 }
 
-std::vector<std::string> RandomGenerator::Lists() {
-  switch (Below(6)) {
-    case 0:
-    case 1: return {Chance(50) ? "LPUSH" : "RPUSH", Key(), Value(), Value()};
-    case 2: return {Chance(50) ? "LPOP" : "RPOP", Key()};
-    case 3: return {"LRANGE", Key(), IntArg(), IntArg()};
-    case 4: return {"LLEN", Key()};
-    default: return {"LINDEX", Key(), IntArg()};
-  }
-}
-
-std::vector<std::string> RandomGenerator::Hashes() {
-  switch (Below(7)) {
-    case 0:
-    case 1: return {"HSET", Key(), Pick(std::vector<std::string>{"f1", "f2", "f3"}), Value()};
-    case 2: return {"HGET", Key(), Pick(std::vector<std::string>{"f1", "f2", "f3"})};
-    case 3: return {"HDEL", Key(), Pick(std::vector<std::string>{"f1", "f2"})};
-    case 4: return {"HGETALL", Key()};
-    case 5: return {"HINCRBY", Key(), "f1", IntArg()};
-    default: return {"HLEN", Key()};
-  }
-}
-
-std::vector<std::string> RandomGenerator::Sets() {
-  switch (Below(6)) {
-    case 0:
-    case 1: return {"SADD", Key(), Value(), Value()};
-    case 2: return {"SREM", Key(), Value()};
-    case 3: return {"SMEMBERS", Key()};
-    case 4: return {"SISMEMBER", Key(), Value()};
-    default: return {"SCARD", Key()};
-  }
-}
-
 // Turns a valid command into an invalid one: wrong arity, a syntax error or a non-integer.
 std::vector<std::string> RandomGenerator::Invalid(std::vector<std::string> cmd) {
   switch (Below(3)) {
@@ -325,7 +293,8 @@ std::vector<std::string> RandomGenerator::Next() {
   else if (fam == "server") cmd = Server();
   else if (fam == "lists") cmd = Lists();
   else if (fam == "hashes") cmd = Hashes();
-  else cmd = Sets();
+  else if (fam == "sets") cmd = Sets();
+  else cmd = Zsets();
   if (Chance(5)) cmd = Invalid(std::move(cmd));
   return cmd;
 }

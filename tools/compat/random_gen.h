@@ -10,8 +10,8 @@
 
 namespace keyshard::compat {
 
-// Families: strings, keys, server (default) and lists, hashes, sets (collections; they make
-// WRONGTYPE paths run). "all" selects every family.
+// Families: strings, keys, server (default) and lists, hashes, sets, zsets (collections; they
+// make WRONGTYPE paths and encoding conversions run). "all" selects every family.
 std::vector<std::string> AllFamilies();
 std::vector<std::string> DefaultFamilies();
 // Parses "strings,keys" or "all"; returns false and sets *error on unknown names.
@@ -39,12 +39,27 @@ class RandomGenerator {
   std::string AbsTime(bool millis, bool past_ok);
   std::vector<std::string> Keys(size_t min, size_t max);
 
+  // Collections (random_collections.cc): keys mostly from a per-type pool so most commands
+  // meet a value of their type, sometimes from the shared pool for WRONGTYPE.
+  std::string CollKey(const std::vector<std::string>& pool);
+  std::vector<std::string> CollKeys(const std::vector<std::string>& pool, size_t min, size_t max);
+  std::string Count(bool allow_negative);
+  std::string ListValue();
+  std::string Field();
+  std::string Member();
+  std::string ZMember();
+  std::string Score();
+  std::string ScoreBound();
+  std::string LexBound();
+
   std::vector<std::string> Strings();
   std::vector<std::string> KeysFamily();
   std::vector<std::string> Server();
   std::vector<std::string> Lists();
   std::vector<std::string> Hashes();
   std::vector<std::string> Sets();
+  std::vector<std::string> Zsets();
+  std::vector<std::string> ZsetStoreOrCombine();
   std::vector<std::string> Invalid(std::vector<std::string> cmd);
 
   uint64_t state_;
