@@ -106,23 +106,25 @@ bool EngineLog::Write() {
   return WriteLocked();
 }
 
-void EngineLog::TryWrite() {
-  std::unique_lock lk(io_mu_, std::try_to_lock);
-  if (lk.owns_lock()) WriteLocked();
-}
-
 bool EngineLog::Sync() {
   uint64_t target;
   {
     std::lock_guard lk(buf_mu_);
     target = appended_;
   }
-  std::lock_guard lk(io_mu_);
+  std::lock_guard slk(sync_mu_);
   if (synced_ >= target) return true;  // another caller's fsync covered us (group commit)
-  if (!WriteLocked()) return false;
-  if (!SyncPreviousLocked()) return false;
-  if (::fdatasync(fd_) != 0) return false;
-  synced_ = written_;
+  int fd;
+  uint64_t upto;
+  {
+    std::lock_guard lk(io_mu_);
+    if (!WriteLocked()) return false;
+    if (!SyncPreviousLocked()) return false;
+    fd = fd_;
+    upto = written_;
+  }
+  if (::fdatasync(fd) != 0) return false;
+  synced_ = upto;
   return true;
 }
 
@@ -135,6 +137,7 @@ bool EngineLog::SyncPreviousLocked() {
 }
 
 void EngineLog::SwitchTo(int fd) {
+  std::lock_guard slk(sync_mu_);  // not while an fsync of the current file runs
   std::lock_guard iolk(io_mu_);
   // What was appended before the switch belongs to the old file (the new base holds it).
   WriteLocked();
@@ -316,7 +319,9 @@ void AofSet::AfterCommand(int engine) {
       std::_Exit(1);
     }
   } else {
-    l.TryWrite();
+    // Written before the reply, as Redis does: an acknowledged write survives the process
+    // (a SIGKILL, a crash); everysec's fsync only guards against losing the machine.
+    l.Write();
   }
 }
 

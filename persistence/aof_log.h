@@ -48,10 +48,9 @@ class EngineLog {
 
   // Writes the pending buffer to the file (blocking). False on an I/O error.
   bool Write();
-  // Like Write, but returns at once if another thread is writing this log.
-  void TryWrite();
   // Makes everything appended so far durable (write + fdatasync), unless another caller's
-  // fsync already covered it. False on an I/O error.
+  // fsync already covered it. False on an I/O error. The fdatasync runs without io_mu_, so
+  // writers are not held up by a slow disk.
   bool Sync();
 
   uint64_t incr_bytes() const { return incr_bytes_.load(std::memory_order_relaxed); }
@@ -69,10 +68,12 @@ class EngineLog {
   std::string spare_;
   uint64_t appended_ = 0;  // bytes ever appended
   int cur_db_ = -1;
+  // One fsync at a time; while it is held the files do not switch. Taken before io_mu_.
+  std::mutex sync_mu_;
+  uint64_t synced_ = 0;  // sync_mu_
   std::mutex io_mu_;
   int fd_ = -1;
   uint64_t written_ = 0;
-  uint64_t synced_ = 0;
   std::atomic<uint64_t> incr_bytes_{0};  // size of the current incremental files
 };
 
