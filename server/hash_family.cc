@@ -393,7 +393,7 @@ void HScan(CommandContext& ctx) {
   } else {
     // Redis stops after count elements (a field and a value count as two) or 10*count
     // buckets, whichever comes first.
-    uint64_t max_iterations = static_cast<uint64_t>(opt.count) > UINT64_MAX / 10 ? UINT64_MAX : opt.count * 10;
+    uint64_t max_iterations = opt.MaxBuckets();
     do {
       cursor = h.Scan(cursor, collect);
     } while (cursor && max_iterations-- && found.size() * 2 < static_cast<uint64_t>(opt.count));

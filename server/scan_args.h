@@ -19,6 +19,12 @@ struct ScanOptions {
   bool use_type = false;
 
   bool Matches(std::string_view name) const { return !use_pattern || GlobMatch(pattern, name); }
+  // How many buckets a step may visit at most: Redis stops at count elements or 10*count
+  // buckets, whichever comes first (saturating: COUNT can be as large as LLONG_MAX).
+  uint64_t MaxBuckets() const {
+    uint64_t c = static_cast<uint64_t>(count);
+    return c > UINT64_MAX / 10 ? UINT64_MAX : c * 10;
+  }
 };
 
 // The cursor at args[idx]. Replies Redis's error and returns false when it is not a cursor.

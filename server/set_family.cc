@@ -449,7 +449,7 @@ void SScan(CommandContext& ctx) {
     cursor = 0;
   } else {
     // Redis's loop: stop at COUNT members or after COUNT*10 buckets.
-    int64_t max_iterations = opt.count * 10;
+    uint64_t max_iterations = opt.MaxBuckets();
     size_t seen = 0;
     do {
       cursor = s->ScanTableStep(cursor, [&](std::string_view m) {

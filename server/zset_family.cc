@@ -413,7 +413,7 @@ void ZScan(CommandContext& ctx) {
   } else {
     // As Redis: visit buckets until count elements (Redis counts member and score, so half
     // that many elements) or ten times count buckets.
-    int64_t max_iterations = opt.count * 10;
+    uint64_t max_iterations = opt.MaxBuckets();
     do {
       cursor = z.Scan(
           cursor,
