@@ -96,9 +96,6 @@ asio::awaitable<void> Connection::Run() {
   st.clients().Add(client_.info);
 
   ThreadCounters& counters = st.stats().per_thread[client_.thread_index];
-  boost::system::error_code nb_ec;
-  socket_.non_blocking(true, nb_ec);
-  bool read_now = true;  // a new client has usually sent its first command already
   for (;;) {
     if (in_len_ == in_.size()) {
       // Full buffer with no complete command: grow, within the query buffer limit.
@@ -110,22 +107,13 @@ asio::awaitable<void> Connection::Run() {
       if (in_.size() >= limit) break;  // Redis closes such a client without a reply
       in_.resize(std::min(limit, in_.size() * 2));
     }
-    // Wait for readability first, then read without blocking: right after replying, a
-    // request/response client has not sent its next command yet, so trying to read at once
-    // (as async_read_some does) costs a failed read() per command.
-    if (!read_now) {
-      auto [wec] = co_await socket_.async_wait(tcp::socket::wait_read, asio::as_tuple(asio::use_awaitable));
-      if (wec) break;
-    }
-    boost::system::error_code ec;
-    size_t n = socket_.read_some(asio::buffer(in_.data() + in_len_, in_.size() - in_len_), ec);
-    if (ec == asio::error::would_block) {
-      read_now = false;
-      continue;
-    }
+    // Asio reads at once only while the last read did not drain the socket; after one that
+    // did, it waits for epoll's readiness before reading. So a request/response client costs
+    // no failed read() per command, and no epoll_ctl either (an async_wait re-arms the
+    // descriptor with epoll_ctl each time it is started).
+    auto [ec, n] = co_await socket_.async_read_some(asio::buffer(in_.data() + in_len_, in_.size() - in_len_),
+                                                    asio::as_tuple(asio::use_awaitable));
     if (ec || client_.info->killed.load(std::memory_order_relaxed)) break;
-    // A read that filled the buffer suggests more is already waiting.
-    read_now = in_len_ + n == in_.size();
     in_len_ += n;
     counters.net_input_bytes.fetch_add(n, std::memory_order_relaxed);
     client_.info->last_interaction_ms.store(st.clock()->NowMs(), std::memory_order_relaxed);
