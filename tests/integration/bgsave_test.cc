@@ -260,6 +260,15 @@ void FailABgsave(Client& c, const std::string& dir) {
   }));
 }
 
+// Both servers up, then one failed BGSAVE on each. redis-server has chdir'ed to its
+// directory: removing it makes the child's file fail.
+void FailBgsaveOnBoth(SavingPair& s) {
+  ASSERT_TRUE(s.redis.running());
+  ASSERT_TRUE(s.ks.running());
+  FailABgsave(s.rc, s.redis.dir());
+  FailABgsave(s.kc, s.data);
+}
+
 TEST(Bgsave, FailedSaveStopsWritesWithMisconfUntilASaveSucceeds) {
   const std::string data = MakeTempDir("ks-bgsave");
   KeyshardProcess ks({"--dir", data, "--save", "3600 1 300 100 60 10000"});  // Redis's default save points
@@ -298,11 +307,7 @@ TEST(Bgsave, FailedSaveStopsWritesWithMisconfUntilASaveSucceeds) {
 
 TEST(Bgsave, MisconfRepliesMatchRedis) {
   SavingPair s;
-  ASSERT_TRUE(s.redis.running());
-  ASSERT_TRUE(s.ks.running());
-  // redis-server has chdir'ed to its directory: removing it makes the child's file fail.
-  FailABgsave(s.rc, s.redis.dir());
-  FailABgsave(s.kc, s.data);
+  ASSERT_NO_FATAL_FAILURE(FailBgsaveOnBoth(s));
   for (const Cmd& cmd : {Cmd{"SET", "a", "b"}, Cmd{"GET", "a"}, Cmd{"PING"}, Cmd{"INCR", "n"}, Cmd{"DBSIZE"},
                          Cmd{"LASTSAVE", "x"}}) {
     std::string want = s.rc.Run(cmd);
@@ -315,10 +320,7 @@ TEST(Bgsave, MisconfRepliesMatchRedis) {
 // ones too.
 TEST(Bgsave, RdbSavesCountsFailedAttemptsAsRedis) {
   SavingPair s;
-  ASSERT_TRUE(s.redis.running());
-  ASSERT_TRUE(s.ks.running());
-  FailABgsave(s.rc, s.redis.dir());
-  FailABgsave(s.kc, s.data);
+  ASSERT_NO_FATAL_FAILURE(FailBgsaveOnBoth(s));
   EXPECT_EQ(Info(s.kc, "persistence")["rdb_saves"], Info(s.rc, "persistence")["rdb_saves"]);
 }
 

@@ -36,6 +36,14 @@ std::string RespDel(const std::string& key) {
 // Rewrites are off, so every removal stays visible in the incr files as a DEL.
 const std::vector<std::string> kAofFlags = {"--appendonly", "yes", "--auto-aof-rewrite-percentage", "0"};
 
+// A restart on the same directory with the AOF on and no memory budget: under the old
+// budget, keys wrongly replayed could be evicted again at start-up and hide the fault.
+std::vector<std::string> RestartFlags(const std::string& dir) {
+  std::vector<std::string> flags = kAofFlags;
+  flags.insert(flags.end(), {"--dir", dir});
+  return flags;
+}
+
 TEST(CacheAof, EvictedKeysDoNotComeBackAfterRestart) {
   constexpr int64_t kMax = 8ll * 1024 * 1024;
   std::vector<std::string> flags = kAofFlags;
@@ -58,11 +66,7 @@ TEST(CacheAof, EvictedKeysDoNotComeBackAfterRestart) {
     ASSERT_EQ(dbsize + static_cast<long>(evicted.size()), kKeys);
   }
   first.Stop();
-  // Restarted without a budget: under the old one, keys wrongly replayed could be evicted
-  // again at start-up and hide the fault.
-  std::vector<std::string> again = kAofFlags;
-  again.insert(again.end(), {"--dir", first.dir()});
-  KeyshardProcess second(again);
+  KeyshardProcess second(RestartFlags(first.dir()));
   ASSERT_GT(second.port(), 0);
   Client c(second.port());
   EXPECT_EQ(IntReply(c.Run({"DBSIZE"})), dbsize);
@@ -96,9 +100,7 @@ TEST(CacheAof, KeysExpiredByTheHousekeeperAreLoggedAndStayGone) {
   size_t logged = 0;
   for (int i = 0; i < kKeys; ++i) logged += aof.find(RespDel("gone:" + std::to_string(i))) != std::string::npos;
   EXPECT_EQ(logged, static_cast<size_t>(kKeys));
-  std::vector<std::string> again = kAofFlags;
-  again.insert(again.end(), {"--dir", first.dir()});
-  KeyshardProcess second(again);
+  KeyshardProcess second(RestartFlags(first.dir()));
   ASSERT_GT(second.port(), 0);
   Client c(second.port());
   EXPECT_EQ(IntReply(c.Run({"DBSIZE"})), dbsize);

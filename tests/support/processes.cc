@@ -11,8 +11,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <mutex>
+#include <vector>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -45,10 +49,41 @@ int FreePort() {
   return port;
 }
 
+namespace {
+
+// Directories MakeTempDir made, removed when the test process exits (servers are stopped by
+// then: each Process kills its child when it goes out of scope). KS_KEEP_TEST_DIRS=1 keeps
+// them for a look after a failure.
+struct TempDirs {
+  std::mutex mu;
+  std::vector<std::string> dirs;
+  ~TempDirs() {
+    if (std::getenv("KS_KEEP_TEST_DIRS")) return;
+    std::error_code ec;
+    for (const std::string& d : dirs) std::filesystem::remove_all(d, ec);
+  }
+};
+TempDirs& TempDirRegistry() {
+  static TempDirs dirs;
+  return dirs;
+}
+
+}  // namespace
+
 std::string MakeTempDir(std::string_view prefix) {
-  std::string tmpl = "/tmp/" + std::string(prefix) + "-XXXXXX";
-  char* d = ::mkdtemp(tmpl.data());
-  return d ? d : "/tmp";
+  std::error_code ec;
+  std::filesystem::path base = std::filesystem::temp_directory_path(ec);  // $TMPDIR, else /tmp
+  if (ec) base = "/tmp";
+  std::string tmpl = (base / (std::string(prefix) + "-XXXXXX")).string();
+  if (!::mkdtemp(tmpl.data())) {
+    // Carrying on without a directory of its own would make a test share files with others.
+    std::fprintf(stderr, "MakeTempDir: cannot create %s: %s\n", tmpl.c_str(), std::strerror(errno));
+    std::abort();
+  }
+  TempDirs& reg = TempDirRegistry();
+  std::lock_guard lk(reg.mu);
+  reg.dirs.push_back(tmpl);
+  return tmpl;
 }
 
 bool Process::Spawn(const std::vector<std::string>& argv) {

@@ -20,7 +20,8 @@ namespace ks::test {
 std::string KeyshardBinary();
 // A TCP port that was free a moment ago.
 int FreePort();
-// A new empty directory /tmp/<prefix>-XXXXXX.
+// A new empty directory $TMPDIR/<prefix>-XXXXXX (/tmp without TMPDIR), removed when the test
+// process exits unless KS_KEEP_TEST_DIRS is set.
 std::string MakeTempDir(std::string_view prefix = "keyshard-test");
 
 class Process {
