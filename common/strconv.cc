@@ -192,17 +192,22 @@ bool GlobMatch(std::string_view pattern, std::string_view str, bool nocase) {
   return true;
 }
 
+namespace {
+// ASCII only, as strcasecmp in the C locale (keyshard never changes locale): an inline compare
+// instead of a libc call per byte, since command names and options go through here.
+inline unsigned char AsciiLower(unsigned char c) { return static_cast<unsigned>(c - 'A') < 26u ? c | 0x20 : c; }
+}  // namespace
+
 bool EqualsNoCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
+    if (AsciiLower(static_cast<unsigned char>(a[i])) != AsciiLower(static_cast<unsigned char>(b[i]))) return false;
   return true;
 }
 
 std::string ToLower(std::string_view s) {
   std::string r(s);
-  for (char& c : r) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : r) c = static_cast<char>(AsciiLower(static_cast<unsigned char>(c)));
   return r;
 }
 

@@ -49,6 +49,7 @@ Connection::Connection(tcp::socket socket, Service& service, int thread_index)
     client_.authenticated = st.config().requirepass.empty();
   }
   socket_.set_option(tcp::no_delay(true), ec);
+  socket_.non_blocking(true, ec);  // Flush writes at once; Asio's own operations are unaffected
   int64_t keepalive;
   {
     std::lock_guard lk(st.config_mu());
@@ -115,7 +116,7 @@ asio::awaitable<void> Connection::Run() {
                                                     asio::as_tuple(asio::use_awaitable));
     if (ec || client_.info->killed.load(std::memory_order_relaxed)) break;
     in_len_ += n;
-    counters.net_input_bytes.fetch_add(n, std::memory_order_relaxed);
+    ThreadCounters::AddOwn(counters.net_input_bytes, n);
     client_.info->last_interaction_ms.store(st.clock()->NowMs(), std::memory_order_relaxed);
 
     bool keep = ProcessInput();
@@ -143,10 +144,21 @@ asio::awaitable<void> Connection::Run() {
 asio::awaitable<bool> Connection::Flush() {
   if (out_.empty()) co_return true;
   ThreadCounters& counters = service_.state().stats().per_thread[client_.thread_index];
-  counters.net_output_bytes.fetch_add(out_.size(), std::memory_order_relaxed);
+  ThreadCounters::AddOwn(counters.net_output_bytes, out_.size());
   client_.info->output_buf_bytes.store(out_.size(), std::memory_order_relaxed);
-  auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(out_), asio::as_tuple(asio::use_awaitable));
-  (void)n;
+  // Write at once without suspending: the socket is non-blocking, and a reply almost always
+  // fits the kernel's send buffer. Only what is left (a full buffer: a slow reader or a large
+  // reply) waits for writability. Awaiting async_write for everything would cost a trip
+  // through the scheduler per reply even when the write completes at once.
+  boost::system::error_code ec;
+  size_t n = socket_.write_some(asio::buffer(out_), ec);
+  if (ec == asio::error::would_block || ec == asio::error::try_again) ec = {}, n = 0;
+  if (!ec && n < out_.size()) {
+    auto [wec, wn] = co_await asio::async_write(socket_, asio::buffer(out_.data() + n, out_.size() - n),
+                                                asio::as_tuple(asio::use_awaitable));
+    (void)wn;
+    ec = wec;
+  }
   if (out_.capacity() > 1024 * 1024) std::string().swap(out_);
   out_.clear();
   client_.info->output_buf_bytes.store(0, std::memory_order_relaxed);

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 #include "common/strconv.h"
 
@@ -46,7 +47,21 @@ void ReplyBuilder::Int(int64_t v) {
 }
 
 void ReplyBuilder::Bulk(std::string_view s) {
-  Header('$', s.size());
+  // A short bulk (most values and every member of a range reply) goes out in one append.
+  char buf[96];
+  buf[0] = '$';
+  size_t len = 1 + LLToStr(static_cast<int64_t>(s.size()), buf + 1).size();
+  buf[len++] = '\r';
+  buf[len++] = '\n';
+  if (len + s.size() + 2 <= sizeof buf) {
+    if (!s.empty()) std::memcpy(buf + len, s.data(), s.size());
+    len += s.size();
+    buf[len++] = '\r';
+    buf[len++] = '\n';
+    out_->append(buf, len);
+    return;
+  }
+  out_->append(buf, len);
   out_->append(s);
   out_->append("\r\n");
 }

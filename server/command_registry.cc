@@ -1,7 +1,7 @@
 #include "server/command_registry.h"
 
-#include <boost/container_hash/hash.hpp>
 #include <cctype>
+#include <cstring>
 
 #include "common/strconv.h"
 #include "server/families.h"
@@ -28,9 +28,28 @@ uint32_t ParseCommandFlags(std::string_view flags) {
   return bits;
 }
 
+// Case-insensitive: ORing 0x20 into every byte lower-cases ASCII letters (other bytes change
+// too, the same way on both sides, which is all a hash needs). Eight bytes at a time, because
+// every command looks its name up here.
 size_t CommandRegistry::NameHash::operator()(std::string_view s) const {
-  return boost::hash_range(s.begin(), s.end());
+  uint64_t h = s.size() * 0x9E3779B97F4A7C15ull;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    h = (h ^ (w | 0x2020202020202020ull)) * 0xBF58476D1CE4E5B9ull;
+    h ^= h >> 31;
+  }
+  if (i < s.size()) {
+    uint64_t w = 0;
+    std::memcpy(&w, s.data() + i, s.size() - i);
+    h = (h ^ (w | 0x2020202020202020ull)) * 0xBF58476D1CE4E5B9ull;
+    h ^= h >> 31;
+  }
+  return h;
 }
+
+bool CommandRegistry::NameEq::operator()(std::string_view a, std::string_view b) const { return EqualsNoCase(a, b); }
 
 CommandRegistry::CommandRegistry() { RegisterAllFamilies(*this); }
 
@@ -55,10 +74,7 @@ void CommandRegistry::Add(CommandSpec spec) {
 }
 
 const CommandSpec* CommandRegistry::Find(std::string_view name) const {
-  char buf[32];
-  if (name.size() > sizeof buf) return nullptr;
-  for (size_t i = 0; i < name.size(); ++i) buf[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])));
-  auto it = by_name_.find(std::string_view(buf, name.size()));
+  auto it = by_name_.find(name);
   return it == by_name_.end() ? nullptr : it->second;
 }
 

@@ -32,7 +32,11 @@ class CommandRegistry {
     using is_transparent = void;
     size_t operator()(std::string_view s) const;
   };
-  boost::unordered_flat_map<std::string, const CommandSpec*, NameHash, std::equal_to<>> by_name_;
+  struct NameEq {
+    using is_transparent = void;
+    bool operator()(std::string_view a, std::string_view b) const;
+  };
+  boost::unordered_flat_map<std::string, const CommandSpec*, NameHash, NameEq> by_name_;
 };
 
 using KeyIndexes = boost::container::small_vector<int, 8>;

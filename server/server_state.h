@@ -29,6 +29,13 @@ struct alignas(64) ThreadCounters {
   std::atomic<uint64_t> net_output_bytes{0};
   std::atomic<uint64_t> error_replies{0};
   std::atomic<uint64_t> dirty{0};  // keys changed by write commands (Redis's server.dirty)
+
+  // Adds n to a counter only this thread writes (commands, net bytes): a plain load and store,
+  // without the locked read-modify-write of fetch_add that the hot path would pay per command.
+  // A CONFIG RESETSTAT racing with it can leave a few counts from before the reset.
+  static void AddOwn(std::atomic<uint64_t>& c, uint64_t n) {
+    c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  }
 };
 
 struct ServerStats {

@@ -59,7 +59,7 @@ void Service::Dispatch(std::span<const std::string_view> args, ClientState& clie
   if (!spec->handler) return rb.Error(err::WrongArgs(spec->full_name));
 
   client.info->last_cmd.store(spec, std::memory_order_relaxed);
-  state_.stats().per_thread[client.thread_index].commands.fetch_add(1, std::memory_order_relaxed);
+  ThreadCounters::AddOwn(state_.stats().per_thread[client.thread_index].commands, 1);
 
   // After a failed background save with save points set, writes (and PING) are refused
   // until a save succeeds, as in Redis. One relaxed load when all is well.
