@@ -49,7 +49,6 @@ Connection::Connection(tcp::socket socket, Service& service, int thread_index)
     client_.authenticated = st.config().requirepass.empty();
   }
   socket_.set_option(tcp::no_delay(true), ec);
-  socket_.non_blocking(true, ec);  // Flush writes at once; Asio's own operations are unaffected
   int64_t keepalive;
   {
     std::lock_guard lk(st.config_mu());
@@ -146,19 +145,8 @@ asio::awaitable<bool> Connection::Flush() {
   ThreadCounters& counters = service_.state().stats().per_thread[client_.thread_index];
   ThreadCounters::AddOwn(counters.net_output_bytes, out_.size());
   client_.info->output_buf_bytes.store(out_.size(), std::memory_order_relaxed);
-  // Write at once without suspending: the socket is non-blocking, and a reply almost always
-  // fits the kernel's send buffer. Only what is left (a full buffer: a slow reader or a large
-  // reply) waits for writability. Awaiting async_write for everything would cost a trip
-  // through the scheduler per reply even when the write completes at once.
-  boost::system::error_code ec;
-  size_t n = socket_.write_some(asio::buffer(out_), ec);
-  if (ec == asio::error::would_block || ec == asio::error::try_again) ec = {}, n = 0;
-  if (!ec && n < out_.size()) {
-    auto [wec, wn] = co_await asio::async_write(socket_, asio::buffer(out_.data() + n, out_.size() - n),
-                                                asio::as_tuple(asio::use_awaitable));
-    (void)wn;
-    ec = wec;
-  }
+  auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(out_), asio::as_tuple(asio::use_awaitable));
+  (void)n;
   if (out_.capacity() > 1024 * 1024) std::string().swap(out_);
   out_.clear();
   client_.info->output_buf_bytes.store(0, std::memory_order_relaxed);
