@@ -8,14 +8,20 @@
 
 namespace ks {
 
-void ReplyBuilder::Header(char type, uint64_t n) {
-  char buf[32];
+namespace {
+// Writes "<type><n>\r\n" at buf (room for 24 bytes) and returns its length.
+size_t PutLine(char* buf, char type, int64_t n) {
   buf[0] = type;
-  std::string_view num = LLToStr(static_cast<int64_t>(n), buf + 1);
-  size_t len = 1 + num.size();
+  size_t len = 1 + LLToStr(n, buf + 1).size();
   buf[len++] = '\r';
   buf[len++] = '\n';
-  out_->append(buf, len);
+  return len;
+}
+}  // namespace
+
+void ReplyBuilder::Header(char type, uint64_t n) {
+  char buf[32];
+  out_->append(buf, PutLine(buf, type, static_cast<int64_t>(n)));
 }
 
 void ReplyBuilder::Simple(std::string_view s) {
@@ -38,21 +44,13 @@ void ReplyBuilder::Error(std::string_view err) {
 
 void ReplyBuilder::Int(int64_t v) {
   char buf[32];
-  buf[0] = ':';
-  std::string_view num = LLToStr(v, buf + 1);
-  size_t len = 1 + num.size();
-  buf[len++] = '\r';
-  buf[len++] = '\n';
-  out_->append(buf, len);
+  out_->append(buf, PutLine(buf, ':', v));
 }
 
 void ReplyBuilder::Bulk(std::string_view s) {
   // A short bulk (most values and every member of a range reply) goes out in one append.
   char buf[96];
-  buf[0] = '$';
-  size_t len = 1 + LLToStr(static_cast<int64_t>(s.size()), buf + 1).size();
-  buf[len++] = '\r';
-  buf[len++] = '\n';
+  size_t len = PutLine(buf, '$', static_cast<int64_t>(s.size()));
   if (len + s.size() + 2 <= sizeof buf) {
     if (!s.empty()) std::memcpy(buf + len, s.data(), s.size());
     len += s.size();

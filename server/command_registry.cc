@@ -1,6 +1,5 @@
 #include "server/command_registry.h"
 
-#include <cctype>
 #include <cstring>
 
 #include "common/strconv.h"
