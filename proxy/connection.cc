@@ -15,7 +15,7 @@
 #include <chrono>
 #include <cstring>
 
-#include "server/blocking.h"
+#include "server/blocking/blocking.h"
 
 namespace ks {
 namespace asio = boost::asio;

@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "proxy/reply_builder.h"
-#include "proxy/resp_parser.h"
-#include "server/client_state.h"
-#include "server/service.h"
+#include "resp/reply_builder.h"
+#include "resp/resp_parser.h"
+#include "server/core/client_state.h"
+#include "server/core/service.h"
 
 namespace ks {
 

@@ -11,13 +11,13 @@
 #include "persistence/aof_log.h"
 #include "persistence/loading_clock.h"
 #include "proxy/server.h"
-#include "server/aof_feed.h"
-#include "server/rdb_startup.h"
-#include "server/config.h"
-#include "server/housekeeper.h"
-#include "server/server_state.h"
-#include "server/service.h"
-#include "server/snapshots.h"
+#include "server/persist/aof_feed.h"
+#include "server/persist/rdb_startup.h"
+#include "server/core/config.h"
+#include "server/core/housekeeper.h"
+#include "server/core/server_state.h"
+#include "server/core/service.h"
+#include "server/persist/snapshots.h"
 
 namespace {
 

@@ -7,7 +7,7 @@
 #include <boost/asio/write.hpp>
 
 #include "proxy/connection.h"
-#include "server/errors.h"
+#include "server/core/errors.h"
 
 namespace ks {
 namespace asio = boost::asio;

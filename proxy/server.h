@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "server/service.h"
+#include "server/core/service.h"
 
 namespace ks {
 

@@ -9,7 +9,7 @@
 
 #include "engine/engine.h"
 #include "routing/slots.h"
-#include "server/housekeeper.h"
+#include "server/core/housekeeper.h"
 #include "tests/support/direct_client.h"
 
 namespace ks {

@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "server/command_registry.h"
-#include "server/errors.h"
+#include "server/core/command_registry.h"
+#include "server/core/errors.h"
 #include "tests/support/direct_client.h"
 
 namespace ks::test {

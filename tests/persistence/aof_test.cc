@@ -13,7 +13,7 @@
 #include "persistence/aof_format.h"
 #include "persistence/aof_log.h"
 #include "routing/slots.h"
-#include "server/aof_feed.h"
+#include "server/persist/aof_feed.h"
 #include "tests/support/direct_client.h"
 #include "tests/support/processes.h"
 

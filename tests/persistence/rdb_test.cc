@@ -20,7 +20,7 @@
 #include "persistence/rdb_codec.h"
 #include "persistence/rdb_reader.h"
 #include "persistence/rdb_writer.h"
-#include "server/rdb_startup.h"
+#include "server/persist/rdb_startup.h"
 #include "tests/support/direct_client.h"
 #include "tests/support/processes.h"
 #include "tests/support/replies.h"

@@ -20,7 +20,7 @@
 #include "persistence/rdb_reader.h"
 #include "persistence/snapshot.h"
 #include "routing/shard_set.h"
-#include "server/engine_hooks.h"
+#include "server/persist/engine_hooks.h"
 #include "tests/support/direct_client.h"
 #include "tests/support/processes.h"
 #include "tests/support/replies.h"

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "routing/slots.h"
-#include "server/errors.h"
+#include "server/core/errors.h"
 #include "tests/support/direct_client.h"
 #include "tests/support/replies.h"
 

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "engine/hash.h"
-#include "server/command_context.h"
-#include "server/errors.h"
+#include "server/core/command_context.h"
+#include "server/core/errors.h"
 #include "tests/support/direct_client.h"
 
 namespace ks::test {

@@ -6,9 +6,9 @@
 #include <vector>
 
 #include "engine/list.h"
-#include "server/command_context.h"
-#include "server/errors.h"
-#include "server/list_ops.h"
+#include "server/core/command_context.h"
+#include "server/core/errors.h"
+#include "server/families/list_ops.h"
 #include "tests/support/direct_client.h"
 
 namespace ks::test {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "server/errors.h"
+#include "server/core/errors.h"
 #include "tests/support/direct_client.h"
 
 namespace ks::test {

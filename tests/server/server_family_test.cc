@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "server/errors.h"
+#include "server/core/errors.h"
 #include "tests/support/direct_client.h"
 
 namespace ks::test {

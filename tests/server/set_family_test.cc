@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "routing/slots.h"
-#include "server/command_context.h"
-#include "server/errors.h"
+#include "server/core/command_context.h"
+#include "server/core/errors.h"
 #include "tests/support/direct_client.h"
 #include "tests/support/replies.h"
 

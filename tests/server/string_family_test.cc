@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "server/command_context.h"
-#include "server/errors.h"
+#include "server/core/command_context.h"
+#include "server/core/errors.h"
 #include "tests/support/direct_client.h"
 
 namespace ks::test {

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "server/command_context.h"
-#include "server/errors.h"
-#include "server/zset_ops.h"
+#include "server/core/command_context.h"
+#include "server/core/errors.h"
+#include "server/families/zset_ops.h"
 #include "tests/support/direct_client.h"
 
 namespace ks::test {

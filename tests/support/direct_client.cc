@@ -2,7 +2,7 @@
 
 #include <cstdlib>
 
-#include "server/command_context.h"
+#include "server/core/command_context.h"
 
 namespace ks::test {
 namespace {

@@ -11,11 +11,11 @@
 #include <vector>
 
 #include "engine/clock.h"
-#include "proxy/reply_builder.h"
-#include "server/client_state.h"
-#include "server/config.h"
-#include "server/server_state.h"
-#include "server/service.h"
+#include "resp/reply_builder.h"
+#include "server/core/client_state.h"
+#include "server/core/config.h"
+#include "server/core/server_state.h"
+#include "server/core/service.h"
 
 namespace ks::test {
 

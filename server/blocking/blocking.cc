@@ -1,0 +1,177 @@
+#include "server/blocking/blocking.h"
+
+#include <cmath>
+#include <deque>
+
+#include "common/strconv.h"
+#include "persistence/aof_log.h"
+#include "server/persist/aof_feed.h"
+#include "server/core/command_context.h"
+#include "server/core/command_registry.h"
+
+namespace ks {
+
+bool ParseBlockTimeout(std::string_view arg, int64_t* timeout_ms, std::string_view* err) {
+  long double secs;
+  if (!StrToLD(arg, &secs)) {
+    *err = "ERR timeout is not a float or out of range";
+    return false;
+  }
+  // Redis truncates seconds*1000 to a long long; values that do not fit (inf, 1e30) come out
+  // as LLONG_MIN on x86 and are reported as negative, and a positive timeout under 1 ms
+  // truncates to 0, which means "forever".
+  long double ms = secs * 1000.0L;
+  int64_t tval = (std::isfinite(ms) && ms < 9.2233720368547758e18L && ms > -9.2233720368547758e18L)
+                     ? static_cast<int64_t>(ms)
+                     : INT64_MIN;
+  if (tval < 0) {
+    *err = "ERR timeout is negative";
+    return false;
+  }
+  // Redis adds the current time in ms (about 2^40) and refuses a sum that overflows.
+  if (tval > INT64_MAX - (int64_t{1} << 41)) {
+    *err = "ERR timeout is out of range";
+    return false;
+  }
+  *timeout_ms = tval;
+  return true;
+}
+
+void BlockOnKeys(CommandContext& ctx, std::span<const KeyRef> keys, int64_t timeout_ms, TimeoutReply on_timeout) {
+  if (ctx.serving) {
+    ctx.would_block = true;
+    return;
+  }
+  auto w = std::make_shared<BlockedClient>();
+  w->args.assign(ctx.args.begin(), ctx.args.end());
+  w->spec = &ctx.spec;
+  w->db = ctx.db();
+  w->resp = ctx.client.resp;
+  w->client_id = ctx.client.info->id;
+  w->timeout_ms = timeout_ms;
+  w->on_timeout = on_timeout;
+  for (const KeyRef& k : keys) {
+    bool dup = false;
+    for (auto& [e, key] : w->waits) dup |= e == k.engine && key == k.key;
+    if (dup) continue;
+    w->waits.emplace_back(k.engine, std::string(k.key));
+    ctx.engine(k).AddWaiter(ctx.db(), k.key, w);
+  }
+  ctx.client.blocked = w;
+  ctx.client.info->SetBlocked(w);
+}
+
+void UnregisterWaiter(ServerState& state, BlockedClient& w) {
+  for (auto& [engine, key] : w.waits) {
+    Engine& e = state.shards().engine(engine);
+    std::lock_guard lk(e.mutex());
+    e.RemoveWaiter(w.db, key, &w);
+  }
+}
+
+void CollectReadyKeys(Engine& e, ReadyKeys& out) {
+  if (!e.has_waiters()) return;
+  e.ForEachReadyKey([&](int db, std::string_view key) {
+    out.push_back(ReadyKey{static_cast<uint16_t>(e.id()), db, std::string(key)});
+  });
+}
+
+namespace {
+
+// Re-runs w's command with its engines locked. Returns true if w was served (or is no longer
+// waiting and was dropped), false if its key cannot serve it now.
+bool TryServe(ServerState& state, BlockedClient& w, ReadyKeys& more) {
+  ShardSet& shards = state.shards();
+  std::vector<std::string_view> args(w.args.begin(), w.args.end());
+  KeyIndexes idx = CommandKeyIndexes(*w.spec, static_cast<int>(args.size()), args.data());
+  boost::container::small_vector<uint16_t, 8> engines;
+  boost::container::small_vector<KeyRef, 4> keys;
+  for (int i : idx) {
+    keys.push_back(RouteKey(shards, args[i]));
+    engines.push_back(keys.back().engine);
+  }
+  EngineLocks locks;
+  locks.Lock(shards, engines);
+
+  std::string out;
+  std::function<void()> wake;
+  TouchedEngines touched;
+  {
+    std::lock_guard lk(w.mu);
+    if (w.state == BlockedClient::State::kWaiting) {
+      ReplyBuilder rb(&out);
+      rb.set_resp3(w.resp == 3);
+      // A stand-in for the blocked client: commands read only its database and protocol.
+      ClientState client;
+      client.info = std::make_shared<ClientInfo>();
+      client.info->id = w.client_id;
+      client.db = w.db;
+      client.resp = w.resp;
+      CommandContext ctx{args, rb, client, state, *w.spec, keys};
+      ctx.serving = true;
+      BeforeWrite(ctx);
+      w.spec->handler(ctx);
+      for (const KeyRef& k : keys) shards.engine(k.engine).Reaccount(w.db, k.slot, k.key);
+      if (ctx.would_block) return false;
+      if (AofSet* aof = state.aof()) FeedAof(*aof, ctx, touched);
+      w.reply = std::move(out);
+      w.state = BlockedClient::State::kServed;
+      wake = w.wake;
+    }
+  }
+  // Served (or gone): leave every queue, all of which are on engines locked here.
+  for (auto& [engine, key] : w.waits) shards.engine(engine).RemoveWaiter(w.db, key, &w);
+  // Its command may have filled other waited keys (BLMOVE pushes to its destination).
+  for (uint16_t e : engines) CollectReadyKeys(shards.engine(e), more);
+  locks.UnlockAll();
+  // The served client's reply waits for its log, as any write's does.
+  for (uint16_t t : touched) state.aof()->AfterCommand(t);
+  if (wake) wake();
+  return true;
+}
+
+}  // namespace
+
+void ServeReadyKeys(ServerState& state, ReadyKeys keys) {
+  std::deque<ReadyKey> work(keys.begin(), keys.end());
+  // Bounded: each round serves or drops a waiter, and waiters are finite.
+  while (!work.empty()) {
+    ReadyKey rk = std::move(work.front());
+    work.pop_front();
+    Engine& e = state.shards().engine(rk.engine);
+    for (;;) {
+      WaiterPtr front;
+      {
+        std::lock_guard lk(e.mutex());
+        front = e.FrontWaiter(rk.db, rk.key);
+      }
+      if (!front) break;
+      ReadyKeys more;
+      bool served = TryServe(state, static_cast<BlockedClient&>(*front), more);
+      for (auto& m : more) work.push_back(std::move(m));
+      if (!served) break;
+    }
+  }
+}
+
+bool UnblockClient(BlockedClient& w, bool with_error) {
+  std::lock_guard lk(w.mu);
+  if (w.state != BlockedClient::State::kWaiting) return false;
+  if (with_error) {
+    w.reply = "-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n";
+  } else {
+    std::string out;
+    ReplyBuilder rb(&out);
+    rb.set_resp3(w.resp == 3);
+    if (w.on_timeout == TimeoutReply::kNullArray)
+      rb.NullArray();
+    else
+      rb.Null();
+    w.reply = std::move(out);
+  }
+  w.state = BlockedClient::State::kUnblocked;
+  if (w.wake) w.wake();
+  return true;
+}
+
+}  // namespace ks

@@ -1,0 +1,80 @@
+#pragma once
+// Blocking commands (BLPOP, BLMOVE, BZPOPMIN...): a client whose keys are all empty is queued
+// on each of its keys in their engines, FIFO, and its connection waits. After any write
+// command the dispatcher looks for waited keys that now hold data and serves their first
+// waiters right there, on the writer's thread, by re-running each waiter's command with the
+// engines of its keys locked — so an element pushed is handed to the longest-waiting client
+// before any other command can take it, and never to two clients.
+#include <boost/container/small_vector.hpp>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/engine.h"
+#include "server/core/command.h"
+
+namespace ks {
+
+struct CommandContext;
+struct KeyRef;
+class ServerState;
+
+// What a blocked client receives when its timeout passes.
+enum class TimeoutReply : uint8_t { kNullArray, kNullBulk };
+
+struct BlockedClient final : KeyWaiter {
+  enum class State : uint8_t { kWaiting, kServed, kTimedOut, kUnblocked, kGone };
+
+  std::mutex mu;  // guards state and reply; taken after any engine locks
+  State state = State::kWaiting;
+  std::string reply;  // RESP bytes to send once served or unblocked
+
+  // The command to re-run when a key becomes ready.
+  std::vector<std::string> args;
+  const CommandSpec* spec = nullptr;
+  int db = 0;
+  int resp = 2;
+  uint64_t client_id = 0;
+  int64_t timeout_ms = 0;  // 0 = forever
+  TimeoutReply on_timeout = TimeoutReply::kNullArray;
+  // Where it is queued: (engine, key) in db.
+  std::vector<std::pair<uint16_t, std::string>> waits;
+  // Wakes the blocked connection; safe from any thread. Set by the connection.
+  std::function<void()> wake;
+};
+
+// Redis's blocking timeout argument: seconds as a float, 0 = forever. On error returns false
+// and sets *err to Redis's text.
+bool ParseBlockTimeout(std::string_view arg, int64_t* timeout_ms, std::string_view* err);
+
+// Called by a blocking handler that found nothing to serve: queues the client on each of keys
+// (the command's keys it waits for; their engines are locked) and marks it blocked. When the handler is being
+// re-run to serve a waiter, it records "nothing yet" instead.
+void BlockOnKeys(CommandContext& ctx, std::span<const KeyRef> keys, int64_t timeout_ms, TimeoutReply on_timeout);
+
+// Removes a waiter from every queue it is in (locks each engine in turn).
+void UnregisterWaiter(ServerState& state, BlockedClient& w);
+
+// A waited key that may now be servable.
+struct ReadyKey {
+  uint16_t engine;
+  int db;
+  std::string key;
+};
+using ReadyKeys = std::vector<ReadyKey>;
+
+// Collects ready keys of a locked engine (cheap when nothing waits there).
+void CollectReadyKeys(Engine& e, ReadyKeys& out);
+// Serves waiters of the ready keys, and of keys their commands make ready in turn. Call with
+// no engine locked.
+void ServeReadyKeys(ServerState& state, ReadyKeys keys);
+
+// CLIENT UNBLOCK: ends a client's wait now, with the timeout reply or an UNBLOCKED error.
+// Returns false if the client was not blocked.
+bool UnblockClient(BlockedClient& w, bool with_error);
+
+}  // namespace ks

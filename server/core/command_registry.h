@@ -1,0 +1,56 @@
+#pragma once
+// CommandRegistry: the command table. Families add their rows at start-up; afterwards it is
+// read-only and shared by all threads.
+#include <boost/container/small_vector.hpp>
+#include <boost/unordered/unordered_flat_map.hpp>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "server/core/command.h"
+
+namespace ks {
+
+class CommandRegistry {
+ public:
+  CommandRegistry();  // registers every family
+  CommandRegistry(const CommandRegistry&) = delete;
+  CommandRegistry& operator=(const CommandRegistry&) = delete;
+
+  void Add(CommandSpec spec);
+
+  // Case-insensitive; nullptr if unknown.
+  const CommandSpec* Find(std::string_view name) const;
+  static const CommandSpec* FindSub(const CommandSpec& parent, std::string_view sub);
+
+  const std::deque<CommandSpec>& all() const { return commands_; }
+
+ private:
+  std::deque<CommandSpec> commands_;  // stable addresses
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const;
+  };
+  struct NameEq {
+    using is_transparent = void;
+    bool operator()(std::string_view a, std::string_view b) const;
+  };
+  boost::unordered_flat_map<std::string, const CommandSpec*, NameHash, NameEq> by_name_;
+};
+
+using KeyIndexes = boost::container::small_vector<int, 8>;
+
+// Parses a spec's flag text into CmdFlag bits.
+uint32_t ParseCommandFlags(std::string_view flags);
+
+// The keys of a command, located from its spec (range or keynum key specs). Returns argument
+// indexes. A malformed numkeys yields the keys that can be located; the handler reports
+// the error.
+KeyIndexes CommandKeyIndexes(const CommandSpec& spec, int argc, const std::string_view* argv);
+
+// Where a key spec's keys begin (Redis's begin_search): its index, or the argument after its
+// keyword; 0 when the keyword is absent or the start is unknown.
+int KeySpecBegin(const KeySpec& ks, int argc, const std::string_view* argv);
+
+}  // namespace ks

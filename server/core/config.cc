@@ -1,0 +1,161 @@
+#include "server/core/config.h"
+
+#include <cctype>
+
+#include "common/strconv.h"
+#include "engine/eviction.h"
+
+namespace ks {
+
+const std::vector<OptionDef>& ConfigOptions() {
+  static const std::vector<OptionDef> kOptions = {
+      {"bind", OptionType::kString, false, 0, 0, "Address to listen on.", &Config::bind},
+      {"port", OptionType::kInt, false, 0, 65535, "TCP port; 0 picks a free one and logs it.", nullptr, &Config::port},
+      {"shards", OptionType::kInt, false, 1, 1024, "Number of embedded engines keys are spread over.", nullptr, &Config::shards},
+      {"threads", OptionType::kInt, false, 0, 256, "I/O threads; 0 means one per core.", nullptr, &Config::threads},
+      {"dir", OptionType::kString, false, 0, 0, "Working directory for data files.", &Config::dir},
+      {"requirepass", OptionType::kString, true, 0, 0, "Password clients must AUTH with; empty for none.", &Config::requirepass},
+      {"maxclients", OptionType::kInt, true, 1, 1000000, "Maximum simultaneous clients.", nullptr, &Config::maxclients},
+      {"proto-max-bulk-len", OptionType::kMemory, true, 1024 * 1024, INT64_MAX, "Largest bulk string a client may send.", nullptr, &Config::proto_max_bulk_len},
+      {"client-query-buffer-limit", OptionType::kMemory, true, 1024 * 1024, INT64_MAX, "Largest unprocessed input buffered per client.", nullptr, &Config::client_query_buffer_limit},
+      {"timeout", OptionType::kInt, true, 0, INT32_MAX, "Close clients idle this many seconds; 0 never.", nullptr, &Config::timeout},
+      {"hz", OptionType::kInt, true, 1, 500, "Background task frequency (active expiry), per second.", nullptr, &Config::hz},
+      {"databases", OptionType::kInt, false, 16, 16, "Number of databases (fixed at 16).", nullptr, &Config::databases},
+      {"tcp-backlog", OptionType::kInt, false, 0, INT32_MAX, "Listen backlog.", nullptr, &Config::tcp_backlog},
+      {"tcp-keepalive", OptionType::kInt, true, 0, INT32_MAX, "TCP keepalive period in seconds; 0 off.", nullptr, &Config::tcp_keepalive},
+      {"list-max-listpack-size", OptionType::kInt, true, INT32_MIN, INT32_MAX, "Largest list node: entries if > 0, or -1..-5 for 4..64 KB.", nullptr, &Config::list_max_listpack_size, "list-max-ziplist-size"},
+      {"hash-max-listpack-entries", OptionType::kMemory, true, 0, INT64_MAX, "Hashes up to this many fields stay compact.", nullptr, &Config::hash_max_listpack_entries, "hash-max-ziplist-entries"},
+      {"hash-max-listpack-value", OptionType::kMemory, true, 0, INT64_MAX, "Hashes whose fields and values are all this short stay compact.", nullptr, &Config::hash_max_listpack_value, "hash-max-ziplist-value"},
+      {"set-max-intset-entries", OptionType::kMemory, true, 0, INT64_MAX, "Sets of integers up to this size stay an intset.", nullptr, &Config::set_max_intset_entries},
+      {"zset-max-listpack-entries", OptionType::kMemory, true, 0, INT64_MAX, "Sorted sets up to this many members stay compact.", nullptr, &Config::zset_max_listpack_entries, "zset-max-ziplist-entries"},
+      {"zset-max-listpack-value", OptionType::kMemory, true, 0, INT64_MAX, "Sorted sets whose members are all this short stay compact.", nullptr, &Config::zset_max_listpack_value, "zset-max-ziplist-value"},
+      {"maxmemory", OptionType::kMemory, true, 0, INT64_MAX, "Memory budget for all engines together, divided evenly among them; 0 unlimited.", nullptr, &Config::maxmemory},
+      {"maxmemory-policy", OptionType::kString, true, 0, 0, "What to evict when over budget (Redis 7.0's policies).", &Config::maxmemory_policy, nullptr, {}, "volatile-lru|volatile-lfu|volatile-random|volatile-ttl|allkeys-lru|allkeys-lfu|allkeys-random|noeviction"},
+      {"maxmemory-samples", OptionType::kInt, true, 1, 64, "Keys sampled per eviction (more is closer to true LRU/LFU).", nullptr, &Config::maxmemory_samples},
+      {"maxmemory-eviction-tenacity", OptionType::kInt, true, 0, 100, "Time one write may spend evicting: 10 is 500 us, 100 unlimited.", nullptr, &Config::maxmemory_eviction_tenacity},
+      {"lfu-log-factor", OptionType::kInt, true, 0, INT32_MAX, "LFU counter growth: higher needs more hits per increment.", nullptr, &Config::lfu_log_factor},
+      {"lfu-decay-time", OptionType::kInt, true, 0, INT32_MAX, "Minutes per LFU counter decrement; 0 never decays.", nullptr, &Config::lfu_decay_time},
+      {"save", OptionType::kString, true, 0, 0, "RDB snapshot points \"<seconds> <changes> ...\": a BGSAVE when that many changes are that old; \"\" off.", &Config::save},
+      {"stop-writes-on-bgsave-error", OptionType::kBool, true, 0, 0, "Refuse writes (MISCONF) while the last background save failed and save points are set.", &Config::stop_writes_on_bgsave_error},
+      {"import-rdb", OptionType::kString, false, 0, 0, "At start-up, load this RDB file (a redis-server dump.rdb) too, routing every key to its engine, then save.", &Config::import_rdb},
+      {"dbfilename", OptionType::kString, false, 0, 0, "RDB file name; each engine writes <stem>-<engine><ext> (dump-3.rdb).", &Config::dbfilename},
+      {"rdbcompression", OptionType::kBool, true, 0, 0, "LZF-compress strings longer than 20 bytes in RDB files and DUMP payloads.", &Config::rdbcompression},
+      {"rdbchecksum", OptionType::kBool, true, 0, 0, "Write a CRC64 trailer in RDB files (0 when off; loading checks a non-zero one).", &Config::rdbchecksum},
+      {"appendonly", OptionType::kBool, true, 0, 0, "Log every write to per-engine append-only files and replay them at start-up.", &Config::appendonly},
+      {"appendfilename", OptionType::kString, false, 0, 0, "Stem of the append-only files' names.", &Config::appendfilename},
+      {"appenddirname", OptionType::kString, false, 0, 0, "Folder under dir holding the append-only files.", &Config::appenddirname},
+      {"appendfsync", OptionType::kString, true, 0, 0, "When the log is fsynced: always (before replying), everysec or no.", &Config::appendfsync, nullptr, {}, "always|everysec|no"},
+      {"aof-load-truncated", OptionType::kBool, true, 0, 0, "Load a log whose last command was cut off (dropping it) instead of refusing to start.", &Config::aof_load_truncated},
+      {"auto-aof-rewrite-percentage", OptionType::kInt, true, 0, INT32_MAX, "Rewrite the log when it grew this many percent over its last rewrite; 0 off.", nullptr, &Config::auto_aof_rewrite_percentage},
+      {"auto-aof-rewrite-min-size", OptionType::kMemory, true, 0, INT64_MAX, "Smallest log size that triggers an automatic rewrite.", nullptr, &Config::auto_aof_rewrite_min_size},
+  };
+  return kOptions;
+}
+
+const OptionDef* FindOption(std::string_view name) {
+  for (const auto& o : ConfigOptions())
+    if (EqualsNoCase(o.name, name) || (!o.alias.empty() && EqualsNoCase(o.alias, name))) return &o;
+  return nullptr;
+}
+
+bool ParseMemory(std::string_view s, int64_t* out) {
+  size_t i = 0;
+  if (i < s.size() && s[i] == '-') ++i;
+  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+  std::string_view num = s.substr(0, i);
+  std::string unit = ToLower(s.substr(i));
+  int64_t mul = 1;
+  if (unit.empty() || unit == "b") mul = 1;
+  else if (unit == "k") mul = 1000;
+  else if (unit == "kb") mul = 1024;
+  else if (unit == "m") mul = 1000 * 1000;
+  else if (unit == "mb") mul = 1024 * 1024;
+  else if (unit == "g") mul = 1000ll * 1000 * 1000;
+  else if (unit == "gb") mul = 1024ll * 1024 * 1024;
+  else return false;
+  int64_t v;
+  if (!StrToLL(num, &v)) return false;
+  if (v != 0 && (v > INT64_MAX / mul || v < INT64_MIN / mul)) return false;
+  *out = v * mul;
+  return true;
+}
+
+std::string FormatOption(const Config& c, const OptionDef& o) {
+  if (o.str) return c.*(o.str);
+  return std::to_string(c.*(o.num));
+}
+
+std::optional<std::string> SetOption(Config& c, const OptionDef& o, std::string_view value) {
+  if (o.str) {
+    std::string v(value);
+    std::string_view choices = o.type == OptionType::kBool ? "yes|no" : o.choices;
+    if (!choices.empty()) {
+      // Redis matches these words case-insensitively and stores them in lower case.
+      v = ToLower(value);
+      bool ok = false;
+      std::string list;
+      for (size_t p = 0; p <= choices.size();) {
+        size_t bar = choices.find('|', p);
+        if (bar == std::string_view::npos) bar = choices.size();
+        std::string_view word = choices.substr(p, bar - p);
+        ok |= word == v;
+        list += (list.empty() ? "" : ", ") + std::string(word);
+        p = bar + 1;
+      }
+      if (!ok) return o.type == OptionType::kBool ? "argument must be 'yes' or 'no'" : "argument(s) must be one of the following: " + list;
+    }
+    if (o.str == &Config::save) {
+      // Pairs of "<seconds> <changes>" separated by single spaces: Redis splits on each
+      // space, so a doubled, leading or trailing one makes an empty word, which is refused.
+      std::vector<std::string_view> words;
+      for (size_t p = 0; !value.empty() && p <= value.size();) {
+        size_t q = value.find(' ', p);
+        if (q == std::string_view::npos) q = value.size();
+        words.push_back(value.substr(p, q - p));
+        p = q + 1;
+      }
+      if (words.size() % 2) return std::string("Invalid save parameters");
+      v.clear();
+      for (std::string_view w : words) {
+        int64_t n;
+        if (w.empty() || !StrToLL(w, &n) || n < 0) return std::string("Invalid save parameters");
+        v += (v.empty() ? "" : " ") + std::to_string(n);
+      }
+    }
+    c.*(o.str) = std::move(v);
+    return std::nullopt;
+  }
+  int64_t v;
+  if (o.type == OptionType::kMemory) {
+    if (!ParseMemory(value, &v)) return "argument must be a memory value";
+  } else if (!StrToLL(value, &v)) {
+    return "argument couldn't be parsed into an integer";
+  }
+  if (v < o.min || v > o.max) return "argument must be between " + std::to_string(o.min) + " and " + std::to_string(o.max) + " inclusive";
+  c.*(o.num) = v;
+  return std::nullopt;
+}
+
+std::optional<std::string> ValidateConfig(const Config& c) {
+  for (const auto& o : ConfigOptions()) {
+    if (!o.num) continue;
+    int64_t v = c.*(o.num);
+    if (v < o.min || v > o.max) {
+      std::string msg = "'";
+      msg.append(o.name).append("' must be between ").append(std::to_string(o.min));
+      msg.append(" and ").append(std::to_string(o.max)).append(", got ").append(std::to_string(v));
+      return msg;
+    }
+  }
+  if (c.bind.empty()) return std::string("'bind' must not be empty");
+  if (!ParsePolicy(c.maxmemory_policy)) return "'maxmemory-policy' is not a policy: " + c.maxmemory_policy;
+  for (const auto& [id, o] : c.engine_overrides) {
+    if (id < 0 || id >= c.shards)
+      return "[engine." + std::to_string(id) + "] names no engine: shards is " + std::to_string(c.shards);
+    if (!o.maxmemory_policy.empty() && !ParsePolicy(o.maxmemory_policy))
+      return "[engine." + std::to_string(id) + "] maxmemory-policy is not a policy: " + o.maxmemory_policy;
+  }
+  return std::nullopt;
+}
+
+}  // namespace ks

@@ -1,0 +1,150 @@
+#pragma once
+// ServerState: what all connections share: the engines, the command table, run-time
+// configuration, counters and the client registry. Passed down to every command.
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "routing/shard_set.h"
+#include "server/core/client_state.h"
+#include "server/core/command_registry.h"
+#include "server/core/config.h"
+
+namespace ks {
+
+class AofSet;
+class EngineHooks;
+class Snapshots;
+
+// A counter per I/O thread, so the hot path never shares a cache line between threads.
+struct alignas(64) ThreadCounters {
+  std::atomic<uint64_t> commands{0};
+  std::atomic<uint64_t> net_input_bytes{0};
+  std::atomic<uint64_t> net_output_bytes{0};
+  std::atomic<uint64_t> error_replies{0};
+  std::atomic<uint64_t> dirty{0};  // keys changed by write commands (Redis's server.dirty)
+
+  // Adds n to a counter only this thread writes (commands, net bytes): a plain load and store,
+  // without the locked read-modify-write of fetch_add that the hot path would pay per command.
+  // A CONFIG RESETSTAT racing with it can leave a few counts from before the reset.
+  static void AddOwn(std::atomic<uint64_t>& c, uint64_t n) {
+    c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  }
+};
+
+struct ServerStats {
+  static constexpr int kMaxThreads = 256;
+  std::array<ThreadCounters, kMaxThreads> per_thread;
+  std::atomic<uint64_t> connections_received{0};
+  std::atomic<uint64_t> rejected_connections{0};
+
+  uint64_t Sum(std::atomic<uint64_t> ThreadCounters::*field) const {
+    uint64_t s = 0;
+    for (const auto& t : per_thread) s += (t.*field).load(std::memory_order_relaxed);
+    return s;
+  }
+};
+
+class ClientRegistry {
+ public:
+  uint64_t NextId() { return next_id_.fetch_add(1) + 1; }
+  void Add(std::shared_ptr<ClientInfo> c);
+  void Remove(uint64_t id);
+  std::vector<std::shared_ptr<ClientInfo>> Snapshot() const;
+  size_t size() const;
+
+ private:
+  std::atomic<uint64_t> next_id_{0};
+  mutable std::mutex mu_;
+  std::map<uint64_t, std::shared_ptr<ClientInfo>> clients_;
+};
+
+// Options read on hot paths, copied out of Config so commands need no lock to read them.
+// CONFIG SET republishes them.
+struct HotLimits {
+  std::atomic<int64_t> proto_max_bulk_len{0};
+  std::atomic<int64_t> list_max_listpack_size{0};
+  std::atomic<int64_t> hash_max_listpack_entries{0};
+  std::atomic<int64_t> hash_max_listpack_value{0};
+  std::atomic<int64_t> set_max_intset_entries{0};
+  std::atomic<int64_t> zset_max_listpack_entries{0};
+  std::atomic<int64_t> zset_max_listpack_value{0};
+  // Whether any engine has a memory budget: the one load the dispatcher pays for eviction.
+  std::atomic<bool> memory_limited{false};
+
+  int64_t get(const std::atomic<int64_t>& v) const { return v.load(std::memory_order_relaxed); }
+};
+
+class ServerState {
+ public:
+  ServerState(Config config, const Clock* clock);
+  ~ServerState();
+
+  Config& config() { return config_; }  // read-mostly; CONFIG SET holds config_mu()
+  std::mutex& config_mu() { return config_mu_; }
+  const HotLimits& limits() const { return limits_; }
+  // Copies config() into limits(); call with config_mu() held after changing options.
+  void PublishLimits();
+  // Gives each engine its budget and policy from c: (maxmemory - startup_bytes) / shards each
+  // (maxmemory 0: unlimited),
+  // unless proxy.toml's [engine.N] overrides it. Locks engines one at a time; call without
+  // config_mu() held (handlers take config_mu() under engine locks).
+  void ApplyMemoryPolicies(const Config& c);
+  ShardSet& shards() { return shards_; }
+  const CommandRegistry& commands() const { return commands_; }
+  ServerStats& stats() { return stats_; }
+  ClientRegistry& clients() { return clients_; }
+  const Clock* clock() const { return clock_; }
+  int64_t start_ms() const { return start_ms_; }
+  // Heap bytes in use when the server was built, before any data (Redis's used_memory_startup);
+  // used_memory is this plus the engines' figures.
+  int64_t startup_bytes() const { return startup_bytes_; }
+  // Address the server listens on, once known.
+  std::atomic<int>& port() { return port_; }
+  void set_run_id(std::string id) { run_id_ = std::move(id); }
+  const std::string& run_id() const { return run_id_; }
+  // The append-only logs while appendonly is on, else null (persistence/aof_log.h).
+  AofSet* aof() const { return aof_.load(std::memory_order_acquire); }
+  void set_aof(AofSet* a) { aof_.store(a, std::memory_order_release); }
+  // CONFIG SET appendonly: turns the logs on (opening them and writing a base of what the
+  // engines hold, with every engine locked at the switch) or off. Returns the error.
+  std::optional<std::string> SetAppendOnly(bool on);
+  // Each engine's observer (server/engine_hooks.h).
+  EngineHooks& hooks(int engine) { return *hooks_[engine]; }
+  // RDB snapshots and AOF bases in the background (server/snapshots.h).
+  Snapshots& snapshots() { return *snapshots_; }
+  // Changes since start-up, an approximation of Redis's server.dirty: the keys each
+  // write command named.
+  uint64_t Dirty() const { return stats_.Sum(&ThreadCounters::dirty); }
+  // stop-writes-on-bgsave-error is on, save points are set and the last background save
+  // failed: Redis's writeCommandsDeniedByDiskError for RDB.
+  bool WritesStoppedByDiskError();
+
+ private:
+  Config config_;
+  std::mutex config_mu_;
+  HotLimits limits_;
+  const Clock* clock_;
+  ShardSet shards_;
+  CommandRegistry commands_;
+  ServerStats stats_;
+  ClientRegistry clients_;
+  int64_t start_ms_;
+  int64_t startup_bytes_ = 0;
+  std::atomic<int> port_{0};
+  std::string run_id_;
+  std::atomic<AofSet*> aof_{nullptr};
+  std::vector<std::unique_ptr<EngineHooks>> hooks_;
+  // Logs opened by CONFIG SET appendonly yes. Kept until exit even when turned off: a
+  // command may still hold a pointer to one.
+  std::vector<std::unique_ptr<AofSet>> aof_sets_;
+  std::unique_ptr<Snapshots> snapshots_;  // last: stopped before anything it uses
+};
+
+}  // namespace ks

@@ -1,0 +1,219 @@
+#include "server/persist/aof_feed.h"
+
+#include <boost/unordered/unordered_flat_map.hpp>
+#include <charconv>
+#include <mutex>
+
+#include "common/strconv.h"
+#include "persistence/aof_format.h"
+#include "persistence/aof_log.h"
+#include "server/core/command_context.h"
+#include "server/persist/rdb_startup.h"
+#include "server/core/service.h"
+#include "server/persist/snapshots.h"
+
+namespace ks {
+namespace {
+
+enum class AofKind : uint8_t { kVerbatim, kTtl, kEffect };
+
+// Commands whose arguments replay to the same effect on one engine. Anything not listed
+// (including commands added later) logs its effect, which is always correct.
+AofKind Classify(const CommandSpec& spec, std::span<const std::string_view> args) {
+  static const boost::unordered_flat_map<std::string_view, AofKind> kTable = {
+      {"set", AofKind::kVerbatim},      {"setnx", AofKind::kVerbatim},     {"getset", AofKind::kVerbatim},
+      {"getdel", AofKind::kVerbatim},   {"append", AofKind::kVerbatim},    {"setrange", AofKind::kVerbatim},
+      {"incr", AofKind::kVerbatim},     {"decr", AofKind::kVerbatim},      {"incrby", AofKind::kVerbatim},
+      {"decrby", AofKind::kVerbatim},   {"mset", AofKind::kVerbatim},      {"msetnx", AofKind::kVerbatim},
+      {"del", AofKind::kVerbatim},      {"unlink", AofKind::kVerbatim},    {"persist", AofKind::kVerbatim},
+      {"expireat", AofKind::kVerbatim}, {"pexpireat", AofKind::kVerbatim}, {"rename", AofKind::kVerbatim},
+      {"renamenx", AofKind::kVerbatim}, {"copy", AofKind::kVerbatim},      {"move", AofKind::kVerbatim},
+      {"lpush", AofKind::kVerbatim},    {"rpush", AofKind::kVerbatim},     {"lpushx", AofKind::kVerbatim},
+      {"rpushx", AofKind::kVerbatim},   {"lpop", AofKind::kVerbatim},      {"rpop", AofKind::kVerbatim},
+      {"lset", AofKind::kVerbatim},     {"lrem", AofKind::kVerbatim},      {"ltrim", AofKind::kVerbatim},
+      {"linsert", AofKind::kVerbatim},  {"lmove", AofKind::kVerbatim},     {"rpoplpush", AofKind::kVerbatim},
+      {"lmpop", AofKind::kVerbatim},    {"sadd", AofKind::kVerbatim},      {"srem", AofKind::kVerbatim},
+      {"smove", AofKind::kVerbatim},    {"sinterstore", AofKind::kVerbatim}, {"sunionstore", AofKind::kVerbatim},
+      {"sdiffstore", AofKind::kVerbatim}, {"hset", AofKind::kVerbatim},  {"hmset", AofKind::kVerbatim},
+      {"hsetnx", AofKind::kVerbatim},   {"hdel", AofKind::kVerbatim},      {"hincrby", AofKind::kVerbatim},
+      {"zadd", AofKind::kVerbatim},     {"zincrby", AofKind::kVerbatim},   {"zrem", AofKind::kVerbatim},
+      {"zremrangebyscore", AofKind::kVerbatim}, {"zremrangebyrank", AofKind::kVerbatim},
+      {"zremrangebylex", AofKind::kVerbatim}, {"zpopmin", AofKind::kVerbatim}, {"zpopmax", AofKind::kVerbatim},
+      {"zmpop", AofKind::kVerbatim},    {"zunionstore", AofKind::kVerbatim}, {"zinterstore", AofKind::kVerbatim},
+      {"zdiffstore", AofKind::kVerbatim}, {"zrangestore", AofKind::kVerbatim},
+      {"expire", AofKind::kTtl},        {"pexpire", AofKind::kTtl},        {"getex", AofKind::kTtl},
+  };
+  auto it = kTable.find(spec.name);
+  if (it == kTable.end()) return AofKind::kEffect;
+  // SET with a relative expiry becomes its effect (SET + PEXPIREAT), as Redis rewrites it.
+  if (spec.name == "set")
+    for (size_t i = 3; i < args.size(); ++i)
+      if (EqualsNoCase(args[i], "ex") || EqualsNoCase(args[i], "px")) return AofKind::kEffect;
+  return it->second;
+}
+
+std::string_view FormatInt(int64_t v, char (&buf)[24]) {
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return {buf, static_cast<size_t>(r.ptr - buf)};
+}
+
+void Touch(TouchedEngines& t, uint16_t e) {
+  for (uint16_t x : t)
+    if (x == e) return;
+  t.push_back(e);
+}
+
+// The database COPY ... DB n writes its destination to.
+int DestinationDb(CommandContext& ctx) {
+  if (ctx.spec.name != "copy") return ctx.db();
+  for (size_t i = 3; i + 1 < ctx.argc(); ++i) {
+    int64_t n;
+    if (EqualsNoCase(ctx.arg(i), "db") && StrToLL(ctx.arg(i + 1), &n) && n >= 0 && n < kNumDbs)
+      return static_cast<int>(n);
+  }
+  return ctx.db();
+}
+
+}  // namespace
+
+void FeedAof(AofSet& aof, CommandContext& ctx, TouchedEngines& touched) {
+  const int db = ctx.db();
+  if (ctx.spec.lock == LockMode::kAll) {
+    // FLUSHALL, FLUSHDB, SWAPDB: every engine logs the command; replay applies it to that
+    // engine only.
+    for (int e = 0; e < aof.engines(); ++e) {
+      aof.log(e).Append(db, ctx.args);
+      touched.push_back(static_cast<uint16_t>(e));
+    }
+    return;
+  }
+  if (ctx.keys.empty()) return;
+  const AofKind kind = Classify(ctx.spec, ctx.args);
+  bool single = true;
+  for (const KeyRef& k : ctx.keys) single &= k.engine == ctx.keys[0].engine;
+  if (kind == AofKind::kVerbatim && single) {
+    aof.log(ctx.keys[0].engine).Append(db, ctx.args);
+    touched.push_back(ctx.keys[0].engine);
+    return;
+  }
+  const int dst_db = DestinationDb(ctx);
+  for (size_t i = 0; i < ctx.keys.size(); ++i) {
+    const KeyRef& k = ctx.keys[i];
+    bool seen = false;
+    for (size_t j = 0; j < i; ++j) seen |= ctx.keys[j].key == k.key;
+    if (seen) continue;
+    const int kdb = (i == 1 && dst_db != db) ? dst_db : db;
+    // The raw table entry: an expired one is logged with its past PEXPIREAT, which the
+    // live clock then expires; nothing is deleted here.
+    const Entry* e = ctx.engine(k).db(kdb).Find(k.slot, k.key);
+    Touch(touched, k.engine);
+    aof.log(k.engine).AppendWith(kdb, [&](std::string& out) {
+      if (!e) {
+        AppendRespCommand(out, {"DEL", k.key});
+      } else if (kind == AofKind::kTtl) {
+        char buf[24];
+        if (e->has_expire())
+          AppendRespCommand(out, {"PEXPIREAT", k.key, FormatInt(e->expire_ms(), buf)});
+        else
+          AppendRespCommand(out, {"PERSIST", k.key});
+      } else {
+        AppendKeyRebuild(out, e, true);
+      }
+    });
+  }
+}
+
+std::optional<std::string> LoadAof(AofSet& aof, Service& svc) {
+  ServerState& state = svc.state();
+  std::string out;
+  ReplyBuilder rb(&out);
+  ClientState client;
+  client.info = std::make_shared<ClientInfo>();
+  client.authenticated = true;
+  int cur_engine = -1;
+  RdbLoadStats rdb_stats;
+  auto load_rdb = [&](const std::string& path) -> std::optional<std::string> {
+    bool found;
+    std::string err = LoadRdbFile(path, state.shards(), RdbLoadLimitsFrom(state), &rdb_stats, &found);
+    if (!err.empty()) return err;
+    if (!found) return "cannot open the append only file base " + path;
+    return std::nullopt;
+  };
+  return aof.Load([&](int e, std::span<const std::string_view> args) {
+    if (e != cur_engine) {
+      cur_engine = e;
+      client.db = 0;
+    }
+    std::string_view name = args[0];
+    int64_t a, b;
+    if (EqualsNoCase(name, "select") && args.size() == 2 && StrToLL(args[1], &a) && a >= 0 && a < kNumDbs) {
+      client.db = static_cast<int>(a);
+      return;
+    }
+    // Engine-wide commands apply to the engine whose log holds them, not to all engines.
+    Engine& engine = state.shards().engine(e);
+    if (EqualsNoCase(name, "flushall")) {
+      std::lock_guard lk(engine.mutex());
+      engine.FlushAll();
+      return;
+    }
+    if (EqualsNoCase(name, "flushdb")) {
+      std::lock_guard lk(engine.mutex());
+      engine.FlushDb(client.db);
+      return;
+    }
+    if (EqualsNoCase(name, "swapdb") && args.size() == 3 && StrToLL(args[1], &a) && StrToLL(args[2], &b) &&
+        a >= 0 && a < kNumDbs && b >= 0 && b < kNumDbs) {
+      std::lock_guard lk(engine.mutex());
+      engine.SwapDb(static_cast<int>(a), static_cast<int>(b));
+      return;
+    }
+    svc.Dispatch(args, client, rb);
+    out.clear();
+  }, load_rdb);
+}
+
+std::optional<std::string> RewriteAof(AofSet& aof, ServerState& state) {
+  std::string err = state.snapshots().RewriteAofNow(aof);
+  if (!err.empty()) return err;
+  return std::nullopt;
+}
+
+AofOptions AofOptionsFrom(ServerState& state) {
+  std::lock_guard lk(state.config_mu());
+  const Config& c = state.config();
+  AofOptions o;
+  o.dir = c.dir;
+  o.dirname = c.appenddirname;
+  o.filename = c.appendfilename;
+  o.engines = static_cast<int>(state.shards().size());
+  o.fsync = ParseFsyncPolicy(c.appendfsync).value_or(FsyncPolicy::kEverySec);
+  o.load_truncated = c.aof_load_truncated == "yes";
+  return o;
+}
+
+std::optional<std::string> StartAof(Service& svc, const std::function<void(bool)>& freeze, std::unique_ptr<AofSet>* out) {
+  ServerState& state = svc.state();
+  AofOptions opts = AofOptionsFrom(state);
+  auto aof = std::make_unique<AofSet>(opts);
+  const bool existed = AofSet::Exists(opts);
+  if (existed) {
+    freeze(true);
+    auto err = LoadAof(*aof, svc);
+    freeze(false);
+    for (int e = 0; e < static_cast<int>(state.shards().size()); ++e) state.shards().engine(e).RefreshLruClock();
+    if (err) return err;
+  }
+  if (auto err = aof->Open()) return err;
+  // Keys already loaded (from an RDB) go into the new log's base.
+  bool any = false;
+  for (int e = 0; e < static_cast<int>(state.shards().size()); ++e)
+    for (int db = 0; db < kNumDbs; ++db) any |= state.shards().engine(e).KeyCount(db) > 0;
+  if (!existed && any)
+    if (auto err = RewriteAof(*aof, state)) return err;
+  state.set_aof(aof.get());
+  *out = std::move(aof);
+  return std::nullopt;
+}
+
+}  // namespace ks

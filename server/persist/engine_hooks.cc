@@ -1,0 +1,23 @@
+#include "server/persist/engine_hooks.h"
+
+#include <array>
+
+#include "persistence/aof_log.h"
+#include "persistence/snapshot.h"
+#include "server/core/server_state.h"
+
+namespace ks {
+
+void EngineHooks::BeforeSlotChange(uint16_t slot) {
+  if (snapshot_) snapshot_->BeforeSlotChange(slot);
+}
+
+void EngineHooks::KeyRemoved(int db, uint16_t, std::string_view key, RemovalCause) {
+  // Written out by the next command on this engine or by the once-a-second flush.
+  if (AofSet* aof = state_.aof()) {
+    std::array<std::string_view, 2> del = {"DEL", key};
+    aof->log(engine_).Append(db, del);
+  }
+}
+
+}  // namespace ks
