@@ -136,6 +136,9 @@ void KillClient(CommandContext& ctx, ClientInfo& c) {
 // CLIENT KILL ip:port | CLIENT KILL <filter> <value> [<filter> <value> ...]
 void ClientKill(CommandContext& ctx) {
   std::vector<std::shared_ptr<ClientInfo>> all = ctx.server.clients().Snapshot();
+  // A client killed already is gone for Redis, even if its connection has not finished
+  // closing here yet (it leaves the registry when it has).
+  std::erase_if(all, [](const auto& c) { return c->killed.load(std::memory_order_relaxed); });
   if (ctx.argc() == 3) {
     for (auto& c : all) {
       if (c->addr == ctx.arg(2)) {
