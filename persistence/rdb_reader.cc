@@ -472,8 +472,8 @@ std::string LoadRdb(std::string_view image, std::string_view name, ShardSet& sha
         } else if (e) {
           if (expire != Entry::kNoExpire) e = Entry::SetExpire(e, expire);
           uint16_t slot = KeySlot(key);
-          Engine& eng = shards.EngineForSlot(slot);
-          std::lock_guard lock(eng.mutex());
+          SlotGuard guard(shards, slot);
+          Engine& eng = guard.engine();
           if (eng.db(db).Find(slot, key)) {
             Entry::Free(e);
             return in.Fail("duplicate key '" + key + "' in database " + std::to_string(db)), error();

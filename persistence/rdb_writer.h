@@ -29,13 +29,13 @@ std::string DumpPayload(const Entry* e, bool compress);
 //   whenever the database differs from *cur_db (updated); returns how many keys. Keys of a
 //   database may come in several runs: Redis's loader accepts any number of SELECTDBs.
 // - the EOF opcode and the CRC64 (of every byte before it, given as crc_before, and the EOF).
-// The caller holds engine.mutex() for PutSlotKeys.
+// The caller holds the engine locked (routing/shard_set.h) for PutSlotKeys.
 void PutRdbHeader(std::string& out, int64_t now_ms, const RdbSaveOptions& opt);
 size_t PutSlotKeys(Engine& engine, uint16_t slot, int64_t now_ms, bool compress, int* cur_db, std::string& out);
 void PutRdbTrailer(std::string& out, uint64_t crc_before, bool checksum);
 
 // The whole RDB image of an engine, skipping keys already expired at engine.NowMs().
-// The caller holds engine.mutex().
+// The caller holds the engine locked (routing/shard_set.h).
 std::string EngineToRdb(Engine& engine, const RdbSaveOptions& opt);
 
 }  // namespace ks

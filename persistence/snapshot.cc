@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "persistence/crc64.h"
+#include "routing/shard_set.h"
 
 namespace ks {
 
@@ -34,7 +35,7 @@ bool EngineSnapshot::Step(size_t max_bytes) {
   if (!error_.empty()) return false;
   bool more;
   {
-    std::lock_guard lk(engine_.mutex());
+    EngineGuard lk(engine_);
     while (next_slot_ < kNumSlots && pending_.size() < max_bytes) {
       uint16_t slot = static_cast<uint16_t>(next_slot_++);
       if (!copied_[slot]) CopySlot(slot);

@@ -4,13 +4,7 @@
 
 namespace ks {
 
-SlotTable SlotTable::Even(int engines) {
-  SlotTable t;
-  for (int s = 0; s < 16384; ++s) t.owner_[s] = static_cast<uint16_t>(s * engines / 16384);
-  return t;
-}
-
-ShardSet::ShardSet(int engines, const Clock* clock) : clock_(clock), table_(SlotTable::Even(engines)) {
+ShardSet::ShardSet(int engines, const Clock* clock) : clock_(clock), map_(engines) {
   engines_.reserve(engines);
   for (int i = 0; i < engines; ++i) {
     engines_.push_back(std::make_unique<Engine>(i, clock));
@@ -18,7 +12,48 @@ ShardSet::ShardSet(int engines, const Clock* clock) : clock_(clock), table_(Slot
   }
 }
 
-void EngineLocks::Lock(ShardSet& shards, boost::container::small_vector<uint16_t, 8>& ids) {
+void ShardSet::AssignSlot(uint16_t slot, uint16_t to,
+                          const std::function<void(Engine& from, Engine& to)>& move_keys) {
+  // Routed and re-checked as LockSlots does, without the test hook (a hook may call this).
+  for (;;) {
+    uint16_t from = map_.EngineOf(slot);
+    EngineLocks locks;
+    EngineIds ids{from, to};
+    locks.Lock(*this, ids);
+    if (map_.EngineOf(slot) != from) continue;
+    if (from == to) return;
+    if (move_keys) move_keys(engine(from), engine(to));
+    map_.Assign(slot, ShardId::Local(to));
+    return;
+  }
+}
+
+void EngineLocks::LockSlots(ShardSet& shards, std::span<const uint16_t> slots, std::span<uint16_t> engines,
+                            std::span<const uint16_t> extra) {
+  const SlotMap& map = shards.slots();
+  for (;;) {
+    for (size_t i = 0; i < slots.size(); ++i) engines[i] = map.EngineOf(slots[i]);
+    shards.RunRouteHook();
+    if (slots.size() == 1 && extra.empty()) {
+      // The common case: one engine, nothing to sort.
+      Engine& e = shards.engine(engines[0]);
+      e.mutex().lock();
+      held_.push_back(&e);
+      if (map.EngineOf(slots[0]) == engines[0]) return;
+    } else {
+      EngineIds ids(engines.begin(), engines.end());
+      ids.insert(ids.end(), extra.begin(), extra.end());
+      Lock(shards, ids);
+      bool same = true;
+      for (size_t i = 0; i < slots.size() && same; ++i) same = map.EngineOf(slots[i]) == engines[i];
+      if (same) return;
+    }
+    UnlockAll();
+    shards.CountReroute();
+  }
+}
+
+void EngineLocks::Lock(ShardSet& shards, EngineIds& ids) {
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   for (uint16_t id : ids) {
@@ -36,9 +71,18 @@ void EngineLocks::LockAll(ShardSet& shards) {
   }
 }
 
+bool EngineLocks::holds(const Engine* e) const {
+  return std::find(held_.begin(), held_.end(), e) != held_.end();
+}
+
 void EngineLocks::UnlockAll() {
   for (auto it = held_.rbegin(); it != held_.rend(); ++it) (*it)->mutex().unlock();
   held_.clear();
+}
+
+SlotGuard::SlotGuard(ShardSet& shards, uint16_t slot) {
+  locks_.LockSlots(shards, std::span<const uint16_t>(&slot, 1), std::span<uint16_t>(&id_, 1));
+  e_ = &shards.engine(id_);
 }
 
 }  // namespace ks

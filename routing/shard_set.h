@@ -1,29 +1,24 @@
 #pragma once
-// ShardSet: the engines of this process and the slot table that maps each of the 16384 hash
-// slots to one of them. Commands lock the engines they touch through EngineLocks, always in
-// ascending engine order, so multi-engine commands are atomic and never deadlock.
-#include <array>
+// ShardSet: the engines of this process and the versioned slot map that routes each hash slot
+// to one of them. The routing layer is the only one that takes engine mutexes: commands lock
+// the engines they touch through EngineLocks (always in ascending engine order, so
+// multi-engine commands are atomic and never deadlock), other work through EngineGuard or
+// SlotGuard. Locking by slot re-checks ownership once the engines are held and routes again
+// if a slot moved in between, so slots can change hands while commands run.
 #include <boost/container/small_vector.hpp>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string_view>
 #include <vector>
 
 #include "engine/engine.h"
+#include "routing/slot_map.h"
 #include "routing/slots.h"
 
 namespace ks {
-
-// Which engine owns each slot. Seeded evenly: engine i owns a contiguous run of slots.
-class SlotTable {
- public:
-  static SlotTable Even(int engines);
-  uint16_t EngineOf(uint16_t slot) const { return owner_[slot]; }
-
- private:
-  std::array<uint16_t, 16384> owner_{};
-};
 
 class ShardSet {
  public:
@@ -31,15 +26,33 @@ class ShardSet {
 
   int size() const { return static_cast<int>(engines_.size()); }
   Engine& engine(int i) { return *engines_[i]; }
-  const SlotTable& slots() const { return table_; }
-  Engine& EngineForSlot(uint16_t slot) { return *engines_[table_.EngineOf(slot)]; }
+  const SlotMap& slots() const { return map_; }
   const Clock* clock() const { return clock_; }
+
+  // Gives slot to engine `to`. Takes the old and new owners' locks itself; the keys of the
+  // slot must move with it (the resharding code, or a test, does that under the same locks
+  // through `move_keys`, called with both engines locked).
+  void AssignSlot(uint16_t slot, uint16_t to, const std::function<void(Engine& from, Engine& to)>& move_keys);
+
+  // Tests only: called after a command's keys are routed and before their engines are
+  // locked, so a test can move a slot in exactly that window.
+  void set_route_hook_for_test(std::function<void()> hook) { route_hook_ = std::move(hook); }
+  void RunRouteHook() {
+    if (route_hook_) [[unlikely]] route_hook_();
+  }
+  // How many times a command found a slot moved after locking and routed again.
+  uint64_t reroutes() const { return reroutes_.load(std::memory_order_relaxed); }
+  void CountReroute() { reroutes_.fetch_add(1, std::memory_order_relaxed); }
 
  private:
   const Clock* clock_;
   std::vector<std::unique_ptr<Engine>> engines_;
-  SlotTable table_;
+  SlotMap map_;
+  std::function<void()> route_hook_;
+  std::atomic<uint64_t> reroutes_{0};
 };
+
+using EngineIds = boost::container::small_vector<uint16_t, 8>;
 
 // Holds the mutexes of a set of engines, taken in ascending id order and released in reverse.
 class EngineLocks {
@@ -49,15 +62,47 @@ class EngineLocks {
   EngineLocks(const EngineLocks&) = delete;
   EngineLocks& operator=(const EngineLocks&) = delete;
 
-  // ids need not be sorted or unique.
-  void Lock(ShardSet& shards, boost::container::small_vector<uint16_t, 8>& ids);  // sorts ids
+  // Routes each slot to its engine, locks those engines and the `extra` ones, then checks
+  // that every slot is still owned by the engine it was routed to; if one moved meanwhile,
+  // unlocks and routes again. On return engines[i] is the owner of slots[i], and stays so
+  // until UnlockAll.
+  void LockSlots(ShardSet& shards, std::span<const uint16_t> slots, std::span<uint16_t> engines,
+                 std::span<const uint16_t> extra = {});
+  // Locks the given engines (ids need not be sorted or unique; sorts them).
+  void Lock(ShardSet& shards, EngineIds& ids);
   void LockAll(ShardSet& shards);
   void UnlockAll();
   bool empty() const { return held_.empty(); }
+  bool holds(const Engine* e) const;
   const boost::container::small_vector<Engine*, 8>& held() const { return held_; }
 
  private:
   boost::container::small_vector<Engine*, 8> held_;
+};
+
+// One engine locked for a scope: housekeeping steps, INFO's figures, start-up wiring.
+class EngineGuard {
+ public:
+  EngineGuard(ShardSet& shards, int id) : EngineGuard(shards.engine(id)) {}
+  explicit EngineGuard(Engine& e) : e_(e), lk_(e_.mutex()) {}
+  Engine& engine() { return e_; }
+
+ private:
+  Engine& e_;
+  std::lock_guard<std::mutex> lk_;
+};
+
+// The engine that owns a slot, locked, ownership re-checked (loading keys, SCAN).
+class SlotGuard {
+ public:
+  SlotGuard(ShardSet& shards, uint16_t slot);
+  Engine& engine() { return *e_; }
+  uint16_t engine_id() const { return id_; }
+
+ private:
+  EngineLocks locks_;
+  Engine* e_;
+  uint16_t id_;
 };
 
 }  // namespace ks

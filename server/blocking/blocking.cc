@@ -4,10 +4,9 @@
 #include <deque>
 
 #include "common/strconv.h"
-#include "persistence/aof_log.h"
-#include "server/persist/aof_feed.h"
 #include "server/core/command_context.h"
 #include "server/core/command_registry.h"
+#include "server/core/executor.h"
 
 namespace ks {
 
@@ -64,7 +63,7 @@ void BlockOnKeys(CommandContext& ctx, std::span<const KeyRef> keys, int64_t time
 void UnregisterWaiter(ServerState& state, BlockedClient& w) {
   for (auto& [engine, key] : w.waits) {
     Engine& e = state.shards().engine(engine);
-    std::lock_guard lk(e.mutex());
+    EngineGuard lk(e);
     e.RemoveWaiter(w.db, key, &w);
   }
 }
@@ -78,42 +77,39 @@ void CollectReadyKeys(Engine& e, ReadyKeys& out) {
 
 namespace {
 
-// Re-runs w's command with its engines locked. Returns true if w was served (or is no longer
-// waiting and was dropped), false if its key cannot serve it now.
+// Re-runs w's command through the execution path with its engines (and those it is queued
+// in) locked. Returns true if w was served (or is no longer waiting and was dropped), false if
+// its key cannot serve it now. Keys its command makes ready in turn go to more.
 bool TryServe(ServerState& state, BlockedClient& w, ReadyKeys& more) {
   ShardSet& shards = state.shards();
   std::vector<std::string_view> args(w.args.begin(), w.args.end());
-  KeyIndexes idx = CommandKeyIndexes(*w.spec, static_cast<int>(args.size()), args.data());
-  boost::container::small_vector<uint16_t, 8> engines;
-  boost::container::small_vector<KeyRef, 4> keys;
-  for (int i : idx) {
-    keys.push_back(RouteKey(shards, args[i]));
-    engines.push_back(keys.back().engine);
-  }
-  EngineLocks locks;
-  locks.Lock(shards, engines);
-
+  // A stand-in for the blocked client: commands read only its database and protocol.
+  ClientState client;
+  client.info = std::make_shared<ClientInfo>();
+  client.info->id = w.client_id;
+  client.db = w.db;
+  client.resp = w.resp;
   std::string out;
+  ReplyBuilder rb(&out);
+  rb.set_resp3(w.resp == 3);
+  CommandContext ctx{args, rb, client, state, *w.spec, {}};
+  ctx.serving = true;
+
+  EngineIds queued;
+  for (auto& [engine, key] : w.waits) queued.push_back(engine);
+  Execution ex(state);
+  ex.Acquire(ctx, queued);
   std::function<void()> wake;
-  TouchedEngines touched;
   {
     std::lock_guard lk(w.mu);
     if (w.state == BlockedClient::State::kWaiting) {
-      ReplyBuilder rb(&out);
-      rb.set_resp3(w.resp == 3);
-      // A stand-in for the blocked client: commands read only its database and protocol.
-      ClientState client;
-      client.info = std::make_shared<ClientInfo>();
-      client.info->id = w.client_id;
-      client.db = w.db;
-      client.resp = w.resp;
-      CommandContext ctx{args, rb, client, state, *w.spec, keys};
-      ctx.serving = true;
-      BeforeWrite(ctx);
-      w.spec->handler(ctx);
-      for (const KeyRef& k : keys) shards.engine(k.engine).Reaccount(w.db, k.slot, k.key);
-      if (ctx.would_block) return false;
-      if (AofSet* aof = state.aof()) FeedAof(*aof, ctx, touched);
+      ex.Run(ctx);
+      if (ctx.would_block) {
+        // Still nothing for it: the key stays queued and is not ready again for this waiter.
+        ReadyKeys ignored;
+        ex.Release(&ignored);
+        return false;
+      }
       w.reply = std::move(out);
       w.state = BlockedClient::State::kServed;
       wake = w.wake;
@@ -121,11 +117,9 @@ bool TryServe(ServerState& state, BlockedClient& w, ReadyKeys& more) {
   }
   // Served (or gone): leave every queue, all of which are on engines locked here.
   for (auto& [engine, key] : w.waits) shards.engine(engine).RemoveWaiter(w.db, key, &w);
-  // Its command may have filled other waited keys (BLMOVE pushes to its destination).
-  for (uint16_t e : engines) CollectReadyKeys(shards.engine(e), more);
-  locks.UnlockAll();
-  // The served client's reply waits for its log, as any write's does.
-  for (uint16_t t : touched) state.aof()->AfterCommand(t);
+  // Its command may have filled other waited keys (BLMOVE pushes to its destination); the
+  // served client's reply waits for its log, as any write's does.
+  ex.Release(&more);
   if (wake) wake();
   return true;
 }
@@ -142,7 +136,7 @@ void ServeReadyKeys(ServerState& state, ReadyKeys keys) {
     for (;;) {
       WaiterPtr front;
       {
-        std::lock_guard lk(e.mutex());
+        EngineGuard lk(e);
         front = e.FrontWaiter(rk.db, rk.key);
       }
       if (!front) break;

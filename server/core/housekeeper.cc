@@ -31,7 +31,7 @@ void Housekeeper::ActiveExpireCycle(ShardSet& shards) {
     for (;;) {
       std::pair<size_t, size_t> r;
       {
-        std::lock_guard lk(e.mutex());
+        EngineGuard lk(e);
         r = e.ActiveExpireStep(kStepChecks);
       }
       if (r.first == 0 || r.second * 10 < r.first || Clock::now() > deadline) break;
@@ -51,7 +51,7 @@ bool Housekeeper::EvictInBackground(ShardSet& shards, std::chrono::microseconds 
     for (;;) {
       EvictStatus st;
       {
-        std::lock_guard lk(e.mutex());
+        EngineGuard lk(e);
         st = e.EvictSome(kStepKeys);
       }
       if (st != EvictStatus::kRunning) break;

@@ -43,7 +43,7 @@ ServerState::ServerState(Config config, const Clock* clock)
   for (int i = 0; i < shards_.size(); ++i) {
     hooks_.push_back(std::make_unique<EngineHooks>(*this, i));
     Engine& e = shards_.engine(i);
-    std::lock_guard lk(e.mutex());
+    EngineGuard lk(e);
     e.set_observer(hooks_.back().get());
   }
   snapshots_ = std::make_unique<Snapshots>(*this);
@@ -57,7 +57,7 @@ ServerState::~ServerState() {
   snapshots_.reset();
   for (int i = 0; i < shards_.size(); ++i) {
     Engine& e = shards_.engine(i);
-    std::lock_guard lk(e.mutex());
+    EngineGuard lk(e);
     e.set_observer(nullptr);
   }
 }
@@ -116,7 +116,7 @@ void ServerState::ApplyMemoryPolicies(const Config& c) {
     p.lfu_decay_time = static_cast<int>(c.lfu_decay_time);
     limited |= p.maxmemory > 0;
     Engine& e = shards_.engine(i);
-    std::lock_guard lk(e.mutex());
+    EngineGuard lk(e);
     e.SetMemoryPolicy(p);
     e.PerformEvictions();  // a lowered budget takes effect at once, as in Redis
   }

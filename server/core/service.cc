@@ -2,13 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
-#include <mutex>
 
-#include "persistence/aof_log.h"
-#include "server/persist/aof_feed.h"
-#include "server/blocking/blocking.h"
 #include "server/core/command_context.h"
 #include "server/core/errors.h"
+#include "server/core/executor.h"
 #include "server/persist/snapshots.h"
 
 namespace ks {
@@ -68,79 +65,7 @@ void Service::Dispatch(std::span<const std::string_view> args, ClientState& clie
     return rb.Error(err::kBgsaveError);
 
   CommandContext ctx{args, rb, client, state_, *spec, {}};
-  ShardSet& shards = state_.shards();
-  // A write may give data to a key that blocked clients wait for: those are served right
-  // after the command, before anyone else can take the data (server/blocking.h).
-  const bool write = spec->flag_bits & kCmdWrite;
-  // With a memory budget, a command that may grow memory first makes room on the engines it
-  // touches (under their locks), or is refused when nothing can be evicted. Without one this
-  // costs a single relaxed load.
-  const bool make_room =
-      (spec->flag_bits & kCmdDenyOom) && state_.limits().memory_limited.load(std::memory_order_relaxed);
-  ReadyKeys ready;
-  EngineLocks locks;
-  switch (spec->lock) {
-    case LockMode::kKeys: {
-      KeyIndexes idx = CommandKeyIndexes(*spec, static_cast<int>(args.size()), args.data());
-      if (!idx.empty()) {
-        boost::container::small_vector<uint16_t, 8> engines;
-        for (int i : idx) {
-          ctx.keys.push_back(RouteKey(shards, args[i]));
-          engines.push_back(ctx.keys.back().engine);
-        }
-        if (engines.size() == 1) {
-          Engine& e = shards.engine(engines[0]);
-          AofSet* aof = nullptr;
-          TouchedEngines touched;
-          {
-            std::lock_guard lk(e.mutex());
-            // Read under the lock: turning the AOF on (CONFIG SET appendonly) switches with
-            // every engine locked, so each write is either in the new base or in the log.
-            if (write) aof = state_.aof();
-            if (make_room && e.PerformEvictions() == EvictStatus::kFail) return rb.Error(err::kOom);
-            if (write) BeforeWrite(ctx);
-            spec->handler(ctx);
-            if (spec->flag_bits & kCmdReaccount)
-              for (const KeyRef& k : ctx.keys) e.Reaccount(ctx.db(), k.slot, k.key);
-            if (aof) FeedAof(*aof, ctx, touched);
-            if (write && e.has_waiters()) CollectReadyKeys(e, ready);
-          }
-          // The log is written (and under appendfsync always made durable) before the reply.
-          for (uint16_t t : touched) aof->AfterCommand(t);
-          if (!ready.empty()) ServeReadyKeys(state_, std::move(ready));
-          if (ctx.after_unlock) ctx.after_unlock();
-          return;
-        }
-        locks.Lock(shards, engines);
-      }
-      break;
-    }
-    case LockMode::kAll:
-      locks.LockAll(shards);
-      break;
-    case LockMode::kSelf:
-      break;
-  }
-  if (make_room)
-    for (Engine* e : locks.held())
-      if (e->PerformEvictions() == EvictStatus::kFail) {
-        locks.UnlockAll();
-        return rb.Error(err::kOom);
-      }
-  if (write) BeforeWrite(ctx);
-  spec->handler(ctx);
-  if (spec->flag_bits & kCmdReaccount)
-    for (const KeyRef& k : ctx.keys) shards.engine(k.engine).Reaccount(ctx.db(), k.slot, k.key);
-  AofSet* aof = write ? state_.aof() : nullptr;
-  TouchedEngines touched;
-  if (aof) FeedAof(*aof, ctx, touched);
-  if (write)
-    for (Engine* e : locks.held())
-      if (e->has_waiters()) CollectReadyKeys(*e, ready);
-  locks.UnlockAll();
-  for (uint16_t t : touched) aof->AfterCommand(t);
-  if (!ready.empty()) ServeReadyKeys(state_, std::move(ready));
-  if (ctx.after_unlock) ctx.after_unlock();
+  Execute(state_, ctx);
 }
 
 }  // namespace ks

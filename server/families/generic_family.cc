@@ -169,17 +169,18 @@ void Scan(CommandContext& ctx) {
   std::string arena;            // the returned keys, back to back
   std::vector<uint32_t> ends;   // end offset of each key in arena
   ShardSet& shards = ctx.shards();
-  const SlotTable& table = shards.slots();
+  const SlotMap& table = shards.slots();
   const int db = ctx.db();
   int64_t examined = 0;
   int slot = cursor < static_cast<uint64_t>(kNumSlots) ? static_cast<int>(cursor) : kNumSlots;
   while (slot < kNumSlots && examined < opt.count) {
-    // The run of consecutive slots owned by one engine, read under that engine's lock.
-    uint16_t owner = table.EngineOf(static_cast<uint16_t>(slot));
+    // The run of consecutive slots owned by one engine, read under that engine's lock (with
+    // it held, none of its slots can move away).
+    SlotGuard guard(shards, static_cast<uint16_t>(slot));
+    const uint16_t owner = guard.engine_id();
     int run_end = slot + 1;
     while (run_end < kNumSlots && table.EngineOf(static_cast<uint16_t>(run_end)) == owner) ++run_end;
-    Engine& eng = shards.engine(owner);
-    std::lock_guard lk(eng.mutex());
+    Engine& eng = guard.engine();
     Db& d = eng.db(db);
     int64_t now = eng.NowMs();
     while (slot < run_end && examined < opt.count) {

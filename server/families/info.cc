@@ -88,7 +88,7 @@ std::vector<EngineCounts> CollectEngines(ShardSet& shards) {
   std::vector<EngineCounts> v(static_cast<size_t>(shards.size()));
   for (int i = 0; i < shards.size(); ++i) {
     Engine& e = shards.engine(i);
-    std::lock_guard lk(e.mutex());
+    EngineGuard lk(e);
     EngineCounts& c = v[static_cast<size_t>(i)];
     for (int d = 0; d < kNumDbs; ++d) {
       int64_t keys = static_cast<int64_t>(e.db(d).size());

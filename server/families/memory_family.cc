@@ -31,7 +31,7 @@ MemoryFigures CollectMemory(ServerState& st) {
   for (int i = 0; i < shards.size(); ++i) {
     Engine& e = shards.engine(i);
     EngineMemory& em = m.engines[static_cast<size_t>(i)];
-    std::lock_guard lk(e.mutex());
+    EngineGuard lk(e);
     em.used = static_cast<int64_t>(e.UsedBytes());
     em.maxmemory = static_cast<int64_t>(e.memory_policy().maxmemory);
     em.policy = e.memory_policy().policy;

@@ -153,18 +153,18 @@ std::optional<std::string> LoadAof(AofSet& aof, Service& svc) {
     // Engine-wide commands apply to the engine whose log holds them, not to all engines.
     Engine& engine = state.shards().engine(e);
     if (EqualsNoCase(name, "flushall")) {
-      std::lock_guard lk(engine.mutex());
+      EngineGuard lk(engine);
       engine.FlushAll();
       return;
     }
     if (EqualsNoCase(name, "flushdb")) {
-      std::lock_guard lk(engine.mutex());
+      EngineGuard lk(engine);
       engine.FlushDb(client.db);
       return;
     }
     if (EqualsNoCase(name, "swapdb") && args.size() == 3 && StrToLL(args[1], &a) && StrToLL(args[2], &b) &&
         a >= 0 && a < kNumDbs && b >= 0 && b < kNumDbs) {
-      std::lock_guard lk(engine.mutex());
+      EngineGuard lk(engine);
       engine.SwapDb(static_cast<int>(a), static_cast<int>(b));
       return;
     }

@@ -81,7 +81,7 @@ void Snapshots::Run(SnapshotJob job, std::vector<std::unique_ptr<EngineSnapshot>
     }
   }
   for (int e = 0; e < n; ++e) {
-    std::lock_guard lk(shards.engine(e).mutex());
+    EngineGuard lk(shards.engine(e));
     state_.hooks(e).set_snapshot(nullptr);
   }
   for (int e = 0; e < n && err.empty(); ++e) err = snaps[e]->Finish();

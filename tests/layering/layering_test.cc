@@ -1,5 +1,6 @@
 // The layers of docs/ARCHITECTURE.md, checked on the sources: a file includes only project
-// headers of its own layer or of layers below it.
+// headers of its own layer or of layers below it, and only the routing layer touches an
+// engine's mutex.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -69,6 +70,30 @@ TEST(Layering, EveryIncludeGoesDown) {
     }
   }
   EXPECT_GT(files, 50u);
+  std::string all;
+  for (auto& v : violations) all += v + "\n";
+  EXPECT_TRUE(violations.empty()) << all;
+}
+
+// The routing layer owns engine locking (routing/shard_set.h): every other layer goes through
+// it, so that ownership can be re-checked after locking and slots can move.
+TEST(Layering, OnlyRoutingLocksEngines) {
+  std::vector<std::string> violations;
+  static const std::regex re(R"(\bmutex\(\)\s*\.\s*(lock|unlock|try_lock)|lock_guard[^;]*mutex\(\)|unique_lock[^;]*mutex\(\)|scoped_lock[^;]*mutex\(\))");
+  for (const auto& [layer, rank] : Ranks()) {
+    if (layer == "routing" || layer == "engine") continue;
+    for (const std::string& file : SourcesUnder(layer)) {
+      std::string text = Read(file);
+      std::istringstream lines(text);
+      std::string line;
+      int n = 0;
+      while (std::getline(lines, line)) {
+        ++n;
+        if (line.find("mutex()") == std::string::npos) continue;
+        if (std::regex_search(line, re)) violations.push_back(file + ":" + std::to_string(n) + ": " + line);
+      }
+    }
+  }
   std::string all;
   for (auto& v : violations) all += v + "\n";
   EXPECT_TRUE(violations.empty()) << all;

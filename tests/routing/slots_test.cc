@@ -34,8 +34,8 @@ TEST(KeySlot, EmptyOrUnclosedTagHashesWholeKey) {
   EXPECT_EQ(KeySlot("{a}{b}"), KeySlot("a"));
 }
 
-TEST(SlotTable, EvenSeedingGivesContiguousEqualRuns) {
-  SlotTable t = SlotTable::Even(8);
+TEST(SlotMap, EvenSeedingGivesContiguousEqualRuns) {
+  SlotMap t = SlotMap::Even(8);
   EXPECT_EQ(t.EngineOf(0), 0);
   EXPECT_EQ(t.EngineOf(2047), 0);
   EXPECT_EQ(t.EngineOf(2048), 1);

@@ -1,0 +1,129 @@
+#include "server/core/executor.h"
+
+#include "persistence/aof_log.h"
+#include "server/blocking/blocking.h"
+#include "server/core/command_context.h"
+#include "server/core/command_registry.h"
+#include "server/core/errors.h"
+
+namespace ks {
+
+void Execution::Acquire(CommandContext& ctx, std::span<const uint16_t> extra_engines) {
+  const CommandSpec& spec = ctx.spec;
+  switch (spec.lock) {
+    case LockMode::kKeys: {
+      KeyIndexes idx = CommandKeyIndexes(spec, static_cast<int>(ctx.args.size()), ctx.args.data());
+      if (idx.empty()) {
+        if (!extra_engines.empty()) {
+          EngineIds ids(extra_engines.begin(), extra_engines.end());
+          locks_.Lock(state_.shards(), ids);
+        }
+        return;
+      }
+      boost::container::small_vector<uint16_t, 8> slots, engines;
+      ctx.keys.clear();
+      for (int i : idx) {
+        uint16_t slot = KeySlot(ctx.args[i]);
+        ctx.keys.push_back(KeyRef{ctx.args[i], slot, 0});
+        slots.push_back(slot);
+      }
+      engines.resize(slots.size());
+      locks_.LockSlots(state_.shards(), slots, engines, extra_engines);
+      for (size_t i = 0; i < engines.size(); ++i) ctx.keys[i].engine = engines[i];
+      return;
+    }
+    case LockMode::kAll:
+      locks_.LockAll(state_.shards());
+      return;
+    case LockMode::kSelf:
+      return;
+  }
+}
+
+void Execution::Acquire(std::span<CommandContext* const> cmds) {
+  if (cmds.size() == 1) return Acquire(*cmds[0]);
+  bool all = false;
+  boost::container::small_vector<uint16_t, 8> slots, engines;
+  for (CommandContext* ctx : cmds) {
+    all |= ctx->spec.lock == LockMode::kAll;
+    if (ctx->spec.lock != LockMode::kKeys) continue;
+    ctx->keys.clear();
+    for (int i : CommandKeyIndexes(ctx->spec, static_cast<int>(ctx->args.size()), ctx->args.data())) {
+      uint16_t slot = KeySlot(ctx->args[i]);
+      ctx->keys.push_back(KeyRef{ctx->args[i], slot, 0});
+      slots.push_back(slot);
+    }
+  }
+  if (all) {
+    locks_.LockAll(state_.shards());
+    const SlotMap& map = state_.shards().slots();
+    for (CommandContext* ctx : cmds)
+      for (KeyRef& k : ctx->keys) k.engine = map.EngineOf(k.slot);
+    return;
+  }
+  if (slots.empty()) return;
+  engines.resize(slots.size());
+  locks_.LockSlots(state_.shards(), slots, engines);
+  size_t n = 0;
+  for (CommandContext* ctx : cmds)
+    for (KeyRef& k : ctx->keys) k.engine = engines[n++];
+}
+
+bool Execution::Run(CommandContext& ctx) {
+  const CommandSpec& spec = ctx.spec;
+  const bool write = spec.flag_bits & kCmdWrite;
+  // With a memory budget, a command that may grow memory first makes room on the engines it
+  // holds, or is refused when nothing can be evicted. Without one this costs a single relaxed
+  // load. A blocked client being served was admitted when it blocked.
+  if ((spec.flag_bits & kCmdDenyOom) && !ctx.serving &&
+      state_.limits().memory_limited.load(std::memory_order_relaxed))
+    for (Engine* e : locks_.held())
+      if (e->PerformEvictions() == EvictStatus::kFail) {
+        ctx.rb.Error(err::kOom);
+        return false;
+      }
+  if (write) {
+    // Read under the locks: turning the AOF on (CONFIG SET appendonly) switches with every
+    // engine locked, so each write is either in the new base or in the log.
+    aof_ = state_.aof();
+    wrote_ = true;
+    BeforeWrite(ctx);
+  }
+  spec.handler(ctx);
+  if (spec.flag_bits & kCmdReaccount)
+    for (const KeyRef& k : ctx.keys) ctx.engine(k).Reaccount(ctx.db(), k.slot, k.key);
+  if (ctx.after_unlock) after_unlock_.push_back(std::move(ctx.after_unlock));
+  // A blocked client's command that still finds nothing changed nothing: nothing to log.
+  if (write && aof_ && !ctx.would_block) FeedAof(*aof_, ctx, touched_);
+  return true;
+}
+
+void Execution::Release(std::vector<ReadyKey>* defer) {
+  if (released_) return;
+  released_ = true;
+  // A write may have given data to keys that blocked clients wait for: they are served right
+  // after, before anyone else can take it (server/blocking/blocking.h).
+  ReadyKeys ready;
+  if (wrote_)
+    for (Engine* e : locks_.held())
+      if (e->has_waiters()) CollectReadyKeys(*e, ready);
+  locks_.UnlockAll();
+  // The log is written (and under appendfsync always made durable) before the reply.
+  for (uint16_t t : touched_) aof_->AfterCommand(t);
+  if (!ready.empty()) {
+    if (defer)
+      for (auto& r : ready) defer->push_back(std::move(r));
+    else
+      ServeReadyKeys(state_, std::move(ready));
+  }
+  for (auto& f : after_unlock_) f();
+}
+
+void Execute(ServerState& state, CommandContext& ctx) {
+  Execution ex(state);
+  ex.Acquire(ctx);
+  ex.Run(ctx);
+  ex.Release();
+}
+
+}  // namespace ks
