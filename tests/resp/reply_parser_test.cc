@@ -3,10 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <random>
 #include <string>
 #include <vector>
 
 #include "resp/reply_builder.h"
+#include "tests/resp/reply_parser_invariants.h"
 
 namespace ks {
 namespace {
@@ -378,6 +380,30 @@ TEST(ReplyLimits, LineLengthIsBounded) {
   EXPECT_EQ(ParseReply("+abcd", &v, l).status, ReplyStatus::kIncomplete);
   EXPECT_EQ(ParseReply("+abcd\r", &v, l).status, ReplyStatus::kIncomplete);
   ExpectRefused(l, {"+abcde\r\n", "+abcdef"}, "'+' line longer than 4 bytes");
+}
+
+// A seeded stand-in for the fuzz target (reply_parser_fuzz.cc) that runs with every build:
+// samples edited at random with protocol bytes, under default and under small limits.
+TEST(ReplyParser, MutatedRepliesKeepEveryInvariant) {
+  const std::string alphabet = "$*%~>|!=:#_,(+-.;?\r\n\r\n0123456789tfx";
+  const std::vector<Wire> samples = Samples();
+  std::mt19937 rng(7);
+  for (int iter = 0; iter < 4000; ++iter) {
+    std::string b = samples[rng() % samples.size()].bytes + samples[rng() % samples.size()].bytes;
+    if (b.size() > 2000) b.resize(2000);
+    for (int edits = 1 + rng() % 4; edits > 0; --edits) {
+      size_t at = rng() % (b.size() + 1);
+      char c = alphabet[rng() % alphabet.size()];
+      switch (rng() % 4) {
+        case 0: if (at < b.size()) b[at] = c; break;
+        case 1: b.insert(b.begin() + at, c); break;
+        case 2: if (at < b.size()) b.erase(at, 1 + rng() % 3); break;
+        case 3: b.resize(at); break;
+      }
+    }
+    ReplyLimits limits = iter % 2 ? ReplyLimits() : test::LimitsFromByte(static_cast<unsigned char>(rng()));
+    ASSERT_EQ(test::ReplyParserInvariantViolation(b, limits), "") << "iteration " << iter << ": " << b;
+  }
 }
 
 TEST(ReplyParser, ALoneCarriageReturnInsideALineIsData) {
