@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -21,10 +22,20 @@ constexpr size_t kMaxNumberLine = 32;
 // already received could fill would let a header alone ("*2000000000") allocate.
 constexpr size_t kMinElementBytes = 3;
 
-// The offending text for an error message, cut short: a hostile line may be very long.
+// The offending text for an error message, cut short and with control and non-ASCII bytes
+// as \xHH: a hostile line may be long or binary, and error texts end up in logs.
 std::string Shown(std::string_view s) {
   constexpr size_t kMax = 32;
-  std::string out(s.substr(0, kMax));
+  std::string out;
+  for (unsigned char c : s.substr(0, kMax)) {
+    if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    }
+  }
   if (s.size() > kMax) out += "...";
   return out;
 }

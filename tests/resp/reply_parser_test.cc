@@ -265,6 +265,8 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         Bad{"UnknownTypeByte", "?x\r\n", "unknown reply type byte '?'"},
         Bad{"UnknownTypeInsideArray", "*2\r\n:1\r\n@\r\n", "unknown reply type byte '@'"},
+        Bad{"BinaryTypeByteShownEscaped", std::string("\0\r\n", 3), "unknown reply type byte '\\x00'"},
+        Bad{"LongBadLineShownShort", "," + std::string(40, '9') + "x\r\n", "invalid double '" + std::string(32, '9') + "...'"},
         Bad{"IntegerWithLetters", ":12a\r\n", "invalid integer '12a'"},
         Bad{"IntegerEmpty", ":\r\n", "invalid integer"},
         Bad{"IntegerOverflow", ":9223372036854775808\r\n", "invalid integer"},
