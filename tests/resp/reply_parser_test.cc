@@ -303,20 +303,6 @@ INSTANTIATE_TEST_SUITE_P(
         Bad{"ErrorDeepInside", "*1\r\n%1\r\n:1\r\n*2\r\n:1\r\n$-3\r\n", "invalid bulk length '-3'"}),
     [](const auto& info) { return info.param.name; });
 
-TEST(ReplyLimits, NestingDepthIsBounded) {
-  ReplyLimits l;
-  l.max_depth = 2;
-  RespValue v;
-  EXPECT_EQ(ParseReply("*1\r\n*1\r\n:1\r\n", &v, l).status, ReplyStatus::kOk);
-  EXPECT_EQ(ParseReply("*1\r\n*0\r\n", &v, l).status, ReplyStatus::kOk);
-  ReplyParseResult r = ParseReply("*1\r\n*1\r\n*0\r\n", &v, l);
-  EXPECT_EQ(r.status, ReplyStatus::kError);
-  EXPECT_NE(r.error.find("nested deeper than 2"), std::string::npos) << r.error;
-  // An attribute map is a level of its own.
-  EXPECT_EQ(ParseReply("*1\r\n|1\r\n:1\r\n:2\r\n:3\r\n", &v, l).status, ReplyStatus::kOk);
-  EXPECT_EQ(ParseReply("*1\r\n|1\r\n:1\r\n*0\r\n:3\r\n", &v, l).status, ReplyStatus::kError);
-}
-
 TEST(ReplyLimits, DeepNestingFromAHostileServerIsAnErrorNotACrash) {
   std::string deep;
   for (int i = 0; i < 200000; ++i) deep += "*1\r\n";
@@ -331,58 +317,72 @@ TEST(ReplyLimits, DeepNestingFromAHostileServerIsAnErrorNotACrash) {
   ASSERT_EQ(ParseReply(ok, &v).status, ReplyStatus::kOk);
 }
 
-// Each of bad is refused under l with an error containing error.
-void ExpectRefused(const ReplyLimits& l, std::vector<std::string> bad, const std::string& error) {
-  for (const std::string& b : bad) {
-    RespValue v;
-    ReplyParseResult r = ParseReply(b, &v, l);
+struct LimitCase {
+  std::string name;
+  ReplyLimits limits;
+  std::vector<std::string> accepted;  // parse whole
+  std::vector<std::string> waiting;   // incomplete: within the limit, more bytes to come
+  std::vector<std::string> refused;   // errors containing `error`, before the bytes arrive
+  std::string error;
+};
+
+class Limit : public ::testing::TestWithParam<LimitCase> {};
+
+TEST_P(Limit, HoldsAtItsBound) {
+  const LimitCase& c = GetParam();
+  RespValue v;
+  for (const std::string& b : c.accepted) EXPECT_EQ(ParseReply(b, &v, c.limits).status, ReplyStatus::kOk) << b;
+  for (const std::string& b : c.waiting) EXPECT_EQ(ParseReply(b, &v, c.limits).status, ReplyStatus::kIncomplete) << b;
+  for (const std::string& b : c.refused) {
+    ReplyParseResult r = ParseReply(b, &v, c.limits);
     EXPECT_EQ(r.status, ReplyStatus::kError) << b;
-    EXPECT_NE(r.error.find(error), std::string::npos) << r.error;
+    EXPECT_NE(r.error.find(c.error), std::string::npos) << r.error;
   }
 }
 
-TEST(ReplyLimits, BulkLengthIsBoundedBeforeItsBytesArrive) {
-  ReplyLimits l;
-  l.max_bulk_len = 5;
-  RespValue v;
-  EXPECT_EQ(ParseReply("$5\r\nhello\r\n", &v, l).status, ReplyStatus::kOk);
-  ExpectRefused(l, {"$6\r\n", "!6\r\n", "=6\r\n"}, "bulk length 6 above the limit of 5");
-}
-
-TEST(ReplyLimits, BulkLengthDefaultsToProtoMaxBulkLen) {
-  RespValue v;
-  EXPECT_EQ(ParseReply("$536870912\r\n", &v).status, ReplyStatus::kIncomplete);
-  EXPECT_EQ(ParseReply("$536870913\r\n", &v).status, ReplyStatus::kError);
-}
-
-TEST(ReplyLimits, AggregateLengthIsBounded) {
-  ReplyLimits l;
-  l.max_aggregate_len = 2;
-  RespValue v;
-  EXPECT_EQ(ParseReply("*2\r\n:1\r\n:2\r\n", &v, l).status, ReplyStatus::kOk);
-  EXPECT_EQ(ParseReply("%2\r\n:1\r\n:2\r\n:3\r\n:4\r\n", &v, l).status, ReplyStatus::kOk);
-  ExpectRefused(l, {"*3\r\n", "%3\r\n", "~3\r\n", ">3\r\n", "|3\r\n"}, "aggregate length 3 above the limit of 2");
-}
-
-TEST(ReplyLimits, AHugeAggregateHeaderAloneAllocatesNothingBig) {
-  // Two billion announced elements and a few sent: the parser waits for more without having
-  // reserved room for the announced count.
-  ReplyParser p;
-  RespValue v;
-  std::string bytes = "*2147483647\r\n:1\r\n:2\r\n";
-  EXPECT_EQ(p.Parse(bytes, &v).status, ReplyStatus::kIncomplete);
-  EXPECT_EQ(ParseReply("%2147483647\r\n", &v).status, ReplyStatus::kIncomplete);
-}
-
-TEST(ReplyLimits, LineLengthIsBounded) {
-  ReplyLimits l;
-  l.max_line_len = 4;
-  RespValue v;
-  EXPECT_EQ(ParseReply("+abcd\r\n", &v, l).status, ReplyStatus::kOk);
-  EXPECT_EQ(ParseReply("+abcd", &v, l).status, ReplyStatus::kIncomplete);
-  EXPECT_EQ(ParseReply("+abcd\r", &v, l).status, ReplyStatus::kIncomplete);
-  ExpectRefused(l, {"+abcde\r\n", "+abcdef"}, "'+' line longer than 4 bytes");
-}
+INSTANTIATE_TEST_SUITE_P(
+    All, Limit,
+    ::testing::Values(
+        // An attribute map is a level of its own.
+        LimitCase{"Depth",
+                  {.max_depth = 2},
+                  {"*1\r\n*1\r\n:1\r\n", "*1\r\n*0\r\n", "*1\r\n|1\r\n:1\r\n:2\r\n:3\r\n"},
+                  {"*1\r\n*1\r\n"},
+                  {"*1\r\n*1\r\n*0\r\n", "*1\r\n|1\r\n:1\r\n*0\r\n:3\r\n"},
+                  "nested deeper than 2"},
+        LimitCase{"BulkLength",
+                  {.max_bulk_len = 5},
+                  {"$5\r\nhello\r\n"},
+                  {"$5\r\n"},
+                  {"$6\r\n", "!6\r\n", "=6\r\n"},
+                  "bulk length 6 above the limit of 5"},
+        LimitCase{"BulkLengthDefaultsToProtoMaxBulkLen",
+                  {},
+                  {},
+                  {"$536870912\r\n"},
+                  {"$536870913\r\n"},
+                  "bulk length 536870913 above the limit of 536870912"},
+        LimitCase{"AggregateLength",
+                  {.max_aggregate_len = 2},
+                  {"*2\r\n:1\r\n:2\r\n", "%2\r\n:1\r\n:2\r\n:3\r\n:4\r\n"},
+                  {"*2\r\n:1\r\n"},
+                  {"*3\r\n", "%3\r\n", "~3\r\n", ">3\r\n", "|3\r\n"},
+                  "aggregate length 3 above the limit of 2"},
+        // Two billion announced elements and a few sent: the parser waits without having
+        // reserved room for the announced count.
+        LimitCase{"AggregateLengthDefaultsToIntMax",
+                  {},
+                  {},
+                  {"*2147483647\r\n:1\r\n:2\r\n", "%2147483647\r\n"},
+                  {"*2147483648\r\n"},
+                  "aggregate length 2147483648 above the limit of 2147483647"},
+        LimitCase{"LineLength",
+                  {.max_line_len = 4},
+                  {"+abcd\r\n"},
+                  {"+abcd", "+abcd\r"},
+                  {"+abcde\r\n", "-abcdef"},
+                  "line longer than 4 bytes"}),
+    [](const auto& info) { return info.param.name; });
 
 // A seeded stand-in for the fuzz target (reply_parser_fuzz.cc) that runs with every build:
 // samples edited at random with protocol bytes, under default and under small limits.
