@@ -97,6 +97,13 @@ void ReplyBuilder::Verbatim(std::string_view s, std::string_view format) {
   out_->append("\r\n");
 }
 
+void ReplyBuilder::BigNumber(std::string_view digits) {
+  if (!resp3_) return Bulk(digits);
+  out_->push_back('(');
+  out_->append(digits);
+  out_->append("\r\n");
+}
+
 void ReplyBuilder::BulkArray(const std::string_view* items, size_t n) {
   Array(n);
   for (size_t i = 0; i < n; ++i) Bulk(items[i]);

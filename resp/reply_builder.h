@@ -34,6 +34,10 @@ class ReplyBuilder {
   void Double(double d);       // RESP3 ",d"; RESP2 a bulk string
   void Bool(bool b);           // RESP3 "#t"; RESP2 :1/:0
   void Verbatim(std::string_view s, std::string_view format = "txt");  // RESP3 "=", else bulk
+  void BigNumber(std::string_view digits);  // RESP3 "(", else bulk (Redis's addReplyBigNum)
+  // RESP3 attributes: n key/value pairs that annotate the reply written next. RESP2 has no
+  // form for them (Redis never sends them there), so write them only when resp3().
+  void Attribute(size_t n) { Header('|', n); }
   void BulkArray(const std::string_view* items, size_t n);
   void SimpleArray(const std::string_view* items, size_t n);  // e.g. a HELP subcommand's lines
 

@@ -1,66 +1,54 @@
 #include "tests/support/direct_client.h"
 
-#include <cstdlib>
+#include <algorithm>
 
+#include "resp/reply_parser.h"
 #include "server/core/command_context.h"
 
 namespace ks::test {
 namespace {
 
-std::string_view Line(std::string_view s, size_t& pos) {
-  size_t end = s.find("\r\n", pos);
-  if (end == std::string_view::npos) end = s.size();
-  std::string_view l = s.substr(pos, end - pos);
-  pos = end + 2;
-  return l;
+std::string Readable(const RespValue& v) {
+  using T = RespValue::Type;
+  auto join = [&v](const char* open, const char* close, size_t step) {
+    std::string out = open;
+    for (size_t i = 0; i < v.elems.size(); i += step) {
+      if (i) out += ", ";
+      out += Readable(v.elems[i]);
+      if (step == 2 && i + 1 < v.elems.size()) out += ": " + Readable(v.elems[i + 1]);
+    }
+    return out + close;
+  };
+  switch (v.type) {
+    case T::kSimple: return v.str;
+    case T::kError: return "(error) " + v.str;
+    case T::kInteger: return "(integer) " + std::to_string(v.integer);
+    case T::kDouble: return "(double) " + v.str;
+    case T::kBool: return v.boolean ? "(true)" : "(false)";
+    case T::kNull:
+    case T::kNullArray: return "(nil)";
+    case T::kBulk:
+    case T::kVerbatim: return "\"" + v.str + "\"";  // a verbatim string with its "txt:"
+    case T::kArray:
+    case T::kPush: return join("[", "]", 1);
+    case T::kSet: return join("~[", "]", 1);
+    case T::kMap: return join("{", "}", 2);
+    case T::kBigNumber: return "(big number) " + v.str;
+  }
+  return "<bad reply>";
 }
 
 }  // namespace
 
 std::string DecodeReply(std::string_view s, size_t& pos) {
-  if (pos >= s.size()) return "<truncated>";
-  char t = s[pos++];
-  std::string_view line = Line(s, pos);
-  auto aggregate = [&](size_t n, const char* open, const char* close, bool pairs) {
-    std::string out = open;
-    for (size_t i = 0; i < n; ++i) {
-      if (i) out += ", ";
-      out += DecodeReply(s, pos);
-      if (pairs) {
-        out += ": ";
-        out += DecodeReply(s, pos);
-      }
-    }
-    return out + close;
-  };
-  switch (t) {
-    case '+': return std::string(line);
-    case '-': return "(error) " + std::string(line);
-    case ':': return "(integer) " + std::string(line);
-    case ',': return "(double) " + std::string(line);
-    case '#': return line == "t" ? "(true)" : "(false)";
-    case '_': return "(nil)";
-    case '$':
-    case '=': {
-      long n = std::strtol(std::string(line).c_str(), nullptr, 10);
-      if (n < 0) return "(nil)";
-      std::string v(s.substr(pos, static_cast<size_t>(n)));
-      pos += static_cast<size_t>(n) + 2;
-      return "\"" + v + "\"";
-    }
-    case '*':
-    case '~':
-    case '>': {
-      long n = std::strtol(std::string(line).c_str(), nullptr, 10);
-      if (n < 0) return "(nil)";
-      return aggregate(static_cast<size_t>(n), t == '~' ? "~[" : "[", "]", false);
-    }
-    case '%': {
-      long n = std::strtol(std::string(line).c_str(), nullptr, 10);
-      return aggregate(static_cast<size_t>(n), "{", "}", true);
-    }
+  RespValue v;
+  ReplyParseResult r = ParseReply(s.substr(std::min(pos, s.size())), &v);
+  if (r.status != ReplyStatus::kOk) {
+    pos = s.size();
+    return r.status == ReplyStatus::kIncomplete ? "<truncated>" : "<bad reply>";
   }
-  return "<bad reply>";
+  pos += r.consumed;
+  return Readable(v);
 }
 
 std::string DecodeAll(std::string_view resp) {

@@ -11,22 +11,6 @@ namespace keyshard::compat {
 
 namespace {
 
-Reply FromHiredis(const redisReply* r) {
-  switch (r->type) {
-    case REDIS_REPLY_STATUS: return Reply::Status(std::string(r->str, r->len));
-    case REDIS_REPLY_ERROR: return Reply::Error(std::string(r->str, r->len));
-    case REDIS_REPLY_INTEGER: return Reply::Integer(r->integer);
-    case REDIS_REPLY_STRING: return Reply::Bulk(std::string(r->str, r->len));
-    case REDIS_REPLY_ARRAY: {
-      std::vector<Reply> elems;
-      elems.reserve(r->elements);
-      for (size_t i = 0; i < r->elements; ++i) elems.push_back(FromHiredis(r->element[i]));
-      return Reply::Array(std::move(elems));
-    }
-    default: return Reply::Nil();
-  }
-}
-
 bool IEquals(const std::string& a, const char* b) { return strcasecmp(a.c_str(), b) == 0; }
 
 }  // namespace
@@ -51,9 +35,7 @@ Connection::~Connection() { Close(); }
 void Connection::Close() {
   if (ctx_) redisFree(ctx_);
   ctx_ = nullptr;
-  resp3_ = Resp3Reader();
-  protocol_ = 2;
-  pending_protocol_ = 0;
+  reader_.Reset();
   close_after_reply_ = false;
 }
 
@@ -113,35 +95,27 @@ bool Connection::Send(const std::vector<std::string>& argv, std::string* error) 
   bool ok = Write(cmd, static_cast<size_t>(len), error);
   redisFreeCommand(cmd);
   if (!ok) return false;
-  // Track protocol switches so the reply is read by the right reader.
-  pending_protocol_ = 0;
-  if (!argv.empty() && IEquals(argv[0], "HELLO") && argv.size() >= 2) {
-    if (argv[1] == "3") pending_protocol_ = 3;
-    if (argv[1] == "2") pending_protocol_ = 2;
-  }
-  if (!argv.empty() && IEquals(argv[0], "RESET")) pending_protocol_ = 2;
   close_after_reply_ = !argv.empty() && IEquals(argv[0], "QUIT");
   return true;
 }
 
 bool Connection::SendRaw(const std::string& bytes, std::string* error) {
-  pending_protocol_ = 0;
   close_after_reply_ = false;
   return Write(bytes.data(), bytes.size(), error);
 }
 
-std::optional<Reply> Connection::ReadResp3(std::string* error) {
+std::optional<Reply> Connection::ReadReply(std::string* error) {
   char buf[16384];
   while (true) {
-    Reply r;
+    ks::RespValue v;
     std::string perr;
-    switch (resp3_.Next(&r, &perr)) {
-      case Resp3Reader::Status::kOk:
-        return r;
-      case Resp3Reader::Status::kProtocolError:
+    switch (reader_.Next(&v, &perr)) {
+      case ks::ReplyStatus::kOk:
+        return FromResp(v);
+      case ks::ReplyStatus::kError:
         *error = "protocol error from " + ep_.Name() + ": " + perr;
         return std::nullopt;
-      case Resp3Reader::Status::kIncomplete:
+      case ks::ReplyStatus::kIncomplete:
         break;
     }
     ssize_t n = ::read(ctx_->fd, buf, sizeof buf);
@@ -155,7 +129,7 @@ std::optional<Reply> Connection::ReadResp3(std::string* error) {
                (errno == EAGAIN || errno == EWOULDBLOCK ? std::string("timeout") : std::strerror(errno));
       return std::nullopt;
     }
-    resp3_.Feed(buf, static_cast<size_t>(n));
+    reader_.Feed(std::string_view(buf, static_cast<size_t>(n)));
   }
 }
 
@@ -164,25 +138,11 @@ std::optional<Reply> Connection::Receive(std::string* error) {
     *error = "not connected to " + ep_.Name();
     return std::nullopt;
   }
-  std::optional<Reply> reply;
-  if (protocol_ == 3 || pending_protocol_ == 3) {
-    reply = ReadResp3(error);
-  } else {
-    void* raw = nullptr;
-    if (redisGetReply(ctx_, &raw) != REDIS_OK || !raw) {
-      *error = std::string("read from ") + ep_.Name() + ": " +
-               (ctx_->err == REDIS_ERR_EOF ? "connection closed" : ctx_->errstr);
-    } else {
-      reply = FromHiredis(static_cast<redisReply*>(raw));
-      freeReplyObject(raw);
-    }
-  }
+  std::optional<Reply> reply = ReadReply(error);
   if (!reply) {
     Close();
     return std::nullopt;
   }
-  if (pending_protocol_ && !reply->IsError()) protocol_ = pending_protocol_;
-  pending_protocol_ = 0;
   // The server closes the connection after QUIT and after protocol errors; start afresh.
   if (close_after_reply_ || (reply->IsError() && reply->str.rfind("ERR Protocol error", 0) == 0))
     Close();

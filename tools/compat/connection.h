@@ -1,5 +1,6 @@
-// One client connection to an endpoint: hiredis connects, writes and parses RESP2 replies;
-// after HELLO 3 replies are read by our Resp3Reader from the same socket.
+// One client connection to an endpoint: hiredis connects and writes commands; replies, RESP2
+// or RESP3 after HELLO 3, are read off the same socket by resp/'s reply parser (Debian 12's
+// hiredis 0.14 parses RESP2 only).
 #pragma once
 
 #include <memory>
@@ -7,8 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "resp/reply_parser.h"
 #include "tools/compat/reply.h"
-#include "tools/compat/resp3_reader.h"
 
 struct redisContext;
 
@@ -43,19 +44,16 @@ class Connection {
   std::optional<Reply> Receive(std::string* error);
   std::optional<Reply> Call(const std::vector<std::string>& argv, std::string* error);
 
-  int protocol() const { return protocol_; }
   const Endpoint& endpoint() const { return ep_; }
   void Close();
 
  private:
   bool Write(const char* data, size_t len, std::string* error);
-  std::optional<Reply> ReadResp3(std::string* error);
+  std::optional<Reply> ReadReply(std::string* error);
 
   Endpoint ep_;
   redisContext* ctx_ = nullptr;
-  Resp3Reader resp3_;
-  int protocol_ = 2;
-  int pending_protocol_ = 0;  // protocol the connection switches to if the reply is not an error
+  ks::ReplyReader reader_;
   bool close_after_reply_ = false;
 };
 

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "resp/reply_parser.h"
+
 namespace keyshard::compat {
 
 Reply Reply::Status(std::string s) {
@@ -77,6 +79,31 @@ bool Reply::operator==(const Reply& o) const {
     default:
       return str == o.str;
   }
+}
+
+Reply FromResp(const ks::RespValue& v) {
+  using T = ks::RespValue::Type;
+  Reply r;
+  switch (v.type) {
+    case T::kSimple: return Reply::Status(v.str);
+    case T::kError: return Reply::Error(v.str);
+    case T::kInteger: return Reply::Integer(v.integer);
+    case T::kBulk: return Reply::Bulk(v.str);
+    case T::kNull:
+    case T::kNullArray: return Reply::Nil();
+    case T::kDouble: return Reply::Double(v.dbl, v.str);
+    case T::kBool: return Reply::Bool(v.boolean);
+    case T::kBigNumber: r.type = ReplyType::kBigNumber; break;
+    case T::kVerbatim: r.type = ReplyType::kVerbatim; break;
+    case T::kArray: r.type = ReplyType::kArray; break;
+    case T::kMap: r.type = ReplyType::kMap; break;
+    case T::kSet: r.type = ReplyType::kSet; break;
+    case T::kPush: r.type = ReplyType::kPush; break;
+  }
+  r.str = v.text();
+  r.elems.reserve(v.elems.size());
+  for (const ks::RespValue& e : v.elems) r.elems.push_back(FromResp(e));
+  return r;
 }
 
 const char* TypeName(ReplyType t) {

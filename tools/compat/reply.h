@@ -1,10 +1,14 @@
-// A parsed server reply, independent of the reader that produced it (hiredis for RESP2,
-// our own Resp3Reader for connections that switched with HELLO 3).
+// A server reply as the runner compares and prints it, made from what resp/'s reply parser
+// reads (ks::RespValue) by FromResp.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
+
+namespace ks {
+struct RespValue;
+}
 
 namespace keyshard::compat {
 
@@ -49,6 +53,10 @@ struct Reply {
   bool IsError() const { return type == ReplyType::kError; }
   bool operator==(const Reply& other) const;
 };
+
+// The runner's view of a parsed reply: every null is nil, a blob error an error, a verbatim
+// string its text without the format, and attributes are dropped (comparisons ignore them).
+Reply FromResp(const ks::RespValue& v);
 
 const char* TypeName(ReplyType t);
 

@@ -1,9 +1,23 @@
-#include "tools/compat/resp3_reader.h"
-
+// The runner reads replies with resp/'s ReplyReader and compares them as Reply (FromResp):
+// each RESP2 and RESP3 form must come out in the case-file notation as before.
 #include <gtest/gtest.h>
+
+#include "resp/reply_parser.h"
+#include "tools/compat/reply.h"
 
 namespace keyshard::compat {
 namespace {
+
+using ks::ReplyReader;
+using Status = ks::ReplyStatus;
+
+// Takes the next reply off r as the runner sees it.
+Status Next(ReplyReader& r, Reply* out, std::string* err) {
+  ks::RespValue v;
+  Status s = r.Next(&v, err);
+  if (s == Status::kOk) *out = FromResp(v);
+  return s;
+}
 
 struct Wire {
   std::string bytes;
@@ -13,11 +27,11 @@ struct Wire {
 class Resp3Wire : public ::testing::TestWithParam<Wire> {};
 
 TEST_P(Resp3Wire, ParsesWholeMessage) {
-  Resp3Reader r;
-  r.Feed(GetParam().bytes.data(), GetParam().bytes.size());
+  ReplyReader r;
+  r.Feed(GetParam().bytes);
   Reply out;
   std::string err;
-  ASSERT_EQ(r.Next(&out, &err), Resp3Reader::Status::kOk) << err;
+  ASSERT_EQ(Next(r, &out, &err), Status::kOk) << err;
   EXPECT_EQ(Render(out), GetParam().rendered);
   EXPECT_EQ(r.buffered(), 0u);
 }
@@ -25,14 +39,14 @@ TEST_P(Resp3Wire, ParsesWholeMessage) {
 TEST_P(Resp3Wire, EveryTruncatedPrefixIsIncompleteAndConsumesNothing) {
   const std::string& b = GetParam().bytes;
   for (size_t n = 0; n < b.size(); ++n) {
-    Resp3Reader r;
-    r.Feed(b.data(), n);
+    ReplyReader r;
+    r.Feed(std::string_view(b).substr(0, n));
     Reply out;
     std::string err;
-    ASSERT_EQ(r.Next(&out, &err), Resp3Reader::Status::kIncomplete) << "prefix " << n;
+    ASSERT_EQ(Next(r, &out, &err), Status::kIncomplete) << "prefix " << n;
     EXPECT_EQ(r.buffered(), n);
-    r.Feed(b.data() + n, b.size() - n);  // the rest completes it
-    ASSERT_EQ(r.Next(&out, &err), Resp3Reader::Status::kOk);
+    r.Feed(std::string_view(b).substr(n));  // the rest completes it
+    ASSERT_EQ(Next(r, &out, &err), Status::kOk);
     EXPECT_EQ(Render(out), GetParam().rendered);
   }
 }
@@ -49,26 +63,26 @@ INSTANTIATE_TEST_SUITE_P(
                       Wire{">2\r\n+message\r\n$1\r\nx\r\n", ">[+message, \"x\"]"},
                       Wire{"|1\r\n+ttl\r\n:3\r\n$1\r\nv\r\n", "\"v\""}, Wire{"*0\r\n", "[]"}));
 
-TEST(Resp3Reader, ReadsPipelinedRepliesInOrder) {
-  Resp3Reader r;
+TEST(FromResp, ReadsPipelinedRepliesInOrder) {
+  ReplyReader r;
   std::string b = "+A\r\n:2\r\n";
-  r.Feed(b.data(), b.size());
+  r.Feed(b);
   Reply out;
   std::string err;
-  ASSERT_EQ(r.Next(&out, &err), Resp3Reader::Status::kOk);
+  ASSERT_EQ(Next(r, &out, &err), Status::kOk);
   EXPECT_EQ(Render(out), "+A");
-  ASSERT_EQ(r.Next(&out, &err), Resp3Reader::Status::kOk);
+  ASSERT_EQ(Next(r, &out, &err), Status::kOk);
   EXPECT_EQ(Render(out), "2");
-  EXPECT_EQ(r.Next(&out, &err), Resp3Reader::Status::kIncomplete);
+  EXPECT_EQ(Next(r, &out, &err), Status::kIncomplete);
 }
 
-TEST(Resp3Reader, RejectsMalformedInput) {
+TEST(FromResp, RejectsMalformedInput) {
   for (std::string bad : {"?x\r\n", ":12a\r\n", "$3\r\nfooX\r\n", "#x\r\n", "$-2\r\n", "%-1\r\n"}) {
-    Resp3Reader r;
-    r.Feed(bad.data(), bad.size());
+    ReplyReader r;
+    r.Feed(bad);
     Reply out;
     std::string err;
-    EXPECT_EQ(r.Next(&out, &err), Resp3Reader::Status::kProtocolError) << bad;
+    EXPECT_EQ(Next(r, &out, &err), Status::kError) << bad;
     EXPECT_FALSE(err.empty());
   }
 }
