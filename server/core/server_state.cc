@@ -3,6 +3,7 @@
 #include <malloc.h>
 
 #include <algorithm>
+#include <random>
 
 #include "persistence/aof_log.h"
 #include "server/persist/aof_feed.h"
@@ -34,10 +35,20 @@ size_t ClientRegistry::size() const {
   return clients_.size();
 }
 
+namespace {
+
+uint64_t SeedFromDevice() {
+  std::random_device rd;
+  return (static_cast<uint64_t>(rd()) << 32) ^ rd();
+}
+
+}  // namespace
+
 ServerState::ServerState(Config config, const Clock* clock)
     : config_(std::move(config)),
       clock_(clock),
       shards_(static_cast<int>(config_.shards), clock),
+      random_(SeedFromDevice()),
       start_ms_(clock->NowMs()) {
   PublishLimits();
   for (int i = 0; i < shards_.size(); ++i) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "common/random.h"
 #include "routing/shard_set.h"
 #include "server/core/client_state.h"
 #include "server/core/command_registry.h"
@@ -81,6 +82,8 @@ struct HotLimits {
   int64_t get(const std::atomic<int64_t>& v) const { return v.load(std::memory_order_relaxed); }
 };
 
+static_assert(RandomSource::kMaxThreads == ServerStats::kMaxThreads);
+
 class ServerState {
  public:
   ServerState(Config config, const Clock* clock);
@@ -100,6 +103,11 @@ class ServerState {
   const CommandRegistry& commands() const { return commands_; }
   ServerStats& stats() { return stats_; }
   ClientRegistry& clients() { return clients_; }
+  // The one random source of commands that pick at random, seeded from std::random_device;
+  // tests seed it (random_source().Seed) to make picks repeatable.
+  RandomSource& random_source() { return random_; }
+  // A generator for one command run by I/O thread `thread` (ClientState::thread_index).
+  Rng random(int thread) { return random_.ForThread(thread); }
   const Clock* clock() const { return clock_; }
   int64_t start_ms() const { return start_ms_; }
   // Heap bytes in use when the server was built, before any data (Redis's used_memory_startup);
@@ -135,6 +143,7 @@ class ServerState {
   CommandRegistry commands_;
   ServerStats stats_;
   ClientRegistry clients_;
+  RandomSource random_;
   int64_t start_ms_;
   int64_t startup_bytes_ = 0;
   std::atomic<int> port_{0};
