@@ -139,7 +139,9 @@ void ServerState::PublishLimits() {
   set(limits_.proto_max_bulk_len, config_.proto_max_bulk_len);
   set(limits_.client_query_buffer_limit, config_.client_query_buffer_limit);
   set(limits_.tcp_keepalive, config_.tcp_keepalive);
+  set(limits_.maxclients, config_.maxclients);
   limits_.requirepass_set.store(!config_.requirepass.empty(), std::memory_order_relaxed);
+  limits_.rdbcompression.store(config_.rdbcompression == "yes", std::memory_order_relaxed);
   set(limits_.list_max_listpack_size, config_.list_max_listpack_size);
   set(limits_.hash_max_listpack_entries, config_.hash_max_listpack_entries);
   set(limits_.hash_max_listpack_value, config_.hash_max_listpack_value);

@@ -72,7 +72,9 @@ struct HotLimits {
   std::atomic<int64_t> proto_max_bulk_len{0};
   std::atomic<int64_t> client_query_buffer_limit{0};
   std::atomic<int64_t> tcp_keepalive{0};
+  std::atomic<int64_t> maxclients{0};
   std::atomic<bool> requirepass_set{false};  // a new connection starts unauthenticated
+  std::atomic<bool> rdbcompression{false};   // DUMP compresses
   std::atomic<int64_t> list_max_listpack_size{0};
   std::atomic<int64_t> hash_max_listpack_entries{0};
   std::atomic<int64_t> hash_max_listpack_value{0};
