@@ -342,12 +342,12 @@ void Hash::ConvertToHashtable() {
   p_ = o;
 }
 
-std::pair<std::string_view, std::string_view> Hash::RandomPair(uint64_t r) const {
+std::pair<std::string_view, std::string_view> Hash::RandomPair(Rng& rng) const {
   if (!listpack()) {
-    const HashNode* n = ht().Random(r);
+    const HashNode* n = ht().Random(rng);
     return {n->field(), n->value()};
   }
-  size_t i = r % size();
+  size_t i = rng.Below(size());
   const char* p = lp() + kLpHeader;
   std::string_view f, v;
   do p = hash_detail::ReadPair(p, &f, &v);

@@ -98,8 +98,8 @@ class Hash {
   template <typename F>
   uint64_t Scan(uint64_t cursor, F&& f) const;
 
-  // Random pairs for HRANDFIELD; r is any random 64-bit number. The hash must not be empty.
-  std::pair<std::string_view, std::string_view> RandomPair(uint64_t r) const;
+  // A pair chosen uniformly at random, for HRANDFIELD. The hash must not be empty.
+  std::pair<std::string_view, std::string_view> RandomPair(Rng& rng) const;
   // All pairs as views, in ForEach order (for sampling without repeats).
   std::vector<std::pair<std::string_view, std::string_view>> Pairs() const;
 

@@ -1,7 +1,5 @@
 #include "engine/object_ops.h"
 
-#include <cstdlib>
-
 #include "engine/list.h"
 
 #include "engine/zset.h"
@@ -12,7 +10,12 @@
 
 namespace ks {
 
-// Strings live inline in their Entry; collection types add their cases here as they arrive.
+// The switches below name every ObjType and have no default, so -Wswitch flags a type added
+// without its case. An Entry's type is only ever set from these enumerators (the RDB and DUMP
+// readers refuse unknown type bytes with Redis's errors), so no input reaches the fall-through;
+// if a corrupt value ever did, it frees and copies nothing rather than aborting the server.
+
+// Strings live inline in their Entry.
 void FreeObject(ObjType type, void* obj) {
   switch (type) {
     case ObjType::kString:
@@ -29,10 +32,7 @@ void FreeObject(ObjType type, void* obj) {
     case ObjType::kHash:
       Hash(obj).Free();
       break;
-    default:
-      std::abort();  // a collection type without a destructor: a programming error
   }
-  (void)obj;
 }
 
 void* CloneObject(ObjType type, const void* obj) {
@@ -47,10 +47,7 @@ void* CloneObject(ObjType type, const void* obj) {
       return ZSet(const_cast<void*>(obj)).Clone().ptr();
     case ObjType::kHash:
       return Hash(const_cast<void*>(obj)).Clone().ptr();
-    default:
-      std::abort();
   }
-  (void)obj;
   return nullptr;
 }
 

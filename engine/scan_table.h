@@ -15,6 +15,8 @@
 #include <memory>
 #include <string_view>
 
+#include "common/random.h"
+
 namespace ks {
 
 template <typename Node, typename Traits>
@@ -28,8 +30,10 @@ class ScanTable {
     buckets_ = std::move(o.buckets_);
     mask_ = o.mask_;
     size_ = o.size_;
+    max_chain_ = o.max_chain_;
     o.mask_ = 0;
     o.size_ = 0;
+    o.max_chain_ = 0;
     return *this;
   }
 
@@ -53,6 +57,9 @@ class ScanTable {
     Traits::Next(n) = head;
     head = n;
     ++size_;
+    size_t len = 0;
+    for (Node* m = n; m; m = Traits::Next(m)) ++len;
+    if (len > max_chain_) max_chain_ = len;
   }
 
   // Unlinks and returns the node with this key, or nullptr.
@@ -92,21 +99,20 @@ class ScanTable {
       for (Node* n = buckets_[i]; n; n = Traits::Next(n)) f(n);
   }
 
-  // A node chosen from r (any random 64-bit number): a random non-empty bucket, then a
-  // random node of its chain, like Redis's dictGetRandomKey. nullptr if empty.
-  Node* Random(uint64_t r) const {
+  // A node chosen uniformly at random; nullptr if empty. Rejection sampling over (bucket,
+  // position) pairs: a random bucket and a random position below max_chain_ (no chain is longer)
+  // name at most one node, and every node is named by exactly one pair, so all nodes are equally
+  // likely. (Redis's dictGetRandomKey, a random non-empty bucket and then a random node of its
+  // chain, favours nodes in short chains.) Expected tries: buckets * max_chain_ / size, a small
+  // constant, since the table stays between 1/8 and fully loaded and chains stay short.
+  Node* Random(Rng& rng) const {
     if (size_ == 0) return nullptr;
-    Node* head = nullptr;
-    while (!head) {
-      r = Mix(r);
-      head = buckets_[r & mask_];
+    for (;;) {
+      Node* n = buckets_[rng() & mask_];
+      if (!n) continue;
+      for (uint64_t pos = max_chain_ > 1 ? rng.Below(max_chain_) : 0; n && pos > 0; --pos) n = Traits::Next(n);
+      if (n) return n;
     }
-    size_t len = 0;
-    for (Node* n = head; n; n = Traits::Next(n)) ++len;
-    size_t pick = Mix(r) % len;
-    Node* n = head;
-    while (pick--) n = Traits::Next(n);
-    return n;
   }
 
   // Unlinks every node, handing each to deleter(Node*).
@@ -124,6 +130,7 @@ class ScanTable {
     buckets_.reset();
     mask_ = 0;
     size_ = 0;
+    max_chain_ = 0;
   }
 
   // Bytes of the bucket array (not the nodes).
@@ -143,23 +150,21 @@ class ScanTable {
     v = ((v >> 16) & 0x0000FFFF0000FFFFull) | ((v & 0x0000FFFF0000FFFFull) << 16);
     return (v >> 32) | (v << 32);
   }
-  static uint64_t Mix(uint64_t x) {  // splitmix64 step
-    x += 0x9E3779B97F4A7C15ull;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-    return x ^ (x >> 31);
-  }
   void Resize(size_t buckets) {
     std::unique_ptr<Node*[]> fresh(new Node*[buckets]());
     size_t mask = buckets - 1;
+    max_chain_ = 0;
     if (buckets_) {
+      std::unique_ptr<uint32_t[]> lens(new uint32_t[buckets]());  // to find the longest chain
       for (size_t i = 0; i <= mask_; ++i) {
         Node* n = buckets_[i];
         while (n) {
           Node* next = Traits::Next(n);
-          Node*& head = fresh[HashOf(Traits::Key(n)) & mask];
+          size_t b = HashOf(Traits::Key(n)) & mask;
+          Node*& head = fresh[b];
           Traits::Next(n) = head;
           head = n;
+          if (++lens[b] > max_chain_) max_chain_ = lens[b];
           n = next;
         }
       }
@@ -171,6 +176,8 @@ class ScanTable {
   std::unique_ptr<Node*[]> buckets_;
   size_t mask_ = 0;
   size_t size_ = 0;
+  // No chain is longer (the longest since the last resize, at least); Random's bound.
+  size_t max_chain_ = 0;
 };
 
 }  // namespace ks

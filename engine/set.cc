@@ -272,58 +272,58 @@ size_t SetObject::AllocatedBytes() const {
   return n;
 }
 
-std::string_view SetObject::RandomMember(uint64_t r, char* buf) const {
-  if (is_intset()) return FormatInt(IntAt(r % count_), buf);
-  return table().Random(r)->member();
+std::string_view SetObject::RandomMember(Rng& rng, char* buf) const {
+  if (is_intset()) return FormatInt(IntAt(rng.Below(count_)), buf);
+  return table().Random(rng)->member();
 }
 
 // Like Redis's SRANDMEMBER cases 3 and 4: when most of the set is wanted, shuffle a full
 // list and keep a prefix; otherwise draw at random until enough distinct members came up.
-std::vector<size_t> SetObject::SampleIndexes(size_t count, uint64_t (*next)()) const {
+std::vector<size_t> SetObject::SampleIndexes(size_t count, Rng& rng) const {
   size_t n = count_;
   std::vector<size_t> out;
   if (count * 3 > n) {
     out.resize(n);
     for (size_t i = 0; i < n; ++i) out[i] = i;
-    for (size_t i = 0; i < count; ++i) std::swap(out[i], out[i + next() % (n - i)]);
+    for (size_t i = 0; i < count; ++i) std::swap(out[i], out[i + rng.Below(n - i)]);
     out.resize(count);
     return out;
   }
   boost::unordered_flat_set<size_t> seen;
   while (out.size() < count) {
-    size_t i = next() % n;
+    size_t i = rng.Below(n);
     if (seen.insert(i).second) out.push_back(i);
   }
   return out;
 }
 
-std::vector<const SetNode*> SetObject::SampleNodes(size_t count, uint64_t (*next)()) const {
+std::vector<const SetNode*> SetObject::SampleNodes(size_t count, Rng& rng) const {
   const SetTable& t = table();
   std::vector<const SetNode*> out;
   if (count * 3 > t.size()) {
     out.reserve(t.size());
     t.ForEach([&](const SetNode* n) { out.push_back(n); });
     size_t n = out.size();
-    for (size_t i = 0; i < count; ++i) std::swap(out[i], out[i + next() % (n - i)]);
+    for (size_t i = 0; i < count; ++i) std::swap(out[i], out[i + rng.Below(n - i)]);
     out.resize(count);
     return out;
   }
   boost::unordered_flat_set<const SetNode*> seen;
   while (out.size() < count) {
-    const SetNode* n = t.Random(next());
+    const SetNode* n = t.Random(rng);
     if (seen.insert(n).second) out.push_back(n);
   }
   return out;
 }
 
-std::vector<std::string> SetObject::SampleDistinct(size_t count, uint64_t (*next)()) const {
+std::vector<std::string> SetObject::SampleDistinct(size_t count, Rng& rng) const {
   std::vector<std::string> out;
   out.reserve(count);
   if (is_intset()) {
     char buf[kSetIntBuf];
-    for (size_t i : SampleIndexes(count, next)) out.emplace_back(FormatInt(IntAt(i), buf));
+    for (size_t i : SampleIndexes(count, rng)) out.emplace_back(FormatInt(IntAt(i), buf));
   } else {
-    for (const SetNode* n : SampleNodes(count, next)) out.emplace_back(n->member());
+    for (const SetNode* n : SampleNodes(count, rng)) out.emplace_back(n->member());
   }
   return out;
 }

@@ -108,11 +108,11 @@ class SetObject {
     return table().Scan(cursor, [&](const SetNode* n) { f(n->member()); });
   }
 
-  // A member chosen from the random number r (fair for an intset; Redis's bucket-then-chain
-  // choice for a hashtable). buf holds an intset member's text. The set must not be empty.
-  std::string_view RandomMember(uint64_t r, char* buf) const;
-  // count (< size()) distinct members chosen at random; next() gives random 64-bit numbers.
-  std::vector<std::string> SampleDistinct(size_t count, uint64_t (*next)()) const;
+  // A member chosen uniformly at random. buf holds an intset member's text. The set must not
+  // be empty.
+  std::string_view RandomMember(Rng& rng, char* buf) const;
+  // count (< size()) distinct members chosen uniformly at random.
+  std::vector<std::string> SampleDistinct(size_t count, Rng& rng) const;
 
   // The i-th integer of an intset, in ascending order.
   int64_t IntAt(size_t i) const;
@@ -136,8 +136,8 @@ class SetObject {
   void SetIntAt(size_t i, int64_t v);
   const SetTable& table() const;
   SetTable& table();
-  std::vector<size_t> SampleIndexes(size_t count, uint64_t (*next)()) const;
-  std::vector<const SetNode*> SampleNodes(size_t count, uint64_t (*next)()) const;
+  std::vector<size_t> SampleIndexes(size_t count, Rng& rng) const;
+  std::vector<const SetNode*> SampleNodes(size_t count, Rng& rng) const;
 
   uint8_t kind_;
   uint8_t width_;  // intset: bytes per element

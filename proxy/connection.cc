@@ -44,16 +44,9 @@ Connection::Connection(tcp::socket socket, Service& service, int thread_index)
   info->last_interaction_ms = info->created_ms;
   client_.info = info;
   client_.thread_index = thread_index;
-  {
-    std::lock_guard lk(st.config_mu());
-    client_.authenticated = st.config().requirepass.empty();
-  }
+  client_.authenticated = !st.limits().requirepass_set.load(std::memory_order_relaxed);
   socket_.set_option(tcp::no_delay(true), ec);
-  int64_t keepalive;
-  {
-    std::lock_guard lk(st.config_mu());
-    keepalive = st.config().tcp_keepalive;
-  }
+  int64_t keepalive = st.limits().get(st.limits().tcp_keepalive);
   if (keepalive > 0) {
     // Like Redis's anetKeepAlive: probe after `keepalive` seconds idle.
     socket_.set_option(asio::socket_base::keep_alive(true), ec);
@@ -69,11 +62,8 @@ Connection::~Connection() { service_.state().clients().Remove(client_.info->id);
 
 void Connection::UpdateParserLimits() {
   ParserLimits l;
-  {
-    ServerState& st = service_.state();
-    std::lock_guard lk(st.config_mu());
-    l.max_bulk_len = st.config().proto_max_bulk_len;
-  }
+  const HotLimits& hot = service_.state().limits();
+  l.max_bulk_len = hot.get(hot.proto_max_bulk_len);
   l.unauthenticated = !client_.authenticated;
   parser_.set_limits(l);
 }
@@ -99,11 +89,7 @@ asio::awaitable<void> Connection::Run() {
   for (;;) {
     if (in_len_ == in_.size()) {
       // Full buffer with no complete command: grow, within the query buffer limit.
-      size_t limit;
-      {
-        std::lock_guard lk(st.config_mu());
-        limit = static_cast<size_t>(st.config().client_query_buffer_limit);
-      }
+      size_t limit = static_cast<size_t>(st.limits().get(st.limits().client_query_buffer_limit));
       if (in_.size() >= limit) break;  // Redis closes such a client without a reply
       in_.resize(std::min(limit, in_.size() * 2));
     }
@@ -227,7 +213,10 @@ asio::awaitable<bool> Connection::WaitWhileBlocked() {
 bool Connection::ProcessInput() {
   size_t pos = 0;
   bool keep = true;
+  const HotLimits& hot = service_.state().limits();
   while (pos < in_len_) {
+    // CONFIG SET proto-max-bulk-len holds for the next request of every client, as in Redis.
+    if (parser_.limits().max_bulk_len != hot.get(hot.proto_max_bulk_len)) UpdateParserLimits();
     ParseResult r = parser_.Parse(std::string_view(in_.data() + pos, in_len_ - pos), args_);
     if (r.status == ParseStatus::kIncomplete) {
       // A large bulk whose size is known: make room for all of it at once.

@@ -7,6 +7,7 @@
 #include <boost/asio/write.hpp>
 
 #include "proxy/connection.h"
+#include "resp/reply_builder.h"
 #include "server/core/errors.h"
 
 namespace ks {
@@ -50,14 +51,11 @@ asio::awaitable<void> Server::AcceptLoop() {
       continue;  // e.g. EMFILE: keep accepting
     }
     st.stats().connections_received.fetch_add(1, std::memory_order_relaxed);
-    int64_t maxclients;
-    {
-      std::lock_guard lk(st.config_mu());
-      maxclients = st.config().maxclients;
-    }
+    int64_t maxclients = st.limits().get(st.limits().maxclients);
     if (static_cast<int64_t>(st.clients().size()) >= maxclients) {
       st.stats().rejected_connections.fetch_add(1, std::memory_order_relaxed);
-      std::string msg = "-" + std::string(err::kMaxClients) + "\r\n";
+      std::string msg;
+      ReplyBuilder(&msg).Error(err::kMaxClients);
       boost::system::error_code wec;
       asio::write(socket, asio::buffer(msg), wec);
       continue;

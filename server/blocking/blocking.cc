@@ -6,6 +6,7 @@
 #include "common/strconv.h"
 #include "server/core/command_context.h"
 #include "server/core/command_registry.h"
+#include "server/core/errors.h"
 #include "server/core/executor.h"
 
 namespace ks {
@@ -151,18 +152,16 @@ void ServeReadyKeys(ServerState& state, ReadyKeys keys) {
 bool UnblockClient(BlockedClient& w, bool with_error) {
   std::lock_guard lk(w.mu);
   if (w.state != BlockedClient::State::kWaiting) return false;
-  if (with_error) {
-    w.reply = "-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n";
-  } else {
-    std::string out;
-    ReplyBuilder rb(&out);
-    rb.set_resp3(w.resp == 3);
-    if (w.on_timeout == TimeoutReply::kNullArray)
-      rb.NullArray();
-    else
-      rb.Null();
-    w.reply = std::move(out);
-  }
+  std::string out;
+  ReplyBuilder rb(&out);
+  rb.set_resp3(w.resp == 3);
+  if (with_error)
+    rb.Error(err::kUnblocked);
+  else if (w.on_timeout == TimeoutReply::kNullArray)
+    rb.NullArray();
+  else
+    rb.Null();
+  w.reply = std::move(out);
   w.state = BlockedClient::State::kUnblocked;
   if (w.wake) w.wake();
   return true;

@@ -35,6 +35,8 @@ inline constexpr std::string_view kAofRewriteFailed =
     "ERR Can't execute an AOF background rewriting. Please check the server logs for more information.";
 inline constexpr std::string_view kOom = "OOM command not allowed when used memory > 'maxmemory'.";
 inline constexpr std::string_view kMaxClients = "ERR max number of clients reached";
+// A blocked client ended by CLIENT UNBLOCK id ERROR.
+inline constexpr std::string_view kUnblocked = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
 inline constexpr std::string_view kInvalidCursor = "ERR invalid cursor";
 inline constexpr std::string_view kDecrOverflow = "ERR decrement would overflow";
 inline constexpr std::string_view kLcsWrongType = "ERR The specified keys must contain string values";

@@ -3,6 +3,7 @@
 #include <malloc.h>
 
 #include <algorithm>
+#include <random>
 
 #include "persistence/aof_log.h"
 #include "server/persist/aof_feed.h"
@@ -34,10 +35,20 @@ size_t ClientRegistry::size() const {
   return clients_.size();
 }
 
+namespace {
+
+uint64_t SeedFromDevice() {
+  std::random_device rd;
+  return (static_cast<uint64_t>(rd()) << 32) ^ rd();
+}
+
+}  // namespace
+
 ServerState::ServerState(Config config, const Clock* clock)
     : config_(std::move(config)),
       clock_(clock),
       shards_(static_cast<int>(config_.shards), clock),
+      random_(SeedFromDevice()),
       start_ms_(clock->NowMs()) {
   PublishLimits();
   for (int i = 0; i < shards_.size(); ++i) {
@@ -126,6 +137,11 @@ void ServerState::ApplyMemoryPolicies(const Config& c) {
 void ServerState::PublishLimits() {
   auto set = [](std::atomic<int64_t>& a, int64_t v) { a.store(v, std::memory_order_relaxed); };
   set(limits_.proto_max_bulk_len, config_.proto_max_bulk_len);
+  set(limits_.client_query_buffer_limit, config_.client_query_buffer_limit);
+  set(limits_.tcp_keepalive, config_.tcp_keepalive);
+  set(limits_.maxclients, config_.maxclients);
+  limits_.requirepass_set.store(!config_.requirepass.empty(), std::memory_order_relaxed);
+  limits_.rdbcompression.store(config_.rdbcompression == "yes", std::memory_order_relaxed);
   set(limits_.list_max_listpack_size, config_.list_max_listpack_size);
   set(limits_.hash_max_listpack_entries, config_.hash_max_listpack_entries);
   set(limits_.hash_max_listpack_value, config_.hash_max_listpack_value);

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "common/random.h"
 #include "routing/shard_set.h"
 #include "server/core/client_state.h"
 #include "server/core/command_registry.h"
@@ -69,6 +70,11 @@ class ClientRegistry {
 // CONFIG SET republishes them.
 struct HotLimits {
   std::atomic<int64_t> proto_max_bulk_len{0};
+  std::atomic<int64_t> client_query_buffer_limit{0};
+  std::atomic<int64_t> tcp_keepalive{0};
+  std::atomic<int64_t> maxclients{0};
+  std::atomic<bool> requirepass_set{false};  // a new connection starts unauthenticated
+  std::atomic<bool> rdbcompression{false};   // DUMP compresses
   std::atomic<int64_t> list_max_listpack_size{0};
   std::atomic<int64_t> hash_max_listpack_entries{0};
   std::atomic<int64_t> hash_max_listpack_value{0};
@@ -80,6 +86,8 @@ struct HotLimits {
 
   int64_t get(const std::atomic<int64_t>& v) const { return v.load(std::memory_order_relaxed); }
 };
+
+static_assert(RandomSource::kMaxThreads == ServerStats::kMaxThreads);
 
 class ServerState {
  public:
@@ -100,6 +108,11 @@ class ServerState {
   const CommandRegistry& commands() const { return commands_; }
   ServerStats& stats() { return stats_; }
   ClientRegistry& clients() { return clients_; }
+  // The one random source of commands that pick at random, seeded from std::random_device;
+  // tests seed it (random_source().Seed) to make picks repeatable.
+  RandomSource& random_source() { return random_; }
+  // A generator for one command run by I/O thread `thread` (ClientState::thread_index).
+  Rng random(int thread) { return random_.ForThread(thread); }
   const Clock* clock() const { return clock_; }
   int64_t start_ms() const { return start_ms_; }
   // Heap bytes in use when the server was built, before any data (Redis's used_memory_startup);
@@ -135,6 +148,7 @@ class ServerState {
   CommandRegistry commands_;
   ServerStats stats_;
   ClientRegistry clients_;
+  RandomSource random_;
   int64_t start_ms_;
   int64_t startup_bytes_ = 0;
   std::atomic<int> port_{0};

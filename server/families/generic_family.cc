@@ -4,7 +4,6 @@
 #include <cstdint>
 #include <iterator>
 #include <mutex>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -216,15 +215,14 @@ void Scan(CommandContext& ctx) {
 // within it, so every key is about equally likely (expired keys found are deleted and the draw
 // repeats, as in Redis).
 void RandomKey(CommandContext& ctx) {
-  // Per-thread generator: no shared state between I/O threads, no seeding per call.
-  thread_local std::mt19937_64 rng{std::random_device{}()};
+  Rng rng = ctx.server.random(ctx.client.thread_index);
   ShardSet& shards = ctx.shards();
   const int db = ctx.db();
   for (;;) {
     uint64_t total = 0;
     for (int i = 0; i < shards.size(); ++i) total += shards.engine(i).KeyCount(db);
     if (total == 0) return ctx.rb.Null();
-    uint64_t r = std::uniform_int_distribution<uint64_t>(0, total - 1)(rng);
+    uint64_t r = rng.Below(total);
     int i = 0;
     while (r >= shards.engine(i).KeyCount(db)) r -= shards.engine(i++).KeyCount(db);
     Engine& eng = shards.engine(i);

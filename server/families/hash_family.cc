@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <random>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -95,12 +94,6 @@ bool SetField(CommandContext& ctx, Entry* e, std::string_view field, std::string
   if (h.listpack() && h.size() > MaxListpackEntries(ctx)) h.ConvertToHashtable();
   Sync(e, h);
   return added;
-}
-
-// Per-thread generator: no state shared between I/O threads, no seeding per call.
-uint64_t Random() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  return rng();
 }
 
 // ---- Writes ------------------------------------------------------------------------------
@@ -296,6 +289,7 @@ void HRandFieldWithCount(CommandContext& ctx, int64_t l, bool with_values) {
   const bool uniq = l >= 0;
   const uint64_t count = uniq ? static_cast<uint64_t>(l) : static_cast<uint64_t>(-l);
   if (count == 0) return ctx.rb.Array(0);
+  Rng rng = ctx.server.random(ctx.client.thread_index);
 
   if (!uniq || count == 1) {
     // Redis would start streaming an unbounded reply here; keyshard builds replies in memory,
@@ -306,12 +300,12 @@ void HRandFieldWithCount(CommandContext& ctx, int64_t l, bool with_values) {
       // Index the pairs once so each draw is O(1).
       auto pairs = h.Pairs();
       for (uint64_t i = 0; i < count; ++i) {
-        const auto& [f, v] = pairs[Random() % pairs.size()];
+        const auto& [f, v] = pairs[rng.Below(pairs.size())];
         ReplyPair(ctx, with_values, f, v);
       }
     } else {
       for (uint64_t i = 0; i < count; ++i) {
-        auto [f, v] = h.RandomPair(Random());
+        auto [f, v] = h.RandomPair(rng);
         ReplyPair(ctx, with_values, f, v);
       }
     }
@@ -330,7 +324,7 @@ void HRandFieldWithCount(CommandContext& ctx, int64_t l, bool with_values) {
     auto pairs = h.Pairs();
     std::vector<uint32_t> idx(pairs.size());
     for (uint32_t i = 0; i < idx.size(); ++i) idx[i] = i;
-    for (uint64_t i = 0; i < count; ++i) std::swap(idx[i], idx[i + Random() % (idx.size() - i)]);
+    for (uint64_t i = 0; i < count; ++i) std::swap(idx[i], idx[i + rng.Below(idx.size() - i)]);
     idx.resize(count);
     std::sort(idx.begin(), idx.end());
     for (uint32_t i : idx) ReplyPair(ctx, with_values, pairs[i].first, pairs[i].second);
@@ -340,7 +334,7 @@ void HRandFieldWithCount(CommandContext& ctx, int64_t l, bool with_values) {
   std::unordered_set<const char*> seen;
   seen.reserve(count);
   while (seen.size() < count) {
-    auto [f, v] = h.RandomPair(Random());
+    auto [f, v] = h.RandomPair(rng);
     if (seen.insert(f.data()).second) ReplyPair(ctx, with_values, f, v);
   }
 }
@@ -365,7 +359,8 @@ void HRandField(CommandContext& ctx) {
   Entry* e = FindHash(ctx, ctx.keys[0], true, &wrong);
   if (!e) return ctx.rb.Null();
   if (wrong) return ctx.rb.Error(err::kWrongType);
-  ctx.rb.Bulk(AsHash(e).RandomPair(Random()).first);
+  Rng rng = ctx.server.random(ctx.client.thread_index);
+  ctx.rb.Bulk(AsHash(e).RandomPair(rng).first);
 }
 
 // ---- HSCAN -------------------------------------------------------------------------------

@@ -8,7 +8,6 @@
 // makes their encoding the one Redis reports.
 #include <algorithm>
 #include <cctype>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -59,12 +58,6 @@ void StoreBack(CommandContext& ctx, const KeyRef& k, Entry* e, SetObject* s) {
 
 Entry* NewSetEntry(std::string_view key, SetObject* s) {
   return Entry::PackObject(Entry::NewObject(key, ObjType::kSet, s->encoding(), s));
-}
-
-// Per-thread generator: no state shared between I/O threads, no seeding per call.
-uint64_t Random() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  return rng();
 }
 
 void ReplyMembers(CommandContext& ctx, const SetObject* s, bool as_set) {
@@ -177,13 +170,14 @@ void SRandMemberCount(CommandContext& ctx) {
   if (count == 0) return ctx.rb.Array(0);
   const SetObject* s = AsSet(e);
   char buf[kSetIntBuf];
+  Rng rng = ctx.server.random(ctx.client.thread_index);
   if (!uniq || count == 1) {
     ctx.rb.Array(count);
-    while (count--) ctx.rb.Bulk(s->RandomMember(Random(), buf));
+    while (count--) ctx.rb.Bulk(s->RandomMember(rng, buf));
     return;
   }
   if (count >= s->size()) return ReplyMembers(ctx, s, false);
-  std::vector<std::string> picked = s->SampleDistinct(count, Random);
+  std::vector<std::string> picked = s->SampleDistinct(count, rng);
   ctx.rb.Array(picked.size());
   for (const std::string& m : picked) ctx.rb.Bulk(m);
 }
@@ -197,7 +191,8 @@ void SRandMember(CommandContext& ctx) {
   if (!e) return ctx.rb.Null();
   if (wrong) return ctx.rb.Error(err::kWrongType);
   char buf[kSetIntBuf];
-  ctx.rb.Bulk(AsSet(e)->RandomMember(Random(), buf));
+  Rng rng = ctx.server.random(ctx.client.thread_index);
+  ctx.rb.Bulk(AsSet(e)->RandomMember(rng, buf));
 }
 
 // SPOP key count, as Redis's spopWithCountCommand: the whole set when count reaches its size;
@@ -225,11 +220,12 @@ void SPopCount(CommandContext& ctx) {
   }
   uint64_t remaining = size - count;
   char buf[kSetIntBuf];
+  Rng rng = ctx.server.random(ctx.client.thread_index);
   ctx.rb.Set(count);
   // Redis's SPOP_MOVE_STRATEGY_MUL: draw the survivors instead when they are few.
   if (remaining * 5 > count) {
     while (count--) {
-      std::string_view m = s->RandomMember(Random(), buf);
+      std::string_view m = s->RandomMember(rng, buf);
       ctx.rb.Bulk(m);  // copied out before the member is freed
       SetObject::Remove(s, m);
     }
@@ -240,7 +236,7 @@ void SPopCount(CommandContext& ctx) {
   SetObject* survivors = SetObject::NewIntset();
   size_t max = MaxIntset(ctx);
   while (remaining--) {
-    std::string m(s->RandomMember(Random(), buf));
+    std::string m(s->RandomMember(rng, buf));
     SetObject::Add(survivors, m, max);
     SetObject::Remove(s, m);
   }
@@ -261,7 +257,8 @@ void SPop(CommandContext& ctx) {
   if (wrong) return ctx.rb.Error(err::kWrongType);
   SetObject* s = AsSet(e);
   char buf[kSetIntBuf];
-  std::string_view m = s->RandomMember(Random(), buf);
+  Rng rng = ctx.server.random(ctx.client.thread_index);
+  std::string_view m = s->RandomMember(rng, buf);
   ctx.rb.Bulk(m);
   SetObject::Remove(s, m);
   StoreBack(ctx, k, e, s);

@@ -30,10 +30,7 @@ Entry* FindString(CommandContext& ctx, const KeyRef& k, bool* wrong_type, bool r
   return e;
 }
 
-int64_t ProtoMaxBulkLen(CommandContext& ctx) {
-  std::lock_guard lk(ctx.server.config_mu());
-  return ctx.server.config().proto_max_bulk_len;
-}
+int64_t ProtoMaxBulkLen(CommandContext& ctx) { return ctx.server.limits().get(ctx.server.limits().proto_max_bulk_len); }
 
 // The longest string APPEND/SETRANGE may build: proto-max-bulk-len, capped by what an Entry
 // can hold.

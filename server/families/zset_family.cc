@@ -6,7 +6,6 @@
 #include <boost/container/small_vector.hpp>
 #include <cctype>
 #include <cmath>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -304,11 +303,6 @@ void ZMPop(CommandContext& ctx) {
 
 // ---- ZRANDMEMBER --------------------------------------------------------------------------
 
-uint64_t Random() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  return rng();
-}
-
 // The set's elements as views (valid while the set is unchanged).
 std::vector<std::pair<std::string_view, double>> AllElements(const ZSet& z) {
   std::vector<std::pair<std::string_view, double>> v;
@@ -328,18 +322,19 @@ void ZRandMemberCount(CommandContext& ctx, int64_t l, bool with_scores) {
   uint64_t size = z.size();
   bool uniq = l > 0;
   uint64_t count = uniq ? static_cast<uint64_t>(l) : static_cast<uint64_t>(-l);
+  Rng rng = ctx.server.random(ctx.client.thread_index);
   // Repeats allowed (negative count), or a single element.
   if (!uniq || count == 1) {
     ReplyElementsHeader(rb, count, with_scores);
     if (z.listpack()) {
       auto all = AllElements(z);
       while (count--) {
-        const auto& [m, s] = all[Random() % size];
+        const auto& [m, s] = all[rng.Below(size)];
         ReplyElement(rb, m, s, with_scores);
       }
     } else {
       while (count--) {
-        ZSet::Cursor c = z.At(static_cast<int64_t>(Random() % size), false);
+        ZSet::Cursor c = z.At(static_cast<int64_t>(rng.Below(size)), false);
         ReplyElement(rb, c.member(), c.score(), with_scores);
       }
     }
@@ -355,7 +350,7 @@ void ZRandMemberCount(CommandContext& ctx, int64_t l, bool with_scores) {
   // count distinct elements in random order: a partial Fisher-Yates over the ranks.
   std::vector<uint32_t> ranks(size);
   for (uint32_t i = 0; i < size; ++i) ranks[i] = i;
-  for (uint64_t i = 0; i < count; ++i) std::swap(ranks[i], ranks[i + Random() % (size - i)]);
+  for (uint64_t i = 0; i < count; ++i) std::swap(ranks[i], ranks[i + rng.Below(size - i)]);
   ReplyElementsHeader(rb, count, with_scores);
   if (z.listpack()) {
     auto all = AllElements(z);
@@ -385,7 +380,8 @@ void ZRandMember(CommandContext& ctx) {
   if (wrong) return ctx.rb.Error(err::kWrongType);
   if (!e) return ctx.rb.Null();
   ZSet z = ZSetOf(e);
-  ZSet::Cursor c = z.At(static_cast<int64_t>(Random() % z.size()), false);
+  Rng rng = ctx.server.random(ctx.client.thread_index);
+  ZSet::Cursor c = z.At(static_cast<int64_t>(rng.Below(z.size())), false);
   ctx.rb.Bulk(c.member());
 }
 

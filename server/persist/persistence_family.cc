@@ -20,10 +20,7 @@
 namespace ks {
 namespace {
 
-bool RdbCompression(ServerState& s) {
-  std::lock_guard lk(s.config_mu());
-  return s.config().rdbcompression == "yes";
-}
+bool RdbCompression(ServerState& s) { return s.limits().rdbcompression.load(std::memory_order_relaxed); }
 
 
 void Dump(CommandContext& ctx) {

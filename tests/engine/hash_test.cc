@@ -182,8 +182,9 @@ TEST(Hash, RandomPairComesFromTheHash) {
     for (int i = 0; i < 50; ++i) x.h.Set("f" + std::to_string(i), "v" + std::to_string(i));
     if (convert) x.h.ConvertToHashtable();
     std::set<std::string> seen;
-    for (uint64_t r = 0; r < 2000; ++r) {
-      auto [f, v] = x.h.RandomPair(r * 0x9E3779B97F4A7C15ull);
+    Rng rng(1);
+    for (int i = 0; i < 2000; ++i) {
+      auto [f, v] = x.h.RandomPair(rng);
       ASSERT_EQ("v" + std::string(f.substr(1)), v);
       seen.emplace(f);
     }

@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <random>
 #include <set>
 #include <string>
 #include <vector>
@@ -41,9 +40,9 @@ std::string Name(std::string_view prefix, int i) {
   return s;
 }
 
-uint64_t TestRandom() {
-  static std::mt19937_64 rng(42);
-  return rng();
+Rng& TestRandom() {
+  static Rng rng(42);
+  return rng;
 }
 
 TEST(SetObject, IntegersStayInASortedIntset) {
@@ -168,7 +167,7 @@ TEST(SetObject, RandomMemberAndSamplesAreMembers) {
     }
     EXPECT_EQ(seen.size(), 50u) << "every member comes up in 2000 draws";
     for (size_t count : {1u, 5u, 20u, 49u}) {
-      auto sample = o.s->SampleDistinct(count, TestRandom);
+      auto sample = o.s->SampleDistinct(count, TestRandom());
       std::set<std::string> distinct(sample.begin(), sample.end());
       EXPECT_EQ(sample.size(), count);
       EXPECT_EQ(distinct.size(), count);

@@ -89,5 +89,46 @@ TEST(Concurrency, MsetAcrossEnginesIsNeverSeenHalfDone) {
   EXPECT_EQ(torn.load(), 0);
 }
 
+// Commands that pick at random, from many connections (so several I/O threads) at once: each
+// thread draws from the server's one random source, and under ThreadSanitizer any race on it
+// is reported. Every pick must be a member.
+TEST(Concurrency, RandomPicksFromManyConnectionsAreMembers) {
+  KeyshardProcess server;
+  ASSERT_GT(server.port(), 0);
+  {
+    Client c(server.port());
+    std::vector<std::string> sadd = {"SADD", "s"}, hset = {"HSET", "h"}, zadd = {"ZADD", "z"};
+    for (int i = 0; i < 200; ++i) {
+      std::string m = "m" + std::to_string(i);
+      sadd.push_back(m);
+      hset.insert(hset.end(), {m, "v"});
+      zadd.insert(zadd.end(), {std::to_string(i), m});
+    }
+    c.Run(sadd);
+    c.Run(hset);
+    c.Run(zadd);
+  }
+  std::atomic<int> bad{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      Client c(server.port());
+      auto member = [](const std::string& r) { return r.size() > 3 && r[0] == '"' && r[1] == 'm'; };
+      for (int i = 0; i < 300; ++i) {
+        std::string popped = c.Run({"SPOP", "s"});
+        if (!member(popped)) ++bad;
+        else c.Run({"SADD", "s", popped.substr(1, popped.size() - 2)});
+        for (const char* cmd : {"SRANDMEMBER", "HRANDFIELD", "ZRANDMEMBER"})
+          if (!member(c.Run({cmd, cmd[0] == 'S' ? "s" : cmd[0] == 'H' ? "h" : "z"}))) ++bad;
+        if (c.Run({"SRANDMEMBER", "s", "-5"}).find("(error)") != std::string::npos) ++bad;
+        std::string key = c.Run({"RANDOMKEY"});
+        if (key != "\"s\"" && key != "\"h\"" && key != "\"z\"") ++bad;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(bad.load(), 0);
+}
+
 }  // namespace
 }  // namespace ks::test

@@ -146,6 +146,20 @@ TEST_F(ConnectionTest, ProtocolErrorsAnswerAsRedisAndClose) {
   }
 }
 
+// Redis checks bulk lengths against the live proto-max-bulk-len, so CONFIG SET holds for the
+// next request of a client that connected before it.
+TEST_F(ConnectionTest, ConfigSetProtoMaxBulkLenHoldsForOpenConnections) {
+  for (int port : {ks_.port(), redis_.port()}) {
+    RawConn setter(port), other(port);
+    other.Send("PING\r\n");
+    ASSERT_EQ(other.Read(7), "+PONG\r\n") << "port " << port;
+    setter.Send("CONFIG SET proto-max-bulk-len 1048576\r\n");
+    ASSERT_EQ(setter.Read(5), "+OK\r\n") << "port " << port;
+    other.Send("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$2000000\r\n");
+    EXPECT_EQ(other.ReadToEof(), "-ERR Protocol error: invalid bulk length\r\n<EOF>") << "port " << port;
+  }
+}
+
 TEST_F(ConnectionTest, UnknownCommandAndWrongArityKeepTheConnection) {
   std::string cmds = "NOSUCH a b\r\nGET\r\nPING\r\n";
   std::string expect =

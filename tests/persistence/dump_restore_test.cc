@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "persistence/crc64.h"
 #include "tests/support/direct_client.h"
 #include "tests/support/processes.h"
 
@@ -185,6 +186,28 @@ TEST_F(DumpRestore, OptionsAndErrorsMatchRedis) {
       continue;
     }
     EXPECT_EQ(ours, theirs) << c[0] << " " << (c.size() > 4 ? c[4] : "");
+  }
+}
+
+// A DUMP payload with this object type byte, a one-byte string after it, and a valid RDB
+// version and checksum, so only the type can be wrong.
+std::string PayloadOfType(uint8_t type) {
+  std::string p;
+  p.push_back(static_cast<char>(type));
+  p += "\x01x";
+  p += std::string("\x0a\x00", 2);  // RDB version 10, Redis 7.0's
+  uint64_t crc = Crc64(0, p.data(), p.size());
+  for (int i = 0; i < 8; ++i) p.push_back(static_cast<char>(crc >> (8 * i)));
+  return p;
+}
+
+// Type bytes Redis 7.0 does not know are refused with its error, never reaching the engine.
+TEST_F(DumpRestore, UnknownObjectTypesAreRefusedLikeRedis) {
+  for (int type : {8, 20, 21, 22, 100, 255}) {
+    Cmd restore = {"RESTORE", "t" + std::to_string(type), "0", PayloadOfType(static_cast<uint8_t>(type))};
+    std::string theirs = raw_.Run(restore);
+    EXPECT_EQ(ks_.Run(restore), theirs) << "type " << type;
+    EXPECT_EQ(theirs, "(error) ERR Bad data format") << "type " << type;
   }
 }
 

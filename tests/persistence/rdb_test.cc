@@ -242,6 +242,23 @@ TEST(RdbReader, RefusesCorruptionWithFileNameAndOffset) {
   EXPECT_EQ(LoadRdb(unchecked, "f.rdb", d.state.shards(), {}, nullptr), "");
 }
 
+// A key of an object type Redis 7.0 does not know stops the load with an error naming it; the
+// value never reaches the engine.
+TEST(RdbReader, RefusesUnknownObjectTypes) {
+  for (int type : {8, 20, 100, 200}) {  // (245-255 are opcodes, not types)
+    std::string image = "REDIS0010";
+    image += std::string("\xfe\x00", 2);  // SELECTDB 0
+    image.push_back(static_cast<char>(type));
+    image += "\x01k\x01v";  // key "k", then a would-be value
+    image += "\xff";
+    uint64_t crc = Crc64(0, image.data(), image.size());
+    for (int i = 0; i < 8; ++i) image.push_back(static_cast<char>(crc >> (8 * i)));
+    TestServer b(1);
+    std::string err = LoadRdb(image, "f.rdb", b.state.shards(), {}, nullptr);
+    EXPECT_NE(err.find("unknown object type " + std::to_string(type)), std::string::npos) << type << ": " << err;
+  }
+}
+
 TEST(RdbReader, MissingFileIsNotAnError) {
   TestServer a(1);
   bool found = true;
