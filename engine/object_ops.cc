@@ -64,6 +64,21 @@ size_t ObjectBytes(ObjType type, const void* obj) {
   return 0;
 }
 
+size_t ObjectLength(ObjType type, const void* obj) {
+  switch (type) {
+    case ObjType::kList:
+      return obj ? static_cast<const List*>(obj)->size() : 0;
+    case ObjType::kSet:
+      return static_cast<const SetObject*>(obj)->size();
+    case ObjType::kZSet:
+      return ZSet(const_cast<void*>(obj)).size();
+    case ObjType::kHash:
+      return Hash(const_cast<void*>(obj)).size();
+    default:
+      return 0;
+  }
+}
+
 size_t ObjectInlineBytes(ObjType type, const void* obj) {
   size_t n = 0;
   if (type == ObjType::kHash) n = Hash(const_cast<void*>(obj)).InlineBytes();
