@@ -91,7 +91,7 @@ void ExpireGeneric(CommandContext& ctx, bool base_now, bool seconds) {
   if (when <= now) {
     ctx.Delete(k);
   } else {
-    ctx.engine(k).SetExpire(ctx.db(), k.slot, e, when);
+    ctx.SetExpire(k, e, when);
   }
   ctx.rb.Int(1);
 }
@@ -121,7 +121,7 @@ void Persist(CommandContext& ctx) {
   const KeyRef& k = ctx.keys[0];
   Entry* e = ctx.Find(k);
   if (!e || !e->has_expire()) return ctx.rb.Int(0);
-  ctx.engine(k).SetExpire(ctx.db(), k.slot, e, Entry::kNoExpire);
+  ctx.SetExpire(k, e, Entry::kNoExpire);
   ctx.rb.Int(1);
 }
 
@@ -250,7 +250,7 @@ void RenameGeneric(CommandContext& ctx, bool nx) {
   if (!e) return ctx.rb.Error(err::kNoSuchKey);
   if (src.key == dst.key) return nx ? ctx.rb.Int(0) : ctx.rb.Ok();
   if (nx && ctx.Find(dst)) return ctx.rb.Int(0);
-  Entry* moved = ctx.engine(src).Detach(ctx.db(), src.slot, src.key);
+  Entry* moved = ctx.Detach(src);
   // Re-keying keeps the TTL and hands a collection over without copying it; Put frees any
   // value the destination held.
   ctx.Put(dst, Entry::Rekey(moved, dst.key));
@@ -303,9 +303,8 @@ void Copy(CommandContext& ctx) {
   if (dst_db == ctx.db() && src.key == dst.key) return ctx.rb.Error(err::kSameObject);
   Entry* e = ctx.FindRead(src);
   if (!e) return ctx.rb.Int(0);
-  Engine& deng = ctx.engine(dst);
-  if (deng.Find(dst_db, dst.slot, dst.key) && !replace) return ctx.rb.Int(0);
-  deng.Put(dst_db, dst.slot, Entry::CloneAs(e, dst.key));
+  if (ctx.engine(dst).Find(dst_db, dst.slot, dst.key) && !replace) return ctx.rb.Int(0);
+  ctx.Put(dst, Entry::CloneAs(e, dst.key), dst_db);
   ctx.rb.Int(1);
 }
 
@@ -316,10 +315,9 @@ void Move(CommandContext& ctx) {
   if (!ParseDbIndex(ctx, ctx.arg(2), &dst_db)) return;
   if (dst_db == ctx.db()) return ctx.rb.Error(err::kSameObject);
   const KeyRef& k = ctx.keys[0];
-  Engine& eng = ctx.engine(k);
   if (!ctx.Find(k)) return ctx.rb.Int(0);
-  if (eng.Find(dst_db, k.slot, k.key)) return ctx.rb.Int(0);
-  eng.Put(dst_db, k.slot, eng.Detach(ctx.db(), k.slot, k.key));
+  if (ctx.engine(k).Find(dst_db, k.slot, k.key)) return ctx.rb.Int(0);
+  ctx.Put(k, ctx.Detach(k), dst_db);
   ctx.rb.Int(1);
 }
 
