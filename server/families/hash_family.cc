@@ -20,7 +20,6 @@
 #include "server/core/command_registry.h"
 #include "server/core/errors.h"
 #include "server/core/families.h"
-#include "server/families/object_pack.h"
 #include "server/families/scan_args.h"
 
 namespace ks {
@@ -40,14 +39,6 @@ size_t MaxListpackValue(CommandContext& ctx) {
   return v < 0 ? 0 : static_cast<size_t>(v);
 }
 
-// Looks k up for reading (counting a hit or miss, as lookupKeyRead) or writing. A key of
-// another type sets *wrong_type.
-Entry* FindHash(CommandContext& ctx, const KeyRef& k, bool read, bool* wrong_type) {
-  Entry* e = read ? ctx.FindRead(k) : ctx.Find(k);
-  *wrong_type = e && e->type() != ObjType::kHash;
-  return e;
-}
-
 // Points e at h after a change that may have moved or converted it.
 void Sync(Entry* e, const Hash& h) {
   e->set_obj(h.ptr());
@@ -55,18 +46,12 @@ void Sync(Entry* e, const Hash& h) {
 }
 
 // Redis's hashTypeLookupWriteOrCreate: the key's hash, created empty (as a listpack) if the
-// key is missing. nullptr after replying WRONGTYPE. Callers never leave a new hash empty.
+// key is missing. nullptr after replying WRONGTYPE. The caller ends with ctx.Changed.
 Entry* LookupWriteOrCreate(CommandContext& ctx, const KeyRef& k) {
-  bool wrong;
-  Entry* e = FindHash(ctx, k, false, &wrong);
-  if (wrong) {
-    ctx.rb.Error(err::kWrongType);
-    return nullptr;
-  }
-  if (e) return e;
-  e = Entry::NewObject(k.key, ObjType::kHash, Encoding::kListpack, Hash::NewListpack().ptr());
-  ctx.Put(k, e);
-  return e;
+  return ctx
+      .LookupOrCreate(k, ObjType::kHash,
+                      [&] { return Entry::NewObject(k.key, ObjType::kHash, Encoding::kListpack, Hash::NewListpack().ptr()); })
+      .entry;
 }
 
 // Redis's hashTypeTryConversion: before HSET/HMSET/HSETNX store args [from, to), a listpack
@@ -123,7 +108,7 @@ void HSetGeneric(CommandContext& ctx, bool hmset) {
   h = AsHash(e);
   h.ShrinkToFit();
   Sync(e, h);
-  PackSmallObject(ctx, ctx.keys[0], e);
+  ctx.Changed(ctx.keys[0], e);
   hmset ? ctx.rb.Ok() : ctx.rb.Int(created);
 }
 
@@ -138,16 +123,15 @@ void HSetNx(CommandContext& ctx) {
   TryConversion(ctx, h, 2, 4);
   Sync(e, h);
   SetField(ctx, e, ctx.arg(2), ctx.arg(3));
-  PackSmallObject(ctx, ctx.keys[0], e);
+  ctx.Changed(ctx.keys[0], e);
   ctx.rb.Int(1);
 }
 
 void HDel(CommandContext& ctx) {
   const KeyRef& k = ctx.keys[0];
-  bool wrong;
-  Entry* e = FindHash(ctx, k, false, &wrong);
+  auto [e, wrong] = ctx.LookupOrReply(k, ObjType::kHash, Access::kWrite);
+  if (wrong) return;
   if (!e) return ctx.rb.Int(0);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
   Hash h = AsHash(e);
   int64_t deleted = 0;
   for (size_t i = 2; i < ctx.argc(); ++i) {
@@ -156,10 +140,7 @@ void HDel(CommandContext& ctx) {
     if (h.empty()) break;  // as Redis: the key goes with its last field
   }
   Sync(e, h);
-  if (h.empty())
-    ctx.Delete(k);
-  else if (deleted)
-    PackSmallObject(ctx, k, e);
+  if (deleted) ctx.Changed(k, e);  // deletes the key with its last field
   ctx.rb.Int(deleted);
 }
 
@@ -178,7 +159,7 @@ void HIncrBy(CommandContext& ctx) {
   value += incr;
   char buf[24];
   SetField(ctx, e, ctx.arg(2), LLToStr(value, buf));
-  PackSmallObject(ctx, ctx.keys[0], e);
+  ctx.Changed(ctx.keys[0], e);
   ctx.rb.Int(value);
 }
 
@@ -196,26 +177,24 @@ void HIncrByFloat(CommandContext& ctx) {
   if (std::isnan(value) || std::isinf(value)) return ctx.rb.Error(err::kNanOrInf);
   std::string text = LDToStr(value);
   SetField(ctx, e, ctx.arg(2), text);
-  PackSmallObject(ctx, ctx.keys[0], e);
+  ctx.Changed(ctx.keys[0], e);
   ctx.rb.Bulk(text);
 }
 
 // ---- Reads -------------------------------------------------------------------------------
 
 void HGet(CommandContext& ctx) {
-  bool wrong;
-  Entry* e = FindHash(ctx, ctx.keys[0], true, &wrong);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kHash, Access::kRead);
+  if (wrong) return;
   if (!e) return ctx.rb.Null();
-  if (wrong) return ctx.rb.Error(err::kWrongType);
   std::string_view v;
   if (!AsHash(e).Get(ctx.arg(2), &v)) return ctx.rb.Null();
   ctx.rb.Bulk(v);
 }
 
 void HMGet(CommandContext& ctx) {
-  bool wrong;
-  Entry* e = FindHash(ctx, ctx.keys[0], true, &wrong);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kHash, Access::kRead);
+  if (wrong) return;
   ctx.rb.Array(ctx.argc() - 2);
   for (size_t i = 2; i < ctx.argc(); ++i) {
     std::string_view v;
@@ -227,27 +206,24 @@ void HMGet(CommandContext& ctx) {
 }
 
 void HLen(CommandContext& ctx) {
-  bool wrong;
-  Entry* e = FindHash(ctx, ctx.keys[0], true, &wrong);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kHash, Access::kRead);
+  if (wrong) return;
   if (!e) return ctx.rb.Int(0);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
   ctx.rb.Int(static_cast<int64_t>(AsHash(e).size()));
 }
 
 void HStrLen(CommandContext& ctx) {
-  bool wrong;
-  Entry* e = FindHash(ctx, ctx.keys[0], true, &wrong);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kHash, Access::kRead);
+  if (wrong) return;
   if (!e) return ctx.rb.Int(0);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
   std::string_view v;
   ctx.rb.Int(AsHash(e).Get(ctx.arg(2), &v) ? static_cast<int64_t>(v.size()) : 0);
 }
 
 void HExists(CommandContext& ctx) {
-  bool wrong;
-  Entry* e = FindHash(ctx, ctx.keys[0], true, &wrong);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kHash, Access::kRead);
+  if (wrong) return;
   if (!e) return ctx.rb.Int(0);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
   ctx.rb.Int(AsHash(e).Exists(ctx.arg(2)) ? 1 : 0);
 }
 
@@ -255,9 +231,8 @@ enum : uint8_t { kFields = 1, kValues = 2 };
 
 // HKEYS, HVALS (arrays) and HGETALL (a map in RESP3): Redis's genericHgetallCommand.
 void HGetAllGeneric(CommandContext& ctx, uint8_t what) {
-  bool wrong;
-  Entry* e = FindHash(ctx, ctx.keys[0], true, &wrong);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kHash, Access::kRead);
+  if (wrong) return;
   size_t n = e ? AsHash(e).size() : 0;
   if (what == (kFields | kValues))
     ctx.rb.Map(n);
@@ -287,10 +262,9 @@ void ReplyPair(CommandContext& ctx, bool with_values, std::string_view f, std::s
 // returns distinct fields: the whole hash (in its order) when count >= size, otherwise a random
 // subset.
 void HRandFieldWithCount(CommandContext& ctx, int64_t l, bool with_values) {
-  bool wrong;
-  Entry* e = FindHash(ctx, ctx.keys[0], true, &wrong);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kHash, Access::kRead);
+  if (wrong) return;
   if (!e) return ctx.rb.Array(0);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
   Hash h = AsHash(e);
   const size_t size = h.size();
   const bool uniq = l >= 0;
@@ -361,10 +335,9 @@ void HRandField(CommandContext& ctx) {
     }
     return HRandFieldWithCount(ctx, l, with_values);
   }
-  bool wrong;
-  Entry* e = FindHash(ctx, ctx.keys[0], true, &wrong);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kHash, Access::kRead);
+  if (wrong) return;
   if (!e) return ctx.rb.Null();
-  if (wrong) return ctx.rb.Error(err::kWrongType);
   ctx.rb.Bulk(AsHash(e).RandomPair(Random()).first);
 }
 
@@ -376,10 +349,9 @@ void HRandField(CommandContext& ctx) {
 void HScan(CommandContext& ctx) {
   uint64_t cursor;
   if (!ParseScanCursor(ctx, 2, &cursor)) return;
-  bool wrong;
-  Entry* e = FindHash(ctx, ctx.keys[0], true, &wrong);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kHash, Access::kRead);
+  if (wrong) return;
   if (!e) return ReplyEmptyScan(ctx.rb);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
 
   ScanOptions opt;
   if (!ParseScanOptions(ctx, 3, false, &opt)) return;
