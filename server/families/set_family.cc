@@ -19,7 +19,6 @@
 #include "server/core/command_registry.h"
 #include "server/core/errors.h"
 #include "server/core/families.h"
-#include "server/families/object_pack.h"
 #include "server/families/scan_args.h"
 
 namespace ks {
@@ -34,27 +33,17 @@ size_t MaxIntset(CommandContext& ctx) {
   return v < 0 ? 0 : static_cast<size_t>(v);
 }
 
-// Looks k up for reading (counting a hit or miss, as lookupKeyRead) or writing. A key of
-// another type sets *wrong_type.
-Entry* FindSet(CommandContext& ctx, const KeyRef& k, bool read, bool* wrong_type) {
-  Entry* e = read ? ctx.FindRead(k) : ctx.Find(k);
-  *wrong_type = e && e->type() != ObjType::kSet;
-  return e;
-}
-
 // Points e at s after a change that may have moved or converted it.
 void Sync(Entry* e, SetObject* s) {
   e->set_obj(s);
   e->set_encoding(s->encoding());
 }
 
-// Writes back a changed set, deleting the key if it became empty (Redis never keeps one).
+// Writes back a changed set; ctx.Changed deletes the key if it became empty (Redis never
+// keeps one).
 void StoreBack(CommandContext& ctx, const KeyRef& k, Entry* e, SetObject* s) {
   Sync(e, s);
-  if (s->size() == 0)
-    ctx.Delete(k);
-  else
-    PackSmallObject(ctx, k, e);
+  ctx.Changed(k, e);
 }
 
 Entry* NewSetEntry(std::string_view key, SetObject* s) {
@@ -90,12 +79,8 @@ void StoreResult(CommandContext& ctx, const KeyRef& dst, SetObject* result) {
 bool LoadSets(CommandContext& ctx, std::span<const KeyRef> keys, std::vector<SetObject*>* sets) {
   sets->clear();
   for (const KeyRef& k : keys) {
-    bool wrong;
-    Entry* e = FindSet(ctx, k, true, &wrong);
-    if (wrong) {
-      ctx.rb.Error(err::kWrongType);
-      return false;
-    }
+    auto [e, wrong] = ctx.LookupOrReply(k, ObjType::kSet, Access::kRead);
+    if (wrong) return false;
     sets->push_back(e ? AsSet(e) : nullptr);
   }
   return true;
@@ -106,16 +91,15 @@ bool LoadSets(CommandContext& ctx, std::span<const KeyRef> keys, std::vector<Set
 // SADD key member [member ...]
 void SAdd(CommandContext& ctx) {
   const KeyRef& k = ctx.keys[0];
-  bool wrong;
-  Entry* e = FindSet(ctx, k, false, &wrong);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(k, ObjType::kSet, Access::kWrite);
+  if (wrong) return;
   SetObject* s = e ? AsSet(e) : SetObject::NewIntset();
   size_t max = MaxIntset(ctx);
   int64_t added = 0;
   for (size_t i = 2; i < ctx.argc(); ++i) added += SetObject::Add(s, ctx.arg(i), max);
   if (e) {
     Sync(e, s);
-    if (added) PackSmallObject(ctx, k, e);
+    if (added) ctx.Changed(k, e);
   } else {
     ctx.Put(k, NewSetEntry(k.key, s));
   }
@@ -125,38 +109,34 @@ void SAdd(CommandContext& ctx) {
 // SREM key member [member ...]
 void SRem(CommandContext& ctx) {
   const KeyRef& k = ctx.keys[0];
-  bool wrong;
-  Entry* e = FindSet(ctx, k, false, &wrong);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(k, ObjType::kSet, Access::kWrite);
+  if (wrong) return;
   if (!e) return ctx.rb.Int(0);
   SetObject* s = AsSet(e);
   int64_t removed = 0;
   for (size_t i = 2; i < ctx.argc() && s->size() > 0; ++i) removed += SetObject::Remove(s, ctx.arg(i));
-  StoreBack(ctx, k, e, s);
+  if (removed) StoreBack(ctx, k, e, s);
   ctx.rb.Int(removed);
 }
 
 // SCARD key
 void SCard(CommandContext& ctx) {
-  bool wrong;
-  Entry* e = FindSet(ctx, ctx.keys[0], true, &wrong);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kSet, Access::kRead);
+  if (wrong) return;
   ctx.rb.Int(e ? static_cast<int64_t>(AsSet(e)->size()) : 0);
 }
 
 // SISMEMBER key member
 void SIsMember(CommandContext& ctx) {
-  bool wrong;
-  Entry* e = FindSet(ctx, ctx.keys[0], true, &wrong);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kSet, Access::kRead);
+  if (wrong) return;
   ctx.rb.Int(e && AsSet(e)->Contains(ctx.arg(2)) ? 1 : 0);
 }
 
 // SMISMEMBER key member [member ...]
 void SMIsMember(CommandContext& ctx) {
-  bool wrong;
-  Entry* e = FindSet(ctx, ctx.keys[0], true, &wrong);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kSet, Access::kRead);
+  if (wrong) return;
   ctx.rb.Array(ctx.argc() - 2);
   for (size_t i = 2; i < ctx.argc(); ++i) ctx.rb.Int(e && AsSet(e)->Contains(ctx.arg(i)) ? 1 : 0);
 }
@@ -170,10 +150,9 @@ void SRandMemberCount(CommandContext& ctx) {
   bool uniq = l >= 0;
   uint64_t count = uniq ? static_cast<uint64_t>(l) : static_cast<uint64_t>(-l);
 
-  bool wrong;
-  Entry* e = FindSet(ctx, ctx.keys[0], true, &wrong);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kSet, Access::kRead);
+  if (wrong) return;
   if (!e) return ctx.rb.Array(0);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
   if (count == 0) return ctx.rb.Array(0);
   const SetObject* s = AsSet(e);
   char buf[kSetIntBuf];
@@ -192,10 +171,9 @@ void SRandMemberCount(CommandContext& ctx) {
 void SRandMember(CommandContext& ctx) {
   if (ctx.argc() == 3) return SRandMemberCount(ctx);
   if (ctx.argc() > 3) return ctx.rb.Error(err::kSyntax);
-  bool wrong;
-  Entry* e = FindSet(ctx, ctx.keys[0], true, &wrong);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kSet, Access::kRead);
+  if (wrong) return;
   if (!e) return ctx.rb.Null();
-  if (wrong) return ctx.rb.Error(err::kWrongType);
   char buf[kSetIntBuf];
   ctx.rb.Bulk(AsSet(e)->RandomMember(Random(), buf));
 }
@@ -211,10 +189,9 @@ void SPopCount(CommandContext& ctx) {
   uint64_t count = static_cast<uint64_t>(l);
 
   const KeyRef& k = ctx.keys[0];
-  bool wrong;
-  Entry* e = FindSet(ctx, k, false, &wrong);
+  auto [e, wrong] = ctx.LookupOrReply(k, ObjType::kSet, Access::kWrite);
+  if (wrong) return;
   if (!e) return ctx.rb.Set(0);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
   if (count == 0) return ctx.rb.Set(0);
   SetObject* s = AsSet(e);
   uint64_t size = s->size();
@@ -233,8 +210,7 @@ void SPopCount(CommandContext& ctx) {
       ctx.rb.Bulk(m);  // copied out before the member is freed
       SetObject::Remove(s, m);
     }
-    Sync(e, s);
-    PackSmallObject(ctx, k, e);
+    StoreBack(ctx, k, e, s);
     return;
   }
   SetObject* survivors = SetObject::NewIntset();
@@ -246,8 +222,7 @@ void SPopCount(CommandContext& ctx) {
   }
   s->ForEach([&](std::string_view m) { ctx.rb.Bulk(m); });
   SetObject::Free(s);
-  Sync(e, survivors);  // same entry: the key keeps its TTL, as with Redis's dbOverwrite
-  PackSmallObject(ctx, k, e);
+  StoreBack(ctx, k, e, survivors);  // same entry: the key keeps its TTL, as with Redis's dbOverwrite
 }
 
 // SPOP key [count]
@@ -255,10 +230,9 @@ void SPop(CommandContext& ctx) {
   if (ctx.argc() == 3) return SPopCount(ctx);
   if (ctx.argc() > 3) return ctx.rb.Error(err::kSyntax);
   const KeyRef& k = ctx.keys[0];
-  bool wrong;
-  Entry* e = FindSet(ctx, k, false, &wrong);
+  auto [e, wrong] = ctx.LookupOrReply(k, ObjType::kSet, Access::kWrite);
+  if (wrong) return;
   if (!e) return ctx.rb.Null();
-  if (wrong) return ctx.rb.Error(err::kWrongType);
   SetObject* s = AsSet(e);
   char buf[kSetIntBuf];
   std::string_view m = s->RandomMember(Random(), buf);
@@ -273,10 +247,9 @@ void SMove(CommandContext& ctx) {
   const KeyRef& src_k = ctx.keys[0];
   const KeyRef& dst_k = ctx.keys[1];
   std::string_view member = ctx.arg(3);
-  bool src_wrong, dst_wrong;
-  Entry* src = FindSet(ctx, src_k, false, &src_wrong);
-  Entry* dst = FindSet(ctx, dst_k, false, &dst_wrong);
-  if (!src) return ctx.rb.Int(0);
+  auto [src, src_wrong] = ctx.Lookup(src_k, ObjType::kSet, Access::kWrite);
+  auto [dst, dst_wrong] = ctx.Lookup(dst_k, ObjType::kSet, Access::kWrite);
+  if (!src && !src_wrong) return ctx.rb.Int(0);
   if (src_wrong || dst_wrong) return ctx.rb.Error(err::kWrongType);
   if (src == dst) return ctx.rb.Int(AsSet(src)->Contains(member) ? 1 : 0);
   SetObject* s = AsSet(src);
@@ -286,8 +259,7 @@ void SMove(CommandContext& ctx) {
   if (dst) {
     SetObject* d = AsSet(dst);
     SetObject::Add(d, member, max);
-    Sync(dst, d);
-    PackSmallObject(ctx, dst_k, dst);
+    StoreBack(ctx, dst_k, dst, d);
   } else {
     SetObject* d = SetObject::NewIntset();
     SetObject::Add(d, member, max);
@@ -431,10 +403,9 @@ void SInterCard(CommandContext& ctx) {
 void SScan(CommandContext& ctx) {
   uint64_t cursor;
   if (!ParseScanCursor(ctx, 2, &cursor)) return;
-  bool wrong;
-  Entry* e = FindSet(ctx, ctx.keys[0], true, &wrong);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kSet, Access::kRead);
+  if (wrong) return;
   if (!e) return ReplyEmptyScan(ctx.rb);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
 
   ScanOptions opt;
   if (!ParseScanOptions(ctx, 3, false, &opt)) return;
