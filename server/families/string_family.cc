@@ -22,14 +22,6 @@ namespace {
 
 // ---- Shared helpers --------------------------------------------------------------------
 
-// Looks k up (counting a hit or miss when read is true, as Redis's lookupKeyRead does).
-// Sets *wrong_type when the key holds another type.
-Entry* FindString(CommandContext& ctx, const KeyRef& k, bool* wrong_type, bool read) {
-  Entry* e = read ? ctx.FindRead(k) : ctx.Find(k);
-  *wrong_type = e && e->type() != ObjType::kString;
-  return e;
-}
-
 int64_t ProtoMaxBulkLen(CommandContext& ctx) {
   std::lock_guard lk(ctx.server.config_mu());
   return ctx.server.config().proto_max_bulk_len;
@@ -159,9 +151,8 @@ bool ExpireAtMs(CommandContext& ctx, std::string_view arg, uint16_t unit, int64_
 // ---- GET, SET and friends ----------------------------------------------------------------
 
 void Get(CommandContext& ctx) {
-  bool wrong;
-  Entry* e = FindString(ctx, ctx.keys[0], &wrong, true);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kString, Access::kRead);
+  if (wrong) return;
   if (!e) return ctx.rb.Null();
   ctx.rb.Bulk(e->str());
 }
@@ -176,9 +167,8 @@ void SetGeneric(CommandContext& ctx, uint16_t flags, std::string_view value, std
   bool get = flags & kGet;
   if (get) {
     // GET reads like the GET command: a hit or miss, and WRONGTYPE stops the SET.
-    bool wrong;
-    Entry* cur = FindString(ctx, k, &wrong, true);
-    if (wrong) return ctx.rb.Error(err::kWrongType);
+    auto [cur, wrong] = ctx.LookupOrReply(k, ObjType::kString, Access::kRead);
+    if (wrong) return;
     if (cur)
       ctx.rb.Bulk(cur->str());  // copied into the output before the entry changes
     else
@@ -211,10 +201,9 @@ void GetEx(CommandContext& ctx) {
   StrOptions o;
   if (!ParseStrOptions(ctx, 2, false, &o)) return;
   const KeyRef& k = ctx.keys[0];
-  bool wrong;
-  Entry* e = FindString(ctx, k, &wrong, true);
+  auto [e, wrong] = ctx.LookupOrReply(k, ObjType::kString, Access::kRead);
+  if (wrong) return;
   if (!e) return ctx.rb.Null();  // before validating the expiry, as Redis does
-  if (wrong) return ctx.rb.Error(err::kWrongType);
   uint16_t unit = o.flags & kAnyExpire;
   int64_t when = Entry::kNoExpire;
   if (unit && !ExpireAtMs(ctx, o.expire, unit, &when)) return;
@@ -228,9 +217,8 @@ void GetEx(CommandContext& ctx) {
 
 void GetDel(CommandContext& ctx) {
   const KeyRef& k = ctx.keys[0];
-  bool wrong;
-  Entry* e = FindString(ctx, k, &wrong, true);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(k, ObjType::kString, Access::kRead);
+  if (wrong) return;
   if (!e) return ctx.rb.Null();
   ctx.rb.Bulk(e->str());
   ctx.Delete(k);
@@ -238,9 +226,8 @@ void GetDel(CommandContext& ctx) {
 
 void GetSet(CommandContext& ctx) {
   const KeyRef& k = ctx.keys[0];
-  bool wrong;
-  Entry* e = FindString(ctx, k, &wrong, true);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(k, ObjType::kString, Access::kRead);
+  if (wrong) return;
   if (e)
     ctx.rb.Bulk(e->str());
   else
@@ -252,8 +239,8 @@ void GetSet(CommandContext& ctx) {
 void MGet(CommandContext& ctx) {
   ctx.rb.Array(ctx.keys.size());
   for (const KeyRef& k : ctx.keys) {
-    Entry* e = ctx.FindRead(k);
-    if (!e || e->type() != ObjType::kString)
+    Entry* e = ctx.Lookup(k, ObjType::kString, Access::kRead).entry;
+    if (!e)
       ctx.rb.Null();
     else
       ctx.rb.Bulk(e->str());
@@ -284,9 +271,8 @@ void MSetNx(CommandContext& ctx) { MSetGeneric(ctx, true); }
 void Append(CommandContext& ctx) {
   const KeyRef& k = ctx.keys[0];
   std::string_view add = ctx.arg(2);
-  bool wrong;
-  Entry* e = FindString(ctx, k, &wrong, false);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(k, ObjType::kString, Access::kWrite);
+  if (wrong) return;
   if (!e) {
     ctx.Put(k, Entry::NewString(k.key, add, StringEncodingFor(add)));
     return ctx.rb.Int(static_cast<int64_t>(add.size()));
@@ -309,9 +295,8 @@ void SetRange(CommandContext& ctx) {
   int64_t offset;
   if (!StrToLL(ctx.arg(2), &offset)) return ctx.rb.Error(err::kNotInteger);
   if (offset < 0) return ctx.rb.Error(err::kOffsetRange);
-  bool wrong;
-  Entry* e = FindString(ctx, k, &wrong, false);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(k, ObjType::kString, Access::kWrite);
+  if (wrong) return;
   size_t old_len = e ? e->str().size() : 0;
   if (value.empty()) return ctx.rb.Int(static_cast<int64_t>(old_len));  // nothing set, no key made
   if (offset > MaxStringLen(ctx) - static_cast<int64_t>(value.size())) return ctx.rb.Error(err::kStringTooLong);
@@ -335,10 +320,9 @@ void SetRange(CommandContext& ctx) {
 void GetRange(CommandContext& ctx) {
   int64_t start, end;
   if (!StrToLL(ctx.arg(2), &start) || !StrToLL(ctx.arg(3), &end)) return ctx.rb.Error(err::kNotInteger);
-  bool wrong;
-  Entry* e = FindString(ctx, ctx.keys[0], &wrong, true);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kString, Access::kRead);
+  if (wrong) return;
   if (!e) return ctx.rb.Bulk("");
-  if (wrong) return ctx.rb.Error(err::kWrongType);
   std::string_view s = e->str();
   int64_t len = static_cast<int64_t>(s.size());
   if (start < 0 && end < 0 && start > end) return ctx.rb.Bulk("");
@@ -352,9 +336,8 @@ void GetRange(CommandContext& ctx) {
 }
 
 void StrLen(CommandContext& ctx) {
-  bool wrong;
-  Entry* e = FindString(ctx, ctx.keys[0], &wrong, true);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kString, Access::kRead);
+  if (wrong) return;
   ctx.rb.Int(e ? static_cast<int64_t>(e->str().size()) : 0);
 }
 
@@ -363,9 +346,8 @@ void StrLen(CommandContext& ctx) {
 // Redis's incrDecrCommand: the result is stored int-encoded and the TTL is kept.
 void IncrDecrBy(CommandContext& ctx, int64_t incr) {
   const KeyRef& k = ctx.keys[0];
-  bool wrong;
-  Entry* e = FindString(ctx, k, &wrong, false);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(k, ObjType::kString, Access::kWrite);
+  if (wrong) return;
   int64_t value = 0;
   if (e && !StrToLL(e->str(), &value)) return ctx.rb.Error(err::kNotInteger);
   if ((incr < 0 && value < 0 && incr < INT64_MIN - value) || (incr > 0 && value > 0 && incr > INT64_MAX - value))
@@ -400,9 +382,8 @@ void DecrBy(CommandContext& ctx) {
 // plain (embstr/raw) string, TTL kept.
 void IncrByFloat(CommandContext& ctx) {
   const KeyRef& k = ctx.keys[0];
-  bool wrong;
-  Entry* e = FindString(ctx, k, &wrong, false);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(k, ObjType::kString, Access::kWrite);
+  if (wrong) return;
   long double value = 0, incr;
   if ((e && !StrToLD(e->str(), &value)) || !StrToLD(ctx.arg(2), &incr)) return ctx.rb.Error(err::kNotFloat);
   value += incr;
@@ -544,10 +525,9 @@ void LcsReply(CommandContext& ctx, std::string_view a, std::string_view b, bool 
 
 // LCS key1 key2 [LEN] [IDX] [MINMATCHLEN len] [WITHMATCHLEN]
 void Lcs(CommandContext& ctx) {
-  Entry* ea = ctx.FindRead(ctx.keys[0]);
-  Entry* eb = ctx.FindRead(ctx.keys[1]);
-  if ((ea && ea->type() != ObjType::kString) || (eb && eb->type() != ObjType::kString))
-    return ctx.rb.Error(err::kLcsWrongType);
+  auto [ea, a_wrong] = ctx.Lookup(ctx.keys[0], ObjType::kString, Access::kRead);
+  auto [eb, b_wrong] = ctx.Lookup(ctx.keys[1], ObjType::kString, Access::kRead);
+  if (a_wrong || b_wrong) return ctx.rb.Error(err::kLcsWrongType);
   std::string_view a = ea ? ea->str() : std::string_view(), b = eb ? eb->str() : std::string_view();
 
   bool idx = false, len = false, with_len = false;

@@ -48,12 +48,10 @@ ZPopStatus ZPopFirst(CommandContext& ctx, std::span<const KeyRef> keys, bool max
   Entry* e = nullptr;
   const KeyRef* key = nullptr;
   for (const KeyRef& k : keys) {
-    e = ctx.Find(k);
-    if (!e) continue;
-    if (e->type() != ObjType::kZSet) {
-      ctx.rb.Error(err::kWrongType);
-      return ZPopStatus::kWrongType;
-    }
+    KeyLookup r = ctx.LookupOrReply(k, ObjType::kZSet, Access::kWrite);
+    if (r.wrong_type) return ZPopStatus::kWrongType;
+    if (!r.entry) continue;
+    e = r.entry;
     key = &k;
     break;
   }
@@ -90,7 +88,7 @@ ZPopStatus ZPopFirst(CommandContext& ctx, std::span<const KeyRef> keys, bool max
   });
   z.RemoveRanks(start, end);
   SyncEntry(e, z);
-  DeleteIfEmpty(ctx, *key, e, z);
+  ctx.Changed(*key, e);  // deletes the key with its last element
   return ZPopStatus::kPopped;
 }
 
@@ -160,9 +158,8 @@ void ZAddGeneric(CommandContext& ctx, uint8_t flags, bool parse_options) {
     if (!StrToD(ctx.arg(idx + 2 * i), &scores[i])) return ctx.rb.Error(err::kNotFloat);
 
   const KeyRef& k = ctx.keys[0];
-  bool wrong;
-  Entry* e = FindZSet(ctx, k, false, &wrong);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(k, ObjType::kZSet, Access::kWrite);
+  if (wrong) return;
   int64_t added = 0, updated = 0, processed = 0;
   double score = 0;
   if (e || !(flags & kXx)) {
@@ -201,7 +198,7 @@ void ZAddGeneric(CommandContext& ctx, uint8_t flags, bool parse_options) {
       }
     } else {
       SyncEntry(e, z);
-      PackSmallObject(ctx, k, e);
+      if (added || updated) ctx.Changed(k, e);
     }
     if (nan) return ctx.rb.Error(err::kZScoreNan);
   }
@@ -220,9 +217,8 @@ void ZIncrBy(CommandContext& ctx) { ZAddGeneric(ctx, kIncr, false); }
 
 void ZRem(CommandContext& ctx) {
   const KeyRef& k = ctx.keys[0];
-  bool wrong;
-  Entry* e = FindZSet(ctx, k, false, &wrong);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(k, ObjType::kZSet, Access::kWrite);
+  if (wrong) return;
   if (!e) return ctx.rb.Int(0);
   ZSet z = ZSetOf(e);
   int64_t removed = 0;
@@ -231,32 +227,29 @@ void ZRem(CommandContext& ctx) {
     if (z.size() == 0) break;
   }
   SyncEntry(e, z);
-  DeleteIfEmpty(ctx, k, e, z);
+  if (removed) ctx.Changed(k, e);  // deletes the key with its last member
   ctx.rb.Int(removed);
 }
 
 // ---- Point queries ----------------------------------------------------------------------
 
 void ZCard(CommandContext& ctx) {
-  bool wrong;
-  Entry* e = FindZSet(ctx, ctx.keys[0], true, &wrong);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kZSet, Access::kRead);
+  if (wrong) return;
   ctx.rb.Int(e ? static_cast<int64_t>(ZSetOf(e).size()) : 0);
 }
 
 void ZScore(CommandContext& ctx) {
-  bool wrong;
-  Entry* e = FindZSet(ctx, ctx.keys[0], true, &wrong);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kZSet, Access::kRead);
+  if (wrong) return;
   double s;
   if (!e || !ZSetOf(e).Score(ctx.arg(2), &s)) return ctx.rb.Null();
   ctx.rb.Double(s);
 }
 
 void ZMScore(CommandContext& ctx) {
-  bool wrong;
-  Entry* e = FindZSet(ctx, ctx.keys[0], true, &wrong);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kZSet, Access::kRead);
+  if (wrong) return;
   ctx.rb.Array(ctx.argc() - 2);
   for (size_t i = 2; i < ctx.argc(); ++i) {
     double s;
@@ -268,9 +261,8 @@ void ZMScore(CommandContext& ctx) {
 }
 
 void ZRankGeneric(CommandContext& ctx, bool rev) {
-  bool wrong;
-  Entry* e = FindZSet(ctx, ctx.keys[0], true, &wrong);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kZSet, Access::kRead);
+  if (wrong) return;
   double s;
   int64_t r = e ? ZSetOf(e).Rank(ctx.arg(2), rev, &s) : -1;
   if (r < 0) return ctx.rb.Null();
@@ -319,9 +311,8 @@ std::vector<std::pair<std::string_view, double>> AllElements(const ZSet& z) {
 
 // Redis's zrandmemberWithCountCommand.
 void ZRandMemberCount(CommandContext& ctx, int64_t l, bool with_scores) {
-  bool wrong;
-  Entry* e = FindZSet(ctx, ctx.keys[0], true, &wrong);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kZSet, Access::kRead);
+  if (wrong) return;
   if (!e || l == 0) return ctx.rb.Array(0);
   ZSet z = ZSetOf(e);
   ReplyBuilder& rb = ctx.rb;
@@ -380,9 +371,8 @@ void ZRandMember(CommandContext& ctx) {
     if (with_scores && (l < -INT64_MAX / 2 || l > INT64_MAX / 2)) return ctx.rb.Error(err::kValueOutOfRange);
     return ZRandMemberCount(ctx, l, with_scores);
   }
-  bool wrong;
-  Entry* e = FindZSet(ctx, ctx.keys[0], true, &wrong);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kZSet, Access::kRead);
+  if (wrong) return;
   if (!e) return ctx.rb.Null();
   ZSet z = ZSetOf(e);
   ZSet::Cursor c = z.At(static_cast<int64_t>(Random() % z.size()), false);
@@ -396,9 +386,8 @@ void ZRandMember(CommandContext& ctx) {
 void ZScan(CommandContext& ctx) {
   uint64_t cursor;
   if (!ParseScanCursor(ctx, 2, &cursor)) return;
-  bool wrong;
-  Entry* e = FindZSet(ctx, ctx.keys[0], true, &wrong);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kZSet, Access::kRead);
+  if (wrong) return;
   if (!e) return ReplyEmptyScan(ctx.rb);
   ScanOptions opt;
   if (!ParseScanOptions(ctx, 3, false, &opt)) return;
