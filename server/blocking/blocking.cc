@@ -111,7 +111,6 @@ bool TryServe(ServerState& state, BlockedClient& w, ReadyKeys& more) {
       ctx.serving = true;
       BeforeWrite(ctx);
       w.spec->handler(ctx);
-      for (const KeyRef& k : keys) shards.engine(k.engine).Reaccount(w.db, k.slot, k.key);
       if (ctx.would_block) return false;
       if (AofSet* aof = state.aof()) FeedAof(*aof, ctx, touched);
       w.reply = std::move(out);

@@ -26,9 +26,6 @@ enum CmdFlag : uint32_t {
   kCmdStale = 1 << 8,
   kCmdNoScript = 1 << 9,
   kCmdMovableKeys = 1 << 10,
-  // Derived at registration, not a Redis flag: a write that may change a collection in place,
-  // so the dispatcher re-charges its keys' memory afterwards (Db::Reaccount).
-  kCmdReaccount = 1 << 11,
 };
 
 // Redis 7 key specification, as COMMAND INFO reports it.

@@ -100,8 +100,6 @@ void Service::Dispatch(std::span<const std::string_view> args, ClientState& clie
             if (make_room && e.PerformEvictions() == EvictStatus::kFail) return rb.Error(err::kOom);
             if (write) BeforeWrite(ctx);
             spec->handler(ctx);
-            if (spec->flag_bits & kCmdReaccount)
-              for (const KeyRef& k : ctx.keys) e.Reaccount(ctx.db(), k.slot, k.key);
             if (aof) FeedAof(*aof, ctx, touched);
             if (write && e.has_waiters()) CollectReadyKeys(e, ready);
           }
@@ -129,8 +127,6 @@ void Service::Dispatch(std::span<const std::string_view> args, ClientState& clie
       }
   if (write) BeforeWrite(ctx);
   spec->handler(ctx);
-  if (spec->flag_bits & kCmdReaccount)
-    for (const KeyRef& k : ctx.keys) shards.engine(k.engine).Reaccount(ctx.db(), k.slot, k.key);
   AofSet* aof = write ? state_.aof() : nullptr;
   TouchedEngines touched;
   if (aof) FeedAof(*aof, ctx, touched);
