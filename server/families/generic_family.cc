@@ -394,7 +394,7 @@ KeySpec RangeSpec(std::string_view flags, int index, int last_key = 0) {
 // which their tips tell a cluster client to add up across shards.
 CommandSpec SummedKeysRow(std::string_view name, std::string_view flags, std::string_view acl,
                           std::string_view key_flags, CommandHandler h, std::string_view since,
-                          std::string_view summary, std::string_view complexity) {
+                          std::string_view summary, std::string_view complexity, AofLog aof = AofLog::kEffect) {
   return {.name = name,
           .arity = -2,
           .flags = flags,
@@ -403,13 +403,15 @@ CommandSpec SummedKeysRow(std::string_view name, std::string_view flags, std::st
           .tips = "request_policy:multi_shard response_policy:agg_sum",
           .key_specs = {RangeSpec(key_flags, 1, -1)},
           .handler = h,
+          .aof = aof,
           .group = "generic", .since = since,
           .summary = summary,
           .complexity = complexity};
 }
 
 // The four EXPIRE variants and the four TTL readers share a row shape.
-CommandSpec ExpireRow(std::string_view name, CommandHandler h, std::string_view since, std::string_view summary) {
+CommandSpec ExpireRow(std::string_view name, CommandHandler h, AofLog aof, std::string_view since,
+                      std::string_view summary) {
   return {.name = name,
           .arity = -3,
           .flags = "write fast",
@@ -417,6 +419,7 @@ CommandSpec ExpireRow(std::string_view name, CommandHandler h, std::string_view 
           .acl = "@keyspace @write @fast",
           .key_specs = {RangeSpec("RW update", 1)},
           .handler = h,
+          .aof = aof,
           .group = "generic", .since = since,
           .summary = summary,
           .complexity = "O(1)"};
@@ -459,12 +462,14 @@ void RegisterGenericFamily(CommandRegistry& reg) {
                         "O(N) where N is the number of keys that will be removed. When a key to remove holds a "
                         "value other than a string, the individual complexity for this key is O(M) where M is the "
                         "number of elements in the list, set, sorted set or hash. Removing a single key that holds "
-                        "a string value is O(1)."));
+                        "a string value is O(1).",
+                        AofLog::kVerbatim));
   reg.Add(SummedKeysRow("unlink", "write fast", "@keyspace @write @fast", "RM delete", Del, "4.0.0",
                         "Deletes keys like DEL; Redis reclaims their memory in the background.",
                         "O(1) for each key removed regardless of its size. Then the command does O(N) work in a "
                         "different thread in order to reclaim memory, where N is the number of allocations the "
-                        "deleted objects where composed of."));
+                        "deleted objects where composed of.",
+                        AofLog::kVerbatim));
   reg.Add(SummedKeysRow("exists", "readonly fast", "@keyspace @read @fast", "RO", Exists, "1.0.0",
                         "Counts how many of the given keys exist.", "O(N) where N is the number of keys to check."));
   reg.Add(SummedKeysRow("touch", "readonly fast", "@keyspace @read @fast", "RO", Touch, "3.2.1",
@@ -480,10 +485,13 @@ void RegisterGenericFamily(CommandRegistry& reg) {
            .group = "generic", .since = "1.0.0",
            .summary = "Names the type of the value at a key, or none.",
            .complexity = "O(1)"});
-  reg.Add(ExpireRow("expire", Expire, "1.0.0", "Sets a key's time to live in seconds."));
-  reg.Add(ExpireRow("pexpire", PExpire, "2.6.0", "Sets a key's time to live in milliseconds."));
-  reg.Add(ExpireRow("expireat", ExpireAt, "1.2.0", "Sets a key's expiry as a Unix time in seconds."));
-  reg.Add(ExpireRow("pexpireat", PExpireAt, "2.6.0", "Sets a key's expiry as a Unix time in milliseconds."));
+  // A relative TTL is logged as the absolute time it gave (PEXPIREAT), as Redis rewrites it.
+  reg.Add(ExpireRow("expire", Expire, AofLog::kTtl, "1.0.0", "Sets a key's time to live in seconds."));
+  reg.Add(ExpireRow("pexpire", PExpire, AofLog::kTtl, "2.6.0", "Sets a key's time to live in milliseconds."));
+  reg.Add(ExpireRow("expireat", ExpireAt, AofLog::kVerbatim, "1.2.0",
+                    "Sets a key's expiry as a Unix time in seconds."));
+  reg.Add(ExpireRow("pexpireat", PExpireAt, AofLog::kVerbatim, "2.6.0",
+                    "Sets a key's expiry as a Unix time in milliseconds."));
   reg.Add(TtlRow("ttl", Ttl, "1.0.0", "nondeterministic_output", "Returns a key's remaining time to live in seconds."));
   reg.Add(TtlRow("pttl", PTtl, "2.6.0", "nondeterministic_output",
                  "Returns a key's remaining time to live in milliseconds."));
@@ -496,6 +504,7 @@ void RegisterGenericFamily(CommandRegistry& reg) {
            .acl = "@keyspace @write @fast",
            .key_specs = {RangeSpec("RW update", 1)},
            .handler = Persist,
+           .aof = AofLog::kVerbatim,
            .group = "generic", .since = "2.2.0",
            .summary = "Removes a key's time to live.",
            .complexity = "O(1)"});
@@ -541,6 +550,7 @@ void RegisterGenericFamily(CommandRegistry& reg) {
            .acl = "@keyspace @write @slow",
            .key_specs = {RangeSpec("RW access delete", 1), RangeSpec("OW update", 2)},
            .handler = Rename,
+           .aof = AofLog::kVerbatim,
            .group = "generic", .since = "1.0.0",
            .summary = "Gives a key a new name, replacing any key with that name.",
            .complexity = "O(1)"});
@@ -551,6 +561,7 @@ void RegisterGenericFamily(CommandRegistry& reg) {
            .acl = "@keyspace @write @fast",
            .key_specs = {RangeSpec("RW access delete", 1), RangeSpec("OW insert", 2)},
            .handler = RenameNx,
+           .aof = AofLog::kVerbatim,
            .group = "generic", .since = "1.0.0",
            .summary = "Renames a key only if the new name is not taken.",
            .complexity = "O(1)"});
@@ -561,6 +572,8 @@ void RegisterGenericFamily(CommandRegistry& reg) {
            .acl = "@keyspace @write @slow",
            .key_specs = {RangeSpec("RO access", 1), RangeSpec("OW update", 2)},
            .handler = Copy,
+           .aof = AofLog::kVerbatim,
+           .dst_db_option = "db",
            .group = "generic", .since = "6.2.0",
            .summary = "Copies a key's value to another key, optionally in another database.",
            .complexity = "O(N) worst case for collections, where N is the number of nested items. O(1) for string "
@@ -572,6 +585,7 @@ void RegisterGenericFamily(CommandRegistry& reg) {
            .acl = "@keyspace @write @fast",
            .key_specs = {RangeSpec("RW access update", 1)},
            .handler = Move,
+           .aof = AofLog::kVerbatim,
            .group = "generic", .since = "1.0.0",
            .summary = "Moves a key to another database.",
            .complexity = "O(1)"});

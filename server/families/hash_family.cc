@@ -48,10 +48,8 @@ void Sync(Entry* e, const Hash& h) {
 // Redis's hashTypeLookupWriteOrCreate: the key's hash, created empty (as a listpack) if the
 // key is missing. nullptr after replying WRONGTYPE. The caller ends with ctx.Changed.
 Entry* LookupWriteOrCreate(CommandContext& ctx, const KeyRef& k) {
-  return ctx
-      .LookupOrCreate(k, ObjType::kHash,
-                      [&] { return Entry::NewObject(k.key, ObjType::kHash, Encoding::kListpack, Hash::NewListpack().ptr()); })
-      .entry;
+  auto make = [&] { return Entry::NewObject(k.key, ObjType::kHash, Encoding::kListpack, Hash::NewListpack().ptr()); };
+  return ctx.LookupOrCreate(k, ObjType::kHash, make).entry;
 }
 
 // Redis's hashTypeTryConversion: before HSET/HMSET/HSETNX store args [from, to), a listpack
@@ -392,14 +390,15 @@ void RegisterHashFamily(CommandRegistry& reg) {
   constexpr std::string_view kWholeHash = "O(N) where N is the size of the hash.";
 
   reg.Add({.name = "hset", .arity = -4, .flags = "write denyoom fast", .first_key = 1, .last_key = 1, .step = 1,
-           .acl = "@write @hash @fast", .key_specs = {kRwUpdate}, .handler = HSet, .group = "hash",
+           .acl = "@write @hash @fast", .key_specs = {kRwUpdate}, .handler = HSet,
+           .aof = AofLog::kVerbatim, .group = "hash",
            .since = "2.0.0", .summary = "Sets one or more fields of a hash, creating the hash if needed.",
            .complexity = "O(1) for each field/value pair added, so O(N) to add N field/value pairs when the "
                          "command is called with multiple field/value pairs."});
   reg.Add({.name = "hsetnx", .arity = 4, .flags = "write denyoom fast", .first_key = 1, .last_key = 1, .step = 1,
            .acl = "@write @hash @fast",
            .key_specs = {{.flags = "RW insert", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0}},
-           .handler = HSetNx, .group = "hash", .since = "2.0.0",
+           .handler = HSetNx, .aof = AofLog::kVerbatim, .group = "hash", .since = "2.0.0",
            .summary = "Sets a hash field only if the field does not exist yet.", .complexity = "O(1)"});
   reg.Add({.name = "hget", .arity = 3, .flags = "readonly fast", .first_key = 1, .last_key = 1, .step = 1,
            .acl = "@read @hash @fast", .key_specs = {kRoAccess}, .handler = HGet, .group = "hash",
@@ -409,13 +408,14 @@ void RegisterHashFamily(CommandRegistry& reg) {
            .since = "2.0.0", .summary = "Returns the values of several hash fields.",
            .complexity = "O(N) where N is the number of fields being requested."});
   reg.Add({.name = "hmset", .arity = -4, .flags = "write denyoom fast", .first_key = 1, .last_key = 1, .step = 1,
-           .acl = "@write @hash @fast", .key_specs = {kRwUpdate}, .handler = HMSet, .group = "hash",
+           .acl = "@write @hash @fast", .key_specs = {kRwUpdate}, .handler = HMSet,
+           .aof = AofLog::kVerbatim, .group = "hash",
            .since = "2.0.0", .summary = "Sets several hash fields (old form of HSET, replies OK).",
            .complexity = "O(N) where N is the number of fields being set."});
   reg.Add({.name = "hdel", .arity = -3, .flags = "write fast", .first_key = 1, .last_key = 1, .step = 1,
            .acl = "@write @hash @fast",
            .key_specs = {{.flags = "RW delete", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0}},
-           .handler = HDel, .group = "hash", .since = "2.0.0",
+           .handler = HDel, .aof = AofLog::kVerbatim, .group = "hash", .since = "2.0.0",
            .summary = "Deletes hash fields, and the hash with its last field.",
            .complexity = "O(N) where N is the number of fields to be removed."});
   reg.Add({.name = "hlen", .arity = 2, .flags = "readonly fast", .first_key = 1, .last_key = 1, .step = 1,
@@ -441,7 +441,8 @@ void RegisterHashFamily(CommandRegistry& reg) {
            .handler = HGetAll, .group = "hash", .since = "2.0.0",
            .summary = "Returns every field and value of a hash.", .complexity = kWholeHash});
   reg.Add({.name = "hincrby", .arity = 4, .flags = "write denyoom fast", .first_key = 1, .last_key = 1, .step = 1,
-           .acl = "@write @hash @fast", .key_specs = {kRwAccessUpdate}, .handler = HIncrBy, .group = "hash",
+           .acl = "@write @hash @fast", .key_specs = {kRwAccessUpdate}, .handler = HIncrBy,
+           .aof = AofLog::kVerbatim, .group = "hash",
            .since = "2.0.0", .summary = "Adds an integer to a hash field's integer value.",
            .complexity = "O(1)"});
   reg.Add({.name = "hincrbyfloat", .arity = 4, .flags = "write denyoom fast", .first_key = 1, .last_key = 1,

@@ -27,7 +27,8 @@ List* ListOf(Entry* e) { return static_cast<List*>(e->obj()); }
 KeyLookup LookupOrCreateList(CommandContext& ctx, const KeyRef& k) {
   return ctx.LookupOrCreate(k, ObjType::kList, [&] {
     const HotLimits& lim = ctx.server.limits();
-    return Entry::NewObject(k.key, ObjType::kList, Encoding::kQuicklist, List::New(lim.get(lim.list_max_listpack_size)));
+    List* l = List::New(lim.get(lim.list_max_listpack_size));
+    return Entry::NewObject(k.key, ObjType::kList, Encoding::kQuicklist, l);
   });
 }
 
@@ -375,7 +376,8 @@ void RegisterListFamily(CommandRegistry& reg) {
        }) {
     reg.Add({.name = p.name, .arity = -3, .flags = "write denyoom fast", .first_key = 1, .last_key = 1,
              .step = 1, .acl = "@write @list @fast", .key_specs = {kRwInsert}, .handler = p.handler,
-             .group = "list", .since = p.since, .summary = p.summary, .complexity = kPushComplexity});
+             .aof = AofLog::kVerbatim, .group = "list", .since = p.since, .summary = p.summary,
+             .complexity = kPushComplexity});
   }
   for (const Row& p : {
            Row{"lpop", LPop, "1.0.0",
@@ -385,7 +387,7 @@ void RegisterListFamily(CommandRegistry& reg) {
        }) {
     reg.Add({.name = p.name, .arity = -2, .flags = "write fast", .first_key = 1, .last_key = 1, .step = 1,
              .acl = "@write @list @fast", .key_specs = {kRwAccessDelete}, .handler = p.handler,
-             .group = "list", .since = p.since, .summary = p.summary,
+             .aof = AofLog::kVerbatim, .group = "list", .since = p.since, .summary = p.summary,
              .complexity = "O(N) where N is the number of elements returned"});
   }
   reg.Add({.name = "llen", .arity = 2, .flags = "readonly fast", .first_key = 1, .last_key = 1, .step = 1,
@@ -409,25 +411,25 @@ void RegisterListFamily(CommandRegistry& reg) {
   reg.Add({.name = "lset", .arity = 4, .flags = "write denyoom", .first_key = 1, .last_key = 1, .step = 1,
            .acl = "@write @list @slow",
            .key_specs = {{.flags = "RW update", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0}},
-           .handler = LSet, .group = "list", .since = "1.0.0",
+           .handler = LSet, .aof = AofLog::kVerbatim, .group = "list", .since = "1.0.0",
            .summary = "Overwrites the element of a list at an index.",
            .complexity = "O(N) where N is the length of the list. Setting either the first or the last element of "
                          "the list is O(1)."});
   reg.Add({.name = "linsert", .arity = 5, .flags = "write denyoom", .first_key = 1, .last_key = 1, .step = 1,
            .acl = "@write @list @slow", .key_specs = {kRwInsert}, .handler = LInsert,
-           .group = "list", .since = "2.2.0",
+           .aof = AofLog::kVerbatim, .group = "list", .since = "2.2.0",
            .summary = "Inserts an element before or after the first occurrence of another element of a list.",
            .complexity = "O(N) where N is the number of elements to traverse before seeing the value pivot. This "
                          "means that inserting somewhere on the left end on the list (head) can be considered O(1) "
                          "and inserting somewhere on the right end (tail) is O(N)."});
   reg.Add({.name = "lrem", .arity = 4, .flags = "write", .first_key = 1, .last_key = 1, .step = 1,
            .acl = "@write @list @slow", .key_specs = {kRwDelete}, .handler = LRem,
-           .group = "list", .since = "1.0.0",
+           .aof = AofLog::kVerbatim, .group = "list", .since = "1.0.0",
            .summary = "Removes occurrences of an element from a list, from the head or the tail.",
            .complexity = "O(N+M) where N is the length of the list and M is the number of elements removed."});
   reg.Add({.name = "ltrim", .arity = 4, .flags = "write", .first_key = 1, .last_key = 1, .step = 1,
            .acl = "@write @list @slow", .key_specs = {kRwDelete}, .handler = LTrim,
-           .group = "list", .since = "1.0.0",
+           .aof = AofLog::kVerbatim, .group = "list", .since = "1.0.0",
            .summary = "Keeps only the elements of a list between two indexes.",
            .complexity = "O(N) where N is the number of elements to be removed by the operation."});
   reg.Add({.name = "lpos", .arity = -3, .flags = "readonly", .first_key = 1, .last_key = 1, .step = 1,
@@ -439,20 +441,20 @@ void RegisterListFamily(CommandRegistry& reg) {
                          "provided, the command may run in constant time."});
   reg.Add({.name = "lmove", .arity = 5, .flags = "write denyoom", .first_key = 1, .last_key = 2, .step = 1,
            .acl = "@write @list @slow", .key_specs = {kRwAccessDelete, kMoveDst}, .handler = LMove,
-           .group = "list", .since = "6.2.0",
+           .aof = AofLog::kVerbatim, .group = "list", .since = "6.2.0",
            .summary = "Pops an element from one end of a list and pushes it onto an end of another (or the same) "
                       "list.",
            .complexity = "O(1)"});
   reg.Add({.name = "rpoplpush", .arity = 3, .flags = "write denyoom", .first_key = 1, .last_key = 2, .step = 1,
            .acl = "@write @list @slow", .key_specs = {kRwAccessDelete, kMoveDst}, .handler = RPopLPush,
-           .group = "list", .since = "1.2.0",
+           .aof = AofLog::kVerbatim, .group = "list", .since = "1.2.0",
            .summary = "Pops the last element of a list and pushes it onto the head of another (or the same) list.",
            .complexity = "O(1)"});
   reg.Add({.name = "lmpop", .arity = -4, .flags = "write movablekeys", .first_key = 0, .last_key = 0, .step = 0,
            .acl = "@write @list @slow",
            .key_specs = {{.flags = "RW access delete", .begin_index = 1, .keynum = true, .key_step = 1,
                           .keynum_idx = 0, .first_key = 1}},
-           .handler = LMPop, .group = "list", .since = "7.0.0",
+           .handler = LMPop, .aof = AofLog::kVerbatim, .group = "list", .since = "7.0.0",
            .summary = "Pops elements from the first non-empty list among several keys.",
            .complexity = "O(N+M) where N is the number of provided keys and M is the number of elements returned."});
 }

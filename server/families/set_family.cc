@@ -450,14 +450,14 @@ void RegisterSetFamily(CommandRegistry& reg) {
   reg.Add({.name = "sadd", .arity = -3, .flags = "write denyoom fast", .first_key = 1, .last_key = 1, .step = 1,
            .acl = "@write @set @fast",
            .key_specs = {{.flags = "RW insert", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0}},
-           .handler = SAdd, .group = "set", .since = "1.0.0",
+           .handler = SAdd, .aof = AofLog::kVerbatim, .group = "set", .since = "1.0.0",
            .summary = "Adds members to a set, creating the key if needed.",
            .complexity = "O(1) for each element added, so O(N) to add N elements when the command is called with "
                          "multiple arguments."});
   reg.Add({.name = "srem", .arity = -3, .flags = "write fast", .first_key = 1, .last_key = 1, .step = 1,
            .acl = "@write @set @fast",
            .key_specs = {{.flags = "RW delete", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0}},
-           .handler = SRem, .group = "set", .since = "1.0.0",
+           .handler = SRem, .aof = AofLog::kVerbatim, .group = "set", .since = "1.0.0",
            .summary = "Removes members from a set, deleting the key when it empties.",
            .complexity = "O(N) where N is the number of members to be removed."});
   reg.Add({.name = "scard", .arity = 2, .flags = "readonly fast", .first_key = 1, .last_key = 1, .step = 1,
@@ -490,7 +490,7 @@ void RegisterSetFamily(CommandRegistry& reg) {
            .acl = "@write @set @fast",
            .key_specs = {{.flags = "RW access delete", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0},
                          {.flags = "RW insert", .begin_index = 2, .last_key = 0, .key_step = 1, .limit = 0}},
-           .handler = SMove, .group = "set", .since = "1.0.0",
+           .handler = SMove, .aof = AofLog::kVerbatim, .group = "set", .since = "1.0.0",
            .summary = "Moves a member from one set to another.", .complexity = "O(1)"});
   reg.Add({.name = "sinter", .arity = -2, .flags = "readonly", .first_key = 1, .last_key = -1, .step = 1,
            .acl = "@read @set @slow", .tips = "nondeterministic_output_order", .key_specs = {kRoAccessAll},
@@ -507,7 +507,7 @@ void RegisterSetFamily(CommandRegistry& reg) {
            .acl = "@write @set @slow",
            .key_specs = {{.flags = "RW update", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0},
                          kSources},
-           .handler = SInterStore, .group = "set", .since = "1.0.0",
+           .handler = SInterStore, .aof = AofLog::kVerbatim, .group = "set", .since = "1.0.0",
            .summary = "Stores the intersection of sets in a key.", .complexity = kInterComplexity});
   reg.Add({.name = "sunion", .arity = -2, .flags = "readonly", .first_key = 1, .last_key = -1, .step = 1,
            .acl = "@read @set @slow", .tips = "nondeterministic_output_order", .key_specs = {kRoAccessAll},
@@ -517,7 +517,7 @@ void RegisterSetFamily(CommandRegistry& reg) {
            .acl = "@write @set @slow",
            .key_specs = {{.flags = "OW update", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0},
                          kSources},
-           .handler = SUnionStore, .group = "set", .since = "1.0.0",
+           .handler = SUnionStore, .aof = AofLog::kVerbatim, .group = "set", .since = "1.0.0",
            .summary = "Stores the union of sets in a key.", .complexity = kUnionComplexity});
   reg.Add({.name = "sdiff", .arity = -2, .flags = "readonly", .first_key = 1, .last_key = -1, .step = 1,
            .acl = "@read @set @slow", .tips = "nondeterministic_output_order", .key_specs = {kRoAccessAll},
@@ -528,7 +528,7 @@ void RegisterSetFamily(CommandRegistry& reg) {
            .acl = "@write @set @slow",
            .key_specs = {{.flags = "OW update", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0},
                          kSources},
-           .handler = SDiffStore, .group = "set", .since = "1.0.0",
+           .handler = SDiffStore, .aof = AofLog::kVerbatim, .group = "set", .since = "1.0.0",
            .summary = "Stores the difference of the first set and the others in a key.",
            .complexity = kUnionComplexity});
   reg.Add({.name = "sscan", .arity = -3, .flags = "readonly", .first_key = 1, .last_key = 1, .step = 1,

@@ -588,13 +588,13 @@ void RegisterStringFamily(CommandRegistry& reg) {
            .acl = "@write @string @slow",
            .key_specs = {{.flags = "RW access update variable_flags", .begin_index = 1, .last_key = 0, .key_step = 1,
                           .limit = 0, .notes = "RW and ACCESS due to the optional `GET` argument"}},
-           .handler = Set, .group = "string", .since = "1.0.0",
+           .handler = Set, .aof = AofLog::kVerbatimUnlessRelativeTtl, .group = "string", .since = "1.0.0",
            .summary = "Sets the string value of a key, optionally with a TTL or a condition.",
            .complexity = "O(1)"});
   reg.Add({.name = "setnx", .arity = 3, .flags = "write denyoom fast", .first_key = 1, .last_key = 1, .step = 1,
            .acl = "@write @string @fast",
            .key_specs = {{.flags = "OW insert", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0}},
-           .handler = SetNx, .group = "string", .since = "1.0.0",
+           .handler = SetNx, .aof = AofLog::kVerbatim, .group = "string", .since = "1.0.0",
            .summary = "Sets a key's string value only if the key does not exist yet.", .complexity = "O(1)"});
   reg.Add({.name = "setex", .arity = 4, .flags = "write denyoom", .first_key = 1, .last_key = 1, .step = 1,
            .acl = "@write @string @slow", .key_specs = {kOwUpdate}, .handler = SetEx,
@@ -608,16 +608,16 @@ void RegisterStringFamily(CommandRegistry& reg) {
            .acl = "@write @string @fast",
            .key_specs = {{.flags = "RW access update", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0,
                           .notes = "RW and UPDATE because it changes the TTL"}},
-           .handler = GetEx, .group = "string", .since = "6.2.0",
+           .handler = GetEx, .aof = AofLog::kTtl, .group = "string", .since = "6.2.0",
            .summary = "Returns a key's string value and sets or removes its expiration.", .complexity = "O(1)"});
   reg.Add({.name = "getdel", .arity = 2, .flags = "write fast", .first_key = 1, .last_key = 1, .step = 1,
            .acl = "@write @string @fast",
            .key_specs = {{.flags = "RW access delete", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0}},
-           .handler = GetDel, .group = "string", .since = "6.2.0",
+           .handler = GetDel, .aof = AofLog::kVerbatim, .group = "string", .since = "6.2.0",
            .summary = "Returns a key's string value and deletes the key.", .complexity = "O(1)"});
   reg.Add({.name = "getset", .arity = 3, .flags = "write denyoom fast", .first_key = 1, .last_key = 1, .step = 1,
            .acl = "@write @string @fast", .key_specs = {kRwAccessUpdate}, .handler = GetSet,
-           .group = "string", .since = "1.0.0",
+           .aof = AofLog::kVerbatim, .group = "string", .since = "1.0.0",
            .summary = "Sets a key's string value and returns the value it had before.", .complexity = "O(1)"});
   reg.Add({.name = "mget", .arity = -2, .flags = "readonly fast", .first_key = 1, .last_key = -1, .step = 1,
            .acl = "@read @string @fast", .tips = "request_policy:multi_shard",
@@ -628,19 +628,19 @@ void RegisterStringFamily(CommandRegistry& reg) {
   reg.Add({.name = "mset", .arity = -3, .flags = "write denyoom", .first_key = 1, .last_key = -1, .step = 2,
            .acl = "@write @string @slow", .tips = "request_policy:multi_shard response_policy:all_succeeded",
            .key_specs = {{.flags = "OW update", .begin_index = 1, .last_key = -1, .key_step = 2, .limit = 0}},
-           .handler = MSet, .group = "string", .since = "1.0.1",
+           .handler = MSet, .aof = AofLog::kVerbatim, .group = "string", .since = "1.0.1",
            .summary = "Sets several keys to several values atomically.",
            .complexity = "O(N) where N is the number of keys to set."});
   reg.Add({.name = "msetnx", .arity = -3, .flags = "write denyoom", .first_key = 1, .last_key = -1, .step = 2,
            .acl = "@write @string @slow", .tips = "request_policy:multi_shard response_policy:agg_min",
            .key_specs = {{.flags = "OW insert", .begin_index = 1, .last_key = -1, .key_step = 2, .limit = 0}},
-           .handler = MSetNx, .group = "string", .since = "1.0.1",
+           .handler = MSetNx, .aof = AofLog::kVerbatim, .group = "string", .since = "1.0.1",
            .summary = "Sets several keys atomically, only if none of them exists yet.",
            .complexity = "O(N) where N is the number of keys to set."});
   reg.Add({.name = "append", .arity = 3, .flags = "write denyoom fast", .first_key = 1, .last_key = 1, .step = 1,
            .acl = "@write @string @fast",
            .key_specs = {{.flags = "RW insert", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0}},
-           .handler = Append, .group = "string", .since = "2.0.0",
+           .handler = Append, .aof = AofLog::kVerbatim, .group = "string", .since = "2.0.0",
            .summary = "Appends a string to a key's value, creating the key if needed.",
            .complexity = "O(1). The amortized time complexity is O(1) assuming the appended value is small and the "
                          "already present value is of any size, since the dynamic string library used by Redis will "
@@ -662,7 +662,7 @@ void RegisterStringFamily(CommandRegistry& reg) {
   reg.Add({.name = "setrange", .arity = 4, .flags = "write denyoom", .first_key = 1, .last_key = 1, .step = 1,
            .acl = "@write @string @slow",
            .key_specs = {{.flags = "RW update", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0}},
-           .handler = SetRange, .group = "string", .since = "2.2.0",
+           .handler = SetRange, .aof = AofLog::kVerbatim, .group = "string", .since = "2.2.0",
            .summary = "Overwrites part of a key's string value at an offset, zero-padding as needed.",
            .complexity = "O(1), not counting the time taken to copy the new string in place. Usually, this string "
                          "is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M "
@@ -671,18 +671,21 @@ void RegisterStringFamily(CommandRegistry& reg) {
     std::string_view name;
     int arity;
     CommandHandler handler;
+    AofLog aof;
     std::string_view since, summary;
   };
+  // INCRBYFLOAT logs its result, which replays exactly where the float arithmetic might not.
   for (const Counter& c : {
-           Counter{"incr", 2, Incr, "1.0.0", "Adds one to a key's integer value."},
-           Counter{"decr", 2, Decr, "1.0.0", "Subtracts one from a key's integer value."},
-           Counter{"incrby", 3, IncrBy, "1.0.0", "Adds an integer to a key's integer value."},
-           Counter{"decrby", 3, DecrBy, "1.0.0", "Subtracts an integer from a key's integer value."},
-           Counter{"incrbyfloat", 3, IncrByFloat, "2.6.0", "Adds a floating point number to a key's value."},
+           Counter{"incr", 2, Incr, AofLog::kVerbatim, "1.0.0", "Adds one to a key's integer value."},
+           Counter{"decr", 2, Decr, AofLog::kVerbatim, "1.0.0", "Subtracts one from a key's integer value."},
+           Counter{"incrby", 3, IncrBy, AofLog::kVerbatim, "1.0.0", "Adds an integer to a key's integer value."},
+           Counter{"decrby", 3, DecrBy, AofLog::kVerbatim, "1.0.0", "Subtracts an integer from a key's integer value."},
+           Counter{"incrbyfloat", 3, IncrByFloat, AofLog::kEffect, "2.6.0",
+                   "Adds a floating point number to a key's value."},
        }) {
     reg.Add({.name = c.name, .arity = c.arity, .flags = "write denyoom fast", .first_key = 1, .last_key = 1,
              .step = 1, .acl = "@write @string @fast", .key_specs = {kRwAccessUpdate}, .handler = c.handler,
-             .group = "string", .since = c.since, .summary = c.summary, .complexity = "O(1)"});
+             .aof = c.aof, .group = "string", .since = c.since, .summary = c.summary, .complexity = "O(1)"});
   }
   reg.Add({.name = "lcs", .arity = -3, .flags = "readonly", .first_key = 1, .last_key = 2, .step = 1,
            .acl = "@read @string @slow",
