@@ -64,18 +64,18 @@ size_t ObjectBytes(ObjType type, const void* obj) {
   return 0;
 }
 
-size_t ObjectLength(ObjType type, const void* obj) {
+bool ObjectEmpty(ObjType type, const void* obj) {
   switch (type) {
     case ObjType::kList:
-      return obj ? static_cast<const List*>(obj)->size() : 0;
+      return !obj || static_cast<const List*>(obj)->size() == 0;
     case ObjType::kSet:
-      return static_cast<const SetObject*>(obj)->size();
+      return static_cast<const SetObject*>(obj)->size() == 0;
     case ObjType::kZSet:
-      return ZSet(const_cast<void*>(obj)).size();
+      return ZSet(const_cast<void*>(obj)).empty();
     case ObjType::kHash:
-      return Hash(const_cast<void*>(obj)).size();
+      return Hash(const_cast<void*>(obj)).empty();
     default:
-      return 0;
+      return false;
   }
 }
 

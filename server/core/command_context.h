@@ -97,7 +97,7 @@ struct CommandContext {
   Entry* Changed(const KeyRef& k, Entry* e) {
     Db& d = engine(k).db(db());
     if (e->type() != ObjType::kString) {
-      if (ObjectLength(e->type(), e->obj()) == 0) {
+      if (ObjectEmpty(e->type(), e->obj())) {
         Delete(k);
         return nullptr;
       }
