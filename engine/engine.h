@@ -102,11 +102,6 @@ class Engine {
     for (const auto& d : dbs_) n += d.bytes();
     return n;
   }
-  // Re-charges a live key whose collection changed in place (the dispatcher calls this after
-  // collection writes). A missing key is ignored.
-  void Reaccount(int db, uint16_t slot, std::string_view key) {
-    if (Entry* e = dbs_[db].Find(slot, key)) dbs_[db].Reaccount(e);
-  }
   const MemoryPolicy& memory_policy() const { return mem_; }
   void SetMemoryPolicy(const MemoryPolicy& p) {
     mem_ = p;

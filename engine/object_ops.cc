@@ -61,6 +61,21 @@ size_t ObjectBytes(ObjType type, const void* obj) {
   return 0;
 }
 
+bool ObjectEmpty(ObjType type, const void* obj) {
+  switch (type) {
+    case ObjType::kList:
+      return !obj || static_cast<const List*>(obj)->size() == 0;
+    case ObjType::kSet:
+      return static_cast<const SetObject*>(obj)->size() == 0;
+    case ObjType::kZSet:
+      return ZSet(const_cast<void*>(obj)).empty();
+    case ObjType::kHash:
+      return Hash(const_cast<void*>(obj)).empty();
+    default:
+      return false;
+  }
+}
+
 size_t ObjectInlineBytes(ObjType type, const void* obj) {
   size_t n = 0;
   if (type == ObjType::kHash) n = Hash(const_cast<void*>(obj)).InlineBytes();

@@ -11,6 +11,8 @@ namespace ks {
 void FreeObject(ObjType type, void* obj);
 void* CloneObject(ObjType type, const void* obj);
 size_t ObjectBytes(ObjType type, const void* obj);  // 0 for an object inline in its entry
+// Whether a collection object has no elements left (O(1) for every type).
+bool ObjectEmpty(ObjType type, const void* obj);
 
 // Small compact objects may live inline in their Entry (Entry::PackObject): one allocation
 // per key instead of two, saving a pointer, a malloc header and the rounding of one block.

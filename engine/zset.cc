@@ -694,6 +694,8 @@ ZSet ZSet::Clone() const {
   return z;
 }
 
+bool ZSet::empty() const { return listpack() ? lp::Begin(p_) == lp::End(p_) : sl()->length == 0; }
+
 size_t ZSet::size() const {
   if (!listpack()) return sl()->length;
   size_t n = 0;

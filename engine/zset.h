@@ -64,6 +64,7 @@ class ZSet {
   ZSet Clone() const;
   bool listpack() const;
   size_t size() const;
+  bool empty() const;  // O(1), where size() walks a listpack
   size_t bytes() const;  // heap bytes, for MEMORY USAGE (0 when inline in the entry)
   // The listpack's length if it could move inline into its entry (Entry::PackObject); 0 for
   // a skiplist or an inline listpack. An inline listpack has the top bit of its length set;

@@ -23,10 +23,7 @@ using KeyList = boost::container::small_vector<KeyRef, 4>;
 KeyList ServableKeys(CommandContext& ctx, std::span<const KeyRef> keys, ObjType type = ObjType::kList) {
   KeyList out;
   for (const KeyRef& k : keys) {
-    if (ctx.serving) {
-      Entry* e = ctx.Find(k);
-      if (!e || e->type() != type) continue;
-    }
+    if (ctx.serving && !ctx.Lookup(k, type, Access::kWrite).entry) continue;
     out.push_back(k);
   }
   return out;
@@ -55,12 +52,9 @@ void BMove(CommandContext& ctx, ListEnd from, ListEnd to, std::string_view timeo
   if (!Timeout(ctx, timeout_arg, &timeout)) return;
   const KeyRef& src = ctx.keys[0];
   const KeyRef& dst = ctx.keys[1];
-  if (ctx.serving) {
-    Entry* e = ctx.Find(src);
-    if (!e || e->type() != ObjType::kList) {
-      ctx.would_block = true;
-      return;
-    }
+  if (ctx.serving && !ctx.Lookup(src, ObjType::kList, Access::kWrite).entry) {
+    ctx.would_block = true;
+    return;
   }
   if (MoveElement(ctx, src, dst, from, to) == ListPop::kReplied) return;
   BlockOnKeys(ctx, std::span<const KeyRef>(&src, 1), timeout, TimeoutReply::kNullBulk);

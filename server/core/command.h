@@ -26,9 +26,6 @@ enum CmdFlag : uint32_t {
   kCmdStale = 1 << 8,
   kCmdNoScript = 1 << 9,
   kCmdMovableKeys = 1 << 10,
-  // Derived at registration, not a Redis flag: a write that may change a collection in place,
-  // so the dispatcher re-charges its keys' memory afterwards (Db::Reaccount).
-  kCmdReaccount = 1 << 11,
 };
 
 // Redis 7 key specification, as COMMAND INFO reports it.
@@ -55,6 +52,17 @@ enum class LockMode : uint8_t {
   kSelf,  // none: the handler locks what it needs itself (SCAN, INFO)
 };
 
+// What a write logs to the append-only file (server/persist/aof_feed.cc). Whatever a row does
+// not declare logs its effect, which is always correct.
+enum class AofLog : uint8_t {
+  kEffect,    // each key's resulting value (rebuilt from the entry), or DEL if it is gone
+  kVerbatim,  // the command as sent: replaying its arguments on one engine does the same
+  kTtl,       // each key's resulting TTL (PEXPIREAT, or PERSIST): relative times made absolute
+  // Verbatim, except that an EX or PX option (a relative expiry) logs the effect (SET +
+  // PEXPIREAT), as Redis rewrites SET.
+  kVerbatimUnlessRelativeTtl,
+};
+
 struct CommandSpec {
   std::string_view name;  // lower case; subcommands carry only their own part ("list")
   int arity = 0;
@@ -65,6 +73,10 @@ struct CommandSpec {
   std::vector<KeySpec> key_specs;
   CommandHandler handler = nullptr;
   LockMode lock = LockMode::kKeys;
+  AofLog aof = AofLog::kEffect;
+  // The option naming the second key's database when it may be another one (COPY ... DB n):
+  // its effect is logged there.
+  std::string_view dst_db_option = {};
   // COMMAND DOCS.
   std::string_view group;
   std::string_view since;

@@ -9,9 +9,12 @@
 #include <string_view>
 
 #include "engine/engine.h"
+#include "engine/object_ops.h"
 #include "resp/reply_builder.h"
 #include "server/core/client_state.h"
 #include "server/core/command.h"
+#include "server/core/errors.h"
+#include "server/core/keyspace_events.h"
 #include "server/core/server_state.h"
 
 namespace ks {
@@ -26,6 +29,19 @@ inline KeyRef RouteKey(ShardSet& shards, std::string_view key) {
   uint16_t slot = KeySlot(key);
   return KeyRef{key, slot, shards.slots().EngineOf(slot)};
 }
+
+// How a handler means to use a key it looks up; kRead | kWrite reads (counting a hit or miss)
+// before it writes (GETDEL, SET ... GET).
+enum class Access : uint8_t { kRead = 1, kWrite = 2 };
+constexpr Access operator|(Access a, Access b) { return Access(uint8_t(a) | uint8_t(b)); }
+constexpr bool operator&(Access a, Access b) { return (uint8_t(a) & uint8_t(b)) != 0; }
+
+// A typed lookup's result: the live entry, or nullptr when the key is missing or (wrong_type)
+// holds another type.
+struct KeyLookup {
+  Entry* entry = nullptr;
+  bool wrong_type = false;
+};
 
 struct CommandContext {
   std::span<const std::string_view> args;
@@ -42,18 +58,108 @@ struct CommandContext {
   // Work the handler leaves for after its engines are unlocked (FLUSHALL's save).
   std::function<void()> after_unlock;
 
-  // Keyspace access for the client's database. Lookups refresh the key's access time unless
-  // the client asked for CLIENT NO-TOUCH.
+  // ---- Typed lookups (Redis's lookupKeyRead/lookupKeyWrite + checkType) -------------------
+  // A key of the wrong type is reported, never returned. kRead counts a keyspace hit or miss,
+  // as lookupKeyRead does; kWrite alone does not. Both refresh the key's access time unless
+  // the client asked for CLIENT NO-TOUCH, and both drop an expired key.
+  KeyLookup Lookup(const KeyRef& k, ObjType type, Access a) {
+    Entry* e = (a & Access::kRead) ? FindRead(k) : Find(k);
+    if (e && e->type() != type) return {nullptr, true};
+    return {e, false};
+  }
+  // Lookup that replies WRONGTYPE itself: on wrong_type the handler has nothing left to say.
+  KeyLookup LookupOrReply(const KeyRef& k, ObjType type, Access a) {
+    KeyLookup r = Lookup(k, type, a);
+    if (r.wrong_type) rb.Error(err::kWrongType);
+    return r;
+  }
+  // LookupOrReply for a write that needs the key to exist (Redis's *LookupWriteOrCreate): a
+  // missing key is stored as make()'s new, empty entry of that type. The handler finishes
+  // with Changed(k, entry), which deletes the key again if it is left empty.
+  template <typename Make>
+  KeyLookup LookupOrCreate(const KeyRef& k, ObjType type, Make&& make) {
+    KeyLookup r = LookupOrReply(k, type, Access::kWrite);
+    if (!r.entry && !r.wrong_type) {
+      r.entry = make();
+      engine(k).Put(db(), k.slot, r.entry);
+    }
+    return r;
+  }
+  // Untyped lookups (DEL, EXISTS, TYPE...): Find as kWrite, FindRead as kRead.
   Entry* Find(const KeyRef& k) { return engine(k).Find(db(), k.slot, k.key, touch()); }
   Entry* FindRead(const KeyRef& k) { return engine(k).FindForRead(db(), k.slot, k.key, touch()); }
-  void Put(const KeyRef& k, Entry* e) { engine(k).Put(db(), k.slot, e); }
-  bool Delete(const KeyRef& k) { return engine(k).Delete(db(), k.slot, k.key); }
+
+  // ---- Changes. Each one signals "key modified" (server/core/keyspace_events.h). -----------
+  // The one completion after a handler changed k's value e (its live entry) in place: a
+  // collection left empty is deleted, a small compact one moves into its entry
+  // (Entry::PackObject), its memory is re-charged (Db::Reaccount) and the change signalled.
+  // Returns the entry's new address, or nullptr when the key was deleted.
+  Entry* Changed(const KeyRef& k, Entry* e) {
+    Db& d = engine(k).db(db());
+    if (e->type() != ObjType::kString) {
+      if (ObjectEmpty(e->type(), e->obj())) {
+        Delete(k);
+        return nullptr;
+      }
+      if (!e->inline_obj() && ObjectInlineBytes(e->type(), e->obj()) != 0)
+        e = d.Modify(k.slot, e, [](Entry* x) { return Entry::PackObject(x); });  // charges it too
+      else
+        d.Reaccount(e);
+    }
+    Signal(k, KeyEvent::kWritten);
+    return e;
+  }
+  // Stores e under k (in database db_index, by default the client's), replacing any value.
+  void Put(const KeyRef& k, Entry* e) { Put(k, e, db()); }
+  void Put(const KeyRef& k, Entry* e, int db_index) {
+    engine(k).Put(db_index, k.slot, e);
+    Signal(k, KeyEvent::kWritten, db_index);
+  }
+  // Deletes k; false if it did not exist.
+  bool Delete(const KeyRef& k) {
+    if (!engine(k).Delete(db(), k.slot, k.key)) return false;
+    Signal(k, KeyEvent::kDeleted);
+    return true;
+  }
+  // Removes k and hands its entry to the caller (RENAME, MOVE), or nullptr if it did not exist.
+  Entry* Detach(const KeyRef& k) {
+    Entry* e = engine(k).Detach(db(), k.slot, k.key);
+    if (e) Signal(k, KeyEvent::kDeleted);
+    return e;
+  }
+  // Sets or removes (Entry::kNoExpire) the TTL of k's live entry e; returns its new address.
+  Entry* SetExpire(const KeyRef& k, Entry* e, int64_t expire_ms) {
+    e = engine(k).SetExpire(db(), k.slot, e, expire_ms);
+    Signal(k, KeyEvent::kWritten);
+    return e;
+  }
   // Applies f(Entry*) -> Entry* to k's live entry e, which f may move or replace; the table
   // follows (see Db::Modify). Returns the entry's new address.
   template <typename F>
   Entry* Modify(const KeyRef& k, Entry* e, F&& f) {
-    return engine(k).db(db()).Modify(k.slot, e, static_cast<F&&>(f));
+    e = engine(k).db(db()).Modify(k.slot, e, static_cast<F&&>(f));
+    Signal(k, KeyEvent::kWritten);
+    return e;
   }
+  // Whole databases, on every engine (the dispatcher holds them all: LockMode::kAll).
+  void FlushDb() {
+    for (int i = 0; i < shards().size(); ++i) shards().engine(i).FlushDb(db());
+    server.keyspace_events().DbChanged(DbEvent::kFlushDb, db());
+  }
+  void FlushAll() {
+    for (int i = 0; i < shards().size(); ++i) shards().engine(i).FlushAll();
+    server.keyspace_events().DbChanged(DbEvent::kFlushAll, -1);
+  }
+  void SwapDb(int a, int b) {
+    for (int i = 0; i < shards().size(); ++i) shards().engine(i).SwapDb(a, b);
+    server.keyspace_events().DbChanged(DbEvent::kSwapDb, a, b);
+  }
+  // Signals a change to k made some other way (in database db_index, by default the client's).
+  void Signal(const KeyRef& k, KeyEvent cause) { Signal(k, cause, db()); }
+  void Signal(const KeyRef& k, KeyEvent cause, int db_index) {
+    server.keyspace_events().KeyModified(db_index, k.key, k.slot, cause);
+  }
+
   int64_t NowMs() const { return server.clock()->NowMs(); }
   bool touch() const { return !client.info->no_touch.load(std::memory_order_relaxed); }
 

@@ -55,10 +55,6 @@ CommandRegistry::CommandRegistry() { RegisterAllFamilies(*this); }
 namespace {
 void Finish(CommandSpec& spec, const CommandSpec* parent) {
   spec.flag_bits = ParseCommandFlags(spec.flags);
-  if ((spec.flag_bits & kCmdWrite) &&
-      (spec.acl.find("@list") != std::string_view::npos || spec.acl.find("@hash") != std::string_view::npos ||
-       spec.acl.find("@set") != std::string_view::npos || spec.acl.find("@sortedset") != std::string_view::npos))
-    spec.flag_bits |= kCmdReaccount;
   spec.parent = parent;
   spec.full_name = parent ? std::string(parent->name) + "|" + std::string(spec.name) : std::string(spec.name);
   for (auto& sub : spec.subcommands) Finish(sub, &spec);

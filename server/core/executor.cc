@@ -90,8 +90,6 @@ bool Execution::Run(CommandContext& ctx) {
     BeforeWrite(ctx);
   }
   spec.handler(ctx);
-  if (spec.flag_bits & kCmdReaccount)
-    for (const KeyRef& k : ctx.keys) ctx.engine(k).Reaccount(ctx.db(), k.slot, k.key);
   if (ctx.after_unlock) after_unlock_.push_back(std::move(ctx.after_unlock));
   // A blocked client's command that still finds nothing changed nothing: nothing to log.
   if (write && aof_ && !ctx.would_block) FeedAof(*aof_, ctx, touched_);

@@ -9,8 +9,8 @@
 //             commands lock every engine, SCAN-like ones lock nothing themselves
 //   Run       for each command, with the engines held: make room under a memory budget (OOM
 //             refuses it) -> before-write (a running snapshot copies the slots first, the
-//             change counter moves) -> the handler -> re-charge changed collections -> feed
-//             the AOF
+//             change counter moves) -> the handler (whose ctx.Changed re-charges, packs or
+//             deletes what it changed and signals "key modified") -> feed the AOF
 //   Release   collect keys that blocked clients wait for and that now hold data -> unlock ->
 //             write the AOF (fsync under appendfsync always) -> serve those blocked clients ->
 //             work the handlers left for after the unlock (FLUSHALL's save)

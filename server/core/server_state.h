@@ -16,6 +16,7 @@
 #include "server/core/client_state.h"
 #include "server/core/command_registry.h"
 #include "server/core/config.h"
+#include "server/core/keyspace_events.h"
 
 namespace ks {
 
@@ -128,6 +129,8 @@ class ServerState {
   // CONFIG SET appendonly: turns the logs on (opening them and writing a base of what the
   // engines hold, with every engine locked at the switch) or off. Returns the error.
   std::optional<std::string> SetAppendOnly(bool on);
+  // The "key modified" listeners (server/core/keyspace_events.h).
+  KeyspaceEvents& keyspace_events() { return keyspace_events_; }
   // Each engine's observer (server/engine_hooks.h).
   EngineHooks& hooks(int engine) { return *hooks_[engine]; }
   // RDB snapshots and AOF bases in the background (server/snapshots.h).
@@ -154,6 +157,7 @@ class ServerState {
   std::atomic<int> port_{0};
   std::string run_id_;
   std::atomic<AofSet*> aof_{nullptr};
+  KeyspaceEvents keyspace_events_;
   std::vector<std::unique_ptr<EngineHooks>> hooks_;
   // Logs opened by CONFIG SET appendonly yes. Kept until exit even when turned off: a
   // command may still hold a pointer to one.

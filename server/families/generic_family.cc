@@ -90,7 +90,7 @@ void ExpireGeneric(CommandContext& ctx, bool base_now, bool seconds) {
   if (when <= now) {
     ctx.Delete(k);
   } else {
-    ctx.engine(k).SetExpire(ctx.db(), k.slot, e, when);
+    ctx.SetExpire(k, e, when);
   }
   ctx.rb.Int(1);
 }
@@ -120,7 +120,7 @@ void Persist(CommandContext& ctx) {
   const KeyRef& k = ctx.keys[0];
   Entry* e = ctx.Find(k);
   if (!e || !e->has_expire()) return ctx.rb.Int(0);
-  ctx.engine(k).SetExpire(ctx.db(), k.slot, e, Entry::kNoExpire);
+  ctx.SetExpire(k, e, Entry::kNoExpire);
   ctx.rb.Int(1);
 }
 
@@ -249,7 +249,7 @@ void RenameGeneric(CommandContext& ctx, bool nx) {
   if (!e) return ctx.rb.Error(err::kNoSuchKey);
   if (src.key == dst.key) return nx ? ctx.rb.Int(0) : ctx.rb.Ok();
   if (nx && ctx.Find(dst)) return ctx.rb.Int(0);
-  Entry* moved = ctx.engine(src).Detach(ctx.db(), src.slot, src.key);
+  Entry* moved = ctx.Detach(src);
   // Re-keying keeps the TTL and hands a collection over without copying it; Put frees any
   // value the destination held.
   ctx.Put(dst, Entry::Rekey(moved, dst.key));
@@ -302,9 +302,8 @@ void Copy(CommandContext& ctx) {
   if (dst_db == ctx.db() && src.key == dst.key) return ctx.rb.Error(err::kSameObject);
   Entry* e = ctx.FindRead(src);
   if (!e) return ctx.rb.Int(0);
-  Engine& deng = ctx.engine(dst);
-  if (deng.Find(dst_db, dst.slot, dst.key) && !replace) return ctx.rb.Int(0);
-  deng.Put(dst_db, dst.slot, Entry::CloneAs(e, dst.key));
+  if (ctx.engine(dst).Find(dst_db, dst.slot, dst.key) && !replace) return ctx.rb.Int(0);
+  ctx.Put(dst, Entry::CloneAs(e, dst.key), dst_db);
   ctx.rb.Int(1);
 }
 
@@ -315,10 +314,9 @@ void Move(CommandContext& ctx) {
   if (!ParseDbIndex(ctx, ctx.arg(2), &dst_db)) return;
   if (dst_db == ctx.db()) return ctx.rb.Error(err::kSameObject);
   const KeyRef& k = ctx.keys[0];
-  Engine& eng = ctx.engine(k);
   if (!ctx.Find(k)) return ctx.rb.Int(0);
-  if (eng.Find(dst_db, k.slot, k.key)) return ctx.rb.Int(0);
-  eng.Put(dst_db, k.slot, eng.Detach(ctx.db(), k.slot, k.key));
+  if (ctx.engine(k).Find(dst_db, k.slot, k.key)) return ctx.rb.Int(0);
+  ctx.Put(k, ctx.Detach(k), dst_db);
   ctx.rb.Int(1);
 }
 
@@ -395,7 +393,7 @@ KeySpec RangeSpec(std::string_view flags, int index, int last_key = 0) {
 // which their tips tell a cluster client to add up across shards.
 CommandSpec SummedKeysRow(std::string_view name, std::string_view flags, std::string_view acl,
                           std::string_view key_flags, CommandHandler h, std::string_view since,
-                          std::string_view summary, std::string_view complexity) {
+                          std::string_view summary, std::string_view complexity, AofLog aof = AofLog::kEffect) {
   return {.name = name,
           .arity = -2,
           .flags = flags,
@@ -404,13 +402,15 @@ CommandSpec SummedKeysRow(std::string_view name, std::string_view flags, std::st
           .tips = "request_policy:multi_shard response_policy:agg_sum",
           .key_specs = {RangeSpec(key_flags, 1, -1)},
           .handler = h,
+          .aof = aof,
           .group = "generic", .since = since,
           .summary = summary,
           .complexity = complexity};
 }
 
 // The four EXPIRE variants and the four TTL readers share a row shape.
-CommandSpec ExpireRow(std::string_view name, CommandHandler h, std::string_view since, std::string_view summary) {
+CommandSpec ExpireRow(std::string_view name, CommandHandler h, AofLog aof, std::string_view since,
+                      std::string_view summary) {
   return {.name = name,
           .arity = -3,
           .flags = "write fast",
@@ -418,6 +418,7 @@ CommandSpec ExpireRow(std::string_view name, CommandHandler h, std::string_view 
           .acl = "@keyspace @write @fast",
           .key_specs = {RangeSpec("RW update", 1)},
           .handler = h,
+          .aof = aof,
           .group = "generic", .since = since,
           .summary = summary,
           .complexity = "O(1)"};
@@ -460,12 +461,14 @@ void RegisterGenericFamily(CommandRegistry& reg) {
                         "O(N) where N is the number of keys that will be removed. When a key to remove holds a "
                         "value other than a string, the individual complexity for this key is O(M) where M is the "
                         "number of elements in the list, set, sorted set or hash. Removing a single key that holds "
-                        "a string value is O(1)."));
+                        "a string value is O(1).",
+                        AofLog::kVerbatim));
   reg.Add(SummedKeysRow("unlink", "write fast", "@keyspace @write @fast", "RM delete", Del, "4.0.0",
                         "Deletes keys like DEL; Redis reclaims their memory in the background.",
                         "O(1) for each key removed regardless of its size. Then the command does O(N) work in a "
                         "different thread in order to reclaim memory, where N is the number of allocations the "
-                        "deleted objects where composed of."));
+                        "deleted objects where composed of.",
+                        AofLog::kVerbatim));
   reg.Add(SummedKeysRow("exists", "readonly fast", "@keyspace @read @fast", "RO", Exists, "1.0.0",
                         "Counts how many of the given keys exist.", "O(N) where N is the number of keys to check."));
   reg.Add(SummedKeysRow("touch", "readonly fast", "@keyspace @read @fast", "RO", Touch, "3.2.1",
@@ -481,10 +484,13 @@ void RegisterGenericFamily(CommandRegistry& reg) {
            .group = "generic", .since = "1.0.0",
            .summary = "Names the type of the value at a key, or none.",
            .complexity = "O(1)"});
-  reg.Add(ExpireRow("expire", Expire, "1.0.0", "Sets a key's time to live in seconds."));
-  reg.Add(ExpireRow("pexpire", PExpire, "2.6.0", "Sets a key's time to live in milliseconds."));
-  reg.Add(ExpireRow("expireat", ExpireAt, "1.2.0", "Sets a key's expiry as a Unix time in seconds."));
-  reg.Add(ExpireRow("pexpireat", PExpireAt, "2.6.0", "Sets a key's expiry as a Unix time in milliseconds."));
+  // A relative TTL is logged as the absolute time it gave (PEXPIREAT), as Redis rewrites it.
+  reg.Add(ExpireRow("expire", Expire, AofLog::kTtl, "1.0.0", "Sets a key's time to live in seconds."));
+  reg.Add(ExpireRow("pexpire", PExpire, AofLog::kTtl, "2.6.0", "Sets a key's time to live in milliseconds."));
+  reg.Add(ExpireRow("expireat", ExpireAt, AofLog::kVerbatim, "1.2.0",
+                    "Sets a key's expiry as a Unix time in seconds."));
+  reg.Add(ExpireRow("pexpireat", PExpireAt, AofLog::kVerbatim, "2.6.0",
+                    "Sets a key's expiry as a Unix time in milliseconds."));
   reg.Add(TtlRow("ttl", Ttl, "1.0.0", "nondeterministic_output", "Returns a key's remaining time to live in seconds."));
   reg.Add(TtlRow("pttl", PTtl, "2.6.0", "nondeterministic_output",
                  "Returns a key's remaining time to live in milliseconds."));
@@ -497,6 +503,7 @@ void RegisterGenericFamily(CommandRegistry& reg) {
            .acl = "@keyspace @write @fast",
            .key_specs = {RangeSpec("RW update", 1)},
            .handler = Persist,
+           .aof = AofLog::kVerbatim,
            .group = "generic", .since = "2.2.0",
            .summary = "Removes a key's time to live.",
            .complexity = "O(1)"});
@@ -542,6 +549,7 @@ void RegisterGenericFamily(CommandRegistry& reg) {
            .acl = "@keyspace @write @slow",
            .key_specs = {RangeSpec("RW access delete", 1), RangeSpec("OW update", 2)},
            .handler = Rename,
+           .aof = AofLog::kVerbatim,
            .group = "generic", .since = "1.0.0",
            .summary = "Gives a key a new name, replacing any key with that name.",
            .complexity = "O(1)"});
@@ -552,6 +560,7 @@ void RegisterGenericFamily(CommandRegistry& reg) {
            .acl = "@keyspace @write @fast",
            .key_specs = {RangeSpec("RW access delete", 1), RangeSpec("OW insert", 2)},
            .handler = RenameNx,
+           .aof = AofLog::kVerbatim,
            .group = "generic", .since = "1.0.0",
            .summary = "Renames a key only if the new name is not taken.",
            .complexity = "O(1)"});
@@ -562,6 +571,8 @@ void RegisterGenericFamily(CommandRegistry& reg) {
            .acl = "@keyspace @write @slow",
            .key_specs = {RangeSpec("RO access", 1), RangeSpec("OW update", 2)},
            .handler = Copy,
+           .aof = AofLog::kVerbatim,
+           .dst_db_option = "db",
            .group = "generic", .since = "6.2.0",
            .summary = "Copies a key's value to another key, optionally in another database.",
            .complexity = "O(N) worst case for collections, where N is the number of nested items. O(1) for string "
@@ -573,6 +584,7 @@ void RegisterGenericFamily(CommandRegistry& reg) {
            .acl = "@keyspace @write @fast",
            .key_specs = {RangeSpec("RW access update", 1)},
            .handler = Move,
+           .aof = AofLog::kVerbatim,
            .group = "generic", .since = "1.0.0",
            .summary = "Moves a key to another database.",
            .complexity = "O(1)"});

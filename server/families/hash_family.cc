@@ -19,7 +19,6 @@
 #include "server/core/command_registry.h"
 #include "server/core/errors.h"
 #include "server/core/families.h"
-#include "server/families/object_pack.h"
 #include "server/families/scan_args.h"
 
 namespace ks {
@@ -39,14 +38,6 @@ size_t MaxListpackValue(CommandContext& ctx) {
   return v < 0 ? 0 : static_cast<size_t>(v);
 }
 
-// Looks k up for reading (counting a hit or miss, as lookupKeyRead) or writing. A key of
-// another type sets *wrong_type.
-Entry* FindHash(CommandContext& ctx, const KeyRef& k, bool read, bool* wrong_type) {
-  Entry* e = read ? ctx.FindRead(k) : ctx.Find(k);
-  *wrong_type = e && e->type() != ObjType::kHash;
-  return e;
-}
-
 // Points e at h after a change that may have moved or converted it.
 void Sync(Entry* e, const Hash& h) {
   e->set_obj(h.ptr());
@@ -54,18 +45,10 @@ void Sync(Entry* e, const Hash& h) {
 }
 
 // Redis's hashTypeLookupWriteOrCreate: the key's hash, created empty (as a listpack) if the
-// key is missing. nullptr after replying WRONGTYPE. Callers never leave a new hash empty.
+// key is missing. nullptr after replying WRONGTYPE. The caller ends with ctx.Changed.
 Entry* LookupWriteOrCreate(CommandContext& ctx, const KeyRef& k) {
-  bool wrong;
-  Entry* e = FindHash(ctx, k, false, &wrong);
-  if (wrong) {
-    ctx.rb.Error(err::kWrongType);
-    return nullptr;
-  }
-  if (e) return e;
-  e = Entry::NewObject(k.key, ObjType::kHash, Encoding::kListpack, Hash::NewListpack().ptr());
-  ctx.Put(k, e);
-  return e;
+  auto make = [&] { return Entry::NewObject(k.key, ObjType::kHash, Encoding::kListpack, Hash::NewListpack().ptr()); };
+  return ctx.LookupOrCreate(k, ObjType::kHash, make).entry;
 }
 
 // Redis's hashTypeTryConversion: before HSET/HMSET/HSETNX store args [from, to), a listpack
@@ -116,7 +99,7 @@ void HSetGeneric(CommandContext& ctx, bool hmset) {
   h = AsHash(e);
   h.ShrinkToFit();
   Sync(e, h);
-  PackSmallObject(ctx, ctx.keys[0], e);
+  ctx.Changed(ctx.keys[0], e);
   hmset ? ctx.rb.Ok() : ctx.rb.Int(created);
 }
 
@@ -131,16 +114,15 @@ void HSetNx(CommandContext& ctx) {
   TryConversion(ctx, h, 2, 4);
   Sync(e, h);
   SetField(ctx, e, ctx.arg(2), ctx.arg(3));
-  PackSmallObject(ctx, ctx.keys[0], e);
+  ctx.Changed(ctx.keys[0], e);
   ctx.rb.Int(1);
 }
 
 void HDel(CommandContext& ctx) {
   const KeyRef& k = ctx.keys[0];
-  bool wrong;
-  Entry* e = FindHash(ctx, k, false, &wrong);
+  auto [e, wrong] = ctx.LookupOrReply(k, ObjType::kHash, Access::kWrite);
+  if (wrong) return;
   if (!e) return ctx.rb.Int(0);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
   Hash h = AsHash(e);
   int64_t deleted = 0;
   for (size_t i = 2; i < ctx.argc(); ++i) {
@@ -149,10 +131,7 @@ void HDel(CommandContext& ctx) {
     if (h.empty()) break;  // as Redis: the key goes with its last field
   }
   Sync(e, h);
-  if (h.empty())
-    ctx.Delete(k);
-  else if (deleted)
-    PackSmallObject(ctx, k, e);
+  if (deleted) ctx.Changed(k, e);  // deletes the key with its last field
   ctx.rb.Int(deleted);
 }
 
@@ -171,7 +150,7 @@ void HIncrBy(CommandContext& ctx) {
   value += incr;
   char buf[24];
   SetField(ctx, e, ctx.arg(2), LLToStr(value, buf));
-  PackSmallObject(ctx, ctx.keys[0], e);
+  ctx.Changed(ctx.keys[0], e);
   ctx.rb.Int(value);
 }
 
@@ -189,26 +168,24 @@ void HIncrByFloat(CommandContext& ctx) {
   if (std::isnan(value) || std::isinf(value)) return ctx.rb.Error(err::kNanOrInf);
   std::string text = LDToStr(value);
   SetField(ctx, e, ctx.arg(2), text);
-  PackSmallObject(ctx, ctx.keys[0], e);
+  ctx.Changed(ctx.keys[0], e);
   ctx.rb.Bulk(text);
 }
 
 // ---- Reads -------------------------------------------------------------------------------
 
 void HGet(CommandContext& ctx) {
-  bool wrong;
-  Entry* e = FindHash(ctx, ctx.keys[0], true, &wrong);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kHash, Access::kRead);
+  if (wrong) return;
   if (!e) return ctx.rb.Null();
-  if (wrong) return ctx.rb.Error(err::kWrongType);
   std::string_view v;
   if (!AsHash(e).Get(ctx.arg(2), &v)) return ctx.rb.Null();
   ctx.rb.Bulk(v);
 }
 
 void HMGet(CommandContext& ctx) {
-  bool wrong;
-  Entry* e = FindHash(ctx, ctx.keys[0], true, &wrong);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kHash, Access::kRead);
+  if (wrong) return;
   ctx.rb.Array(ctx.argc() - 2);
   for (size_t i = 2; i < ctx.argc(); ++i) {
     std::string_view v;
@@ -220,27 +197,24 @@ void HMGet(CommandContext& ctx) {
 }
 
 void HLen(CommandContext& ctx) {
-  bool wrong;
-  Entry* e = FindHash(ctx, ctx.keys[0], true, &wrong);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kHash, Access::kRead);
+  if (wrong) return;
   if (!e) return ctx.rb.Int(0);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
   ctx.rb.Int(static_cast<int64_t>(AsHash(e).size()));
 }
 
 void HStrLen(CommandContext& ctx) {
-  bool wrong;
-  Entry* e = FindHash(ctx, ctx.keys[0], true, &wrong);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kHash, Access::kRead);
+  if (wrong) return;
   if (!e) return ctx.rb.Int(0);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
   std::string_view v;
   ctx.rb.Int(AsHash(e).Get(ctx.arg(2), &v) ? static_cast<int64_t>(v.size()) : 0);
 }
 
 void HExists(CommandContext& ctx) {
-  bool wrong;
-  Entry* e = FindHash(ctx, ctx.keys[0], true, &wrong);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kHash, Access::kRead);
+  if (wrong) return;
   if (!e) return ctx.rb.Int(0);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
   ctx.rb.Int(AsHash(e).Exists(ctx.arg(2)) ? 1 : 0);
 }
 
@@ -248,9 +222,8 @@ enum : uint8_t { kFields = 1, kValues = 2 };
 
 // HKEYS, HVALS (arrays) and HGETALL (a map in RESP3): Redis's genericHgetallCommand.
 void HGetAllGeneric(CommandContext& ctx, uint8_t what) {
-  bool wrong;
-  Entry* e = FindHash(ctx, ctx.keys[0], true, &wrong);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kHash, Access::kRead);
+  if (wrong) return;
   size_t n = e ? AsHash(e).size() : 0;
   if (what == (kFields | kValues))
     ctx.rb.Map(n);
@@ -280,10 +253,9 @@ void ReplyPair(CommandContext& ctx, bool with_values, std::string_view f, std::s
 // returns distinct fields: the whole hash (in its order) when count >= size, otherwise a random
 // subset.
 void HRandFieldWithCount(CommandContext& ctx, int64_t l, bool with_values) {
-  bool wrong;
-  Entry* e = FindHash(ctx, ctx.keys[0], true, &wrong);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kHash, Access::kRead);
+  if (wrong) return;
   if (!e) return ctx.rb.Array(0);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
   Hash h = AsHash(e);
   const size_t size = h.size();
   const bool uniq = l >= 0;
@@ -355,10 +327,9 @@ void HRandField(CommandContext& ctx) {
     }
     return HRandFieldWithCount(ctx, l, with_values);
   }
-  bool wrong;
-  Entry* e = FindHash(ctx, ctx.keys[0], true, &wrong);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kHash, Access::kRead);
+  if (wrong) return;
   if (!e) return ctx.rb.Null();
-  if (wrong) return ctx.rb.Error(err::kWrongType);
   Rng rng = ctx.server.random(ctx.client.thread_index);
   ctx.rb.Bulk(AsHash(e).RandomPair(rng).first);
 }
@@ -371,10 +342,9 @@ void HRandField(CommandContext& ctx) {
 void HScan(CommandContext& ctx) {
   uint64_t cursor;
   if (!ParseScanCursor(ctx, 2, &cursor)) return;
-  bool wrong;
-  Entry* e = FindHash(ctx, ctx.keys[0], true, &wrong);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kHash, Access::kRead);
+  if (wrong) return;
   if (!e) return ReplyEmptyScan(ctx.rb);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
 
   ScanOptions opt;
   if (!ParseScanOptions(ctx, 3, false, &opt)) return;
@@ -415,14 +385,15 @@ void RegisterHashFamily(CommandRegistry& reg) {
   constexpr std::string_view kWholeHash = "O(N) where N is the size of the hash.";
 
   reg.Add({.name = "hset", .arity = -4, .flags = "write denyoom fast", .first_key = 1, .last_key = 1, .step = 1,
-           .acl = "@write @hash @fast", .key_specs = {kRwUpdate}, .handler = HSet, .group = "hash",
+           .acl = "@write @hash @fast", .key_specs = {kRwUpdate}, .handler = HSet,
+           .aof = AofLog::kVerbatim, .group = "hash",
            .since = "2.0.0", .summary = "Sets one or more fields of a hash, creating the hash if needed.",
            .complexity = "O(1) for each field/value pair added, so O(N) to add N field/value pairs when the "
                          "command is called with multiple field/value pairs."});
   reg.Add({.name = "hsetnx", .arity = 4, .flags = "write denyoom fast", .first_key = 1, .last_key = 1, .step = 1,
            .acl = "@write @hash @fast",
            .key_specs = {{.flags = "RW insert", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0}},
-           .handler = HSetNx, .group = "hash", .since = "2.0.0",
+           .handler = HSetNx, .aof = AofLog::kVerbatim, .group = "hash", .since = "2.0.0",
            .summary = "Sets a hash field only if the field does not exist yet.", .complexity = "O(1)"});
   reg.Add({.name = "hget", .arity = 3, .flags = "readonly fast", .first_key = 1, .last_key = 1, .step = 1,
            .acl = "@read @hash @fast", .key_specs = {kRoAccess}, .handler = HGet, .group = "hash",
@@ -432,13 +403,14 @@ void RegisterHashFamily(CommandRegistry& reg) {
            .since = "2.0.0", .summary = "Returns the values of several hash fields.",
            .complexity = "O(N) where N is the number of fields being requested."});
   reg.Add({.name = "hmset", .arity = -4, .flags = "write denyoom fast", .first_key = 1, .last_key = 1, .step = 1,
-           .acl = "@write @hash @fast", .key_specs = {kRwUpdate}, .handler = HMSet, .group = "hash",
+           .acl = "@write @hash @fast", .key_specs = {kRwUpdate}, .handler = HMSet,
+           .aof = AofLog::kVerbatim, .group = "hash",
            .since = "2.0.0", .summary = "Sets several hash fields (old form of HSET, replies OK).",
            .complexity = "O(N) where N is the number of fields being set."});
   reg.Add({.name = "hdel", .arity = -3, .flags = "write fast", .first_key = 1, .last_key = 1, .step = 1,
            .acl = "@write @hash @fast",
            .key_specs = {{.flags = "RW delete", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0}},
-           .handler = HDel, .group = "hash", .since = "2.0.0",
+           .handler = HDel, .aof = AofLog::kVerbatim, .group = "hash", .since = "2.0.0",
            .summary = "Deletes hash fields, and the hash with its last field.",
            .complexity = "O(N) where N is the number of fields to be removed."});
   reg.Add({.name = "hlen", .arity = 2, .flags = "readonly fast", .first_key = 1, .last_key = 1, .step = 1,
@@ -464,7 +436,8 @@ void RegisterHashFamily(CommandRegistry& reg) {
            .handler = HGetAll, .group = "hash", .since = "2.0.0",
            .summary = "Returns every field and value of a hash.", .complexity = kWholeHash});
   reg.Add({.name = "hincrby", .arity = 4, .flags = "write denyoom fast", .first_key = 1, .last_key = 1, .step = 1,
-           .acl = "@write @hash @fast", .key_specs = {kRwAccessUpdate}, .handler = HIncrBy, .group = "hash",
+           .acl = "@write @hash @fast", .key_specs = {kRwAccessUpdate}, .handler = HIncrBy,
+           .aof = AofLog::kVerbatim, .group = "hash",
            .since = "2.0.0", .summary = "Adds an integer to a hash field's integer value.",
            .complexity = "O(1)"});
   reg.Add({.name = "hincrbyfloat", .arity = 4, .flags = "write denyoom fast", .first_key = 1, .last_key = 1,

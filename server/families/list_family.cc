@@ -22,26 +22,14 @@ namespace {
 
 List* ListOf(Entry* e) { return static_cast<List*>(e->obj()); }
 
-// Looks k up for a list command (read: counts a keyspace hit or miss, as lookupKeyRead).
-// Replies WRONGTYPE and sets *wrong when the key holds another type.
-Entry* FindList(CommandContext& ctx, const KeyRef& k, bool read, bool* wrong) {
-  Entry* e = read ? ctx.FindRead(k) : ctx.Find(k);
-  *wrong = e && e->type() != ObjType::kList;
-  if (*wrong) ctx.rb.Error(err::kWrongType);
-  return *wrong ? nullptr : e;
-}
-
-// A new empty list stored under k, with the current list-max-listpack-size.
-List* CreateList(CommandContext& ctx, const KeyRef& k) {
-  const HotLimits& lim = ctx.server.limits();
-  List* l = List::New(lim.get(lim.list_max_listpack_size));
-  ctx.Put(k, Entry::NewObject(k.key, ObjType::kList, Encoding::kQuicklist, l));
-  return l;
-}
-
-// Deletes k if its list has emptied.
-void DeleteIfEmpty(CommandContext& ctx, const KeyRef& k, const List* l) {
-  if (l->size() == 0) ctx.Delete(k);
+// k's list for a push, created empty (with the current list-max-listpack-size) if k is
+// missing. The caller ends with ctx.Changed.
+KeyLookup LookupOrCreateList(CommandContext& ctx, const KeyRef& k) {
+  return ctx.LookupOrCreate(k, ObjType::kList, [&] {
+    const HotLimits& lim = ctx.server.limits();
+    List* l = List::New(lim.get(lim.list_max_listpack_size));
+    return Entry::NewObject(k.key, ObjType::kList, Encoding::kQuicklist, l);
+  });
 }
 
 // Replies up to n elements popped from `end` as an array (Redis's listPopRangeAndReply).
@@ -60,13 +48,14 @@ bool ParseRange(std::string_view arg, int64_t min, int64_t* out) { return StrToL
 // LPUSH/RPUSH (xx = false) and LPUSHX/RPUSHX (xx = true: only onto an existing list).
 void PushGeneric(CommandContext& ctx, ListEnd end, bool xx) {
   const KeyRef& k = ctx.keys[0];
-  bool wrong;
-  Entry* e = FindList(ctx, k, false, &wrong);
+  auto [e, wrong] = xx ? ctx.LookupOrReply(k, ObjType::kList, Access::kWrite) : LookupOrCreateList(ctx, k);
   if (wrong) return;
-  if (!e && xx) return ctx.rb.Int(0);
-  List* l = e ? ListOf(e) : CreateList(ctx, k);
+  if (!e) return ctx.rb.Int(0);  // LPUSHX/RPUSHX on a missing key
+  List* l = ListOf(e);
   for (size_t i = 2; i < ctx.argc(); ++i) l->Push(end, ctx.arg(i));
-  ctx.rb.Int(static_cast<int64_t>(l->size()));
+  int64_t len = static_cast<int64_t>(l->size());
+  ctx.Changed(k, e);
+  ctx.rb.Int(len);
 }
 
 void LPush(CommandContext& ctx) { PushGeneric(ctx, ListEnd::kHead, false); }
@@ -84,8 +73,7 @@ void PopGeneric(CommandContext& ctx, ListEnd end) {
   int64_t count = 0;
   if (has_count && !ParseRange(ctx.arg(2), 0, &count)) return ctx.rb.Error(err::kMustBePositive);
   const KeyRef& k = ctx.keys[0];
-  bool wrong;
-  Entry* e = FindList(ctx, k, false, &wrong);
+  auto [e, wrong] = ctx.LookupOrReply(k, ObjType::kList, Access::kWrite);
   if (wrong) return;
   if (!e) return has_count ? ctx.rb.NullArray() : ctx.rb.Null();
   List* l = ListOf(e);
@@ -93,7 +81,7 @@ void PopGeneric(CommandContext& ctx, ListEnd end) {
     l->Pop(end, [&](std::string_view v) { ctx.rb.Bulk(v); });
   else
     PopRangeReply(ctx, l, end, count);
-  DeleteIfEmpty(ctx, k, l);
+  ctx.Changed(k, e);  // deletes the key with its last element
 }
 
 void LPop(CommandContext& ctx) { PopGeneric(ctx, ListEnd::kHead); }
@@ -121,8 +109,7 @@ void RPopLPush(CommandContext& ctx) {
 // ---- Reads ---------------------------------------------------------------------------------
 
 void LLen(CommandContext& ctx) {
-  bool wrong;
-  Entry* e = FindList(ctx, ctx.keys[0], true, &wrong);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kList, Access::kRead);
   if (wrong) return;
   ctx.rb.Int(e ? static_cast<int64_t>(ListOf(e)->size()) : 0);
 }
@@ -131,8 +118,7 @@ void LLen(CommandContext& ctx) {
 void LRange(CommandContext& ctx) {
   int64_t start, end;
   if (!StrToLL(ctx.arg(2), &start) || !StrToLL(ctx.arg(3), &end)) return ctx.rb.Error(err::kNotInteger);
-  bool wrong;
-  Entry* e = FindList(ctx, ctx.keys[0], true, &wrong);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kList, Access::kRead);
   if (wrong) return;
   if (!e) return ctx.rb.Array(0);
   const List* l = ListOf(e);
@@ -150,8 +136,7 @@ void LRange(CommandContext& ctx) {
 
 // LINDEX key index: the key is looked up before the index is parsed, as in Redis.
 void LIndex(CommandContext& ctx) {
-  bool wrong;
-  Entry* e = FindList(ctx, ctx.keys[0], true, &wrong);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kList, Access::kRead);
   if (wrong) return;
   if (!e) return ctx.rb.Null();
   int64_t index;
@@ -187,8 +172,7 @@ void LPos(CommandContext& ctx) {
   bool from_tail = rank < 0;
   if (from_tail) rank = static_cast<int64_t>(0 - static_cast<uint64_t>(rank));
 
-  bool wrong;
-  Entry* e = FindList(ctx, ctx.keys[0], true, &wrong);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kList, Access::kRead);
   if (wrong) return;
   if (!e) return count != -1 ? ctx.rb.Array(0) : ctx.rb.Null();
 
@@ -227,9 +211,9 @@ void LPos(CommandContext& ctx) {
 // LSET key index element
 void LSet(CommandContext& ctx) {
   const KeyRef& k = ctx.keys[0];
-  Entry* e = ctx.Find(k);
+  auto [e, wrong] = ctx.LookupOrReply(k, ObjType::kList, Access::kWrite);
+  if (wrong) return;
   if (!e) return ctx.rb.Error(err::kNoSuchKey);
-  if (e->type() != ObjType::kList) return ctx.rb.Error(err::kWrongType);
   int64_t index;
   if (!StrToLL(ctx.arg(2), &index)) return ctx.rb.Error(err::kNotInteger);
   List* l = ListOf(e);
@@ -237,6 +221,7 @@ void LSet(CommandContext& ctx) {
   if (index < 0) index += llen;
   if (index < 0 || index >= llen) return ctx.rb.Error(err::kIndexOutOfRange);
   l->Set(static_cast<size_t>(index), ctx.arg(3));
+  ctx.Changed(k, e);
   ctx.rb.Ok();
 }
 
@@ -250,13 +235,14 @@ void LInsert(CommandContext& ctx) {
     after = false;
   else
     return ctx.rb.Error(err::kSyntax);
-  bool wrong;
-  Entry* e = FindList(ctx, ctx.keys[0], false, &wrong);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kList, Access::kWrite);
   if (wrong) return;
   if (!e) return ctx.rb.Int(0);
   List* l = ListOf(e);
   if (!l->InsertAtPivot(ctx.arg(3), ctx.arg(4), after)) return ctx.rb.Int(-1);
-  ctx.rb.Int(static_cast<int64_t>(l->size()));
+  int64_t len = static_cast<int64_t>(l->size());
+  ctx.Changed(ctx.keys[0], e);
+  ctx.rb.Int(len);
 }
 
 // LREM key count element
@@ -264,13 +250,12 @@ void LRem(CommandContext& ctx) {
   int64_t count;
   if (!StrToLL(ctx.arg(2), &count)) return ctx.rb.Error(err::kNotInteger);
   const KeyRef& k = ctx.keys[0];
-  bool wrong;
-  Entry* e = FindList(ctx, k, false, &wrong);
+  auto [e, wrong] = ctx.LookupOrReply(k, ObjType::kList, Access::kWrite);
   if (wrong) return;
   if (!e) return ctx.rb.Int(0);
   List* l = ListOf(e);
   size_t removed = l->Remove(ctx.arg(3), count);
-  DeleteIfEmpty(ctx, k, l);
+  if (removed) ctx.Changed(k, e);
   ctx.rb.Int(static_cast<int64_t>(removed));
 }
 
@@ -279,8 +264,7 @@ void LTrim(CommandContext& ctx) {
   int64_t start, end;
   if (!StrToLL(ctx.arg(2), &start) || !StrToLL(ctx.arg(3), &end)) return ctx.rb.Error(err::kNotInteger);
   const KeyRef& k = ctx.keys[0];
-  bool wrong;
-  Entry* e = FindList(ctx, k, false, &wrong);
+  auto [e, wrong] = ctx.LookupOrReply(k, ObjType::kList, Access::kWrite);
   if (wrong) return;
   if (!e) return ctx.rb.Ok();
   List* l = ListOf(e);
@@ -299,7 +283,7 @@ void LTrim(CommandContext& ctx) {
   }
   l->EraseRange(0, static_cast<size_t>(ltrim));
   l->EraseRange(l->size() - static_cast<size_t>(rtrim), static_cast<size_t>(rtrim));
-  DeleteIfEmpty(ctx, k, l);
+  ctx.Changed(k, e);
   ctx.rb.Ok();
 }
 
@@ -321,15 +305,14 @@ bool ParseListEnd(std::string_view arg, ListEnd* end) {
 
 ListPop PopOneWithKey(CommandContext& ctx, std::span<const KeyRef> keys, ListEnd end) {
   for (const KeyRef& k : keys) {
-    bool wrong;
-    Entry* e = FindList(ctx, k, false, &wrong);
+    auto [e, wrong] = ctx.LookupOrReply(k, ObjType::kList, Access::kWrite);
     if (wrong) return ListPop::kReplied;
     if (!e) continue;
     List* l = ListOf(e);
     ctx.rb.Array(2);
     ctx.rb.Bulk(k.key);
     l->Pop(end, [&](std::string_view v) { ctx.rb.Bulk(v); });
-    DeleteIfEmpty(ctx, k, l);
+    ctx.Changed(k, e);
     return ListPop::kReplied;
   }
   return ListPop::kEmpty;
@@ -337,35 +320,32 @@ ListPop PopOneWithKey(CommandContext& ctx, std::span<const KeyRef> keys, ListEnd
 
 ListPop PopManyWithKey(CommandContext& ctx, std::span<const KeyRef> keys, ListEnd end, int64_t count) {
   for (const KeyRef& k : keys) {
-    bool wrong;
-    Entry* e = FindList(ctx, k, false, &wrong);
+    auto [e, wrong] = ctx.LookupOrReply(k, ObjType::kList, Access::kWrite);
     if (wrong) return ListPop::kReplied;
     if (!e) continue;
     List* l = ListOf(e);
     ctx.rb.Array(2);
     ctx.rb.Bulk(k.key);
     PopRangeReply(ctx, l, end, count);
-    DeleteIfEmpty(ctx, k, l);
+    ctx.Changed(k, e);
     return ListPop::kReplied;
   }
   return ListPop::kEmpty;
 }
 
 ListPop MoveElement(CommandContext& ctx, const KeyRef& src, const KeyRef& dst, ListEnd from, ListEnd to) {
-  bool wrong;
-  Entry* s = FindList(ctx, src, false, &wrong);
-  if (wrong) return ListPop::kReplied;
+  auto [s, s_wrong] = ctx.LookupOrReply(src, ObjType::kList, Access::kWrite);
+  if (s_wrong) return ListPop::kReplied;
   if (!s) return ListPop::kEmpty;
-  Entry* d = FindList(ctx, dst, false, &wrong);
-  if (wrong) return ListPop::kReplied;
-  List* sl = ListOf(s);
+  // Creates dst if missing; the same key as src gives s again (the move is a rotation).
+  auto [d, d_wrong] = LookupOrCreateList(ctx, dst);
+  if (d_wrong) return ListPop::kReplied;
   std::string v;
-  sl->Pop(from, [&](std::string_view x) { v.assign(x); });
-  // The same key: d is s, and the element goes back onto the same list (a rotation).
-  List* dl = d ? ListOf(d) : CreateList(ctx, dst);
-  dl->Push(to, v);
+  ListOf(s)->Pop(from, [&](std::string_view x) { v.assign(x); });
+  ListOf(d)->Push(to, v);
   ctx.rb.Bulk(v);
-  DeleteIfEmpty(ctx, src, sl);
+  if (d != s) ctx.Changed(src, s);  // deletes src with its last element
+  ctx.Changed(dst, d);
   return ListPop::kReplied;
 }
 
@@ -396,7 +376,8 @@ void RegisterListFamily(CommandRegistry& reg) {
        }) {
     reg.Add({.name = p.name, .arity = -3, .flags = "write denyoom fast", .first_key = 1, .last_key = 1,
              .step = 1, .acl = "@write @list @fast", .key_specs = {kRwInsert}, .handler = p.handler,
-             .group = "list", .since = p.since, .summary = p.summary, .complexity = kPushComplexity});
+             .aof = AofLog::kVerbatim, .group = "list", .since = p.since, .summary = p.summary,
+             .complexity = kPushComplexity});
   }
   for (const Row& p : {
            Row{"lpop", LPop, "1.0.0",
@@ -406,7 +387,7 @@ void RegisterListFamily(CommandRegistry& reg) {
        }) {
     reg.Add({.name = p.name, .arity = -2, .flags = "write fast", .first_key = 1, .last_key = 1, .step = 1,
              .acl = "@write @list @fast", .key_specs = {kRwAccessDelete}, .handler = p.handler,
-             .group = "list", .since = p.since, .summary = p.summary,
+             .aof = AofLog::kVerbatim, .group = "list", .since = p.since, .summary = p.summary,
              .complexity = "O(N) where N is the number of elements returned"});
   }
   reg.Add({.name = "llen", .arity = 2, .flags = "readonly fast", .first_key = 1, .last_key = 1, .step = 1,
@@ -430,25 +411,25 @@ void RegisterListFamily(CommandRegistry& reg) {
   reg.Add({.name = "lset", .arity = 4, .flags = "write denyoom", .first_key = 1, .last_key = 1, .step = 1,
            .acl = "@write @list @slow",
            .key_specs = {{.flags = "RW update", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0}},
-           .handler = LSet, .group = "list", .since = "1.0.0",
+           .handler = LSet, .aof = AofLog::kVerbatim, .group = "list", .since = "1.0.0",
            .summary = "Overwrites the element of a list at an index.",
            .complexity = "O(N) where N is the length of the list. Setting either the first or the last element of "
                          "the list is O(1)."});
   reg.Add({.name = "linsert", .arity = 5, .flags = "write denyoom", .first_key = 1, .last_key = 1, .step = 1,
            .acl = "@write @list @slow", .key_specs = {kRwInsert}, .handler = LInsert,
-           .group = "list", .since = "2.2.0",
+           .aof = AofLog::kVerbatim, .group = "list", .since = "2.2.0",
            .summary = "Inserts an element before or after the first occurrence of another element of a list.",
            .complexity = "O(N) where N is the number of elements to traverse before seeing the value pivot. This "
                          "means that inserting somewhere on the left end on the list (head) can be considered O(1) "
                          "and inserting somewhere on the right end (tail) is O(N)."});
   reg.Add({.name = "lrem", .arity = 4, .flags = "write", .first_key = 1, .last_key = 1, .step = 1,
            .acl = "@write @list @slow", .key_specs = {kRwDelete}, .handler = LRem,
-           .group = "list", .since = "1.0.0",
+           .aof = AofLog::kVerbatim, .group = "list", .since = "1.0.0",
            .summary = "Removes occurrences of an element from a list, from the head or the tail.",
            .complexity = "O(N+M) where N is the length of the list and M is the number of elements removed."});
   reg.Add({.name = "ltrim", .arity = 4, .flags = "write", .first_key = 1, .last_key = 1, .step = 1,
            .acl = "@write @list @slow", .key_specs = {kRwDelete}, .handler = LTrim,
-           .group = "list", .since = "1.0.0",
+           .aof = AofLog::kVerbatim, .group = "list", .since = "1.0.0",
            .summary = "Keeps only the elements of a list between two indexes.",
            .complexity = "O(N) where N is the number of elements to be removed by the operation."});
   reg.Add({.name = "lpos", .arity = -3, .flags = "readonly", .first_key = 1, .last_key = 1, .step = 1,
@@ -460,20 +441,20 @@ void RegisterListFamily(CommandRegistry& reg) {
                          "provided, the command may run in constant time."});
   reg.Add({.name = "lmove", .arity = 5, .flags = "write denyoom", .first_key = 1, .last_key = 2, .step = 1,
            .acl = "@write @list @slow", .key_specs = {kRwAccessDelete, kMoveDst}, .handler = LMove,
-           .group = "list", .since = "6.2.0",
+           .aof = AofLog::kVerbatim, .group = "list", .since = "6.2.0",
            .summary = "Pops an element from one end of a list and pushes it onto an end of another (or the same) "
                       "list.",
            .complexity = "O(1)"});
   reg.Add({.name = "rpoplpush", .arity = 3, .flags = "write denyoom", .first_key = 1, .last_key = 2, .step = 1,
            .acl = "@write @list @slow", .key_specs = {kRwAccessDelete, kMoveDst}, .handler = RPopLPush,
-           .group = "list", .since = "1.2.0",
+           .aof = AofLog::kVerbatim, .group = "list", .since = "1.2.0",
            .summary = "Pops the last element of a list and pushes it onto the head of another (or the same) list.",
            .complexity = "O(1)"});
   reg.Add({.name = "lmpop", .arity = -4, .flags = "write movablekeys", .first_key = 0, .last_key = 0, .step = 0,
            .acl = "@write @list @slow",
            .key_specs = {{.flags = "RW access delete", .begin_index = 1, .keynum = true, .key_step = 1,
                           .keynum_idx = 0, .first_key = 1}},
-           .handler = LMPop, .group = "list", .since = "7.0.0",
+           .handler = LMPop, .aof = AofLog::kVerbatim, .group = "list", .since = "7.0.0",
            .summary = "Pops elements from the first non-empty list among several keys.",
            .complexity = "O(N+M) where N is the number of provided keys and M is the number of elements returned."});
 }

@@ -38,13 +38,13 @@ bool ParseFlushMode(CommandContext& ctx) {
 // Every engine is locked by the dispatcher (LockMode::kAll).
 void FlushDb(CommandContext& ctx) {
   if (!ParseFlushMode(ctx)) return ctx.rb.Error(err::kSyntax);
-  for (int i = 0; i < ctx.shards().size(); ++i) ctx.shards().engine(i).FlushDb(ctx.db());
+  ctx.FlushDb();
   ctx.rb.Ok();
 }
 
 void FlushAll(CommandContext& ctx) {
   if (!ParseFlushMode(ctx)) return ctx.rb.Error(err::kSyntax);
-  for (int i = 0; i < ctx.shards().size(); ++i) ctx.shards().engine(i).FlushAll();
+  ctx.FlushAll();
   bool save_points;
   {
     std::lock_guard lk(ctx.server.config_mu());
@@ -81,7 +81,7 @@ void SwapDb(CommandContext& ctx) {
   if (!ParseDbIndex(ctx.arg(2), &b)) return ctx.rb.Error(err::kInvalidSecondDb);
   if (a < 0 || a >= kNumDbs || b < 0 || b >= kNumDbs) return ctx.rb.Error(err::kDbIndexRange);
   if (a != b)
-    for (int i = 0; i < ctx.shards().size(); ++i) ctx.shards().engine(i).SwapDb(a, b);
+    ctx.SwapDb(a, b);
   ctx.rb.Ok();
 }
 

@@ -18,7 +18,6 @@
 #include "server/core/command_registry.h"
 #include "server/core/errors.h"
 #include "server/core/families.h"
-#include "server/families/object_pack.h"
 #include "server/families/scan_args.h"
 
 namespace ks {
@@ -33,27 +32,17 @@ size_t MaxIntset(CommandContext& ctx) {
   return v < 0 ? 0 : static_cast<size_t>(v);
 }
 
-// Looks k up for reading (counting a hit or miss, as lookupKeyRead) or writing. A key of
-// another type sets *wrong_type.
-Entry* FindSet(CommandContext& ctx, const KeyRef& k, bool read, bool* wrong_type) {
-  Entry* e = read ? ctx.FindRead(k) : ctx.Find(k);
-  *wrong_type = e && e->type() != ObjType::kSet;
-  return e;
-}
-
 // Points e at s after a change that may have moved or converted it.
 void Sync(Entry* e, SetObject* s) {
   e->set_obj(s);
   e->set_encoding(s->encoding());
 }
 
-// Writes back a changed set, deleting the key if it became empty (Redis never keeps one).
+// Writes back a changed set; ctx.Changed deletes the key if it became empty (Redis never
+// keeps one).
 void StoreBack(CommandContext& ctx, const KeyRef& k, Entry* e, SetObject* s) {
   Sync(e, s);
-  if (s->size() == 0)
-    ctx.Delete(k);
-  else
-    PackSmallObject(ctx, k, e);
+  ctx.Changed(k, e);
 }
 
 Entry* NewSetEntry(std::string_view key, SetObject* s) {
@@ -83,12 +72,8 @@ void StoreResult(CommandContext& ctx, const KeyRef& dst, SetObject* result) {
 bool LoadSets(CommandContext& ctx, std::span<const KeyRef> keys, std::vector<SetObject*>* sets) {
   sets->clear();
   for (const KeyRef& k : keys) {
-    bool wrong;
-    Entry* e = FindSet(ctx, k, true, &wrong);
-    if (wrong) {
-      ctx.rb.Error(err::kWrongType);
-      return false;
-    }
+    auto [e, wrong] = ctx.LookupOrReply(k, ObjType::kSet, Access::kRead);
+    if (wrong) return false;
     sets->push_back(e ? AsSet(e) : nullptr);
   }
   return true;
@@ -99,16 +84,15 @@ bool LoadSets(CommandContext& ctx, std::span<const KeyRef> keys, std::vector<Set
 // SADD key member [member ...]
 void SAdd(CommandContext& ctx) {
   const KeyRef& k = ctx.keys[0];
-  bool wrong;
-  Entry* e = FindSet(ctx, k, false, &wrong);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(k, ObjType::kSet, Access::kWrite);
+  if (wrong) return;
   SetObject* s = e ? AsSet(e) : SetObject::NewIntset();
   size_t max = MaxIntset(ctx);
   int64_t added = 0;
   for (size_t i = 2; i < ctx.argc(); ++i) added += SetObject::Add(s, ctx.arg(i), max);
   if (e) {
     Sync(e, s);
-    if (added) PackSmallObject(ctx, k, e);
+    if (added) ctx.Changed(k, e);
   } else {
     ctx.Put(k, NewSetEntry(k.key, s));
   }
@@ -118,38 +102,34 @@ void SAdd(CommandContext& ctx) {
 // SREM key member [member ...]
 void SRem(CommandContext& ctx) {
   const KeyRef& k = ctx.keys[0];
-  bool wrong;
-  Entry* e = FindSet(ctx, k, false, &wrong);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(k, ObjType::kSet, Access::kWrite);
+  if (wrong) return;
   if (!e) return ctx.rb.Int(0);
   SetObject* s = AsSet(e);
   int64_t removed = 0;
   for (size_t i = 2; i < ctx.argc() && s->size() > 0; ++i) removed += SetObject::Remove(s, ctx.arg(i));
-  StoreBack(ctx, k, e, s);
+  if (removed) StoreBack(ctx, k, e, s);
   ctx.rb.Int(removed);
 }
 
 // SCARD key
 void SCard(CommandContext& ctx) {
-  bool wrong;
-  Entry* e = FindSet(ctx, ctx.keys[0], true, &wrong);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kSet, Access::kRead);
+  if (wrong) return;
   ctx.rb.Int(e ? static_cast<int64_t>(AsSet(e)->size()) : 0);
 }
 
 // SISMEMBER key member
 void SIsMember(CommandContext& ctx) {
-  bool wrong;
-  Entry* e = FindSet(ctx, ctx.keys[0], true, &wrong);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kSet, Access::kRead);
+  if (wrong) return;
   ctx.rb.Int(e && AsSet(e)->Contains(ctx.arg(2)) ? 1 : 0);
 }
 
 // SMISMEMBER key member [member ...]
 void SMIsMember(CommandContext& ctx) {
-  bool wrong;
-  Entry* e = FindSet(ctx, ctx.keys[0], true, &wrong);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kSet, Access::kRead);
+  if (wrong) return;
   ctx.rb.Array(ctx.argc() - 2);
   for (size_t i = 2; i < ctx.argc(); ++i) ctx.rb.Int(e && AsSet(e)->Contains(ctx.arg(i)) ? 1 : 0);
 }
@@ -163,10 +143,9 @@ void SRandMemberCount(CommandContext& ctx) {
   bool uniq = l >= 0;
   uint64_t count = uniq ? static_cast<uint64_t>(l) : static_cast<uint64_t>(-l);
 
-  bool wrong;
-  Entry* e = FindSet(ctx, ctx.keys[0], true, &wrong);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kSet, Access::kRead);
+  if (wrong) return;
   if (!e) return ctx.rb.Array(0);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
   if (count == 0) return ctx.rb.Array(0);
   const SetObject* s = AsSet(e);
   char buf[kSetIntBuf];
@@ -186,10 +165,9 @@ void SRandMemberCount(CommandContext& ctx) {
 void SRandMember(CommandContext& ctx) {
   if (ctx.argc() == 3) return SRandMemberCount(ctx);
   if (ctx.argc() > 3) return ctx.rb.Error(err::kSyntax);
-  bool wrong;
-  Entry* e = FindSet(ctx, ctx.keys[0], true, &wrong);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kSet, Access::kRead);
+  if (wrong) return;
   if (!e) return ctx.rb.Null();
-  if (wrong) return ctx.rb.Error(err::kWrongType);
   char buf[kSetIntBuf];
   Rng rng = ctx.server.random(ctx.client.thread_index);
   ctx.rb.Bulk(AsSet(e)->RandomMember(rng, buf));
@@ -206,10 +184,9 @@ void SPopCount(CommandContext& ctx) {
   uint64_t count = static_cast<uint64_t>(l);
 
   const KeyRef& k = ctx.keys[0];
-  bool wrong;
-  Entry* e = FindSet(ctx, k, false, &wrong);
+  auto [e, wrong] = ctx.LookupOrReply(k, ObjType::kSet, Access::kWrite);
+  if (wrong) return;
   if (!e) return ctx.rb.Set(0);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
   if (count == 0) return ctx.rb.Set(0);
   SetObject* s = AsSet(e);
   uint64_t size = s->size();
@@ -229,8 +206,7 @@ void SPopCount(CommandContext& ctx) {
       ctx.rb.Bulk(m);  // copied out before the member is freed
       SetObject::Remove(s, m);
     }
-    Sync(e, s);
-    PackSmallObject(ctx, k, e);
+    StoreBack(ctx, k, e, s);
     return;
   }
   SetObject* survivors = SetObject::NewIntset();
@@ -242,8 +218,7 @@ void SPopCount(CommandContext& ctx) {
   }
   s->ForEach([&](std::string_view m) { ctx.rb.Bulk(m); });
   SetObject::Free(s);
-  Sync(e, survivors);  // same entry: the key keeps its TTL, as with Redis's dbOverwrite
-  PackSmallObject(ctx, k, e);
+  StoreBack(ctx, k, e, survivors);  // same entry: the key keeps its TTL, as with Redis's dbOverwrite
 }
 
 // SPOP key [count]
@@ -251,10 +226,9 @@ void SPop(CommandContext& ctx) {
   if (ctx.argc() == 3) return SPopCount(ctx);
   if (ctx.argc() > 3) return ctx.rb.Error(err::kSyntax);
   const KeyRef& k = ctx.keys[0];
-  bool wrong;
-  Entry* e = FindSet(ctx, k, false, &wrong);
+  auto [e, wrong] = ctx.LookupOrReply(k, ObjType::kSet, Access::kWrite);
+  if (wrong) return;
   if (!e) return ctx.rb.Null();
-  if (wrong) return ctx.rb.Error(err::kWrongType);
   SetObject* s = AsSet(e);
   char buf[kSetIntBuf];
   Rng rng = ctx.server.random(ctx.client.thread_index);
@@ -270,10 +244,9 @@ void SMove(CommandContext& ctx) {
   const KeyRef& src_k = ctx.keys[0];
   const KeyRef& dst_k = ctx.keys[1];
   std::string_view member = ctx.arg(3);
-  bool src_wrong, dst_wrong;
-  Entry* src = FindSet(ctx, src_k, false, &src_wrong);
-  Entry* dst = FindSet(ctx, dst_k, false, &dst_wrong);
-  if (!src) return ctx.rb.Int(0);
+  auto [src, src_wrong] = ctx.Lookup(src_k, ObjType::kSet, Access::kWrite);
+  auto [dst, dst_wrong] = ctx.Lookup(dst_k, ObjType::kSet, Access::kWrite);
+  if (!src && !src_wrong) return ctx.rb.Int(0);
   if (src_wrong || dst_wrong) return ctx.rb.Error(err::kWrongType);
   if (src == dst) return ctx.rb.Int(AsSet(src)->Contains(member) ? 1 : 0);
   SetObject* s = AsSet(src);
@@ -283,8 +256,7 @@ void SMove(CommandContext& ctx) {
   if (dst) {
     SetObject* d = AsSet(dst);
     SetObject::Add(d, member, max);
-    Sync(dst, d);
-    PackSmallObject(ctx, dst_k, dst);
+    StoreBack(ctx, dst_k, dst, d);
   } else {
     SetObject* d = SetObject::NewIntset();
     SetObject::Add(d, member, max);
@@ -428,10 +400,9 @@ void SInterCard(CommandContext& ctx) {
 void SScan(CommandContext& ctx) {
   uint64_t cursor;
   if (!ParseScanCursor(ctx, 2, &cursor)) return;
-  bool wrong;
-  Entry* e = FindSet(ctx, ctx.keys[0], true, &wrong);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kSet, Access::kRead);
+  if (wrong) return;
   if (!e) return ReplyEmptyScan(ctx.rb);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
 
   ScanOptions opt;
   if (!ParseScanOptions(ctx, 3, false, &opt)) return;
@@ -476,14 +447,14 @@ void RegisterSetFamily(CommandRegistry& reg) {
   reg.Add({.name = "sadd", .arity = -3, .flags = "write denyoom fast", .first_key = 1, .last_key = 1, .step = 1,
            .acl = "@write @set @fast",
            .key_specs = {{.flags = "RW insert", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0}},
-           .handler = SAdd, .group = "set", .since = "1.0.0",
+           .handler = SAdd, .aof = AofLog::kVerbatim, .group = "set", .since = "1.0.0",
            .summary = "Adds members to a set, creating the key if needed.",
            .complexity = "O(1) for each element added, so O(N) to add N elements when the command is called with "
                          "multiple arguments."});
   reg.Add({.name = "srem", .arity = -3, .flags = "write fast", .first_key = 1, .last_key = 1, .step = 1,
            .acl = "@write @set @fast",
            .key_specs = {{.flags = "RW delete", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0}},
-           .handler = SRem, .group = "set", .since = "1.0.0",
+           .handler = SRem, .aof = AofLog::kVerbatim, .group = "set", .since = "1.0.0",
            .summary = "Removes members from a set, deleting the key when it empties.",
            .complexity = "O(N) where N is the number of members to be removed."});
   reg.Add({.name = "scard", .arity = 2, .flags = "readonly fast", .first_key = 1, .last_key = 1, .step = 1,
@@ -516,7 +487,7 @@ void RegisterSetFamily(CommandRegistry& reg) {
            .acl = "@write @set @fast",
            .key_specs = {{.flags = "RW access delete", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0},
                          {.flags = "RW insert", .begin_index = 2, .last_key = 0, .key_step = 1, .limit = 0}},
-           .handler = SMove, .group = "set", .since = "1.0.0",
+           .handler = SMove, .aof = AofLog::kVerbatim, .group = "set", .since = "1.0.0",
            .summary = "Moves a member from one set to another.", .complexity = "O(1)"});
   reg.Add({.name = "sinter", .arity = -2, .flags = "readonly", .first_key = 1, .last_key = -1, .step = 1,
            .acl = "@read @set @slow", .tips = "nondeterministic_output_order", .key_specs = {kRoAccessAll},
@@ -533,7 +504,7 @@ void RegisterSetFamily(CommandRegistry& reg) {
            .acl = "@write @set @slow",
            .key_specs = {{.flags = "RW update", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0},
                          kSources},
-           .handler = SInterStore, .group = "set", .since = "1.0.0",
+           .handler = SInterStore, .aof = AofLog::kVerbatim, .group = "set", .since = "1.0.0",
            .summary = "Stores the intersection of sets in a key.", .complexity = kInterComplexity});
   reg.Add({.name = "sunion", .arity = -2, .flags = "readonly", .first_key = 1, .last_key = -1, .step = 1,
            .acl = "@read @set @slow", .tips = "nondeterministic_output_order", .key_specs = {kRoAccessAll},
@@ -543,7 +514,7 @@ void RegisterSetFamily(CommandRegistry& reg) {
            .acl = "@write @set @slow",
            .key_specs = {{.flags = "OW update", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0},
                          kSources},
-           .handler = SUnionStore, .group = "set", .since = "1.0.0",
+           .handler = SUnionStore, .aof = AofLog::kVerbatim, .group = "set", .since = "1.0.0",
            .summary = "Stores the union of sets in a key.", .complexity = kUnionComplexity});
   reg.Add({.name = "sdiff", .arity = -2, .flags = "readonly", .first_key = 1, .last_key = -1, .step = 1,
            .acl = "@read @set @slow", .tips = "nondeterministic_output_order", .key_specs = {kRoAccessAll},
@@ -554,7 +525,7 @@ void RegisterSetFamily(CommandRegistry& reg) {
            .acl = "@write @set @slow",
            .key_specs = {{.flags = "OW update", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0},
                          kSources},
-           .handler = SDiffStore, .group = "set", .since = "1.0.0",
+           .handler = SDiffStore, .aof = AofLog::kVerbatim, .group = "set", .since = "1.0.0",
            .summary = "Stores the difference of the first set and the others in a key.",
            .complexity = kUnionComplexity});
   reg.Add({.name = "sscan", .arity = -3, .flags = "readonly", .first_key = 1, .last_key = 1, .step = 1,

@@ -22,14 +22,6 @@ namespace {
 
 // ---- Shared helpers --------------------------------------------------------------------
 
-// Looks k up (counting a hit or miss when read is true, as Redis's lookupKeyRead does).
-// Sets *wrong_type when the key holds another type.
-Entry* FindString(CommandContext& ctx, const KeyRef& k, bool* wrong_type, bool read) {
-  Entry* e = read ? ctx.FindRead(k) : ctx.Find(k);
-  *wrong_type = e && e->type() != ObjType::kString;
-  return e;
-}
-
 int64_t ProtoMaxBulkLen(CommandContext& ctx) { return ctx.server.limits().get(ctx.server.limits().proto_max_bulk_len); }
 
 // The longest string APPEND/SETRANGE may build: proto-max-bulk-len, capped by what an Entry
@@ -156,9 +148,8 @@ bool ExpireAtMs(CommandContext& ctx, std::string_view arg, uint16_t unit, int64_
 // ---- GET, SET and friends ----------------------------------------------------------------
 
 void Get(CommandContext& ctx) {
-  bool wrong;
-  Entry* e = FindString(ctx, ctx.keys[0], &wrong, true);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kString, Access::kRead);
+  if (wrong) return;
   if (!e) return ctx.rb.Null();
   ctx.rb.Bulk(e->str());
 }
@@ -173,9 +164,8 @@ void SetGeneric(CommandContext& ctx, uint16_t flags, std::string_view value, std
   bool get = flags & kGet;
   if (get) {
     // GET reads like the GET command: a hit or miss, and WRONGTYPE stops the SET.
-    bool wrong;
-    Entry* cur = FindString(ctx, k, &wrong, true);
-    if (wrong) return ctx.rb.Error(err::kWrongType);
+    auto [cur, wrong] = ctx.LookupOrReply(k, ObjType::kString, Access::kRead);
+    if (wrong) return;
     if (cur)
       ctx.rb.Bulk(cur->str());  // copied into the output before the entry changes
     else
@@ -208,10 +198,9 @@ void GetEx(CommandContext& ctx) {
   StrOptions o;
   if (!ParseStrOptions(ctx, 2, false, &o)) return;
   const KeyRef& k = ctx.keys[0];
-  bool wrong;
-  Entry* e = FindString(ctx, k, &wrong, true);
+  auto [e, wrong] = ctx.LookupOrReply(k, ObjType::kString, Access::kRead);
+  if (wrong) return;
   if (!e) return ctx.rb.Null();  // before validating the expiry, as Redis does
-  if (wrong) return ctx.rb.Error(err::kWrongType);
   uint16_t unit = o.flags & kAnyExpire;
   int64_t when = Entry::kNoExpire;
   if (unit && !ExpireAtMs(ctx, o.expire, unit, &when)) return;
@@ -225,9 +214,8 @@ void GetEx(CommandContext& ctx) {
 
 void GetDel(CommandContext& ctx) {
   const KeyRef& k = ctx.keys[0];
-  bool wrong;
-  Entry* e = FindString(ctx, k, &wrong, true);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(k, ObjType::kString, Access::kRead);
+  if (wrong) return;
   if (!e) return ctx.rb.Null();
   ctx.rb.Bulk(e->str());
   ctx.Delete(k);
@@ -235,9 +223,8 @@ void GetDel(CommandContext& ctx) {
 
 void GetSet(CommandContext& ctx) {
   const KeyRef& k = ctx.keys[0];
-  bool wrong;
-  Entry* e = FindString(ctx, k, &wrong, true);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(k, ObjType::kString, Access::kRead);
+  if (wrong) return;
   if (e)
     ctx.rb.Bulk(e->str());
   else
@@ -249,8 +236,8 @@ void GetSet(CommandContext& ctx) {
 void MGet(CommandContext& ctx) {
   ctx.rb.Array(ctx.keys.size());
   for (const KeyRef& k : ctx.keys) {
-    Entry* e = ctx.FindRead(k);
-    if (!e || e->type() != ObjType::kString)
+    Entry* e = ctx.Lookup(k, ObjType::kString, Access::kRead).entry;
+    if (!e)
       ctx.rb.Null();
     else
       ctx.rb.Bulk(e->str());
@@ -281,9 +268,8 @@ void MSetNx(CommandContext& ctx) { MSetGeneric(ctx, true); }
 void Append(CommandContext& ctx) {
   const KeyRef& k = ctx.keys[0];
   std::string_view add = ctx.arg(2);
-  bool wrong;
-  Entry* e = FindString(ctx, k, &wrong, false);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(k, ObjType::kString, Access::kWrite);
+  if (wrong) return;
   if (!e) {
     ctx.Put(k, Entry::NewString(k.key, add, StringEncodingFor(add)));
     return ctx.rb.Int(static_cast<int64_t>(add.size()));
@@ -306,9 +292,8 @@ void SetRange(CommandContext& ctx) {
   int64_t offset;
   if (!StrToLL(ctx.arg(2), &offset)) return ctx.rb.Error(err::kNotInteger);
   if (offset < 0) return ctx.rb.Error(err::kOffsetRange);
-  bool wrong;
-  Entry* e = FindString(ctx, k, &wrong, false);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(k, ObjType::kString, Access::kWrite);
+  if (wrong) return;
   size_t old_len = e ? e->str().size() : 0;
   if (value.empty()) return ctx.rb.Int(static_cast<int64_t>(old_len));  // nothing set, no key made
   if (offset > MaxStringLen(ctx) - static_cast<int64_t>(value.size())) return ctx.rb.Error(err::kStringTooLong);
@@ -332,10 +317,9 @@ void SetRange(CommandContext& ctx) {
 void GetRange(CommandContext& ctx) {
   int64_t start, end;
   if (!StrToLL(ctx.arg(2), &start) || !StrToLL(ctx.arg(3), &end)) return ctx.rb.Error(err::kNotInteger);
-  bool wrong;
-  Entry* e = FindString(ctx, ctx.keys[0], &wrong, true);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kString, Access::kRead);
+  if (wrong) return;
   if (!e) return ctx.rb.Bulk("");
-  if (wrong) return ctx.rb.Error(err::kWrongType);
   std::string_view s = e->str();
   int64_t len = static_cast<int64_t>(s.size());
   if (start < 0 && end < 0 && start > end) return ctx.rb.Bulk("");
@@ -349,9 +333,8 @@ void GetRange(CommandContext& ctx) {
 }
 
 void StrLen(CommandContext& ctx) {
-  bool wrong;
-  Entry* e = FindString(ctx, ctx.keys[0], &wrong, true);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kString, Access::kRead);
+  if (wrong) return;
   ctx.rb.Int(e ? static_cast<int64_t>(e->str().size()) : 0);
 }
 
@@ -360,9 +343,8 @@ void StrLen(CommandContext& ctx) {
 // Redis's incrDecrCommand: the result is stored int-encoded and the TTL is kept.
 void IncrDecrBy(CommandContext& ctx, int64_t incr) {
   const KeyRef& k = ctx.keys[0];
-  bool wrong;
-  Entry* e = FindString(ctx, k, &wrong, false);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(k, ObjType::kString, Access::kWrite);
+  if (wrong) return;
   int64_t value = 0;
   if (e && !StrToLL(e->str(), &value)) return ctx.rb.Error(err::kNotInteger);
   if ((incr < 0 && value < 0 && incr < INT64_MIN - value) || (incr > 0 && value > 0 && incr > INT64_MAX - value))
@@ -397,9 +379,8 @@ void DecrBy(CommandContext& ctx) {
 // plain (embstr/raw) string, TTL kept.
 void IncrByFloat(CommandContext& ctx) {
   const KeyRef& k = ctx.keys[0];
-  bool wrong;
-  Entry* e = FindString(ctx, k, &wrong, false);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(k, ObjType::kString, Access::kWrite);
+  if (wrong) return;
   long double value = 0, incr;
   if ((e && !StrToLD(e->str(), &value)) || !StrToLD(ctx.arg(2), &incr)) return ctx.rb.Error(err::kNotFloat);
   value += incr;
@@ -541,10 +522,9 @@ void LcsReply(CommandContext& ctx, std::string_view a, std::string_view b, bool 
 
 // LCS key1 key2 [LEN] [IDX] [MINMATCHLEN len] [WITHMATCHLEN]
 void Lcs(CommandContext& ctx) {
-  Entry* ea = ctx.FindRead(ctx.keys[0]);
-  Entry* eb = ctx.FindRead(ctx.keys[1]);
-  if ((ea && ea->type() != ObjType::kString) || (eb && eb->type() != ObjType::kString))
-    return ctx.rb.Error(err::kLcsWrongType);
+  auto [ea, a_wrong] = ctx.Lookup(ctx.keys[0], ObjType::kString, Access::kRead);
+  auto [eb, b_wrong] = ctx.Lookup(ctx.keys[1], ObjType::kString, Access::kRead);
+  if (a_wrong || b_wrong) return ctx.rb.Error(err::kLcsWrongType);
   std::string_view a = ea ? ea->str() : std::string_view(), b = eb ? eb->str() : std::string_view();
 
   bool idx = false, len = false, with_len = false;
@@ -605,13 +585,13 @@ void RegisterStringFamily(CommandRegistry& reg) {
            .acl = "@write @string @slow",
            .key_specs = {{.flags = "RW access update variable_flags", .begin_index = 1, .last_key = 0, .key_step = 1,
                           .limit = 0, .notes = "RW and ACCESS due to the optional `GET` argument"}},
-           .handler = Set, .group = "string", .since = "1.0.0",
+           .handler = Set, .aof = AofLog::kVerbatimUnlessRelativeTtl, .group = "string", .since = "1.0.0",
            .summary = "Sets the string value of a key, optionally with a TTL or a condition.",
            .complexity = "O(1)"});
   reg.Add({.name = "setnx", .arity = 3, .flags = "write denyoom fast", .first_key = 1, .last_key = 1, .step = 1,
            .acl = "@write @string @fast",
            .key_specs = {{.flags = "OW insert", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0}},
-           .handler = SetNx, .group = "string", .since = "1.0.0",
+           .handler = SetNx, .aof = AofLog::kVerbatim, .group = "string", .since = "1.0.0",
            .summary = "Sets a key's string value only if the key does not exist yet.", .complexity = "O(1)"});
   reg.Add({.name = "setex", .arity = 4, .flags = "write denyoom", .first_key = 1, .last_key = 1, .step = 1,
            .acl = "@write @string @slow", .key_specs = {kOwUpdate}, .handler = SetEx,
@@ -625,16 +605,16 @@ void RegisterStringFamily(CommandRegistry& reg) {
            .acl = "@write @string @fast",
            .key_specs = {{.flags = "RW access update", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0,
                           .notes = "RW and UPDATE because it changes the TTL"}},
-           .handler = GetEx, .group = "string", .since = "6.2.0",
+           .handler = GetEx, .aof = AofLog::kTtl, .group = "string", .since = "6.2.0",
            .summary = "Returns a key's string value and sets or removes its expiration.", .complexity = "O(1)"});
   reg.Add({.name = "getdel", .arity = 2, .flags = "write fast", .first_key = 1, .last_key = 1, .step = 1,
            .acl = "@write @string @fast",
            .key_specs = {{.flags = "RW access delete", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0}},
-           .handler = GetDel, .group = "string", .since = "6.2.0",
+           .handler = GetDel, .aof = AofLog::kVerbatim, .group = "string", .since = "6.2.0",
            .summary = "Returns a key's string value and deletes the key.", .complexity = "O(1)"});
   reg.Add({.name = "getset", .arity = 3, .flags = "write denyoom fast", .first_key = 1, .last_key = 1, .step = 1,
            .acl = "@write @string @fast", .key_specs = {kRwAccessUpdate}, .handler = GetSet,
-           .group = "string", .since = "1.0.0",
+           .aof = AofLog::kVerbatim, .group = "string", .since = "1.0.0",
            .summary = "Sets a key's string value and returns the value it had before.", .complexity = "O(1)"});
   reg.Add({.name = "mget", .arity = -2, .flags = "readonly fast", .first_key = 1, .last_key = -1, .step = 1,
            .acl = "@read @string @fast", .tips = "request_policy:multi_shard",
@@ -645,19 +625,19 @@ void RegisterStringFamily(CommandRegistry& reg) {
   reg.Add({.name = "mset", .arity = -3, .flags = "write denyoom", .first_key = 1, .last_key = -1, .step = 2,
            .acl = "@write @string @slow", .tips = "request_policy:multi_shard response_policy:all_succeeded",
            .key_specs = {{.flags = "OW update", .begin_index = 1, .last_key = -1, .key_step = 2, .limit = 0}},
-           .handler = MSet, .group = "string", .since = "1.0.1",
+           .handler = MSet, .aof = AofLog::kVerbatim, .group = "string", .since = "1.0.1",
            .summary = "Sets several keys to several values atomically.",
            .complexity = "O(N) where N is the number of keys to set."});
   reg.Add({.name = "msetnx", .arity = -3, .flags = "write denyoom", .first_key = 1, .last_key = -1, .step = 2,
            .acl = "@write @string @slow", .tips = "request_policy:multi_shard response_policy:agg_min",
            .key_specs = {{.flags = "OW insert", .begin_index = 1, .last_key = -1, .key_step = 2, .limit = 0}},
-           .handler = MSetNx, .group = "string", .since = "1.0.1",
+           .handler = MSetNx, .aof = AofLog::kVerbatim, .group = "string", .since = "1.0.1",
            .summary = "Sets several keys atomically, only if none of them exists yet.",
            .complexity = "O(N) where N is the number of keys to set."});
   reg.Add({.name = "append", .arity = 3, .flags = "write denyoom fast", .first_key = 1, .last_key = 1, .step = 1,
            .acl = "@write @string @fast",
            .key_specs = {{.flags = "RW insert", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0}},
-           .handler = Append, .group = "string", .since = "2.0.0",
+           .handler = Append, .aof = AofLog::kVerbatim, .group = "string", .since = "2.0.0",
            .summary = "Appends a string to a key's value, creating the key if needed.",
            .complexity = "O(1). The amortized time complexity is O(1) assuming the appended value is small and the "
                          "already present value is of any size, since the dynamic string library used by Redis will "
@@ -679,7 +659,7 @@ void RegisterStringFamily(CommandRegistry& reg) {
   reg.Add({.name = "setrange", .arity = 4, .flags = "write denyoom", .first_key = 1, .last_key = 1, .step = 1,
            .acl = "@write @string @slow",
            .key_specs = {{.flags = "RW update", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0}},
-           .handler = SetRange, .group = "string", .since = "2.2.0",
+           .handler = SetRange, .aof = AofLog::kVerbatim, .group = "string", .since = "2.2.0",
            .summary = "Overwrites part of a key's string value at an offset, zero-padding as needed.",
            .complexity = "O(1), not counting the time taken to copy the new string in place. Usually, this string "
                          "is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M "
@@ -688,18 +668,21 @@ void RegisterStringFamily(CommandRegistry& reg) {
     std::string_view name;
     int arity;
     CommandHandler handler;
+    AofLog aof;
     std::string_view since, summary;
   };
+  // INCRBYFLOAT logs its result, which replays exactly where the float arithmetic might not.
   for (const Counter& c : {
-           Counter{"incr", 2, Incr, "1.0.0", "Adds one to a key's integer value."},
-           Counter{"decr", 2, Decr, "1.0.0", "Subtracts one from a key's integer value."},
-           Counter{"incrby", 3, IncrBy, "1.0.0", "Adds an integer to a key's integer value."},
-           Counter{"decrby", 3, DecrBy, "1.0.0", "Subtracts an integer from a key's integer value."},
-           Counter{"incrbyfloat", 3, IncrByFloat, "2.6.0", "Adds a floating point number to a key's value."},
+           Counter{"incr", 2, Incr, AofLog::kVerbatim, "1.0.0", "Adds one to a key's integer value."},
+           Counter{"decr", 2, Decr, AofLog::kVerbatim, "1.0.0", "Subtracts one from a key's integer value."},
+           Counter{"incrby", 3, IncrBy, AofLog::kVerbatim, "1.0.0", "Adds an integer to a key's integer value."},
+           Counter{"decrby", 3, DecrBy, AofLog::kVerbatim, "1.0.0", "Subtracts an integer from a key's integer value."},
+           Counter{"incrbyfloat", 3, IncrByFloat, AofLog::kEffect, "2.6.0",
+                   "Adds a floating point number to a key's value."},
        }) {
     reg.Add({.name = c.name, .arity = c.arity, .flags = "write denyoom fast", .first_key = 1, .last_key = 1,
              .step = 1, .acl = "@write @string @fast", .key_specs = {kRwAccessUpdate}, .handler = c.handler,
-             .group = "string", .since = c.since, .summary = c.summary, .complexity = "O(1)"});
+             .aof = c.aof, .group = "string", .since = c.since, .summary = c.summary, .complexity = "O(1)"});
   }
   reg.Add({.name = "lcs", .arity = -3, .flags = "readonly", .first_key = 1, .last_key = 2, .step = 1,
            .acl = "@read @string @slow",

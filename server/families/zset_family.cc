@@ -47,12 +47,10 @@ ZPopStatus ZPopFirst(CommandContext& ctx, std::span<const KeyRef> keys, bool max
   Entry* e = nullptr;
   const KeyRef* key = nullptr;
   for (const KeyRef& k : keys) {
-    e = ctx.Find(k);
-    if (!e) continue;
-    if (e->type() != ObjType::kZSet) {
-      ctx.rb.Error(err::kWrongType);
-      return ZPopStatus::kWrongType;
-    }
+    KeyLookup r = ctx.LookupOrReply(k, ObjType::kZSet, Access::kWrite);
+    if (r.wrong_type) return ZPopStatus::kWrongType;
+    if (!r.entry) continue;
+    e = r.entry;
     key = &k;
     break;
   }
@@ -89,7 +87,7 @@ ZPopStatus ZPopFirst(CommandContext& ctx, std::span<const KeyRef> keys, bool max
   });
   z.RemoveRanks(start, end);
   SyncEntry(e, z);
-  DeleteIfEmpty(ctx, *key, e, z);
+  ctx.Changed(*key, e);  // deletes the key with its last element
   return ZPopStatus::kPopped;
 }
 
@@ -159,9 +157,8 @@ void ZAddGeneric(CommandContext& ctx, uint8_t flags, bool parse_options) {
     if (!StrToD(ctx.arg(idx + 2 * i), &scores[i])) return ctx.rb.Error(err::kNotFloat);
 
   const KeyRef& k = ctx.keys[0];
-  bool wrong;
-  Entry* e = FindZSet(ctx, k, false, &wrong);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(k, ObjType::kZSet, Access::kWrite);
+  if (wrong) return;
   int64_t added = 0, updated = 0, processed = 0;
   double score = 0;
   if (e || !(flags & kXx)) {
@@ -200,7 +197,7 @@ void ZAddGeneric(CommandContext& ctx, uint8_t flags, bool parse_options) {
       }
     } else {
       SyncEntry(e, z);
-      PackSmallObject(ctx, k, e);
+      if (added || updated) ctx.Changed(k, e);
     }
     if (nan) return ctx.rb.Error(err::kZScoreNan);
   }
@@ -219,9 +216,8 @@ void ZIncrBy(CommandContext& ctx) { ZAddGeneric(ctx, kIncr, false); }
 
 void ZRem(CommandContext& ctx) {
   const KeyRef& k = ctx.keys[0];
-  bool wrong;
-  Entry* e = FindZSet(ctx, k, false, &wrong);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(k, ObjType::kZSet, Access::kWrite);
+  if (wrong) return;
   if (!e) return ctx.rb.Int(0);
   ZSet z = ZSetOf(e);
   int64_t removed = 0;
@@ -230,32 +226,29 @@ void ZRem(CommandContext& ctx) {
     if (z.size() == 0) break;
   }
   SyncEntry(e, z);
-  DeleteIfEmpty(ctx, k, e, z);
+  if (removed) ctx.Changed(k, e);  // deletes the key with its last member
   ctx.rb.Int(removed);
 }
 
 // ---- Point queries ----------------------------------------------------------------------
 
 void ZCard(CommandContext& ctx) {
-  bool wrong;
-  Entry* e = FindZSet(ctx, ctx.keys[0], true, &wrong);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kZSet, Access::kRead);
+  if (wrong) return;
   ctx.rb.Int(e ? static_cast<int64_t>(ZSetOf(e).size()) : 0);
 }
 
 void ZScore(CommandContext& ctx) {
-  bool wrong;
-  Entry* e = FindZSet(ctx, ctx.keys[0], true, &wrong);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kZSet, Access::kRead);
+  if (wrong) return;
   double s;
   if (!e || !ZSetOf(e).Score(ctx.arg(2), &s)) return ctx.rb.Null();
   ctx.rb.Double(s);
 }
 
 void ZMScore(CommandContext& ctx) {
-  bool wrong;
-  Entry* e = FindZSet(ctx, ctx.keys[0], true, &wrong);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kZSet, Access::kRead);
+  if (wrong) return;
   ctx.rb.Array(ctx.argc() - 2);
   for (size_t i = 2; i < ctx.argc(); ++i) {
     double s;
@@ -267,9 +260,8 @@ void ZMScore(CommandContext& ctx) {
 }
 
 void ZRankGeneric(CommandContext& ctx, bool rev) {
-  bool wrong;
-  Entry* e = FindZSet(ctx, ctx.keys[0], true, &wrong);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kZSet, Access::kRead);
+  if (wrong) return;
   double s;
   int64_t r = e ? ZSetOf(e).Rank(ctx.arg(2), rev, &s) : -1;
   if (r < 0) return ctx.rb.Null();
@@ -313,9 +305,8 @@ std::vector<std::pair<std::string_view, double>> AllElements(const ZSet& z) {
 
 // Redis's zrandmemberWithCountCommand.
 void ZRandMemberCount(CommandContext& ctx, int64_t l, bool with_scores) {
-  bool wrong;
-  Entry* e = FindZSet(ctx, ctx.keys[0], true, &wrong);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kZSet, Access::kRead);
+  if (wrong) return;
   if (!e || l == 0) return ctx.rb.Array(0);
   ZSet z = ZSetOf(e);
   ReplyBuilder& rb = ctx.rb;
@@ -375,9 +366,8 @@ void ZRandMember(CommandContext& ctx) {
     if (with_scores && (l < -INT64_MAX / 2 || l > INT64_MAX / 2)) return ctx.rb.Error(err::kValueOutOfRange);
     return ZRandMemberCount(ctx, l, with_scores);
   }
-  bool wrong;
-  Entry* e = FindZSet(ctx, ctx.keys[0], true, &wrong);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kZSet, Access::kRead);
+  if (wrong) return;
   if (!e) return ctx.rb.Null();
   ZSet z = ZSetOf(e);
   Rng rng = ctx.server.random(ctx.client.thread_index);
@@ -392,9 +382,8 @@ void ZRandMember(CommandContext& ctx) {
 void ZScan(CommandContext& ctx) {
   uint64_t cursor;
   if (!ParseScanCursor(ctx, 2, &cursor)) return;
-  bool wrong;
-  Entry* e = FindZSet(ctx, ctx.keys[0], true, &wrong);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kZSet, Access::kRead);
+  if (wrong) return;
   if (!e) return ReplyEmptyScan(ctx.rb);
   ScanOptions opt;
   if (!ParseScanOptions(ctx, 3, false, &opt)) return;
@@ -444,6 +433,7 @@ void RegisterZSetFamily(CommandRegistry& reg) {
        .acl = "@write @sortedset @fast",
        .key_specs = {{.flags = "RW update", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0}},
        .handler = ZAdd,
+       .aof = AofLog::kVerbatim,
        .group = "sorted-set", .since = "1.2.0",
        .summary = "Adds members with scores to a sorted set, or updates their scores.",
        .complexity = "O(log(N)) for each item added, where N is the number of elements in the sorted set.",
@@ -456,6 +446,7 @@ void RegisterZSetFamily(CommandRegistry& reg) {
        .acl = "@write @sortedset @fast",
        .key_specs = {{.flags = "RW access update", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0}},
        .handler = ZIncrBy,
+       .aof = AofLog::kVerbatim,
        .group = "sorted-set", .since = "1.2.0",
        .summary = "Adds to the score of a member of a sorted set.",
        .complexity = "O(log(N)) where N is the number of elements in the sorted set.",
@@ -468,6 +459,7 @@ void RegisterZSetFamily(CommandRegistry& reg) {
        .acl = "@write @sortedset @fast",
        .key_specs = {{.flags = "RW delete", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0}},
        .handler = ZRem,
+       .aof = AofLog::kVerbatim,
        .group = "sorted-set", .since = "1.2.0",
        .summary = "Removes members from a sorted set.",
        .complexity = "O(M*log(N)) with N being the number of elements in the sorted set and M the number of elements to be removed.",
@@ -576,6 +568,7 @@ void RegisterZSetFamily(CommandRegistry& reg) {
        .acl = "@write @sortedset @slow",
        .key_specs = {{.flags = "OW update", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0}, {.flags = "RO access", .begin_index = 2, .last_key = 0, .key_step = 1, .limit = 0}},
        .handler = ZRangeStore,
+       .aof = AofLog::kVerbatim,
        .group = "sorted-set", .since = "6.2.0",
        .summary = "Stores a range of a sorted set in another key.",
        .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements stored into the destination key.",
@@ -648,6 +641,7 @@ void RegisterZSetFamily(CommandRegistry& reg) {
        .acl = "@write @sortedset @slow",
        .key_specs = {{.flags = "RW delete", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0}},
        .handler = ZRemRangeByRank,
+       .aof = AofLog::kVerbatim,
        .group = "sorted-set", .since = "2.0.0",
        .summary = "Removes the members of a sorted set within a range of positions.",
        .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.",
@@ -660,6 +654,7 @@ void RegisterZSetFamily(CommandRegistry& reg) {
        .acl = "@write @sortedset @slow",
        .key_specs = {{.flags = "RW delete", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0}},
        .handler = ZRemRangeByScore,
+       .aof = AofLog::kVerbatim,
        .group = "sorted-set", .since = "1.2.0",
        .summary = "Removes the members of a sorted set within a score range.",
        .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.",
@@ -672,6 +667,7 @@ void RegisterZSetFamily(CommandRegistry& reg) {
        .acl = "@write @sortedset @slow",
        .key_specs = {{.flags = "RW delete", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0}},
        .handler = ZRemRangeByLex,
+       .aof = AofLog::kVerbatim,
        .group = "sorted-set", .since = "2.8.9",
        .summary = "Removes the members of a sorted set within a lexicographical range.",
        .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.",
@@ -684,6 +680,7 @@ void RegisterZSetFamily(CommandRegistry& reg) {
        .acl = "@write @sortedset @fast",
        .key_specs = {{.flags = "RW access delete", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0}},
        .handler = ZPopMin,
+       .aof = AofLog::kVerbatim,
        .group = "sorted-set", .since = "5.0.0",
        .summary = "Removes and returns the members with the lowest scores.",
        .complexity = "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.",
@@ -696,6 +693,7 @@ void RegisterZSetFamily(CommandRegistry& reg) {
        .acl = "@write @sortedset @fast",
        .key_specs = {{.flags = "RW access delete", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0}},
        .handler = ZPopMax,
+       .aof = AofLog::kVerbatim,
        .group = "sorted-set", .since = "5.0.0",
        .summary = "Removes and returns the members with the highest scores.",
        .complexity = "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.",
@@ -708,6 +706,7 @@ void RegisterZSetFamily(CommandRegistry& reg) {
        .acl = "@write @sortedset @slow",
        .key_specs = {{.flags = "RW access delete", .begin_index = 1, .keynum = true, .key_step = 1, .keynum_idx = 0, .first_key = 1}},
        .handler = ZMPop,
+       .aof = AofLog::kVerbatim,
        .group = "sorted-set", .since = "7.0.0",
        .summary = "Pops members from the first non-empty sorted set of several keys.",
        .complexity = "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.",
@@ -769,6 +768,7 @@ void RegisterZSetFamily(CommandRegistry& reg) {
        .acl = "@write @sortedset @slow",
        .key_specs = {{.flags = "OW update", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0}, {.flags = "RO access", .begin_index = 2, .keynum = true, .key_step = 1, .keynum_idx = 0, .first_key = 1}},
        .handler = ZUnionStore,
+       .aof = AofLog::kVerbatim,
        .group = "sorted-set", .since = "2.0.0",
        .summary = "Stores the union of sorted sets (and sets) in a key.",
        .complexity = "O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.",
@@ -781,6 +781,7 @@ void RegisterZSetFamily(CommandRegistry& reg) {
        .acl = "@write @sortedset @slow",
        .key_specs = {{.flags = "OW update", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0}, {.flags = "RO access", .begin_index = 2, .keynum = true, .key_step = 1, .keynum_idx = 0, .first_key = 1}},
        .handler = ZInterStore,
+       .aof = AofLog::kVerbatim,
        .group = "sorted-set", .since = "2.0.0",
        .summary = "Stores the intersection of sorted sets (and sets) in a key.",
        .complexity = "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.",
@@ -793,6 +794,7 @@ void RegisterZSetFamily(CommandRegistry& reg) {
        .acl = "@write @sortedset @slow",
        .key_specs = {{.flags = "OW update", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0}, {.flags = "RO access", .begin_index = 2, .keynum = true, .key_step = 1, .keynum_idx = 0, .first_key = 1}},
        .handler = ZDiffStore,
+       .aof = AofLog::kVerbatim,
        .group = "sorted-set", .since = "6.2.0",
        .summary = "Stores the difference of sorted sets in a key.",
        .complexity = "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.",

@@ -7,17 +7,8 @@
 
 #include "engine/zset.h"
 #include "server/core/command_context.h"
-#include "server/families/object_pack.h"
 
 namespace ks::zset_detail {
-
-// The sorted set under k, or nullptr. Sets *wrong when k holds another type. read counts a
-// keyspace hit or miss, as Redis's lookupKeyRead does.
-inline Entry* FindZSet(CommandContext& ctx, const KeyRef& k, bool read, bool* wrong) {
-  Entry* e = read ? ctx.FindRead(k) : ctx.Find(k);
-  *wrong = e && e->type() != ObjType::kZSet;
-  return *wrong ? nullptr : e;
-}
 
 inline ZSet ZSetOf(const Entry* e) { return ZSet(e->obj()); }
 
@@ -25,17 +16,6 @@ inline ZSet ZSetOf(const Entry* e) { return ZSet(e->obj()); }
 inline void SyncEntry(Entry* e, const ZSet& z) {
   e->set_obj(z.ptr());
   e->set_encoding(z.listpack() ? Encoding::kListpack : Encoding::kSkiplist);
-}
-
-// Deletes k if its set became empty; returns true if it did. Otherwise a small listpack
-// moves into the key's entry (PackSmallObject): call this after every change to e's set.
-inline bool DeleteIfEmpty(CommandContext& ctx, const KeyRef& k, Entry* e, const ZSet& z) {
-  if (z.size() != 0) {
-    PackSmallObject(ctx, k, e);
-    return false;
-  }
-  ctx.Delete(k);
-  return true;
 }
 
 using Elements = std::vector<std::pair<std::string, double>>;

@@ -127,9 +127,8 @@ void ZRangeGeneric(CommandContext& ctx, size_t src_idx, const KeyRef* dst, const
   Bounds b;
   if (!ParseBounds(ctx, type, ctx.arg(min_idx), ctx.arg(max_idx), &b)) return;
 
-  bool wrong;
-  Entry* e = FindZSet(ctx, src, true, &wrong);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(src, ObjType::kZSet, Access::kRead);
+  if (wrong) return;
   Span span;
   if (e) {
     ZSet z = ZSetOf(e);
@@ -169,9 +168,8 @@ void ZRemRangeGeneric(CommandContext& ctx, RangeType type) {
   Bounds b;
   if (!ParseBounds(ctx, type, ctx.arg(2), ctx.arg(3), &b)) return;
   const KeyRef& k = ctx.keys[0];
-  bool wrong;
-  Entry* e = FindZSet(ctx, k, false, &wrong);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(k, ObjType::kZSet, Access::kWrite);
+  if (wrong) return;
   if (!e) return ctx.rb.Int(0);
   ZSet z = ZSetOf(e);
   Span span;
@@ -191,7 +189,7 @@ void ZRemRangeGeneric(CommandContext& ctx, RangeType type) {
   if (removed > 0) {
     z.RemoveRanks(span.lo, span.hi);
     SyncEntry(e, z);
-    DeleteIfEmpty(ctx, k, e, z);
+    ctx.Changed(k, e);  // deletes the key with its last element
   }
   ctx.rb.Int(removed);
 }
@@ -200,9 +198,8 @@ void ZRemRangeGeneric(CommandContext& ctx, RangeType type) {
 void ZCountGeneric(CommandContext& ctx, RangeType type) {
   Bounds b;
   if (!ParseBounds(ctx, type, ctx.arg(2), ctx.arg(3), &b)) return;
-  bool wrong;
-  Entry* e = FindZSet(ctx, ctx.keys[0], true, &wrong);
-  if (wrong) return ctx.rb.Error(err::kWrongType);
+  auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kZSet, Access::kRead);
+  if (wrong) return;
   if (!e) return ctx.rb.Int(0);
   ZSet z = ZSetOf(e);
   auto [first, last] = type == RangeType::kScore ? z.ScoreRanks(b.score) : z.LexRanks(b.lex, ZSet::LexWalk::kCount);

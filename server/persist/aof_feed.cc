@@ -1,6 +1,5 @@
 #include "server/persist/aof_feed.h"
 
-#include <boost/unordered/unordered_flat_map.hpp>
 #include <charconv>
 #include <mutex>
 
@@ -15,41 +14,12 @@
 namespace ks {
 namespace {
 
-enum class AofKind : uint8_t { kVerbatim, kTtl, kEffect };
-
-// Commands whose arguments replay to the same effect on one engine. Anything not listed
-// (including commands added later) logs its effect, which is always correct.
-AofKind Classify(const CommandSpec& spec, std::span<const std::string_view> args) {
-  static const boost::unordered_flat_map<std::string_view, AofKind> kTable = {
-      {"set", AofKind::kVerbatim},      {"setnx", AofKind::kVerbatim},     {"getset", AofKind::kVerbatim},
-      {"getdel", AofKind::kVerbatim},   {"append", AofKind::kVerbatim},    {"setrange", AofKind::kVerbatim},
-      {"incr", AofKind::kVerbatim},     {"decr", AofKind::kVerbatim},      {"incrby", AofKind::kVerbatim},
-      {"decrby", AofKind::kVerbatim},   {"mset", AofKind::kVerbatim},      {"msetnx", AofKind::kVerbatim},
-      {"del", AofKind::kVerbatim},      {"unlink", AofKind::kVerbatim},    {"persist", AofKind::kVerbatim},
-      {"expireat", AofKind::kVerbatim}, {"pexpireat", AofKind::kVerbatim}, {"rename", AofKind::kVerbatim},
-      {"renamenx", AofKind::kVerbatim}, {"copy", AofKind::kVerbatim},      {"move", AofKind::kVerbatim},
-      {"lpush", AofKind::kVerbatim},    {"rpush", AofKind::kVerbatim},     {"lpushx", AofKind::kVerbatim},
-      {"rpushx", AofKind::kVerbatim},   {"lpop", AofKind::kVerbatim},      {"rpop", AofKind::kVerbatim},
-      {"lset", AofKind::kVerbatim},     {"lrem", AofKind::kVerbatim},      {"ltrim", AofKind::kVerbatim},
-      {"linsert", AofKind::kVerbatim},  {"lmove", AofKind::kVerbatim},     {"rpoplpush", AofKind::kVerbatim},
-      {"lmpop", AofKind::kVerbatim},    {"sadd", AofKind::kVerbatim},      {"srem", AofKind::kVerbatim},
-      {"smove", AofKind::kVerbatim},    {"sinterstore", AofKind::kVerbatim}, {"sunionstore", AofKind::kVerbatim},
-      {"sdiffstore", AofKind::kVerbatim}, {"hset", AofKind::kVerbatim},  {"hmset", AofKind::kVerbatim},
-      {"hsetnx", AofKind::kVerbatim},   {"hdel", AofKind::kVerbatim},      {"hincrby", AofKind::kVerbatim},
-      {"zadd", AofKind::kVerbatim},     {"zincrby", AofKind::kVerbatim},   {"zrem", AofKind::kVerbatim},
-      {"zremrangebyscore", AofKind::kVerbatim}, {"zremrangebyrank", AofKind::kVerbatim},
-      {"zremrangebylex", AofKind::kVerbatim}, {"zpopmin", AofKind::kVerbatim}, {"zpopmax", AofKind::kVerbatim},
-      {"zmpop", AofKind::kVerbatim},    {"zunionstore", AofKind::kVerbatim}, {"zinterstore", AofKind::kVerbatim},
-      {"zdiffstore", AofKind::kVerbatim}, {"zrangestore", AofKind::kVerbatim},
-      {"expire", AofKind::kTtl},        {"pexpire", AofKind::kTtl},        {"getex", AofKind::kTtl},
-  };
-  auto it = kTable.find(spec.name);
-  if (it == kTable.end()) return AofKind::kEffect;
-  // SET with a relative expiry becomes its effect (SET + PEXPIREAT), as Redis rewrites it.
-  if (spec.name == "set")
-    for (size_t i = 3; i < args.size(); ++i)
-      if (EqualsNoCase(args[i], "ex") || EqualsNoCase(args[i], "px")) return AofKind::kEffect;
-  return it->second;
+// How a write is logged, as its table row declares it (CommandSpec::aof).
+AofLog Classify(const CommandSpec& spec, std::span<const std::string_view> args) {
+  if (spec.aof != AofLog::kVerbatimUnlessRelativeTtl) return spec.aof;
+  for (size_t i = 3; i < args.size(); ++i)
+    if (EqualsNoCase(args[i], "ex") || EqualsNoCase(args[i], "px")) return AofLog::kEffect;
+  return AofLog::kVerbatim;
 }
 
 std::string_view FormatInt(int64_t v, char (&buf)[24]) {
@@ -63,12 +33,13 @@ void Touch(TouchedEngines& t, uint16_t e) {
   t.push_back(e);
 }
 
-// The database COPY ... DB n writes its destination to.
+// The database the second key is written to: another one when the row names an option for
+// it (COPY ... DB n).
 int DestinationDb(CommandContext& ctx) {
-  if (ctx.spec.name != "copy") return ctx.db();
-  for (size_t i = 3; i + 1 < ctx.argc(); ++i) {
+  if (ctx.spec.dst_db_option.empty()) return ctx.db();
+  for (size_t i = static_cast<size_t>(ctx.spec.last_key) + 1; i + 1 < ctx.argc(); ++i) {
     int64_t n;
-    if (EqualsNoCase(ctx.arg(i), "db") && StrToLL(ctx.arg(i + 1), &n) && n >= 0 && n < kNumDbs)
+    if (EqualsNoCase(ctx.arg(i), ctx.spec.dst_db_option) && StrToLL(ctx.arg(i + 1), &n) && n >= 0 && n < kNumDbs)
       return static_cast<int>(n);
   }
   return ctx.db();
@@ -88,10 +59,10 @@ void FeedAof(AofSet& aof, CommandContext& ctx, TouchedEngines& touched) {
     return;
   }
   if (ctx.keys.empty()) return;
-  const AofKind kind = Classify(ctx.spec, ctx.args);
+  const AofLog kind = Classify(ctx.spec, ctx.args);
   bool single = true;
   for (const KeyRef& k : ctx.keys) single &= k.engine == ctx.keys[0].engine;
-  if (kind == AofKind::kVerbatim && single) {
+  if (kind == AofLog::kVerbatim && single) {
     aof.log(ctx.keys[0].engine).Append(db, ctx.args);
     touched.push_back(ctx.keys[0].engine);
     return;
@@ -110,7 +81,7 @@ void FeedAof(AofSet& aof, CommandContext& ctx, TouchedEngines& touched) {
     aof.log(k.engine).AppendWith(kdb, [&](std::string& out) {
       if (!e) {
         AppendRespCommand(out, {"DEL", k.key});
-      } else if (kind == AofKind::kTtl) {
+      } else if (kind == AofLog::kTtl) {
         char buf[24];
         if (e->has_expire())
           AppendRespCommand(out, {"PEXPIREAT", k.key, FormatInt(e->expire_ms(), buf)});

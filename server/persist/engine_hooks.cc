@@ -12,7 +12,9 @@ void EngineHooks::BeforeSlotChange(uint16_t slot) {
   if (snapshot_) snapshot_->BeforeSlotChange(slot);
 }
 
-void EngineHooks::KeyRemoved(int db, uint16_t, std::string_view key, RemovalCause) {
+void EngineHooks::KeyRemoved(int db, uint16_t slot, std::string_view key, RemovalCause cause) {
+  state_.keyspace_events().KeyModified(db, key, slot,
+                                       cause == RemovalCause::kExpired ? KeyEvent::kExpired : KeyEvent::kEvicted);
   // Written out by the next command on this engine or by the once-a-second flush.
   if (AofSet* aof = state_.aof()) {
     std::array<std::string_view, 2> del = {"DEL", key};

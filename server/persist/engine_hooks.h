@@ -2,7 +2,8 @@
 // EngineHooks: the server's EngineObserver for one engine (engine/engine.h). It passes slot
 // changes to the snapshot in progress (persistence/snapshot.h) and logs keys the engine
 // removed itself (expiry, eviction) as a DEL in the engine's append-only file, as Redis
-// propagates them, so an evicted key never comes back on replay.
+// propagates them, so an evicted key never comes back on replay; and signals those removals
+// as "key modified" (server/core/keyspace_events.h).
 #include <cstdint>
 #include <string_view>
 
