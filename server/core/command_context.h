@@ -161,6 +161,8 @@ struct CommandContext {
   }
 
   int64_t NowMs() const { return server.clock()->NowMs(); }
+  // This I/O thread's stream of the server's one random source (seedable in tests).
+  Rng random() { return server.random(client.thread_index); }
   bool touch() const { return !client.info->no_touch.load(std::memory_order_relaxed); }
 
   ShardSet& shards() { return server.shards(); }

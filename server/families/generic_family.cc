@@ -215,7 +215,7 @@ void Scan(CommandContext& ctx) {
 // within it, so every key is about equally likely (expired keys found are deleted and the draw
 // repeats, as in Redis).
 void RandomKey(CommandContext& ctx) {
-  Rng rng = ctx.server.random(ctx.client.thread_index);
+  Rng rng = ctx.random();
   ShardSet& shards = ctx.shards();
   const int db = ctx.db();
   for (;;) {

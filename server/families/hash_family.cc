@@ -261,7 +261,7 @@ void HRandFieldWithCount(CommandContext& ctx, int64_t l, bool with_values) {
   const bool uniq = l >= 0;
   const uint64_t count = uniq ? static_cast<uint64_t>(l) : static_cast<uint64_t>(-l);
   if (count == 0) return ctx.rb.Array(0);
-  Rng rng = ctx.server.random(ctx.client.thread_index);
+  Rng rng = ctx.random();
 
   if (!uniq || count == 1) {
     // Redis would start streaming an unbounded reply here; keyshard builds replies in memory,
@@ -330,7 +330,7 @@ void HRandField(CommandContext& ctx) {
   auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kHash, Access::kRead);
   if (wrong) return;
   if (!e) return ctx.rb.Null();
-  Rng rng = ctx.server.random(ctx.client.thread_index);
+  Rng rng = ctx.random();
   ctx.rb.Bulk(AsHash(e).RandomPair(rng).first);
 }
 

@@ -149,7 +149,7 @@ void SRandMemberCount(CommandContext& ctx) {
   if (count == 0) return ctx.rb.Array(0);
   const SetObject* s = AsSet(e);
   char buf[kSetIntBuf];
-  Rng rng = ctx.server.random(ctx.client.thread_index);
+  Rng rng = ctx.random();
   if (!uniq || count == 1) {
     ctx.rb.Array(count);
     while (count--) ctx.rb.Bulk(s->RandomMember(rng, buf));
@@ -169,7 +169,7 @@ void SRandMember(CommandContext& ctx) {
   if (wrong) return;
   if (!e) return ctx.rb.Null();
   char buf[kSetIntBuf];
-  Rng rng = ctx.server.random(ctx.client.thread_index);
+  Rng rng = ctx.random();
   ctx.rb.Bulk(AsSet(e)->RandomMember(rng, buf));
 }
 
@@ -197,7 +197,7 @@ void SPopCount(CommandContext& ctx) {
   }
   uint64_t remaining = size - count;
   char buf[kSetIntBuf];
-  Rng rng = ctx.server.random(ctx.client.thread_index);
+  Rng rng = ctx.random();
   ctx.rb.Set(count);
   // Redis's SPOP_MOVE_STRATEGY_MUL: draw the survivors instead when they are few.
   if (remaining * 5 > count) {
@@ -231,7 +231,7 @@ void SPop(CommandContext& ctx) {
   if (!e) return ctx.rb.Null();
   SetObject* s = AsSet(e);
   char buf[kSetIntBuf];
-  Rng rng = ctx.server.random(ctx.client.thread_index);
+  Rng rng = ctx.random();
   std::string_view m = s->RandomMember(rng, buf);
   ctx.rb.Bulk(m);
   SetObject::Remove(s, m);

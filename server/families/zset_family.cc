@@ -313,7 +313,7 @@ void ZRandMemberCount(CommandContext& ctx, int64_t l, bool with_scores) {
   uint64_t size = z.size();
   bool uniq = l > 0;
   uint64_t count = uniq ? static_cast<uint64_t>(l) : static_cast<uint64_t>(-l);
-  Rng rng = ctx.server.random(ctx.client.thread_index);
+  Rng rng = ctx.random();
   // Repeats allowed (negative count), or a single element.
   if (!uniq || count == 1) {
     ReplyElementsHeader(rb, count, with_scores);
@@ -370,7 +370,7 @@ void ZRandMember(CommandContext& ctx) {
   if (wrong) return;
   if (!e) return ctx.rb.Null();
   ZSet z = ZSetOf(e);
-  Rng rng = ctx.server.random(ctx.client.thread_index);
+  Rng rng = ctx.random();
   ZSet::Cursor c = z.At(static_cast<int64_t>(rng.Below(z.size())), false);
   ctx.rb.Bulk(c.member());
 }
