@@ -1,6 +1,6 @@
 #pragma once
 // What a command handler works with: its arguments, where to reply, the client, the server,
-// and its keys already routed to engines and locked by the dispatcher.
+// and its keys already routed to engines and locked by the execution path (server/core/executor.h).
 #include <algorithm>
 #include <boost/container/small_vector.hpp>
 #include <cstdint>
