@@ -34,20 +34,12 @@ void EngineLocks::LockSlots(ShardSet& shards, std::span<const uint16_t> slots, s
   for (;;) {
     for (size_t i = 0; i < slots.size(); ++i) engines[i] = map.EngineOf(slots[i]);
     shards.RunRouteHook();
-    if (slots.size() == 1 && extra.empty()) {
-      // The common case: one engine, nothing to sort.
-      Engine& e = shards.engine(engines[0]);
-      e.mutex().lock();
-      held_.push_back(&e);
-      if (map.EngineOf(slots[0]) == engines[0]) return;
-    } else {
-      EngineIds ids(engines.begin(), engines.end());
-      ids.insert(ids.end(), extra.begin(), extra.end());
-      Lock(shards, ids);
-      bool same = true;
-      for (size_t i = 0; i < slots.size() && same; ++i) same = map.EngineOf(slots[i]) == engines[i];
-      if (same) return;
-    }
+    EngineIds ids(engines.begin(), engines.end());
+    ids.insert(ids.end(), extra.begin(), extra.end());
+    Lock(shards, ids);
+    bool same = true;
+    for (size_t i = 0; i < slots.size() && same; ++i) same = map.EngineOf(slots[i]) == engines[i];
+    if (same) return;
     UnlockAll();
     shards.CountReroute();
   }
@@ -75,13 +67,13 @@ bool EngineLocks::holds(const Engine* e) const {
   return std::find(held_.begin(), held_.end(), e) != held_.end();
 }
 
-void EngineLocks::UnlockAll() {
+void EngineLocks::UnlockMany() {
   for (auto it = held_.rbegin(); it != held_.rend(); ++it) (*it)->mutex().unlock();
   held_.clear();
 }
 
 SlotGuard::SlotGuard(ShardSet& shards, uint16_t slot) {
-  locks_.LockSlots(shards, std::span<const uint16_t>(&slot, 1), std::span<uint16_t>(&id_, 1));
+  id_ = locks_.LockSlot(shards, slot);
   e_ = &shards.engine(id_);
 }
 

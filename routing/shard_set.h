@@ -68,15 +68,40 @@ class EngineLocks {
   // until UnlockAll.
   void LockSlots(ShardSet& shards, std::span<const uint16_t> slots, std::span<uint16_t> engines,
                  std::span<const uint16_t> extra = {});
+  // LockSlots for one slot, the common case, inline: returns the engine that owns it, locked.
+  uint16_t LockSlot(ShardSet& shards, uint16_t slot) {
+    const SlotMap& map = shards.slots();
+    for (;;) {
+      const uint16_t id = map.EngineOf(slot);
+      shards.RunRouteHook();
+      Engine& e = shards.engine(id);
+      e.mutex().lock();
+      if (map.EngineOf(slot) == id) [[likely]] {
+        held_.push_back(&e);
+        return id;
+      }
+      e.mutex().unlock();
+      shards.CountReroute();
+    }
+  }
   // Locks the given engines (ids need not be sorted or unique; sorts them).
   void Lock(ShardSet& shards, EngineIds& ids);
   void LockAll(ShardSet& shards);
-  void UnlockAll();
+  void UnlockAll() {
+    if (held_.empty()) return;
+    if (held_.size() == 1) {
+      held_[0]->mutex().unlock();
+      held_.clear();
+      return;
+    }
+    UnlockMany();
+  }
   bool empty() const { return held_.empty(); }
   bool holds(const Engine* e) const;
   const boost::container::small_vector<Engine*, 8>& held() const { return held_; }
 
  private:
+  void UnlockMany();
   boost::container::small_vector<Engine*, 8> held_;
 };
 

@@ -13,6 +13,14 @@ void Execution::Acquire(CommandContext& ctx, std::span<const uint16_t> extra_eng
   switch (spec.lock) {
     case LockMode::kKeys: {
       KeyIndexes idx = CommandKeyIndexes(spec, static_cast<int>(ctx.args.size()), ctx.args.data());
+      ctx.keys.clear();
+      if (idx.size() == 1 && extra_engines.empty()) {
+        // The common case: one key, one engine, nothing to sort.
+        const std::string_view key = ctx.args[idx[0]];
+        const uint16_t slot = KeySlot(key);
+        ctx.keys.push_back(KeyRef{key, slot, locks_.LockSlot(state_.shards(), slot)});
+        return;
+      }
       if (idx.empty()) {
         if (!extra_engines.empty()) {
           EngineIds ids(extra_engines.begin(), extra_engines.end());
@@ -20,14 +28,13 @@ void Execution::Acquire(CommandContext& ctx, std::span<const uint16_t> extra_eng
         }
         return;
       }
-      boost::container::small_vector<uint16_t, 8> slots, engines;
-      ctx.keys.clear();
+      boost::container::small_vector<uint16_t, 8> slots;
       for (int i : idx) {
         uint16_t slot = KeySlot(ctx.args[i]);
         ctx.keys.push_back(KeyRef{ctx.args[i], slot, 0});
         slots.push_back(slot);
       }
-      engines.resize(slots.size());
+      boost::container::small_vector<uint16_t, 8> engines(slots.size(), boost::container::default_init);
       locks_.LockSlots(state_.shards(), slots, engines, extra_engines);
       for (size_t i = 0; i < engines.size(); ++i) ctx.keys[i].engine = engines[i];
       return;
@@ -62,7 +69,7 @@ void Execution::Acquire(std::span<CommandContext* const> cmds) {
     return;
   }
   if (slots.empty()) return;
-  engines.resize(slots.size());
+  engines.resize(slots.size(), boost::container::default_init);
   locks_.LockSlots(state_.shards(), slots, engines);
   size_t n = 0;
   for (CommandContext* ctx : cmds)
@@ -99,25 +106,37 @@ bool Execution::Run(CommandContext& ctx) {
 void Execution::Release(std::vector<ReadyKey>* defer) {
   if (released_) return;
   released_ = true;
+  if (!wrote_ && after_unlock_.empty()) {
+    // A read: nothing to log, nobody to serve.
+    locks_.UnlockAll();
+    return;
+  }
   // A write may have given data to keys that blocked clients wait for: they are served right
   // after, before anyone else can take it (server/blocking/blocking.h).
-  ReadyKeys ready;
-  if (wrote_)
-    for (Engine* e : locks_.held())
-      if (e->has_waiters()) CollectReadyKeys(*e, ready);
-  locks_.UnlockAll();
-  // The log is written (and under appendfsync always made durable) before the reply.
-  for (uint16_t t : touched_) aof_->AfterCommand(t);
-  if (!ready.empty()) {
-    if (defer)
-      for (auto& r : ready) defer->push_back(std::move(r));
-    else
-      ServeReadyKeys(state_, std::move(ready));
+  bool waiters = false;
+  for (Engine* e : locks_.held()) waiters |= e->has_waiters();
+  if (!waiters) {
+    locks_.UnlockAll();
+    for (uint16_t t : touched_) aof_->AfterCommand(t);  // the log before the reply
+  } else {
+    ReadyKeys ready;
+    for (Engine* e : locks_.held()) CollectReadyKeys(*e, ready);
+    locks_.UnlockAll();
+    // The log is written (and under appendfsync always made durable) before the reply.
+    for (uint16_t t : touched_) aof_->AfterCommand(t);
+    if (!ready.empty()) {
+      if (defer)
+        for (auto& r : ready) defer->push_back(std::move(r));
+      else
+        ServeReadyKeys(state_, std::move(ready));
+    }
   }
   for (auto& f : after_unlock_) f();
 }
 
-void Execute(ServerState& state, CommandContext& ctx) {
+// Flattened: the three steps and the one-key lock compile into one function, as the
+// dispatcher's hand-written fast path once did.
+[[gnu::flatten]] void Execute(ServerState& state, CommandContext& ctx) {
   Execution ex(state);
   ex.Acquire(ctx);
   ex.Run(ctx);
