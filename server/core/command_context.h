@@ -25,11 +25,6 @@ struct KeyRef {
   uint16_t engine;
 };
 
-inline KeyRef RouteKey(ShardSet& shards, std::string_view key) {
-  uint16_t slot = KeySlot(key);
-  return KeyRef{key, slot, shards.slots().EngineOf(slot)};
-}
-
 // How a handler means to use a key it looks up; kRead | kWrite reads (counting a hit or miss)
 // before it writes (GETDEL, SET ... GET).
 enum class Access : uint8_t { kRead = 1, kWrite = 2 };

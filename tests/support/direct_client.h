@@ -13,6 +13,7 @@
 #include "engine/clock.h"
 #include "resp/reply_builder.h"
 #include "server/core/client_state.h"
+#include "server/core/command_context.h"
 #include "server/core/config.h"
 #include "server/core/server_state.h"
 #include "server/core/service.h"
@@ -44,6 +45,12 @@ struct TestServer {
 };
 
 class DirectClient;
+
+// key routed by reading the slot map, without locking (a test's direct look at an engine).
+inline KeyRef RouteKey(ShardSet& shards, std::string_view key) {
+  uint16_t slot = KeySlot(key);
+  return KeyRef{key, slot, shards.slots().EngineOf(slot)};
+}
 
 // The decoded form of an error reply with this text, as in Err(err::kWrongType).
 std::string Err(std::string_view text);
