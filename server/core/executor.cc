@@ -8,69 +8,77 @@
 
 namespace ks {
 
+namespace {
+
+using Slots = EngineIds;
+
+// Appends ctx's keys at indexes idx to ctx.keys (engines not yet known) and their slots to slots.
+void AddKeys(CommandContext& ctx, const KeyIndexes& idx, Slots& slots) {
+  for (int i : idx) {
+    const uint16_t slot = KeySlot(ctx.args[i]);
+    ctx.keys.push_back(KeyRef{ctx.args[i], slot, 0});
+    slots.push_back(slot);
+  }
+}
+
+}  // namespace
+
 void Execution::Acquire(CommandContext& ctx, std::span<const uint16_t> extra_engines) {
-  const CommandSpec& spec = ctx.spec;
-  switch (spec.lock) {
-    case LockMode::kKeys: {
-      KeyIndexes idx = CommandKeyIndexes(spec, static_cast<int>(ctx.args.size()), ctx.args.data());
-      ctx.keys.clear();
-      if (idx.size() == 1 && extra_engines.empty()) {
-        // The common case: one key, one engine, nothing to sort.
-        const std::string_view key = ctx.args[idx[0]];
-        const uint16_t slot = KeySlot(key);
-        ctx.keys.push_back(KeyRef{key, slot, locks_.LockSlot(state_.shards(), slot)});
-        return;
-      }
-      if (idx.empty()) {
-        if (!extra_engines.empty()) {
-          EngineIds ids(extra_engines.begin(), extra_engines.end());
-          locks_.Lock(state_.shards(), ids);
-        }
-        return;
-      }
-      boost::container::small_vector<uint16_t, 8> slots;
-      for (int i : idx) {
-        uint16_t slot = KeySlot(ctx.args[i]);
-        ctx.keys.push_back(KeyRef{ctx.args[i], slot, 0});
-        slots.push_back(slot);
-      }
-      boost::container::small_vector<uint16_t, 8> engines(slots.size(), boost::container::default_init);
-      locks_.LockSlots(state_.shards(), slots, engines, extra_engines);
-      for (size_t i = 0; i < engines.size(); ++i) ctx.keys[i].engine = engines[i];
-      return;
-    }
-    case LockMode::kAll:
-      locks_.LockAll(state_.shards());
-      return;
+  CommandContext* one[] = {&ctx};
+  switch (ctx.spec.lock) {
     case LockMode::kSelf:
       return;
+    case LockMode::kAll:
+      return LockRouted(one, {}, true, extra_engines);
+    case LockMode::kKeys:
+      break;
   }
+  const KeyIndexes idx = CommandKeyIndexes(ctx.spec, static_cast<int>(ctx.args.size()), ctx.args.data());
+  ctx.keys.clear();
+  if (idx.size() == 1 && extra_engines.empty()) {
+    // The common case: one key, one engine, nothing to sort.
+    const std::string_view key = ctx.args[idx[0]];
+    const uint16_t slot = KeySlot(key);
+    ctx.keys.push_back(KeyRef{key, slot, locks_.LockSlot(state_.shards(), slot)});
+    return;
+  }
+  Slots slots;
+  AddKeys(ctx, idx, slots);
+  LockRouted(one, slots, false, extra_engines);
 }
 
 void Execution::Acquire(std::span<CommandContext* const> cmds) {
   if (cmds.size() == 1) return Acquire(*cmds[0]);
   bool all = false;
-  boost::container::small_vector<uint16_t, 8> slots, engines;
+  Slots slots;
   for (CommandContext* ctx : cmds) {
     all |= ctx->spec.lock == LockMode::kAll;
     if (ctx->spec.lock != LockMode::kKeys) continue;
     ctx->keys.clear();
-    for (int i : CommandKeyIndexes(ctx->spec, static_cast<int>(ctx->args.size()), ctx->args.data())) {
-      uint16_t slot = KeySlot(ctx->args[i]);
-      ctx->keys.push_back(KeyRef{ctx->args[i], slot, 0});
-      slots.push_back(slot);
-    }
+    AddKeys(*ctx, CommandKeyIndexes(ctx->spec, static_cast<int>(ctx->args.size()), ctx->args.data()), slots);
   }
+  LockRouted(cmds, slots, all, {});
+}
+
+void Execution::LockRouted(std::span<CommandContext* const> cmds, std::span<const uint16_t> slots, bool all,
+                           std::span<const uint16_t> extra_engines) {
+  ShardSet& shards = state_.shards();
   if (all) {
-    locks_.LockAll(state_.shards());
-    const SlotMap& map = state_.shards().slots();
+    // With every engine held no slot can move: the map's answer stands.
+    locks_.LockAll(shards);
     for (CommandContext* ctx : cmds)
-      for (KeyRef& k : ctx->keys) k.engine = map.EngineOf(k.slot);
+      for (KeyRef& k : ctx->keys) k.engine = shards.slots().EngineOf(k.slot);
     return;
   }
-  if (slots.empty()) return;
-  engines.resize(slots.size(), boost::container::default_init);
-  locks_.LockSlots(state_.shards(), slots, engines);
+  if (slots.empty()) {
+    if (!extra_engines.empty()) {
+      EngineIds ids(extra_engines.begin(), extra_engines.end());
+      locks_.Lock(shards, ids);
+    }
+    return;
+  }
+  Slots engines(slots.size(), boost::container::default_init);
+  locks_.LockSlots(shards, slots, engines, extra_engines);
   size_t n = 0;
   for (CommandContext* ctx : cmds)
     for (KeyRef& k : ctx->keys) k.engine = engines[n++];

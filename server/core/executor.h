@@ -51,6 +51,11 @@ class Execution {
   EngineLocks& locks() { return locks_; }
 
  private:
+  // Locks the engines owning slots (the keys of cmds, in order) and extra_engines, or every
+  // engine when all, and fills in each key's engine.
+  void LockRouted(std::span<CommandContext* const> cmds, std::span<const uint16_t> slots, bool all,
+                  std::span<const uint16_t> extra_engines);
+
   ServerState& state_;
   EngineLocks locks_;
   bool wrote_ = false;
