@@ -215,7 +215,9 @@ bool SparseToDense(std::string& v) {
       p += 2;
     } else {
       int runlen = ValLen(*p), regval = ValValue(*p);
-      if (runlen + idx > static_cast<int64_t>(kRegisters)) break;  // would overflow: corrupt
+      // Past the last register: corrupt. (Redis 7.0 writes on and fails at the end; a break
+      // here, as later Redis versions have, would accept a run ending exactly at the end.)
+      if (runlen + idx > static_cast<int64_t>(kRegisters)) return false;
       while (runlen--) DenseSetRaw(regs, static_cast<uint32_t>(idx++), static_cast<uint8_t>(regval));
       p++;
     }
@@ -359,7 +361,7 @@ bool MergeInto(RawRegisters& max, std::string_view v) {
       p += 2;
     } else {
       int runlen = ValLen(*p), regval = ValValue(*p);
-      if (runlen + i > static_cast<int64_t>(kRegisters)) break;
+      if (runlen + i > static_cast<int64_t>(kRegisters)) return false;  // as in SparseToDense
       while (runlen--) {
         if (regval > max[static_cast<size_t>(i)]) max[static_cast<size_t>(i)] = static_cast<uint8_t>(regval);
         i++;

@@ -128,6 +128,8 @@ void BitCount(CommandContext& ctx) {
     if (!StrToLL(ctx.arg(2), &start) || !StrToLL(ctx.arg(3), &end)) return ctx.rb.Error(err::kNotInteger);
     bool isbit;
     if (!ParseUnit(ctx, 4, &isbit)) return;
+    // Two negative indexes in the wrong order are an empty range before any clamping.
+    if (start < 0 && end < 0 && start > end) return ctx.rb.Int(0);
     if (isbit) totlen <<= 3;
     ClampRange(totlen, &start, &end);
     if (isbit && start <= end) {
