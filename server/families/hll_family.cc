@@ -102,10 +102,12 @@ void PfCount(CommandContext& ctx) {
   uint64_t card = hll::Count(v, &invalid);
   if (invalid) return ctx.rb.Error(err::kHllInvalid);
   // Redis caches the result in the value, which makes this read a write of the key: a
-  // snapshot in progress copies the slot first, and the change is signalled. The AOF is not
-  // told (the row is readonly); a replayed value recomputes it on its first PFCOUNT.
+  // snapshot in progress copies the slot first, the change counter moves (server.dirty++)
+  // and the change is signalled. The AOF is not told (the row is readonly); a replayed value
+  // recomputes the count on its first PFCOUNT.
   ctx.engine(k).BeforeSlotChange(k.slot);
   hll::SetCache(e->mutable_str(), card);
+  ctx.server.stats().per_thread[ctx.client.thread_index].dirty.fetch_add(1, std::memory_order_relaxed);
   ctx.Signal(k, KeyEvent::kWritten);
   ctx.rb.Int(static_cast<int64_t>(card));
 }
