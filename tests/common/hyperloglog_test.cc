@@ -1,8 +1,8 @@
 // The HyperLogLog representation on its own: Redis's bytes for known adds, the sparse -> dense
 // promotion, merging, and a fuzz of corrupted values that must be reported, never crash. For
 // the memory side it builds alone under ASAN and UBSan in a few seconds:
-//   g++ -std=c++20 -O1 -g -fsanitize=address,undefined -I. common/hyperloglog.cc common/bitops.cc \
-//       tests/common/hyperloglog_test.cc -lgtest -lgtest_main -pthread -o /tmp/hll_asan && /tmp/hll_asan
+//   g++ -std=c++20 -O1 -g -fsanitize=address,undefined -I. common/hyperloglog.cc common/bitops.cc
+//       tests/common/hyperloglog_test.cc -lgtest -lgtest_main -pthread -o /tmp/hll_asan
 #include "common/hyperloglog.h"
 
 #include <gtest/gtest.h>
