@@ -148,6 +148,7 @@ void ServerState::PublishLimits() {
   set(limits_.set_max_intset_entries, config_.set_max_intset_entries);
   set(limits_.zset_max_listpack_entries, config_.zset_max_listpack_entries);
   set(limits_.zset_max_listpack_value, config_.zset_max_listpack_value);
+  set(limits_.hll_sparse_max_bytes, config_.hll_sparse_max_bytes);
   if (AofSet* a = aof())
     if (auto p = ParseFsyncPolicy(config_.appendfsync)) a->set_fsync(*p);
 }
