@@ -10,6 +10,7 @@ PACKAGES=(
   libhiredis-dev libtoml11-dev libgtest-dev
   liblzf-dev                 # LZF compression of RDB strings
   redis-server redis-tools   # the reference server for differential tests and benchmarks
+  python3-redis              # redis-py, for the client-library tests (tests/clients/)
 )
 
 missing=()

@@ -44,6 +44,8 @@ void Quit(CommandContext& ctx) {
 
 void Reset(CommandContext& ctx) {
   ClientState& c = ctx.client;
+  // Redis's clearClientConnectionState: the transaction and the watched keys go too.
+  if (c.tx) c.tx->Discard();
   c.SetDb(0);
   c.SetResp(2);
   ctx.rb.set_resp3(false);
