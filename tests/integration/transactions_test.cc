@@ -43,7 +43,7 @@ struct Ledger {
   long retries = 0;
 };
 
-void Setup(int port) {
+void OpenAccounts(int port) {
   Client c(port);
   std::vector<std::string> mset = {"MSET"};
   for (int i = 0; i < kAccounts; ++i) {
@@ -110,7 +110,7 @@ std::vector<long> Expected(const std::vector<Ledger>& ledgers) {
 TEST(Transactions, ConcurrentTransfersKeepTheTotalAndApplyEachOnce) {
   KeyshardProcess ks;
   ASSERT_TRUE(ks.running());
-  Setup(ks.port());
+  OpenAccounts(ks.port());
   const int kWriters = 4, kReaders = 2, kEach = 250;
   std::atomic<bool> stop{false};
   std::vector<Ledger> ledgers(kWriters);
@@ -171,7 +171,7 @@ TEST(Transactions, KillDuringTransfersKeepsEveryAcknowledgedExecUnderAlways) {
   for (int round = 0; round < 3; ++round) {
     KeyshardProcess first({"--appendonly", "yes", "--appendfsync", "always"});
     ASSERT_TRUE(first.running());
-    Setup(first.port());
+    OpenAccounts(first.port());
     const int kWriters = 4;
     std::atomic<bool> stop{false};
     std::vector<Ledger> ledgers(kWriters);
