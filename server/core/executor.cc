@@ -137,7 +137,7 @@ void Execution::EndUnit() {
 
 std::unique_lock<std::mutex> ScriptLockFor(ServerState& state, std::span<CommandContext* const> cmds) {
   for (CommandContext* c : cmds)
-    if (c->spec.script_lock) return std::unique_lock<std::mutex>(state.script_mutex());
+    if (c->spec.script_lock) return std::unique_lock<std::mutex>(state.script_mu());
   return {};
 }
 

@@ -136,7 +136,7 @@ class ServerState {
   WatchRegistry& watches() { return *watches_; }
   // Taken by scripts before any engine lock, and by EXEC when its queue holds a script
   // (ScriptLockFor in server/core/executor.h).
-  std::mutex& script_mutex() { return script_mu_; }
+  std::mutex& script_mu() { return script_mu_; }
   // Each engine's observer (server/engine_hooks.h).
   EngineHooks& hooks(int engine) { return *hooks_[engine]; }
   // RDB snapshots and AOF bases in the background (server/snapshots.h).
