@@ -50,6 +50,7 @@ void EngineLocks::Lock(ShardSet& shards, EngineIds& ids) {
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   for (uint16_t id : ids) {
     Engine& e = shards.engine(id);
+    if (ThreadHeldEngines::Holds(&e)) continue;
     e.mutex().lock();
     held_.push_back(&e);
   }
@@ -58,6 +59,7 @@ void EngineLocks::Lock(ShardSet& shards, EngineIds& ids) {
 void EngineLocks::LockAll(ShardSet& shards) {
   for (int i = 0; i < shards.size(); ++i) {
     Engine& e = shards.engine(i);
+    if (ThreadHeldEngines::Holds(&e)) continue;
     e.mutex().lock();
     held_.push_back(&e);
   }
@@ -72,7 +74,16 @@ void EngineLocks::UnlockMany() {
   held_.clear();
 }
 
+thread_local const EngineLocks* ThreadHeldEngines::current_ = nullptr;
+
 SlotGuard::SlotGuard(ShardSet& shards, uint16_t slot) {
+  // Held by this thread's Execution: its owner cannot change while held.
+  const uint16_t owner = shards.slots().EngineOf(slot);
+  if (ThreadHeldEngines::Holds(&shards.engine(owner))) {
+    id_ = owner;
+    e_ = &shards.engine(id_);
+    return;
+  }
   id_ = locks_.LockSlot(shards, slot);
   e_ = &shards.engine(id_);
 }

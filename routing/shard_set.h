@@ -106,16 +106,41 @@ class EngineLocks {
   boost::container::small_vector<Engine*, 8> held_;
 };
 
+// The engines that a running Execution of several commands (EXEC, a script) holds on this
+// thread. A command inside it that locks engines itself (LockMode::kSelf: SCAN, DBSIZE,
+// INFO, BGSAVE) must not lock them again, so EngineGuard, SlotGuard and EngineLocks::Lock /
+// LockAll skip the engines listed here. Executions never nest, so the per-command LockSlot(s)
+// path does not look.
+class ThreadHeldEngines {
+ public:
+  explicit ThreadHeldEngines(const EngineLocks* held) : prev_(current_) { current_ = held; }
+  ~ThreadHeldEngines() { current_ = prev_; }
+  ThreadHeldEngines(const ThreadHeldEngines&) = delete;
+  ThreadHeldEngines& operator=(const ThreadHeldEngines&) = delete;
+  static bool Holds(const Engine* e) { return current_ && current_->holds(e); }
+
+ private:
+  static thread_local const EngineLocks* current_;
+  const EngineLocks* prev_;
+};
+
 // One engine locked for a scope: housekeeping steps, INFO's figures, start-up wiring.
 class EngineGuard {
  public:
   EngineGuard(ShardSet& shards, int id) : EngineGuard(shards.engine(id)) {}
-  explicit EngineGuard(Engine& e) : e_(e), lk_(e_.mutex()) {}
+  explicit EngineGuard(Engine& e) : e_(e), locked_(!ThreadHeldEngines::Holds(&e)) {
+    if (locked_) e_.mutex().lock();
+  }
+  ~EngineGuard() {
+    if (locked_) e_.mutex().unlock();
+  }
+  EngineGuard(const EngineGuard&) = delete;
+  EngineGuard& operator=(const EngineGuard&) = delete;
   Engine& engine() { return e_; }
 
  private:
   Engine& e_;
-  std::lock_guard<std::mutex> lk_;
+  bool locked_;
 };
 
 // The engine that owns a slot, locked, ownership re-checked (loading keys, SCAN).

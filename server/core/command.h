@@ -26,6 +26,7 @@ enum CmdFlag : uint32_t {
   kCmdStale = 1 << 8,
   kCmdNoScript = 1 << 9,
   kCmdMovableKeys = 1 << 10,
+  kCmdNoMulti = 1 << 11,  // refused inside MULTI (SAVE, SHUTDOWN...)
 };
 
 // Redis 7 key specification, as COMMAND INFO reports it.
@@ -63,6 +64,13 @@ enum class AofLog : uint8_t {
   kVerbatimUnlessRelativeTtl,
 };
 
+// What a command does when its client is inside MULTI (server/multi/transaction.h).
+enum class InMulti : uint8_t {
+  kQueue,      // queued (+QUEUED), run by EXEC: nearly every command
+  kRun,        // runs at once; its handler answers the nesting error (MULTI, WATCH)
+  kRunAlways,  // runs at once, even when out of memory (EXEC, DISCARD, QUIT, RESET)
+};
+
 struct CommandSpec {
   std::string_view name;  // lower case; subcommands carry only their own part ("list")
   int arity = 0;
@@ -77,6 +85,11 @@ struct CommandSpec {
   // The option naming the second key's database when it may be another one (COPY ... DB n):
   // its effect is logged there.
   std::string_view dst_db_option = {};
+  InMulti in_multi = InMulti::kQueue;
+  // Scripts (EVAL, FCALL...) set this: an Execution that runs such a command takes the
+  // server's script mutex before it locks any engine (EXEC whose queue holds one does;
+  // see ScriptLockFor in server/core/executor.h).
+  bool script_lock = false;
   // COMMAND DOCS.
   std::string_view group;
   std::string_view since;

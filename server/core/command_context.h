@@ -50,6 +50,10 @@ struct CommandContext {
   // it must not block again, only report through would_block that it still cannot proceed.
   bool serving = false;
   bool would_block = false;
+  // Set while the command runs inside EXEC (or a script): it never blocks (a blocking
+  // command answers as if its timeout had passed, as Redis's CLIENT_DENY_BLOCKING), and it
+  // was admitted with the whole transaction (no memory check of its own).
+  bool in_exec = false;
   // Work the handler leaves for after its engines are unlocked (FLUSHALL's save).
   std::function<void()> after_unlock;
 
@@ -137,17 +141,19 @@ struct CommandContext {
     return e;
   }
   // Whole databases, on every engine (the dispatcher holds them all: LockMode::kAll).
+  // The db-wide signal goes first, so listeners see what is about to go (WATCH dirties the
+  // watchers of keys that exist, as Redis's signalFlushedDb does before emptying).
   void FlushDb() {
-    for (int i = 0; i < shards().size(); ++i) shards().engine(i).FlushDb(db());
     server.keyspace_events().DbChanged(DbEvent::kFlushDb, db());
+    for (int i = 0; i < shards().size(); ++i) shards().engine(i).FlushDb(db());
   }
   void FlushAll() {
-    for (int i = 0; i < shards().size(); ++i) shards().engine(i).FlushAll();
     server.keyspace_events().DbChanged(DbEvent::kFlushAll, -1);
+    for (int i = 0; i < shards().size(); ++i) shards().engine(i).FlushAll();
   }
   void SwapDb(int a, int b) {
-    for (int i = 0; i < shards().size(); ++i) shards().engine(i).SwapDb(a, b);
     server.keyspace_events().DbChanged(DbEvent::kSwapDb, a, b);
+    for (int i = 0; i < shards().size(); ++i) shards().engine(i).SwapDb(a, b);
   }
   // Signals a change to k made some other way (in database db_index, by default the client's).
   void Signal(const KeyRef& k, KeyEvent cause) { Signal(k, cause, db()); }

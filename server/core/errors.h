@@ -146,5 +146,18 @@ inline constexpr std::string_view kHllNotSparse = "ERR HLL encoding is not spars
 inline std::string PfdebugUnknown(std::string_view sub) {
   return "ERR Unknown PFDEBUG subcommand '" + std::string(sub) + "'";
 }
+// Transactions (server/multi/).
+inline constexpr std::string_view kMultiNested = "ERR MULTI calls can not be nested";
+inline constexpr std::string_view kExecWithoutMulti = "ERR EXEC without MULTI";
+inline constexpr std::string_view kDiscardWithoutMulti = "ERR DISCARD without MULTI";
+inline constexpr std::string_view kWatchInMulti = "ERR WATCH inside MULTI is not allowed";
+inline constexpr std::string_view kNotInMulti = "ERR Command not allowed inside a transaction";
+inline constexpr std::string_view kExecAbort = "EXECABORT Transaction discarded because of previous errors.";
+// EXEC itself refused (arity, OOM, MISCONF): Redis's execCommandAbort. Errors Redis formats
+// (ERR ...) lose their "ERR " there; its fixed error objects (OOM, MISCONF) keep their code.
+inline std::string ExecAbortBecause(std::string_view error) {
+  if (error.starts_with("ERR ")) error.remove_prefix(4);
+  return "EXECABORT Transaction discarded because of: " + std::string(error);
+}
 
 }  // namespace ks::err

@@ -19,6 +19,7 @@ void RegisterMemoryFamily(CommandRegistry& reg);      // memory_family.cc: MEMOR
 void RegisterPersistenceFamily(CommandRegistry& reg);  // persistence_family.cc: DUMP, RESTORE
 void RegisterBitmapFamily(CommandRegistry& reg);      // bitmap_family.cc: SETBIT, BITCOUNT, BITOP, BITFIELD...
 void RegisterHllFamily(CommandRegistry& reg);         // hll_family.cc: PFADD, PFCOUNT, PFMERGE, PFDEBUG...
+void RegisterMultiFamily(CommandRegistry& reg);       // multi/multi_family.cc: MULTI, EXEC, WATCH...
 
 inline void RegisterAllFamilies(CommandRegistry& reg) {
   RegisterStringFamily(reg);
@@ -36,6 +37,7 @@ inline void RegisterAllFamilies(CommandRegistry& reg) {
   RegisterPersistenceFamily(reg);
   RegisterBitmapFamily(reg);
   RegisterHllFamily(reg);
+  RegisterMultiFamily(reg);
 }
 
 }  // namespace ks

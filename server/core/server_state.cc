@@ -9,6 +9,7 @@
 #include "server/persist/aof_feed.h"
 #include "server/persist/engine_hooks.h"
 #include "server/persist/snapshots.h"
+#include "server/multi/watch_registry.h"
 
 namespace ks {
 
@@ -51,6 +52,8 @@ ServerState::ServerState(Config config, const Clock* clock)
       random_(SeedFromDevice()),
       start_ms_(clock->NowMs()) {
   PublishLimits();
+  watches_ = std::make_unique<WatchRegistry>(shards_);
+  keyspace_events_.Add(watches_.get());
   for (int i = 0; i < shards_.size(); ++i) {
     hooks_.push_back(std::make_unique<EngineHooks>(*this, i));
     Engine& e = shards_.engine(i);

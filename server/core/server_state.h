@@ -23,6 +23,7 @@ namespace ks {
 class AofSet;
 class EngineHooks;
 class Snapshots;
+class WatchRegistry;
 
 // A counter per I/O thread, so the hot path never shares a cache line between threads.
 struct alignas(64) ThreadCounters {
@@ -132,6 +133,11 @@ class ServerState {
   std::optional<std::string> SetAppendOnly(bool on);
   // The "key modified" listeners (server/core/keyspace_events.h).
   KeyspaceEvents& keyspace_events() { return keyspace_events_; }
+  // WATCH's registry (server/multi/watch_registry.h), one of those listeners.
+  WatchRegistry& watches() { return *watches_; }
+  // Taken by scripts before any engine lock, and by EXEC when its queue holds a script
+  // (ScriptLockFor in server/core/executor.h).
+  std::mutex& script_mu() { return script_mu_; }
   // Each engine's observer (server/engine_hooks.h).
   EngineHooks& hooks(int engine) { return *hooks_[engine]; }
   // RDB snapshots and AOF bases in the background (server/snapshots.h).
@@ -159,6 +165,8 @@ class ServerState {
   std::string run_id_;
   std::atomic<AofSet*> aof_{nullptr};
   KeyspaceEvents keyspace_events_;
+  std::unique_ptr<WatchRegistry> watches_;
+  std::mutex script_mu_;
   std::vector<std::unique_ptr<EngineHooks>> hooks_;
   // Logs opened by CONFIG SET appendonly yes. Kept until exit even when turned off: a
   // command may still hold a pointer to one.
