@@ -86,6 +86,11 @@ struct ClientState {
   int thread_index = 0;
   // Set by a blocking command that found nothing: the connection waits on it.
   std::shared_ptr<BlockedClient> blocked;
+  // Set by the dispatcher when CLIENT PAUSE holds the command: nothing ran and nothing was
+  // replied; the connection keeps the command and dispatches it again when the pause ends.
+  bool held = false;
+  // Whether the peer is on a loopback address (DEBUG under enable-debug-command local).
+  bool local = true;
 
   void SetDb(int d) {
     db = d;

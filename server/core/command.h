@@ -26,6 +26,9 @@ enum CmdFlag : uint32_t {
   kCmdStale = 1 << 8,
   kCmdNoScript = 1 << 9,
   kCmdMovableKeys = 1 << 10,
+  kCmdMayReplicate = 1 << 11,  // held by CLIENT PAUSE WRITE like a write (EVAL, PUBLISH...)
+  kCmdSkipSlowlog = 1 << 12,   // never logged by SLOWLOG (EXEC, AUTH...)
+  kCmdSkipMonitor = 1 << 13,
 };
 
 // Redis 7 key specification, as COMMAND INFO reports it.
@@ -86,6 +89,7 @@ struct CommandSpec {
 
   // Filled in at registration.
   uint32_t flag_bits = 0;
+  uint16_t id = 0;  // dense index of every row and subcommand row (per-command statistics)
   std::string full_name;  // "client|list"
   const CommandSpec* parent = nullptr;
 };

@@ -17,6 +17,9 @@ void RegisterHashFamily(CommandRegistry& reg);        // hash_family.cc: HSET, H
 void RegisterZSetFamily(CommandRegistry& reg);        // zset_family.cc (+ zset_range.cc, zset_setops.cc)
 void RegisterMemoryFamily(CommandRegistry& reg);      // memory_family.cc: MEMORY USAGE, MEMORY STATS
 void RegisterPersistenceFamily(CommandRegistry& reg);  // persistence_family.cc: DUMP, RESTORE
+void RegisterDebugFamily(CommandRegistry& reg);       // debug_family.cc: DEBUG
+void RegisterLolwutCommand(CommandRegistry& reg);     // lolwut.cc: LOLWUT
+void RegisterAdminFamily(CommandRegistry& reg);       // admin_family.cc: SHUTDOWN, SLOWLOG, LATENCY, ROLE, WAIT, MODULE
 
 inline void RegisterAllFamilies(CommandRegistry& reg) {
   RegisterStringFamily(reg);
@@ -32,6 +35,9 @@ inline void RegisterAllFamilies(CommandRegistry& reg) {
   RegisterZSetFamily(reg);
   RegisterMemoryFamily(reg);
   RegisterPersistenceFamily(reg);
+  RegisterAdminFamily(reg);
+  RegisterDebugFamily(reg);
+  RegisterLolwutCommand(reg);
 }
 
 }  // namespace ks

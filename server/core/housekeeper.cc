@@ -109,13 +109,19 @@ void Housekeeper::Loop() {
     if (stop_) break;
     lk.unlock();
     bool tick = Clock::now() >= next_tick;
+    // Under CLIENT PAUSE the data set holds still: no active expiry, no eviction.
+    const bool paused = state_.pause().Active();
     if (tick) {
-      ActiveExpireCycle(shards);
+      if (!paused && state_.active_expire().load(std::memory_order_relaxed)) ActiveExpireCycle(shards);
       CloseIdleClients(state_);
+      const ServerStats& st = state_.stats();
+      state_.instant_metrics().Track(state_.clock()->NowMs(),
+                                     {st.Sum(&ThreadCounters::commands), st.Sum(&ThreadCounters::net_input_bytes),
+                                      st.Sum(&ThreadCounters::net_output_bytes)});
       state_.snapshots().CheckSavePoints(state_.clock()->NowMs(), state_.Dirty());
       next_tick = Clock::now() + period();
     }
-    if (limited) {
+    if (limited && !paused) {
       // Every tick also checks all engines, for budgets lowered without a command's eviction.
       bool behind = evicting || tick;
       bool marked = false;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 
 #include "server/core/command_context.h"
 #include "server/core/errors.h"
@@ -40,32 +41,94 @@ bool ArityOk(int arity, size_t argc) {
   return arity > 0 ? argc == static_cast<size_t>(arity) : argc >= static_cast<size_t>(-arity);
 }
 
+int64_t NowUs() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 }  // namespace
 
 void Service::Dispatch(std::span<const std::string_view> args, ClientState& client, ReplyBuilder& rb) {
+  const uint64_t errors_before = rb.errors_written();
+  const CommandSpec* ran = Run(args, client, rb);
+  // Every error reply counts in INFO errorstats / total_error_replies, and a command that
+  // ran and replied with one is a failed call (Redis's afterErrorReply / call()).
+  if (const uint64_t errors = rb.errors_written() - errors_before) [[unlikely]] {
+    state_.command_stats().CountError(rb.last_error_code(), errors);
+    if (ran) CommandStats::Add(state_.command_stats().At(client.thread_index, ran->id).failed, 1);
+  }
+}
+
+const CommandSpec* Service::Run(std::span<const std::string_view> args, ClientState& client, ReplyBuilder& rb) {
   const CommandSpec* spec = state_.commands().Find(args[0]);
-  if (!spec) return ReplyUnknownCommand(args, rb);
+  if (!spec) {
+    ReplyUnknownCommand(args, rb);
+    return nullptr;
+  }
 
   if (!spec->subcommands.empty() && args.size() >= 2) {
     const CommandSpec* sub = CommandRegistry::FindSub(*spec, args[1]);
-    if (!sub) return rb.Error(err::UnknownSubcommand(UpToNul(args[1]), Upper(UpToNul(args[0]))));
+    if (!sub) {
+      rb.Error(err::UnknownSubcommand(UpToNul(args[1]), Upper(UpToNul(args[0]))));
+      return nullptr;
+    }
     spec = sub;
   }
-  if (!ArityOk(spec->arity, args.size())) return rb.Error(err::WrongArgs(spec->full_name));
-  if (!client.authenticated && !(spec->flag_bits & kCmdNoAuth)) return rb.Error(err::kNoAuth);
-  if (!spec->handler) return rb.Error(err::WrongArgs(spec->full_name));
-
-  client.info->last_cmd.store(spec, std::memory_order_relaxed);
-  ThreadCounters::AddOwn(state_.stats().per_thread[client.thread_index].commands, 1);
+  CommandStats& cs = state_.command_stats();
+  // Refused before running: Redis's rejected_calls.
+  auto reject = [&](std::string_view error) -> const CommandSpec* {
+    CommandStats::Add(cs.At(client.thread_index, spec->id).rejected, 1);
+    rb.Error(error);
+    return nullptr;
+  };
+  if (!ArityOk(spec->arity, args.size())) return reject(err::WrongArgs(spec->full_name));
+  if (!client.authenticated && !(spec->flag_bits & kCmdNoAuth)) return reject(err::kNoAuth);
+  if (!spec->handler) return reject(err::WrongArgs(spec->full_name));
 
   // After a failed background save with save points set, writes (and PING) are refused
   // until a save succeeds, as in Redis. One relaxed load when all is well.
   if (!state_.snapshots().rdb().last_bgsave_ok.load(std::memory_order_relaxed) &&
       ((spec->flag_bits & kCmdWrite) || spec->name == "ping") && state_.WritesStoppedByDiskError())
-    return rb.Error(err::kBgsaveError);
+    return reject(err::kBgsaveError);
+
+  // CLIENT PAUSE holds the command (nothing replied); the connection runs it again later.
+  if (state_.pause().Holds(spec->flag_bits)) [[unlikely]] {
+    client.held = true;
+    return nullptr;
+  }
+
+  client.info->last_cmd.store(spec, std::memory_order_relaxed);
+  ThreadCounters::AddOwn(state_.stats().per_thread[client.thread_index].commands, 1);
 
   CommandContext ctx{args, rb, client, state_, *spec, {}};
+  const int64_t start = NowUs();
   Execute(state_, ctx);
+  const int64_t duration = NowUs() - start;
+
+  CommandCounters& c = cs.At(client.thread_index, spec->id);
+  CommandStats::Add(c.calls, 1);
+  CommandStats::Add(c.usec, static_cast<uint64_t>(duration));
+  const HotLimits& hot = state_.limits();
+  if (hot.latency_tracking.load(std::memory_order_relaxed)) cs.RecordLatency(client.thread_index, spec->id, duration);
+  const int64_t slower_than = hot.get(hot.slowlog_log_slower_than);
+  const int64_t latency_threshold = hot.get(hot.latency_monitor_threshold);
+  if ((slower_than >= 0 && duration >= slower_than) || (latency_threshold > 0 && duration / 1000 >= latency_threshold))
+    [[unlikely]] RecordSlow(args, client, *spec, duration);
+  return spec;
+}
+
+void Service::RecordSlow(std::span<const std::string_view> args, ClientState& client, const CommandSpec& spec,
+                         int64_t duration_us) {
+  const HotLimits& hot = state_.limits();
+  const int64_t now_sec = state_.clock()->NowMs() / 1000;
+  const int64_t latency_threshold = hot.get(hot.latency_monitor_threshold);
+  if (latency_threshold > 0 && duration_us / 1000 >= latency_threshold)
+    state_.latency().Add((spec.flag_bits & kCmdFast) ? "fast-command" : "command", now_sec,
+                         static_cast<uint32_t>(duration_us / 1000));
+  const int64_t slower_than = hot.get(hot.slowlog_log_slower_than);
+  if (slower_than < 0 || duration_us < slower_than || (spec.flag_bits & kCmdSkipSlowlog)) return;
+  state_.slowlog().Push(args, now_sec, duration_us, client.info->addr, client.info->name(),
+                        static_cast<size_t>(hot.get(hot.slowlog_max_len)));
 }
 
 }  // namespace ks
