@@ -115,6 +115,8 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "keyshard: %s\n", err->c_str());
       return 1;
     }
+    // Replay ran through the dispatcher; Redis does not count loading in commandstats.
+    state.command_stats().Reset();
   }
   if (!config.import_rdb.empty()) {
     uint64_t keys = 0;

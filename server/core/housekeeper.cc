@@ -81,6 +81,14 @@ void Housekeeper::CloseIdleClients(ServerState& state) {
   }
 }
 
+void Housekeeper::NoteLatency(std::string_view event, std::chrono::steady_clock::duration took) {
+  // The latency monitor's events for background work, as Redis's expire and eviction cycles.
+  const int64_t threshold = state_.limits().get(state_.limits().latency_monitor_threshold);
+  const int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(took).count();
+  if (threshold > 0 && ms >= threshold)
+    state_.latency().Add(event, state_.clock()->NowMs() / 1000, static_cast<uint32_t>(ms));
+}
+
 void Housekeeper::Loop() {
   using Clock = std::chrono::steady_clock;
   // With a memory budget the thread looks for an engine whose command-time eviction stopped
@@ -112,7 +120,11 @@ void Housekeeper::Loop() {
     // Under CLIENT PAUSE the data set holds still: no active expiry, no eviction.
     const bool paused = state_.pause().Active();
     if (tick) {
-      if (!paused && state_.active_expire().load(std::memory_order_relaxed)) ActiveExpireCycle(shards);
+      if (!paused && state_.active_expire().load(std::memory_order_relaxed)) {
+        const auto start = Clock::now();
+        ActiveExpireCycle(shards);
+        NoteLatency("expire-cycle", Clock::now() - start);
+      }
       CloseIdleClients(state_);
       const ServerStats& st = state_.stats();
       state_.instant_metrics().Track(state_.clock()->NowMs(),
@@ -127,7 +139,9 @@ void Housekeeper::Loop() {
       bool marked = false;
       for (int i = 0; i < shards.size(); ++i) marked |= shards.engine(i).TakeEvictionBehind();
       if (marked) last_behind = Clock::now();
+      const auto start = Clock::now();
       evicting = (behind || marked) && EvictInBackground(shards, kEvictPass);
+      NoteLatency("eviction-cycle", Clock::now() - start);
       if (evicting) last_behind = Clock::now();
     } else {
       evicting = false;

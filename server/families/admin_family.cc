@@ -48,7 +48,7 @@ void ShutdownCmd(CommandContext& ctx) {
 
 void SlowlogGet(CommandContext& ctx) {
   int64_t count = 10;
-  if (ctx.argc() > 3) return ctx.rb.Error(err::SubcommandSyntax("get", "SLOWLOG"));
+  if (ctx.argc() > 3) return ctx.rb.Error(err::SubcommandSyntax(ctx.arg(1).substr(0, 128), "SLOWLOG"));
   if (ctx.argc() == 3) {
     if (!StrToLL(ctx.arg(2), &count) || count < -1) return ctx.rb.Error(err::kSlowlogCount);
   }

@@ -265,7 +265,7 @@ void ClientUnblock(CommandContext& ctx) {
 // (server/core/client_pause.h). The reply comes once commands other I/O threads had already
 // started have finished, so nothing the pause covers runs after OK.
 void ClientPauseCmd(CommandContext& ctx) {
-  if (ctx.argc() > 4) return ctx.rb.Error(err::SubcommandSyntax("pause", "CLIENT"));
+  if (ctx.argc() > 4) return ctx.rb.Error(err::SubcommandSyntax(ctx.arg(1).substr(0, 128), "CLIENT"));
   PauseType type = PauseType::kAll;
   if (ctx.argc() == 4) {
     if (EqualsNoCase(ctx.arg(3), "write"))

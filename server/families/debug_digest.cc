@@ -127,7 +127,7 @@ std::string DatasetDigest(ShardSet& shards) {
           Digest kv{};
           Mix(kv, e->key());
           XorObjectDigest(kv, e);
-          for (int j = 0; j < 20; ++j) final[j] ^= kv[j];
+          XorDigest(final, kv.data(), 20);  // Redis hashes the key's digest into the total
         });
       }
     }

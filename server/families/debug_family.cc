@@ -366,7 +366,7 @@ void Debug(CommandContext& ctx) {
     ctx.server.reply_buffer_resizing().store(std::atoi(std::string(ctx.arg(3)).c_str()) != 0);
     return ctx.rb.Ok();
   }
-  ctx.rb.Error(err::SubcommandSyntax(sub, "DEBUG"));
+  ctx.rb.Error(err::SubcommandSyntax(sub.substr(0, 128), "DEBUG"));
 }
 
 }  // namespace

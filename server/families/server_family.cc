@@ -328,7 +328,6 @@ void RegisterServerFamily(CommandRegistry& reg) {
                 .flags = "admin noscript loading stale",
                 .first_key = 0, .last_key = 0, .step = 0,
                 .acl = "@admin @slow @dangerous",
-                .tips = "request_policy:all_nodes response_policy:all_succeeded",
                 .handler = ConfigRewrite,
                 .lock = LockMode::kSelf,
                 .group = "server", .since = "2.8.0",
