@@ -55,7 +55,7 @@ const std::vector<OptionDef>& ConfigOptions() {
       {"latency-tracking", OptionType::kBool, true, 0, 0, "Keep a latency histogram per command (INFO latencystats, LATENCY HISTOGRAM).", &Config::latency_tracking},
       {"latency-tracking-info-percentiles", OptionType::kString, true, 0, 0, "Percentiles INFO latencystats reports, space separated, each 0..100.", &Config::latency_tracking_info_percentiles},
       {"enable-debug-command", OptionType::kString, false, 0, 0, "Allow DEBUG: no, yes, or local (from loopback connections only).", &Config::enable_debug_command, nullptr, {}, "no|yes|local"},
-      {"enable-module-command", OptionType::kString, false, 0, 0, "Allow MODULE: no, yes, or local. keyshard loads no modules; with it allowed MODULE LIST is empty and LOAD fails.", &Config::enable_module_command, nullptr, {}, "no|yes|local"},
+      {"enable-module-command", OptionType::kString, false, 0, 0, "Allow MODULE LOAD/LOADEX/UNLOAD: no, yes, or local. keyshard loads no modules: allowed, LOAD fails.", &Config::enable_module_command, nullptr, {}, "no|yes|local"},
       {"protected-mode", OptionType::kBool, true, 0, 0, "Without a password, refuse connections from non-loopback addresses.", &Config::protected_mode},
       {"shutdown-on-sigterm", OptionType::kString, true, 0, 0, "SHUTDOWN flags SIGTERM uses: default, or any of save, nosave, now, force.", &Config::shutdown_on_sigterm},
       {"shutdown-on-sigint", OptionType::kString, true, 0, 0, "SHUTDOWN flags SIGINT uses: default, or any of save, nosave, now, force.", &Config::shutdown_on_sigint},
