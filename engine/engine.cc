@@ -10,7 +10,7 @@ Entry* Engine::Find(int db, uint16_t slot, std::string_view key, bool touch) {
   Entry* e = d.Find(slot, key);
   if (!e) return nullptr;
   if (e->has_expire() && e->expire_ms() <= clock_->NowMs()) {
-    RemoveByEngine(db, slot, key, RemovalCause::kExpired);
+    if (!expiry_held()) RemoveByEngine(db, slot, key, RemovalCause::kExpired);
     return nullptr;
   }
   if (touch) Touch(e);

@@ -163,7 +163,11 @@ class Engine {
   }
   // At most one observer (owned by the caller, set before use, with the engine locked).
   void set_observer(EngineObserver* o) { observer_ = o; }
+  // While *hold is true (CLIENT PAUSE), a lookup hides an expired key without deleting it,
+  // so the data set does not change under a paused server (Redis's expireIfNeeded).
+  void set_expiry_hold(const std::atomic<bool>* hold) { expiry_hold_ = hold; }
   EngineObserver* observer() const { return observer_; }
+  bool expiry_held() const { return expiry_hold_ && expiry_hold_->load(std::memory_order_relaxed); }
   // Announces a coming change to a slot's keys (see EngineObserver::BeforeSlotChange).
   void BeforeSlotChange(uint16_t slot) {
     if (observer_) observer_->BeforeSlotChange(slot);
@@ -183,6 +187,7 @@ class Engine {
   std::mutex mu_;
   std::array<Db, kNumDbs> dbs_;
   EngineStats stats_;
+  const std::atomic<bool>* expiry_hold_ = nullptr;
   EngineObserver* observer_ = nullptr;
   // Removes an expired or evicted key, telling the observer before and after.
   void RemoveByEngine(int db, uint16_t slot, std::string_view key, RemovalCause cause);

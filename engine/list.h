@@ -30,6 +30,7 @@ class List {
 
   size_t size() const { return count_; }
   size_t node_count() const { return nodes_; }
+  int32_t fill() const { return fill_; }
   // Heap bytes of the list: its header and every node allocation.
   size_t AllocatedBytes() const;
 

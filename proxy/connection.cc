@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -44,6 +45,7 @@ Connection::Connection(tcp::socket socket, Service& service, int thread_index)
   info->last_interaction_ms = info->created_ms;
   client_.info = info;
   client_.thread_index = thread_index;
+  client_.local = socket_.remote_endpoint(ec).address().is_loopback();
   client_.authenticated = !st.limits().requirepass_set.load(std::memory_order_relaxed);
   socket_.set_option(tcp::no_delay(true), ec);
   int64_t keepalive = st.limits().get(st.limits().tcp_keepalive);
@@ -102,14 +104,16 @@ asio::awaitable<void> Connection::Run() {
     if (ec || client_.info->killed.load(std::memory_order_relaxed)) break;
     in_len_ += n;
     ThreadCounters::AddOwn(counters.net_input_bytes, n);
+    ThreadCounters::AddOwn(counters.reads, 1);
     client_.info->last_interaction_ms.store(st.clock()->NowMs(), std::memory_order_relaxed);
 
     bool keep = ProcessInput();
     client_.info->query_buf_bytes.store(in_len_, std::memory_order_relaxed);
     if (!co_await Flush()) break;
-    // A blocking command stops the pipeline until it is served; then the rest runs.
-    while (keep && client_.blocked) {
-      if (!co_await WaitWhileBlocked()) {
+    // A blocking command stops the pipeline until it is served, a paused one until the pause
+    // ends; then the rest runs.
+    while (keep && (client_.blocked || client_.held)) {
+      if (!(client_.held ? co_await WaitWhileHeld() : co_await WaitWhileBlocked())) {
         keep = false;
         break;
       }
@@ -130,10 +134,12 @@ asio::awaitable<bool> Connection::Flush() {
   if (out_.empty()) co_return true;
   ThreadCounters& counters = service_.state().stats().per_thread[client_.thread_index];
   ThreadCounters::AddOwn(counters.net_output_bytes, out_.size());
+  ThreadCounters::AddOwn(counters.writes, 1);
   client_.info->output_buf_bytes.store(out_.size(), std::memory_order_relaxed);
   auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(out_), asio::as_tuple(asio::use_awaitable));
   (void)n;
-  if (out_.capacity() > 1024 * 1024) std::string().swap(out_);
+  if (out_.capacity() > 1024 * 1024 && service_.state().reply_buffer_resizing().load(std::memory_order_relaxed))
+    std::string().swap(out_);
   out_.clear();
   client_.info->output_buf_bytes.store(0, std::memory_order_relaxed);
   co_return !ec;
@@ -197,6 +203,8 @@ asio::awaitable<bool> Connection::WaitWhileBlocked() {
       if (w->state == BlockedClient::State::kTimedOut) {
         if (w->on_timeout == TimeoutReply::kNullArray)
           rb_.NullArray();
+        else if (w->on_timeout == TimeoutReply::kZero)
+          rb_.Int(0);
         else
           rb_.Null();
       } else {
@@ -207,6 +215,41 @@ asio::awaitable<bool> Connection::WaitWhileBlocked() {
   UnregisterWaiter(service_.state(), *w);
   client_.blocked.reset();
   client_.info->SetBlocked(nullptr);
+  co_return !gone;
+}
+
+asio::awaitable<bool> Connection::WaitWhileHeld() {
+  using namespace boost::asio::experimental::awaitable_operators;
+  ClientPause& pause = service_.state().pause();
+  auto exec = socket_.get_executor();
+  auto timer = std::make_shared<asio::steady_timer>(exec);
+  auto woken = std::make_shared<std::atomic<bool>>(false);
+  std::weak_ptr<asio::steady_timer> weak = timer;
+  // Registered before the remaining time is read: an UNPAUSE in between still wakes us.
+  const uint64_t waiter = pause.AddWaiter([weak, woken, exec] {
+    woken->store(true);
+    asio::post(exec, [weak] {
+      if (auto t = weak.lock()) t->cancel();
+    });
+  });
+  bool gone = false;
+  // A pause with no end (a shutdown in progress) is waited for an hour at a time.
+  const int64_t left = std::min<int64_t>(pause.RemainingMs(), 3600 * 1000);
+  if (left > 0 && !woken->load()) {
+    timer->expires_after(std::chrono::milliseconds(left));
+    auto r = co_await (timer->async_wait(asio::as_tuple(asio::use_awaitable)) ||
+                       socket_.async_wait(tcp::socket::wait_read, asio::as_tuple(asio::use_awaitable)));
+    if (r.index() == 1) {
+      // Readable while held: the peer left, or sent more (which waits in the buffer).
+      char c;
+      ssize_t n = ::recv(socket_.native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
+      gone = n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) ||
+             client_.info->killed.load(std::memory_order_relaxed) || !socket_.is_open();
+      if (!gone && !woken->load()) co_await timer->async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+  }
+  pause.RemoveWaiter(waiter);
+  client_.held = false;
   co_return !gone;
 }
 
@@ -244,6 +287,11 @@ bool Connection::ProcessInput() {
     ReplyMode before = client_.reply_mode;
     rb_.set_output(before == ReplyMode::kOn ? &out_ : &discard_);
     service_.Dispatch(args_, client_, rb_);
+    if (client_.held) {
+      // Held by CLIENT PAUSE: the command stays in the buffer, to be parsed again.
+      pos -= r.consumed;
+      break;
+    }
     // CLIENT REPLY ON answers although replies were off; SKIP lasts one command.
     if (before != ReplyMode::kOn && client_.reply_mode == ReplyMode::kOn) out_.append(discard_);
     if (before == ReplyMode::kSkip && client_.reply_mode == ReplyMode::kSkip) client_.reply_mode = ReplyMode::kOn;

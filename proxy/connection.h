@@ -30,6 +30,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Waits while a blocking command (BLPOP...) holds the client, then queues its reply.
   // Returns false if the client went away meanwhile.
   boost::asio::awaitable<bool> WaitWhileBlocked();
+  // Waits while CLIENT PAUSE holds the client's next command (client_.held). Returns false
+  // if the client went away meanwhile.
+  boost::asio::awaitable<bool> WaitWhileHeld();
   // Writes out_ to the socket; false on error.
   boost::asio::awaitable<bool> Flush();
   void UpdateParserLimits();

@@ -1,9 +1,12 @@
 // keyshard: a Redis-compatible server spreading keys over embedded engines.
 #include <malloc.h>
+#include <unistd.h>
 
 #include <boost/asio/signal_set.hpp>
 #include <cstdio>
 #include <cstring>
+#include <functional>
+#include <mutex>
 #include <iostream>
 #include <random>
 #include <thread>
@@ -17,6 +20,7 @@
 #include "server/core/housekeeper.h"
 #include "server/core/server_state.h"
 #include "server/core/service.h"
+#include "server/core/shutdown.h"
 #include "server/persist/snapshots.h"
 
 namespace {
@@ -89,6 +93,12 @@ int main(int argc, char** argv) {
   LoadingClock clock(&system_clock);
   ServerState state(config, &clock);
   state.set_run_id(RandomRunId());
+  if (!config_path.empty()) {
+    // Absolute, as Redis reports it (and as CONFIG REWRITE needs after a chdir).
+    char buf[4096];
+    state.set_config_path(config_path[0] == '/' || !getcwd(buf, sizeof buf) ? config_path
+                                                                            : std::string(buf) + "/" + config_path);
+  }
   Service service(state);
   if (config.appendonly != "yes") {  // as in Redis, the AOF (when on) wins over the RDB
     uint64_t keys = 0;
@@ -97,6 +107,7 @@ int main(int argc, char** argv) {
       return 1;
     }
     if (keys) std::fprintf(stderr, "keyshard: loaded %llu keys from RDB snapshots\n", static_cast<unsigned long long>(keys));
+    state.rdb_keys_loaded().store(static_cast<int64_t>(keys));
   }
   std::unique_ptr<AofSet> aof;
   if (config.appendonly == "yes") {
@@ -104,6 +115,8 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "keyshard: %s\n", err->c_str());
       return 1;
     }
+    // Replay ran through the dispatcher; Redis does not count loading in commandstats.
+    state.command_stats().Reset();
   }
   if (!config.import_rdb.empty()) {
     uint64_t keys = 0;
@@ -138,27 +151,32 @@ int main(int argc, char** argv) {
               server.port(), static_cast<long long>(config.shards), threads);
   std::fflush(stdout);
 
-  // SIGINT/SIGTERM stop the I/O threads; a dedicated context waits for them.
+  // SHUTDOWN and SIGINT/SIGTERM go through the same shutdown (server/core/shutdown.h): save
+  // and sync as configured, then stop the I/O threads. A signal whose shutdown fails (a
+  // failed save without FORCE) leaves the server running, as in Redis.
+  state.set_quiesce([&server](int except) { server.Quiesce(except); });
+  state.set_stop_server([&server] { server.Stop(); });
   boost::asio::io_context signals_ctx;
   boost::asio::signal_set signals(signals_ctx, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code&, int) { server.Stop(); });
+  std::function<void(const boost::system::error_code&, int)> on_signal = [&](const boost::system::error_code& ec,
+                                                                              int sig) {
+    if (ec) return;
+    std::string words;
+    {
+      std::lock_guard lk(state.config_mu());
+      words = sig == SIGINT ? state.config().shutdown_on_sigint : state.config().shutdown_on_sigterm;
+    }
+    std::fprintf(stderr, "keyshard: Received %s scheduling shutdown...\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    if (Shutdown(state, ParseShutdownFlags(words), -1))
+      signals.async_wait(on_signal);
+  };
+  signals.async_wait(on_signal);
   std::thread signal_thread([&] { signals_ctx.run(); });
   server.Run();
   signals_ctx.stop();
   signal_thread.join();
   housekeeper.Stop();
-  // As Redis on SIGTERM: with save points set, a final snapshot before exiting.
-  bool final_save;
-  {
-    std::lock_guard lk(state.config_mu());
-    final_save = !state.config().save.empty();
-  }
   state.snapshots().Wait();
-  if (final_save) {
-    std::fprintf(stderr, "keyshard: Saving the final RDB snapshot before exiting.\n");
-    std::string err = state.snapshots().SaveNow();
-    if (!err.empty()) std::fprintf(stderr, "keyshard: Error trying to save the DB, can't exit: %s\n", err.c_str());
-  }
   state.set_aof(nullptr);
   aof.reset();  // writes and fsyncs what is left of the logs
   return 0;

@@ -6,6 +6,10 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+
 #include "proxy/connection.h"
 #include "resp/reply_builder.h"
 #include "server/core/errors.h"
@@ -60,6 +64,19 @@ asio::awaitable<void> Server::AcceptLoop() {
       asio::write(socket, asio::buffer(msg), wec);
       continue;
     }
+    // protected-mode: without a password, only loopback peers are served (an IPv4 peer on a
+    // dual-stack socket shows as ::ffff:a.b.c.d).
+    boost::system::error_code pec;
+    auto peer = socket.remote_endpoint(pec).address();
+    if (peer.is_v6() && peer.to_v6().is_v4_mapped()) peer = asio::ip::make_address_v4(asio::ip::v4_mapped, peer.to_v6());
+    if (!pec && err::ProtectedModeRefuses(st.limits().protected_mode.load(std::memory_order_relaxed),
+                                          st.limits().requirepass_set.load(std::memory_order_relaxed),
+                                          peer.is_loopback())) {
+      st.stats().rejected_connections.fetch_add(1, std::memory_order_relaxed);
+      boost::system::error_code wec;
+      asio::write(socket, asio::buffer(err::kProtectedModeDenied), wec);
+      continue;
+    }
     auto conn = std::make_shared<Connection>(std::move(socket), service_, static_cast<int>(idx));
     asio::co_spawn(*contexts_[idx], [conn]() -> asio::awaitable<void> { co_await conn->Run(); }, asio::detached);
   }
@@ -70,6 +87,30 @@ void Server::Run() {
   for (size_t i = 1; i < contexts_.size(); ++i) threads.emplace_back([this, i] { contexts_[i]->run(); });
   contexts_[0]->run();
   for (auto& t : threads) t.join();
+}
+
+void Server::Quiesce(int except) {
+  struct Latch {
+    std::mutex mu;
+    std::condition_variable cv;
+    int pending = 0;
+  };
+  // Shared with the posted no-ops: one that runs after the wait gave up still finds it.
+  auto latch = std::make_shared<Latch>();
+  for (size_t i = 0; i < contexts_.size(); ++i) {
+    if (static_cast<int>(i) == except) continue;
+    {
+      std::lock_guard lk(latch->mu);
+      ++latch->pending;
+    }
+    asio::post(*contexts_[i], [latch] {
+      std::lock_guard lk(latch->mu);
+      --latch->pending;
+      latch->cv.notify_all();
+    });
+  }
+  std::unique_lock lk(latch->mu);
+  latch->cv.wait_for(lk, std::chrono::seconds(1), [&] { return latch->pending == 0; });
 }
 
 void Server::Stop() {

@@ -25,6 +25,9 @@ class Server {
   // Runs the I/O threads until Stop(); blocks.
   void Run();
   void Stop();
+  // Returns once every I/O thread but `except` (-1: none) has finished the work it was
+  // doing (each runs a posted no-op), or after a second if one does not answer.
+  void Quiesce(int except);
 
  private:
   boost::asio::awaitable<void> AcceptLoop();

@@ -167,6 +167,8 @@ bool UnblockClient(BlockedClient& w, bool with_error) {
     rb.Error(err::kUnblocked);
   else if (w.on_timeout == TimeoutReply::kNullArray)
     rb.NullArray();
+  else if (w.on_timeout == TimeoutReply::kZero)
+    rb.Int(0);
   else
     rb.Null();
   w.reply = std::move(out);

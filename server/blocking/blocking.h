@@ -24,7 +24,7 @@ struct KeyRef;
 class ServerState;
 
 // What a blocked client receives when its timeout passes.
-enum class TimeoutReply : uint8_t { kNullArray, kNullBulk };
+enum class TimeoutReply : uint8_t { kNullArray, kNullBulk, kZero /* WAIT: no replica acknowledged */ };
 
 struct BlockedClient final : KeyWaiter {
   enum class State : uint8_t { kWaiting, kServed, kTimedOut, kUnblocked, kGone };

@@ -57,7 +57,9 @@ void BMove(CommandContext& ctx, ListEnd from, ListEnd to, std::string_view timeo
     return;
   }
   if (MoveElement(ctx, src, dst, from, to) == ListPop::kReplied) return;
-  BlockOnKeys(ctx, std::span<const KeyRef>(&src, 1), timeout, TimeoutReply::kNullBulk);
+  // Redis 7.0 times out every list/zset blocking command alike: a null array (*-1 in RESP2),
+  // BLMOVE and BRPOPLPUSH included.
+  BlockOnKeys(ctx, std::span<const KeyRef>(&src, 1), timeout, TimeoutReply::kNullArray);
 }
 
 // BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout

@@ -90,6 +90,11 @@ struct ClientState {
   std::shared_ptr<BlockedClient> blocked;
   // MULTI's queue and WATCH's keys, made at the client's first MULTI or WATCH.
   std::unique_ptr<Transaction> tx;
+  // Set by the dispatcher when CLIENT PAUSE holds the command: nothing ran and nothing was
+  // replied; the connection keeps the command and dispatches it again when the pause ends.
+  bool held = false;
+  // Whether the peer is on a loopback address (DEBUG under enable-debug-command local).
+  bool local = true;
 
   void SetDb(int d) {
     db = d;

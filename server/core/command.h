@@ -26,7 +26,10 @@ enum CmdFlag : uint32_t {
   kCmdStale = 1 << 8,
   kCmdNoScript = 1 << 9,
   kCmdMovableKeys = 1 << 10,
-  kCmdNoMulti = 1 << 11,  // refused inside MULTI (SAVE, SHUTDOWN...)
+  kCmdNoMulti = 1 << 11,        // refused inside MULTI (SAVE, SHUTDOWN...)
+  kCmdMayReplicate = 1 << 12,  // held by CLIENT PAUSE WRITE like a write (EVAL, PUBLISH...)
+  kCmdSkipSlowlog = 1 << 13,   // never logged by SLOWLOG (EXEC, AUTH...)
+  kCmdSkipMonitor = 1 << 14,
 };
 
 // Redis 7 key specification, as COMMAND INFO reports it.
@@ -99,6 +102,7 @@ struct CommandSpec {
 
   // Filled in at registration.
   uint32_t flag_bits = 0;
+  uint16_t id = 0;  // dense index of every row and subcommand row (per-command statistics)
   std::string full_name;  // "client|list"
   const CommandSpec* parent = nullptr;
 };

@@ -14,6 +14,8 @@ uint32_t ParseCommandFlags(std::string_view flags) {
       {"blocking", kCmdBlocking}, {"loading", kCmdLoading}, {"stale", kCmdStale},
       {"noscript", kCmdNoScript}, {"movablekeys", kCmdMovableKeys},
       {"no_multi", kCmdNoMulti},
+      {"may_replicate", kCmdMayReplicate}, {"skip_slowlog", kCmdSkipSlowlog},
+      {"skip_monitor", kCmdSkipMonitor},
   };
   uint32_t bits = 0;
   size_t pos = 0;
@@ -53,14 +55,14 @@ bool CommandRegistry::NameEq::operator()(std::string_view a, std::string_view b)
 
 CommandRegistry::CommandRegistry() { RegisterAllFamilies(*this); }
 
-namespace {
-void Finish(CommandSpec& spec, const CommandSpec* parent) {
+void CommandRegistry::Finish(CommandSpec& spec, const CommandSpec* parent) {
   spec.flag_bits = ParseCommandFlags(spec.flags);
   spec.parent = parent;
   spec.full_name = parent ? std::string(parent->name) + "|" + std::string(spec.name) : std::string(spec.name);
+  spec.id = static_cast<uint16_t>(by_id_.size());
+  by_id_.push_back(&spec);
   for (auto& sub : spec.subcommands) Finish(sub, &spec);
 }
-}  // namespace
 
 void CommandRegistry::Add(CommandSpec spec) {
   commands_.push_back(std::move(spec));

@@ -25,9 +25,14 @@ class CommandRegistry {
   static const CommandSpec* FindSub(const CommandSpec& parent, std::string_view sub);
 
   const std::deque<CommandSpec>& all() const { return commands_; }
+  // Every row and subcommand row by CommandSpec::id.
+  const std::vector<const CommandSpec*>& by_id() const { return by_id_; }
 
  private:
+  void Finish(CommandSpec& spec, const CommandSpec* parent);
+
   std::deque<CommandSpec> commands_;  // stable addresses
+  std::vector<const CommandSpec*> by_id_;
   struct NameHash {
     using is_transparent = void;
     size_t operator()(std::string_view s) const;

@@ -1,6 +1,7 @@
 #include "server/core/config.h"
 
 #include <cctype>
+#include <cstdio>
 
 #include "common/strconv.h"
 #include "engine/eviction.h"
@@ -49,6 +50,18 @@ const std::vector<OptionDef>& ConfigOptions() {
       {"aof-load-truncated", OptionType::kBool, true, 0, 0, "Load a log whose last command was cut off (dropping it) instead of refusing to start.", &Config::aof_load_truncated},
       {"auto-aof-rewrite-percentage", OptionType::kInt, true, 0, INT32_MAX, "Rewrite the log when it grew this many percent over its last rewrite; 0 off.", nullptr, &Config::auto_aof_rewrite_percentage},
       {"auto-aof-rewrite-min-size", OptionType::kMemory, true, 0, INT64_MAX, "Smallest log size that triggers an automatic rewrite.", nullptr, &Config::auto_aof_rewrite_min_size},
+      {"slowlog-log-slower-than", OptionType::kInt, true, -1, INT64_MAX, "SLOWLOG records commands that took at least this many microseconds; -1 off, 0 every command.", nullptr, &Config::slowlog_log_slower_than},
+      {"slowlog-max-len", OptionType::kInt, true, 0, INT64_MAX, "Entries SLOWLOG keeps (the oldest go first).", nullptr, &Config::slowlog_max_len},
+      {"latency-monitor-threshold", OptionType::kInt, true, 0, INT64_MAX, "LATENCY records events that took at least this many milliseconds; 0 off.", nullptr, &Config::latency_monitor_threshold},
+      {"latency-tracking", OptionType::kBool, true, 0, 0, "Keep a latency histogram per command (INFO latencystats, LATENCY HISTOGRAM).", &Config::latency_tracking},
+      {"latency-tracking-info-percentiles", OptionType::kString, true, 0, 0, "Percentiles INFO latencystats reports, space separated, each 0..100.", &Config::latency_tracking_info_percentiles},
+      {"enable-debug-command", OptionType::kString, false, 0, 0, "Allow DEBUG: no, yes, or local (from loopback connections only).", &Config::enable_debug_command, nullptr, {}, "no|yes|local"},
+      {"enable-module-command", OptionType::kString, false, 0, 0, "Allow MODULE LOAD/LOADEX/UNLOAD: no, yes, or local. keyshard loads no modules: allowed, LOAD fails.", &Config::enable_module_command, nullptr, {}, "no|yes|local"},
+      {"protected-mode", OptionType::kBool, true, 0, 0, "Without a password, refuse connections from non-loopback addresses.", &Config::protected_mode},
+      {"shutdown-on-sigterm", OptionType::kString, true, 0, 0, "SHUTDOWN flags SIGTERM uses: default, or any of save, nosave, now, force.", &Config::shutdown_on_sigterm},
+      {"shutdown-on-sigint", OptionType::kString, true, 0, 0, "SHUTDOWN flags SIGINT uses: default, or any of save, nosave, now, force.", &Config::shutdown_on_sigint},
+      {"shutdown-timeout", OptionType::kInt, true, 0, INT32_MAX, "Seconds SHUTDOWN waits for replicas (none exist yet).", nullptr, &Config::shutdown_timeout},
+      {"list-compress-depth", OptionType::kInt, true, 0, INT32_MAX, "Quicklist nodes at each end of a list left uncompressed; 0 compresses none.", nullptr, &Config::list_compress_depth},
   };
   return kOptions;
 }
@@ -57,6 +70,30 @@ const OptionDef* FindOption(std::string_view name) {
   for (const auto& o : ConfigOptions())
     if (EqualsNoCase(o.name, name) || (!o.alias.empty() && EqualsNoCase(o.alias, name))) return &o;
   return nullptr;
+}
+
+std::string FormatPercentile(double d) {
+  // Redis prints "%f" and trims trailing zeros (and a trailing dot): 99.9, 50.
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%f", d);
+  std::string s = buf;
+  if (s.find('.') != std::string::npos) {
+    while (!s.empty() && s.back() == '0') s.pop_back();
+    if (!s.empty() && s.back() == '.') s.pop_back();
+  }
+  return s;
+}
+
+std::vector<double> ParsePercentiles(std::string_view text) {
+  std::vector<double> v;
+  for (size_t p = 0; p < text.size();) {
+    size_t q = text.find(' ', p);
+    if (q == std::string_view::npos) q = text.size();
+    double d;
+    if (q > p && StrToD(text.substr(p, q - p), &d)) v.push_back(d);
+    p = q + 1;
+  }
+  return v;
 }
 
 bool ParseMemory(std::string_view s, int64_t* out) {
@@ -104,6 +141,44 @@ std::optional<std::string> SetOption(Config& c, const OptionDef& o, std::string_
         p = bar + 1;
       }
       if (!ok) return o.type == OptionType::kBool ? "argument must be 'yes' or 'no'" : "argument(s) must be one of the following: " + list;
+    }
+    if (o.str == &Config::latency_tracking_info_percentiles) {
+      // Space separated percentiles, each a number within 0..100 (Redis's texts).
+      std::string out;
+      for (size_t p = 0; p < value.size();) {
+        size_t q = value.find(' ', p);
+        if (q == std::string_view::npos) q = value.size();
+        std::string_view w = value.substr(p, q - p);
+        p = q + 1;
+        if (w.empty()) continue;
+        double d;
+        if (!StrToD(w, &d)) return std::string("Invalid latency-tracking-info-percentiles parameters");
+        if (d > 100.0 || d < 0.0)
+          return std::string("latency-tracking-info-percentiles parameters should sit between [0.0,100.0]");
+        out += (out.empty() ? "" : " ") + FormatPercentile(d);
+      }
+      v = out;
+    }
+    if (o.str == &Config::shutdown_on_sigterm || o.str == &Config::shutdown_on_sigint) {
+      // Redis's flags option: any of the words, printed in this order.
+      static constexpr std::string_view kWords[] = {"save", "nosave", "now", "force"};
+      bool seen[4] = {};
+      for (size_t p = 0; p < value.size();) {
+        size_t q = value.find(' ', p);
+        if (q == std::string_view::npos) q = value.size();
+        std::string w = ToLower(value.substr(p, q - p));
+        p = q + 1;
+        if (w.empty() || w == "default") continue;
+        size_t i = 0;
+        while (i < 4 && kWords[i] != w) ++i;
+        if (i == 4) return std::string("argument(s) must be one of the following: default, save, nosave, now, force");
+        seen[i] = true;
+      }
+      if (seen[0] && seen[1]) return std::string("argument(s) must be one of the following: default, save, nosave, now, force");
+      v.clear();
+      for (size_t i = 0; i < 4; ++i)
+        if (seen[i]) v += (v.empty() ? "" : " ") + std::string(kWords[i]);
+      if (v.empty()) v = "default";
     }
     if (o.str == &Config::save) {
       // Pairs of "<seconds> <changes>" separated by single spaces: Redis splits on each

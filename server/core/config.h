@@ -60,6 +60,20 @@ struct Config {
   int64_t maxmemory_eviction_tenacity = 10;
   int64_t lfu_log_factor = 10;
   int64_t lfu_decay_time = 1;
+  // Monitoring (SLOWLOG, LATENCY, INFO latencystats).
+  int64_t slowlog_log_slower_than = 10000;  // us; -1 off, 0 every command
+  int64_t slowlog_max_len = 128;
+  int64_t latency_monitor_threshold = 0;    // ms; 0 off
+  std::string latency_tracking = "yes";
+  std::string latency_tracking_info_percentiles = "50 99 99.9";
+  // Administration.
+  std::string enable_debug_command = "no";  // no | yes | local
+  std::string enable_module_command = "no";  // no | yes | local (no module can load either way)
+  std::string protected_mode = "yes";
+  std::string shutdown_on_sigterm = "default";
+  std::string shutdown_on_sigint = "default";
+  int64_t shutdown_timeout = 10;
+  int64_t list_compress_depth = 0;
   // Per-engine overrides from proxy.toml tables [engine.N]; -1 / empty: use the default.
   struct EngineOverride {
     int64_t maxmemory = -1;
@@ -90,11 +104,18 @@ const OptionDef* FindOption(std::string_view name);
 std::string FormatOption(const Config& c, const OptionDef& o);
 // Parses and stores a value; returns an error message naming the problem, or nullopt.
 std::optional<std::string> SetOption(Config& c, const OptionDef& o, std::string_view value);
+// latency-tracking-info-percentiles: a percentile as Redis prints it ("99.9", "50"), and
+// the list parsed back.
+std::string FormatPercentile(double d);
+std::vector<double> ParsePercentiles(std::string_view text);
 // Parses "512mb", "1gb", "100" (Redis's memtoll).
 bool ParseMemory(std::string_view s, int64_t* out);
 
 // Reads a proxy.toml file into c. Unknown keys and bad values are errors naming the key.
 std::optional<std::string> LoadConfigFile(const std::string& path, Config& c);
+// CONFIG REWRITE: writes current's values into the TOML file at path, keeping its comments
+// and order (server/core/config_rewrite.cc). Returns the system error text.
+std::optional<std::string> RewriteConfigFile(const std::string& path, const Config& current);
 // Start-up checks across options (e.g. shards within 1..16384).
 std::optional<std::string> ValidateConfig(const Config& c);
 

@@ -159,5 +159,47 @@ inline std::string ExecAbortBecause(std::string_view error) {
   if (error.starts_with("ERR ")) error.remove_prefix(4);
   return "EXECABORT Transaction discarded because of: " + std::string(error);
 }
+// Server administration (SHUTDOWN, SLOWLOG, WAIT, CLIENT PAUSE, MODULE, DEBUG, cluster).
+inline constexpr std::string_view kNoConfigFile = "ERR The server is running without a config file";
+inline constexpr std::string_view kNoShutdownInProgress = "ERR No shutdown in progress.";
+inline constexpr std::string_view kShutdownFailed = "ERR Errors trying to SHUTDOWN. Check logs.";
+inline constexpr std::string_view kSlowlogCount = "ERR count should be greater than or equal to -1";
+inline constexpr std::string_view kTimeoutNotInteger = "ERR timeout is not an integer or out of range";
+inline constexpr std::string_view kTimeoutNegative = "ERR timeout is negative";
+inline constexpr std::string_view kTimeoutOutOfRange = "ERR timeout is out of range";
+inline constexpr std::string_view kPauseMode = "ERR CLIENT PAUSE mode must be WRITE or ALL";
+inline constexpr std::string_view kClusterDisabled = "ERR This instance has cluster support disabled";
+inline constexpr std::string_view kModuleNotAllowed =
+    "ERR MODULE command not allowed. If the enable-module-command option is set to \"local\", you can run it from a "
+    "local connection, otherwise you need to set this option in the configuration file, and then restart the server.";
+inline constexpr std::string_view kModuleLoadFailed = "ERR Error loading the extension. Please check the server logs.";
+inline constexpr std::string_view kModuleUnloadFailed = "ERR Error unloading module: no such module with that name";
+inline constexpr std::string_view kDebugNotAllowed =
+    "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a "
+    "local connection, otherwise you need to set this option in the configuration file, and then restart the server.";
+inline constexpr std::string_view kNoSuchKeyDebug = "ERR no such key";
+// protected-mode: what a non-loopback connection gets, without a password set, before it is
+// closed (Redis 7.0's text, including its "-" and "\r\n").
+inline constexpr std::string_view kProtectedModeDenied =
+    "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the "
+    "default user. In this mode connections are only accepted from the loopback interface. If you want to connect "
+    "from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode "
+    "sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the "
+    "same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. "
+    "Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by "
+    "editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the "
+    "server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' "
+    "option. 4) Setup a bind address or an authentication password. NOTE: You only need to do one of the above "
+    "things in order for the server to start accepting connections from the outside.\r\n";
+// Whether protected-mode turns a connection away (Redis's clientAcceptHandler).
+inline bool ProtectedModeRefuses(bool protected_mode, bool password_set, bool loopback) {
+  return protected_mode && !password_set && !loopback;
+}
+
+// Redis's addReplySubcommandSyntaxError.
+inline std::string SubcommandSyntax(std::string_view sub, std::string_view cmd_upper) {
+  return "ERR unknown subcommand or wrong number of arguments for '" + std::string(sub) + "'. Try " +
+         std::string(cmd_upper) + " HELP.";
+}
 
 }  // namespace ks::err

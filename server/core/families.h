@@ -20,6 +20,9 @@ void RegisterPersistenceFamily(CommandRegistry& reg);  // persistence_family.cc:
 void RegisterBitmapFamily(CommandRegistry& reg);      // bitmap_family.cc: SETBIT, BITCOUNT, BITOP, BITFIELD...
 void RegisterHllFamily(CommandRegistry& reg);         // hll_family.cc: PFADD, PFCOUNT, PFMERGE, PFDEBUG...
 void RegisterMultiFamily(CommandRegistry& reg);       // multi/multi_family.cc: MULTI, EXEC, WATCH...
+void RegisterDebugFamily(CommandRegistry& reg);       // debug_family.cc: DEBUG
+void RegisterLolwutCommand(CommandRegistry& reg);     // lolwut.cc: LOLWUT
+void RegisterAdminFamily(CommandRegistry& reg);       // admin_family.cc: SHUTDOWN, SLOWLOG, LATENCY, ROLE, WAIT, MODULE
 
 inline void RegisterAllFamilies(CommandRegistry& reg) {
   RegisterStringFamily(reg);
@@ -38,6 +41,9 @@ inline void RegisterAllFamilies(CommandRegistry& reg) {
   RegisterBitmapFamily(reg);
   RegisterHllFamily(reg);
   RegisterMultiFamily(reg);
+  RegisterAdminFamily(reg);
+  RegisterDebugFamily(reg);
+  RegisterLolwutCommand(reg);
 }
 
 }  // namespace ks

@@ -81,6 +81,14 @@ void Housekeeper::CloseIdleClients(ServerState& state) {
   }
 }
 
+void Housekeeper::NoteLatency(std::string_view event, std::chrono::steady_clock::duration took) {
+  // The latency monitor's events for background work, as Redis's expire and eviction cycles.
+  const int64_t threshold = state_.limits().get(state_.limits().latency_monitor_threshold);
+  const int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(took).count();
+  if (threshold > 0 && ms >= threshold)
+    state_.latency().Add(event, state_.clock()->NowMs() / 1000, static_cast<uint32_t>(ms));
+}
+
 void Housekeeper::Loop() {
   using Clock = std::chrono::steady_clock;
   // With a memory budget the thread looks for an engine whose command-time eviction stopped
@@ -109,19 +117,31 @@ void Housekeeper::Loop() {
     if (stop_) break;
     lk.unlock();
     bool tick = Clock::now() >= next_tick;
+    // Under CLIENT PAUSE the data set holds still: no active expiry, no eviction.
+    const bool paused = state_.pause().Active();
     if (tick) {
-      ActiveExpireCycle(shards);
+      if (!paused && state_.active_expire().load(std::memory_order_relaxed)) {
+        const auto start = Clock::now();
+        ActiveExpireCycle(shards);
+        NoteLatency("expire-cycle", Clock::now() - start);
+      }
       CloseIdleClients(state_);
+      const ServerStats& st = state_.stats();
+      state_.instant_metrics().Track(state_.clock()->NowMs(),
+                                     {st.Sum(&ThreadCounters::commands), st.Sum(&ThreadCounters::net_input_bytes),
+                                      st.Sum(&ThreadCounters::net_output_bytes)});
       state_.snapshots().CheckSavePoints(state_.clock()->NowMs(), state_.Dirty());
       next_tick = Clock::now() + period();
     }
-    if (limited) {
+    if (limited && !paused) {
       // Every tick also checks all engines, for budgets lowered without a command's eviction.
       bool behind = evicting || tick;
       bool marked = false;
       for (int i = 0; i < shards.size(); ++i) marked |= shards.engine(i).TakeEvictionBehind();
       if (marked) last_behind = Clock::now();
+      const auto start = Clock::now();
       evicting = (behind || marked) && EvictInBackground(shards, kEvictPass);
+      NoteLatency("eviction-cycle", Clock::now() - start);
       if (evicting) last_behind = Clock::now();
     } else {
       evicting = false;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <string_view>
 #include <thread>
 
 #include "server/core/server_state.h"
@@ -30,6 +31,7 @@ class Housekeeper {
 
  private:
   void Loop();
+  void NoteLatency(std::string_view event, std::chrono::steady_clock::duration took);
 
   ServerState& state_;
   std::thread thread_;

@@ -1,6 +1,7 @@
 #include "server/core/server_state.h"
 
 #include <malloc.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <random>
@@ -50,21 +51,36 @@ ServerState::ServerState(Config config, const Clock* clock)
       clock_(clock),
       shards_(static_cast<int>(config_.shards), clock),
       random_(SeedFromDevice()),
-      start_ms_(clock->NowMs()) {
+      start_ms_(clock->NowMs()),
+      command_stats_(std::make_unique<CommandStats>(commands_.by_id().size())),
+      pause_(clock),
+      main_tid_(static_cast<int>(gettid())) {
   PublishLimits();
   watches_ = std::make_unique<WatchRegistry>(shards_);
   keyspace_events_.Add(watches_.get());
+  ChangeReplId();
   for (int i = 0; i < shards_.size(); ++i) {
     hooks_.push_back(std::make_unique<EngineHooks>(*this, i));
     Engine& e = shards_.engine(i);
     EngineGuard lk(e);
     e.set_observer(hooks_.back().get());
+    e.set_expiry_hold(pause_.expiry_hold());
   }
   snapshots_ = std::make_unique<Snapshots>(*this);
   snapshots_->rdb().last_save_sec.store(start_ms_ / 1000);
   struct mallinfo2 mi = mallinfo2();
   startup_bytes_ = static_cast<int64_t>(mi.uordblks + mi.hblkhd);
   ApplyMemoryPolicies(config_);
+}
+
+void ServerState::ChangeReplId() {
+  static const char* kHex = "0123456789abcdef";
+  std::random_device rd;
+  std::mt19937_64 gen((static_cast<uint64_t>(rd()) << 32) ^ rd());
+  std::string id;
+  for (int i = 0; i < 40; ++i) id += kHex[gen() % 16];
+  std::lock_guard lk(replid_mu_);
+  replid_ = std::move(id);
 }
 
 ServerState::~ServerState() {
@@ -144,6 +160,7 @@ void ServerState::PublishLimits() {
   set(limits_.tcp_keepalive, config_.tcp_keepalive);
   set(limits_.maxclients, config_.maxclients);
   limits_.requirepass_set.store(!config_.requirepass.empty(), std::memory_order_relaxed);
+  limits_.protected_mode.store(config_.protected_mode == "yes", std::memory_order_relaxed);
   limits_.rdbcompression.store(config_.rdbcompression == "yes", std::memory_order_relaxed);
   set(limits_.list_max_listpack_size, config_.list_max_listpack_size);
   set(limits_.hash_max_listpack_entries, config_.hash_max_listpack_entries);
@@ -152,6 +169,10 @@ void ServerState::PublishLimits() {
   set(limits_.zset_max_listpack_entries, config_.zset_max_listpack_entries);
   set(limits_.zset_max_listpack_value, config_.zset_max_listpack_value);
   set(limits_.hll_sparse_max_bytes, config_.hll_sparse_max_bytes);
+  set(limits_.slowlog_log_slower_than, config_.slowlog_log_slower_than);
+  set(limits_.slowlog_max_len, config_.slowlog_max_len);
+  set(limits_.latency_monitor_threshold, config_.latency_monitor_threshold);
+  limits_.latency_tracking.store(config_.latency_tracking == "yes", std::memory_order_relaxed);
   if (AofSet* a = aof())
     if (auto p = ParseFsyncPolicy(config_.appendfsync)) a->set_fsync(*p);
 }

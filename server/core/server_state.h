@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -13,8 +14,13 @@
 
 #include "common/random.h"
 #include "routing/shard_set.h"
+#include "server/core/client_pause.h"
 #include "server/core/client_state.h"
 #include "server/core/command_registry.h"
+#include "server/core/command_stats.h"
+#include "server/core/instant_metrics.h"
+#include "server/core/latency_monitor.h"
+#include "server/core/slowlog.h"
 #include "server/core/config.h"
 #include "server/core/keyspace_events.h"
 
@@ -32,6 +38,8 @@ struct alignas(64) ThreadCounters {
   std::atomic<uint64_t> net_output_bytes{0};
   std::atomic<uint64_t> error_replies{0};
   std::atomic<uint64_t> dirty{0};  // keys changed by write commands (Redis's server.dirty)
+  std::atomic<uint64_t> reads{0};   // socket reads (total_reads_processed)
+  std::atomic<uint64_t> writes{0};  // socket writes (total_writes_processed)
 
   // Adds n to a counter only this thread writes (commands, net bytes): a plain load and store,
   // without the locked read-modify-write of fetch_add that the hot path would pay per command.
@@ -76,6 +84,7 @@ struct HotLimits {
   std::atomic<int64_t> tcp_keepalive{0};
   std::atomic<int64_t> maxclients{0};
   std::atomic<bool> requirepass_set{false};  // a new connection starts unauthenticated
+  std::atomic<bool> protected_mode{true};
   std::atomic<bool> rdbcompression{false};   // DUMP compresses
   std::atomic<int64_t> list_max_listpack_size{0};
   std::atomic<int64_t> hash_max_listpack_entries{0};
@@ -86,6 +95,11 @@ struct HotLimits {
   std::atomic<int64_t> hll_sparse_max_bytes{0};
   // Whether any engine has a memory budget: the one load the dispatcher pays for eviction.
   std::atomic<bool> memory_limited{false};
+  // Per-command monitoring, read after every command.
+  std::atomic<int64_t> slowlog_log_slower_than{0};
+  std::atomic<int64_t> slowlog_max_len{0};
+  std::atomic<int64_t> latency_monitor_threshold{0};
+  std::atomic<bool> latency_tracking{false};
 
   int64_t get(const std::atomic<int64_t>& v) const { return v.load(std::memory_order_relaxed); }
 };
@@ -149,6 +163,52 @@ class ServerState {
   // failed: Redis's writeCommandsDeniedByDiskError for RDB.
   bool WritesStoppedByDiskError();
 
+  // Per-command statistics (INFO commandstats/errorstats/latencystats, LATENCY HISTOGRAM).
+  CommandStats& command_stats() { return *command_stats_; }
+  SlowLog& slowlog() { return slowlog_; }
+  LatencyMonitor& latency() { return latency_; }
+  ClientPause& pause() { return pause_; }
+  // Set by the network layer: returns once every I/O thread but `except` (-1: none) has
+  // finished what it was running, so a command decided before a pause is not still in flight.
+  void set_quiesce(std::function<void(int except)> f) { quiesce_ = std::move(f); }
+  void QuiesceIoThreads(int except) {
+    if (quiesce_) quiesce_(except);
+  }
+  // Set by main: stops the I/O threads, after which main exits (SHUTDOWN, SIGTERM).
+  void set_stop_server(std::function<void()> f) { stop_server_ = std::move(f); }
+  void StopServer() {
+    if (stop_server_) stop_server_();
+  }
+  // True once a shutdown prepared the data (saved, logs synced): main exits without more.
+  std::atomic<bool>& shutdown_prepared() { return shutdown_prepared_; }
+  std::mutex& shutdown_mu() { return shutdown_mu_; }  // one shutdown at a time
+  // DEBUG SET-ACTIVE-EXPIRE: whether the housekeeper runs the active expiry cycle.
+  std::atomic<bool>& active_expire() { return active_expire_; }
+  // DEBUG REPLYBUFFER RESIZING: whether connections give back a grown reply buffer.
+  std::atomic<bool>& reply_buffer_resizing() { return reply_buffer_resizing_; }
+  // Replication identity (ROLE, INFO replication, DEBUG CHANGE-REPL-ID).
+  std::string replid() {
+    std::lock_guard lk(replid_mu_);
+    return replid_;
+  }
+  void ChangeReplId();
+  // CPU time of the main thread (the one that built the state), for INFO cpu.
+  int main_thread_tid() const { return main_tid_; }
+  // The config file keyshard was started with (INFO config_file, CONFIG REWRITE); empty if none.
+  void set_config_path(std::string p) { config_path_ = std::move(p); }
+  const std::string& config_path() const { return config_path_; }
+  InstantMetrics& instant_metrics() { return instant_; }
+  // Highest used_memory seen (INFO used_memory_peak); raised by whoever measures.
+  int64_t NotePeakMemory(int64_t used) {
+    int64_t p = peak_memory_.load(std::memory_order_relaxed);
+    while (used > p && !peak_memory_.compare_exchange_weak(p, used)) {
+    }
+    return std::max(p, used);
+  }
+  // What the RDB load at start-up found (INFO rdb_last_load_keys_loaded/expired).
+  std::atomic<int64_t>& rdb_keys_loaded() { return rdb_keys_loaded_; }
+  std::atomic<int64_t>& rdb_keys_expired() { return rdb_keys_expired_; }
+
  private:
   Config config_;
   std::mutex config_mu_;
@@ -171,6 +231,24 @@ class ServerState {
   // Logs opened by CONFIG SET appendonly yes. Kept until exit even when turned off: a
   // command may still hold a pointer to one.
   std::vector<std::unique_ptr<AofSet>> aof_sets_;
+  std::unique_ptr<CommandStats> command_stats_;
+  SlowLog slowlog_;
+  LatencyMonitor latency_;
+  ClientPause pause_;
+  std::function<void(int)> quiesce_;
+  std::function<void()> stop_server_;
+  std::atomic<bool> shutdown_prepared_{false};
+  std::mutex shutdown_mu_;
+  std::atomic<bool> active_expire_{true};
+  std::atomic<bool> reply_buffer_resizing_{true};
+  std::mutex replid_mu_;
+  std::string replid_;
+  int main_tid_;
+  std::string config_path_;
+  InstantMetrics instant_;
+  std::atomic<int64_t> peak_memory_{0};
+  std::atomic<int64_t> rdb_keys_loaded_{0};
+  std::atomic<int64_t> rdb_keys_expired_{0};
   std::unique_ptr<Snapshots> snapshots_;  // last: stopped before anything it uses
 };
 

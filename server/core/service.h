@@ -13,11 +13,19 @@ class Service {
  public:
   explicit Service(ServerState& state) : state_(state) {}
 
+  // Runs args (the table row, arity, authentication, MISCONF and CLIENT PAUSE checks, then the
+  // execution path) and counts it: calls, time, errors, slow log, latency events. When a pause
+  // holds the command, client.held is set and nothing is replied.
   void Dispatch(std::span<const std::string_view> args, ClientState& client, ReplyBuilder& rb);
 
   ServerState& state() { return state_; }
 
  private:
+  // The command that ran (for its failed_calls), or nullptr if none did.
+  const CommandSpec* Run(std::span<const std::string_view> args, ClientState& client, ReplyBuilder& rb);
+  void RecordSlow(std::span<const std::string_view> args, ClientState& client, const CommandSpec& spec,
+                  int64_t duration_us);
+
   ServerState& state_;
 };
 

@@ -261,6 +261,33 @@ void ClientUnblock(CommandContext& ctx) {
   ctx.rb.Int(0);
 }
 
+// CLIENT PAUSE timeout [WRITE|ALL]: held commands wait in their connections
+// (server/core/client_pause.h). The reply comes once commands other I/O threads had already
+// started have finished, so nothing the pause covers runs after OK.
+void ClientPauseCmd(CommandContext& ctx) {
+  if (ctx.argc() > 4) return ctx.rb.Error(err::SubcommandSyntax(ctx.arg(1).substr(0, 128), "CLIENT"));
+  PauseType type = PauseType::kAll;
+  if (ctx.argc() == 4) {
+    if (EqualsNoCase(ctx.arg(3), "write"))
+      type = PauseType::kWrite;
+    else if (!EqualsNoCase(ctx.arg(3), "all"))
+      return ctx.rb.Error(err::kPauseMode);
+  }
+  int64_t ms;
+  if (!StrToLL(ctx.arg(2), &ms)) return ctx.rb.Error(err::kTimeoutNotInteger);
+  if (ms < 0) return ctx.rb.Error(err::kTimeoutNegative);
+  const int64_t now = ctx.NowMs();
+  if (ms > INT64_MAX - now) return ctx.rb.Error(err::kTimeoutOutOfRange);
+  ctx.server.pause().Pause(type, now + ms);
+  ctx.server.QuiesceIoThreads(ctx.client.thread_index);
+  ctx.rb.Ok();
+}
+
+void ClientUnpause(CommandContext& ctx) {
+  ctx.server.pause().Unpause();
+  ctx.rb.Ok();
+}
+
 void ClientHelp(CommandContext& ctx) {
   static constexpr std::string_view kLines[] = {
       "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -292,6 +319,10 @@ void ClientHelp(CommandContext& ctx) {
       "      Return clients of specified type.",
       "    * ID <client-id> [<client-id> ...]",
       "      Return clients of specified IDs only.",
+      "UNPAUSE",
+      "    Stop the current client pause, resuming traffic.",
+      "PAUSE <timeout> [WRITE|ALL]",
+      "    Suspend all, or just write, clients for <timeout> milliseconds.",
       "REPLY (ON|OFF|SKIP)",
       "    Control the replies sent to the current connection.",
       "SETNAME <name>",
@@ -317,6 +348,26 @@ void ClientHelp(CommandContext& ctx) {
 void RegisterClientCommand(CommandRegistry& reg) {
   reg.Add(ContainerRow("client", "connection", "2.4.0",
                        "A container for client connection commands.", {
+               {.name = "unpause",
+                .arity = 2,
+                .flags = "admin noscript loading stale",
+                .first_key = 0, .last_key = 0, .step = 0,
+                .acl = "@admin @slow @dangerous @connection",
+                .handler = ClientUnpause,
+                .lock = LockMode::kSelf,
+                .group = "connection", .since = "6.2.0",
+                .summary = "Resumes processing commands from paused clients.",
+                .complexity = "O(N) Where N is the number of paused clients"},
+               {.name = "pause",
+                .arity = -3,
+                .flags = "admin noscript loading stale",
+                .first_key = 0, .last_key = 0, .step = 0,
+                .acl = "@admin @slow @dangerous @connection",
+                .handler = ClientPauseCmd,
+                .lock = LockMode::kSelf,
+                .group = "connection", .since = "2.9.50",
+                .summary = "Suspends commands processing.",
+                .complexity = "O(1)"},
                {.name = "id",
                 .arity = 2,
                 .flags = "noscript loading stale",

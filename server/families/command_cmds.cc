@@ -214,6 +214,44 @@ void CommandGetKeys(CommandContext& ctx) {
   for (int i : idx) ctx.rb.Bulk(cmdline[static_cast<size_t>(i)]);
 }
 
+// COMMAND GETKEYSANDFLAGS: each key with the flags of the key spec that found it.
+void CommandGetKeysAndFlags(CommandContext& ctx) {
+  std::span<const std::string_view> cmdline = ctx.args.subspan(2);
+  const CommandSpec* spec = ctx.server.commands().Find(cmdline[0]);
+  if (spec && !spec->subcommands.empty() && cmdline.size() >= 2)
+    spec = CommandRegistry::FindSub(*spec, cmdline[1]);
+  if (!spec) return ctx.rb.Error(err::kInvalidCommand);
+  bool has_keys = !spec->key_specs.empty() || spec->first_key > 0;
+  if (!has_keys) return ctx.rb.Error(err::kCommandHasNoKeys);
+  int argc = static_cast<int>(cmdline.size());
+  if ((spec->arity > 0 && spec->arity != argc) || argc < -spec->arity)
+    return ctx.rb.Error(err::kInvalidCommandArgCount);
+  if (!KeySpecsValid(*spec, cmdline)) return ctx.rb.Error(err::kInvalidCommandArgs);
+  // Key spec by key spec, as Redis's getKeysUsingKeySpecs: a row of one spec finds its keys.
+  std::vector<std::pair<int, std::string_view>> keys;
+  for (const KeySpec& ks : spec->key_specs) {
+    CommandSpec one;
+    one.flag_bits = kCmdMovableKeys;
+    one.key_specs = {ks};
+    for (int i : CommandKeyIndexes(one, argc, cmdline.data())) keys.emplace_back(i, ks.flags);
+  }
+  if (keys.empty()) return ctx.rb.Error(err::kInvalidCommandArgs);
+  ctx.rb.Array(keys.size());
+  for (auto& [i, flags] : keys) {
+    ctx.rb.Array(2);
+    ctx.rb.Bulk(cmdline[static_cast<size_t>(i)]);
+    std::vector<std::string_view> words;
+    for (size_t p = 0; p < flags.size();) {
+      size_t q = flags.find(' ', p);
+      if (q == std::string_view::npos) q = flags.size();
+      if (q > p) words.push_back(flags.substr(p, q - p));
+      p = q + 1;
+    }
+    ctx.rb.Set(words.size());
+    for (std::string_view w : words) ctx.rb.Simple(w);
+  }
+}
+
 // COMMAND LIST [FILTERBY MODULE name|ACLCAT category|PATTERN glob]: names, subcommands included.
 void CommandList(CommandContext& ctx) {
   enum class Filter { kNone, kModule, kAclCat, kPattern } filter = Filter::kNone;
@@ -314,6 +352,9 @@ void RegisterCommandCommand(CommandRegistry& reg) {
                  "Returns the documentation of the named commands, or of all of them.",
                  "O(N) where N is the number of commands to look up"),
       CommandRow("getkeys", -4, "", CommandGetKeys, "2.8.13", "Extracts the key names from a full command line.",
+                 "O(N) where N is the number of arguments to the command"),
+      CommandRow("getkeysandflags", -4, "", CommandGetKeysAndFlags, "7.0.0",
+                 "Extracts the key names and access flags for an arbitrary command.",
                  "O(N) where N is the number of arguments to the command"),
       CommandRow("list", -2, kUnordered, CommandList, "7.0.0",
                  "Lists command names, optionally filtered by ACL category or name pattern.",

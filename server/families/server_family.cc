@@ -184,7 +184,10 @@ void ConfigResetStat(CommandContext& ctx) {
     t.net_input_bytes.store(0, std::memory_order_relaxed);
     t.net_output_bytes.store(0, std::memory_order_relaxed);
     t.error_replies.store(0, std::memory_order_relaxed);
+    t.reads.store(0, std::memory_order_relaxed);
+    t.writes.store(0, std::memory_order_relaxed);
   }
+  ctx.server.command_stats().Reset();
   st.connections_received.store(0, std::memory_order_relaxed);
   st.rejected_connections.store(0, std::memory_order_relaxed);
   ShardSet& shards = ctx.shards();
@@ -192,6 +195,22 @@ void ConfigResetStat(CommandContext& ctx) {
     EngineGuard lk(shards.engine(i));
     shards.engine(i).stats() = EngineStats{};
   }
+  ctx.rb.Ok();
+}
+
+void ConfigRewrite(CommandContext& ctx) {
+  const std::string& path = ctx.server.config_path();
+  if (path.empty()) return ctx.rb.Error(err::kNoConfigFile);
+  Config current;
+  {
+    std::lock_guard lk(ctx.server.config_mu());
+    current = ctx.server.config();
+  }
+  if (auto e = RewriteConfigFile(path, current)) {
+    std::fprintf(stderr, "keyshard: CONFIG REWRITE failed: %s\n", e->c_str());
+    return ctx.rb.Error("ERR Rewriting config file: " + *e);
+  }
+  std::fprintf(stderr, "keyshard: CONFIG REWRITE executed with success.\n");
   ctx.rb.Ok();
 }
 
@@ -204,6 +223,8 @@ void ConfigHelp(CommandContext& ctx) {
       "    Set the configuration <directive> to <value>.",
       "RESETSTAT",
       "    Reset statistics reported by the INFO command.",
+      "REWRITE",
+      "    Rewrite the configuration file.",
       "HELP",
       "    Prints this help.",
   };
@@ -301,6 +322,16 @@ void RegisterServerFamily(CommandRegistry& reg) {
                 .lock = LockMode::kSelf,
                 .group = "server", .since = "2.0.0",
                 .summary = "Zeroes the counters INFO reports.",
+                .complexity = "O(1)"},
+               {.name = "rewrite",
+                .arity = 2,
+                .flags = "admin noscript loading stale",
+                .first_key = 0, .last_key = 0, .step = 0,
+                .acl = "@admin @slow @dangerous",
+                .handler = ConfigRewrite,
+                .lock = LockMode::kSelf,
+                .group = "server", .since = "2.8.0",
+                .summary = "Persists the effective configuration to file.",
                 .complexity = "O(1)"},
                {.name = "help",
                 .arity = 2,

@@ -177,7 +177,11 @@ std::optional<std::string> ImportRdb(ServerState& state, const std::string& path
   return std::nullopt;
 }
 
+// MIGRATE is DUMP + RESTORE to another instance (server/families/migrate_family.cc).
+void RegisterMigrateCommand(CommandRegistry& reg);
+
 void RegisterPersistenceFamily(CommandRegistry& reg) {
+  RegisterMigrateCommand(reg);
   reg.Add({.name = "dump",
            .arity = 2,
            .flags = "readonly",

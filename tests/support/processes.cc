@@ -126,6 +126,23 @@ bool Process::Answers(int port) {
   return ::waitpid(pid_, &status, WNOHANG) == 0;
 }
 
+void Process::Signal(int sig) {
+  if (pid_ > 0) ::kill(pid_, sig);
+}
+
+bool Process::WaitForExit(int timeout_ms, int* status) {
+  if (pid_ <= 0) return true;
+  int st = 0;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (::waitpid(pid_, &st, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  pid_ = -1;
+  if (status) *status = st;
+  return true;
+}
+
 void Process::Stop() {
   if (pid_ <= 0) return;
   ::kill(pid_, SIGTERM);

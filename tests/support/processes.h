@@ -35,6 +35,10 @@ class Process {
   bool running() const { return pid_ > 0; }
   void Stop();      // SIGTERM, then wait
   void Kill();      // SIGKILL, then wait
+  // Sends sig without waiting.
+  void Signal(int sig);
+  // Waits up to timeout_ms for the process to exit on its own; true (and *status) if it did.
+  bool WaitForExit(int timeout_ms, int* status = nullptr);
   const std::string& dir() const { return dir_; }
 
  protected:
