@@ -12,6 +12,7 @@
 #include "engine/object_ops.h"
 #include "resp/reply_builder.h"
 #include "server/core/client_state.h"
+#include "routing/slots.h"
 #include "server/core/command.h"
 #include "server/core/errors.h"
 #include "server/core/keyspace_events.h"
@@ -52,6 +53,8 @@ struct CommandContext {
   bool would_block = false;
   // Work the handler leaves for after its engines are unlocked (FLUSHALL's save).
   std::function<void()> after_unlock;
+  // The keys the handler changed, recorded only for rows that log them (AofLog::kChangedKeys).
+  boost::container::small_vector<KeyRef, 2> changed;
 
   // ---- Typed lookups (Redis's lookupKeyRead/lookupKeyWrite + checkType) -------------------
   // A key of the wrong type is reported, never returned. kRead counts a keyspace hit or miss,
@@ -152,7 +155,16 @@ struct CommandContext {
   // Signals a change to k made some other way (in database db_index, by default the client's).
   void Signal(const KeyRef& k, KeyEvent cause) { Signal(k, cause, db()); }
   void Signal(const KeyRef& k, KeyEvent cause, int db_index) {
+    if (spec.aof == AofLog::kChangedKeys) changed.push_back(k);
     server.keyspace_events().KeyModified(db_index, k.key, k.slot, cause);
+  }
+
+  // Routes a key the handler only learns while it runs (SORT's BY/GET patterns). Only for a
+  // command holding every engine (its lock_for chose LockMode::kAll): then no slot can move
+  // and the key's engine is locked.
+  KeyRef RouteHeld(std::string_view key) {
+    const uint16_t slot = KeySlot(key);
+    return KeyRef{key, slot, shards().slots().EngineOf(slot)};
   }
 
   int64_t NowMs() const { return server.clock()->NowMs(); }

@@ -91,6 +91,10 @@ int KeySpecBegin(const KeySpec& ks, int argc, const std::string_view* argv) {
 
 KeyIndexes CommandKeyIndexes(const CommandSpec& spec, int argc, const std::string_view* argv) {
   KeyIndexes out;
+  if (spec.find_keys) {
+    spec.find_keys({argv, static_cast<size_t>(argc)}, out);
+    return out;
+  }
   if (!(spec.flag_bits & kCmdMovableKeys)) {
     if (spec.first_key <= 0) return out;
     int last = spec.last_key < 0 ? argc + spec.last_key : spec.last_key;

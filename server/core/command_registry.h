@@ -39,8 +39,6 @@ class CommandRegistry {
   boost::unordered_flat_map<std::string, const CommandSpec*, NameHash, NameEq> by_name_;
 };
 
-using KeyIndexes = boost::container::small_vector<int, 8>;
-
 // Parses a spec's flag text into CmdFlag bits.
 uint32_t ParseCommandFlags(std::string_view flags);
 

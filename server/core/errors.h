@@ -1,5 +1,6 @@
 #pragma once
 // Every Redis error text keyshard replies with, in one place; tests use these too.
+#include <cstdio>
 #include <string>
 #include <string_view>
 
@@ -128,5 +129,32 @@ inline constexpr std::string_view kBusyKey = "BUSYKEY Target key name already ex
 inline constexpr std::string_view kInvalidTtl = "ERR Invalid TTL value, must be >= 0";
 inline constexpr std::string_view kInvalidIdleTime = "ERR Invalid IDLETIME value, must be >= 0";
 inline constexpr std::string_view kInvalidFreq = "ERR Invalid FREQ value, must be >= 0 and <= 255";
+
+// Geo (geo_family.cc) and SORT (sort_family.cc).
+inline constexpr std::string_view kGeoUnit = "ERR unsupported unit provided. please use M, KM, FT, MI";
+inline constexpr std::string_view kGeoNeedRadius = "ERR need numeric radius";
+inline constexpr std::string_view kGeoRadiusNegative = "ERR radius cannot be negative";
+inline constexpr std::string_view kGeoNeedWidth = "ERR need numeric width";
+inline constexpr std::string_view kGeoNeedHeight = "ERR need numeric height";
+inline constexpr std::string_view kGeoBoxNegative = "ERR height or width cannot be negative";
+inline constexpr std::string_view kGeoCountPositive = "ERR COUNT must be > 0";
+inline constexpr std::string_view kGeoAnyNeedsCount = "ERR the ANY argument requires COUNT argument";
+inline constexpr std::string_view kGeoNoMember = "ERR could not decode requested zset member";
+inline std::string GeoInvalidLonLat(double lon, double lat) {
+  char buf[128];
+  std::snprintf(buf, sizeof buf, "ERR invalid longitude,latitude pair %f,%f", lon, lat);
+  return buf;
+}
+inline std::string GeoStoreWithOptions(bool geosearchstore) {
+  return std::string("ERR ") + (geosearchstore ? "GEOSEARCHSTORE" : "STORE option in GEORADIUS") +
+         " is not compatible with WITHDIST, WITHHASH and WITHCOORD options";
+}
+inline std::string GeoExactlyOneFrom(std::string_view cmd) {
+  return "ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for " + std::string(cmd);
+}
+inline std::string GeoExactlyOneBy(std::string_view cmd) {
+  return "ERR exactly one of BYRADIUS and BYBOX can be specified for " + std::string(cmd);
+}
+inline constexpr std::string_view kSortNotDouble = "ERR One or more scores can't be converted into double";
 
 }  // namespace ks::err

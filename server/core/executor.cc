@@ -21,15 +21,25 @@ void AddKeys(CommandContext& ctx, const KeyIndexes& idx, Slots& slots) {
   }
 }
 
+LockMode LockModeOf(const CommandContext& ctx) {
+  return ctx.spec.lock_for ? ctx.spec.lock_for(ctx.args) : ctx.spec.lock;
+}
+
 }  // namespace
 
 void Execution::Acquire(CommandContext& ctx, std::span<const uint16_t> extra_engines) {
   CommandContext* one[] = {&ctx};
-  switch (ctx.spec.lock) {
+  switch (LockModeOf(ctx)) {
     case LockMode::kSelf:
       return;
-    case LockMode::kAll:
+    case LockMode::kAll: {
+      // A command with keys that also reaches others while it runs (SORT BY/GET) still gets
+      // its own keys routed.
+      Slots slots;
+      ctx.keys.clear();
+      AddKeys(ctx, CommandKeyIndexes(ctx.spec, static_cast<int>(ctx.args.size()), ctx.args.data()), slots);
       return LockRouted(one, {}, true, extra_engines);
+    }
     case LockMode::kKeys:
       break;
   }
@@ -52,8 +62,9 @@ void Execution::Acquire(std::span<CommandContext* const> cmds) {
   bool all = false;
   Slots slots;
   for (CommandContext* ctx : cmds) {
-    all |= ctx->spec.lock == LockMode::kAll;
-    if (ctx->spec.lock != LockMode::kKeys) continue;
+    const LockMode mode = LockModeOf(*ctx);
+    all |= mode == LockMode::kAll;
+    if (mode == LockMode::kSelf) continue;
     ctx->keys.clear();
     AddKeys(*ctx, CommandKeyIndexes(ctx->spec, static_cast<int>(ctx->args.size()), ctx->args.data()), slots);
   }

@@ -17,6 +17,8 @@ void RegisterHashFamily(CommandRegistry& reg);        // hash_family.cc: HSET, H
 void RegisterZSetFamily(CommandRegistry& reg);        // zset_family.cc (+ zset_range.cc, zset_setops.cc)
 void RegisterMemoryFamily(CommandRegistry& reg);      // memory_family.cc: MEMORY USAGE, MEMORY STATS
 void RegisterPersistenceFamily(CommandRegistry& reg);  // persistence_family.cc: DUMP, RESTORE
+void RegisterGeoFamily(CommandRegistry& reg);         // geo_family.cc: GEOADD, GEOSEARCH...
+void RegisterSortFamily(CommandRegistry& reg);        // sort_family.cc: SORT, SORT_RO
 
 inline void RegisterAllFamilies(CommandRegistry& reg) {
   RegisterStringFamily(reg);
@@ -32,6 +34,8 @@ inline void RegisterAllFamilies(CommandRegistry& reg) {
   RegisterZSetFamily(reg);
   RegisterMemoryFamily(reg);
   RegisterPersistenceFamily(reg);
+  RegisterGeoFamily(reg);
+  RegisterSortFamily(reg);
 }
 
 }  // namespace ks

@@ -424,6 +424,9 @@ void ZScan(CommandContext& ctx) {
 
 }  // namespace
 
+// GEOADD turns its arguments into ZADD's and runs it, as Redis's geoaddCommand does.
+void zset_detail::ZAddCommand(CommandContext& ctx) { ZAdd(ctx); }
+
 void RegisterZSetFamily(CommandRegistry& reg) {
   reg.Add(
       {.name = "zadd",

@@ -37,6 +37,9 @@ inline void ReplyElementsHeader(ReplyBuilder& rb, size_t n, bool with_scores) {
   rb.Array(with_scores && !rb.resp3() ? n * 2 : n);
 }
 
+// ZADD's handler (zset_family.cc), which GEOADD runs with the arguments it builds.
+void ZAddCommand(CommandContext& ctx);
+
 // Handlers in zset_range.cc.
 void ZRange(CommandContext& ctx);
 void ZRangeStore(CommandContext& ctx);

@@ -60,6 +60,23 @@ void FeedAof(AofSet& aof, CommandContext& ctx, TouchedEngines& touched) {
   }
   if (ctx.keys.empty()) return;
   const AofLog kind = Classify(ctx.spec, ctx.args);
+  if (kind == AofLog::kChangedKeys) {
+    for (size_t i = 0; i < ctx.changed.size(); ++i) {
+      const KeyRef& k = ctx.changed[i];
+      bool seen = false;
+      for (size_t j = 0; j < i; ++j) seen |= ctx.changed[j].key == k.key;
+      if (seen) continue;
+      const Entry* e = ctx.engine(k).db(db).Find(k.slot, k.key);
+      Touch(touched, k.engine);
+      aof.log(k.engine).AppendWith(db, [&](std::string& out) {
+        if (e)
+          AppendKeyRebuild(out, e, true);
+        else
+          AppendRespCommand(out, {"DEL", k.key});
+      });
+    }
+    return;
+  }
   bool single = true;
   for (const KeyRef& k : ctx.keys) single &= k.engine == ctx.keys[0].engine;
   if (kind == AofLog::kVerbatim && single) {
