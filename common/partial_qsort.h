@@ -1,6 +1,7 @@
 #pragma once
-// Redis's pqsort (pqsort.c): Bentley & McIlroy's quicksort (the BSD libc qsort) that only
-// finishes the partitions overlapping the ranks [lrange, rrange]. SORT ... BY ... LIMIT and
+// Redis 7.0's pqsort (pqsort.c): Bentley & McIlroy's quicksort (the BSD libc qsort) that only
+// finishes the partitions overlapping the ranks [lrange, rrange]. (Later Redis versions switch
+// to insertion sort when a partition pass swaps nothing; 7.0 does not, and neither do we.) SORT ... BY ... LIMIT and
 // GEORADIUS/GEOSEARCH COUNT use it, and since it is not stable, the order of equal elements
 // in their replies is whatever this exact sequence of swaps leaves: we follow it step by step.
 // cmp(a, b) returns <0, 0 or >0 like qsort's comparator.
@@ -34,7 +35,6 @@ void InsertionSort(T* v, size_t lo, size_t n, Cmp& cmp) {
 template <typename T, typename Cmp>
 void Sort(T* v, size_t lo, size_t n, Cmp& cmp, int64_t lr, int64_t rr) {
   for (;;) {
-    bool swapped = false;
     if (n < 7) return InsertionSort(v, lo, n, cmp);
     size_t pm = lo + n / 2;
     if (n > 7) {
@@ -55,7 +55,6 @@ void Sort(T* v, size_t lo, size_t n, Cmp& cmp, int64_t lr, int64_t rr) {
       int r;
       while (pb <= pc && (r = cmp(v[pb], v[lo])) <= 0) {
         if (r == 0) {
-          swapped = true;
           std::swap(v[pa], v[pb]);
           ++pa;
         }
@@ -63,7 +62,6 @@ void Sort(T* v, size_t lo, size_t n, Cmp& cmp, int64_t lr, int64_t rr) {
       }
       while (pb <= pc && (r = cmp(v[pc], v[lo])) >= 0) {
         if (r == 0) {
-          swapped = true;
           std::swap(v[pc], v[pd]);
           --pd;
         }
@@ -71,12 +69,9 @@ void Sort(T* v, size_t lo, size_t n, Cmp& cmp, int64_t lr, int64_t rr) {
       }
       if (pb > pc) break;
       std::swap(v[pb], v[pc]);
-      swapped = true;
       ++pb;
       --pc;
     }
-    if (!swapped) return InsertionSort(v, lo, n, cmp);  // already partitioned: finish simply
-
     const int64_t l0 = static_cast<int64_t>(lo), pn = static_cast<int64_t>(lo + n);
     int64_t r = std::min(pa - l0, pb - pa);
     VecSwap(v, lo, static_cast<size_t>(pb - r), static_cast<size_t>(r));

@@ -45,19 +45,22 @@ Cmd Split(const std::string& line) {
   return out;
 }
 
-// The lines of a reply as the test client renders it, sorted: an order-free comparison.
-std::string Sorted(std::string reply) {
-  std::vector<std::string> lines;
+// An array reply as the test client renders it ("[\"a\", \"b\"]"), its elements sorted: an
+// order-free comparison (the elements compared here hold no ", ").
+std::string Sorted(const std::string& reply) {
+  if (reply.size() < 2 || reply.front() != '[') return reply;
+  std::vector<std::string> items;
+  const std::string body = reply.substr(1, reply.size() - 2);
   size_t pos = 0;
-  while (pos <= reply.size()) {
-    size_t nl = reply.find('\n', pos);
-    if (nl == std::string::npos) nl = reply.size();
-    lines.push_back(reply.substr(pos, nl - pos));
-    pos = nl + 1;
+  while (pos <= body.size()) {
+    size_t sep = body.find(", ", pos);
+    if (sep == std::string::npos) sep = body.size();
+    items.push_back(body.substr(pos, sep - pos));
+    pos = sep + 2;
   }
-  std::sort(lines.begin(), lines.end());
+  std::sort(items.begin(), items.end());
   std::string out;
-  for (const auto& l : lines) out += l + "\n";
+  for (const auto& i : items) out += i + "|";
   return out;
 }
 
