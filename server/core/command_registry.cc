@@ -89,9 +89,11 @@ int KeySpecBegin(const KeySpec& ks, int argc, const std::string_view* argv) {
   return 0;
 }
 
-KeyIndexes CommandKeyIndexes(const CommandSpec& spec, int argc, const std::string_view* argv) {
+KeyIndexes CommandKeyIndexes(const CommandSpec& spec, int argc, const std::string_view* argv, bool as_getkeys) {
   KeyIndexes out;
-  if (spec.find_keys) {
+  bool specs_complete = !spec.key_specs.empty();
+  for (const KeySpec& ks : spec.key_specs) specs_complete &= ks.begin_index > 0 || !ks.begin_keyword.empty();
+  if (spec.find_keys && !(as_getkeys && specs_complete)) {
     spec.find_keys({argv, static_cast<size_t>(argc)}, out);
     return out;
   }
