@@ -133,6 +133,12 @@ void Engine::RemoveWaiter(int db, std::string_view key, const KeyWaiter* w) {
   }
 }
 
+std::vector<WaiterPtr> Engine::Waiters(int db, std::string_view key) const {
+  auto it = waiters_[db].find(key);
+  if (it == waiters_[db].end()) return {};
+  return {it->second.begin(), it->second.end()};
+}
+
 WaiterPtr Engine::FrontWaiter(int db, std::string_view key) const {
   auto it = waiters_[db].find(key);
   if (it == waiters_[db].end() || it->second.empty()) return nullptr;

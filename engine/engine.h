@@ -153,6 +153,8 @@ class Engine {
   void AddWaiter(int db, std::string_view key, WaiterPtr w);
   void RemoveWaiter(int db, std::string_view key, const KeyWaiter* w);
   WaiterPtr FrontWaiter(int db, std::string_view key) const;
+  // Every waiter of a key, in queue order (a copy: serving them changes the queue).
+  std::vector<WaiterPtr> Waiters(int db, std::string_view key) const;
   bool has_waiters() const { return waited_keys_ > 0; }
   // Calls f(db, key) for every waited key that now exists (and is not expired).
   template <typename F>

@@ -8,6 +8,7 @@
 #include "server/core/command_registry.h"
 #include "server/core/errors.h"
 #include "server/core/executor.h"
+#include "routing/slots.h"
 
 namespace ks {
 
@@ -37,13 +38,17 @@ bool ParseBlockTimeout(std::string_view arg, int64_t* timeout_ms, std::string_vi
   return true;
 }
 
-void BlockOnKeys(CommandContext& ctx, std::span<const KeyRef> keys, int64_t timeout_ms, TimeoutReply on_timeout) {
+void BlockOnKeys(CommandContext& ctx, std::span<const KeyRef> keys, int64_t timeout_ms, TimeoutReply on_timeout,
+                 const std::vector<std::string>* args) {
   if (ctx.serving) {
     ctx.would_block = true;
     return;
   }
   auto w = std::make_shared<BlockedClient>();
-  w->args.assign(ctx.args.begin(), ctx.args.end());
+  if (args)
+    w->args = *args;
+  else
+    w->args.assign(ctx.args.begin(), ctx.args.end());
   w->spec = &ctx.spec;
   w->db = ctx.db();
   w->resp = ctx.client.resp;
@@ -134,6 +139,22 @@ void ServeReadyKeys(ServerState& state, ReadyKeys keys) {
     ReadyKey rk = std::move(work.front());
     work.pop_front();
     Engine& e = state.shards().engine(rk.engine);
+    // A stream serves every waiter it can, not just a prefix of the queue: waiters of other
+    // consumer groups, or XREADs after a later ID, may want what the first one does not.
+    std::vector<WaiterPtr> all;
+    {
+      EngineGuard lk(e);
+      Entry* ent = e.Find(rk.db, KeySlot(rk.key), rk.key, false);
+      if (ent && ent->type() == ObjType::kStream) all = e.Waiters(rk.db, rk.key);
+    }
+    if (!all.empty()) {
+      for (WaiterPtr& w : all) {
+        ReadyKeys more;
+        TryServe(state, static_cast<BlockedClient&>(*w), more);
+        for (auto& m : more) work.push_back(std::move(m));
+      }
+      continue;
+    }
     for (;;) {
       WaiterPtr front;
       {

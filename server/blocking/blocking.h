@@ -53,8 +53,10 @@ bool ParseBlockTimeout(std::string_view arg, int64_t* timeout_ms, std::string_vi
 
 // Called by a blocking handler that found nothing to serve: queues the client on each of keys
 // (the command's keys it waits for; their engines are locked) and marks it blocked. When the handler is being
-// re-run to serve a waiter, it records "nothing yet" instead.
-void BlockOnKeys(CommandContext& ctx, std::span<const KeyRef> keys, int64_t timeout_ms, TimeoutReply on_timeout);
+// re-run to serve a waiter, it records "nothing yet" instead. args, when given, replace the
+// command's arguments for the re-runs (XREAD's "$" stands for the ID it meant when it blocked).
+void BlockOnKeys(CommandContext& ctx, std::span<const KeyRef> keys, int64_t timeout_ms, TimeoutReply on_timeout,
+                 const std::vector<std::string>* args = nullptr);
 
 // Removes a waiter from every queue it is in (locks each engine in turn).
 void UnregisterWaiter(ServerState& state, BlockedClient& w);

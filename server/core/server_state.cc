@@ -148,6 +148,8 @@ void ServerState::PublishLimits() {
   set(limits_.set_max_intset_entries, config_.set_max_intset_entries);
   set(limits_.zset_max_listpack_entries, config_.zset_max_listpack_entries);
   set(limits_.zset_max_listpack_value, config_.zset_max_listpack_value);
+  set(limits_.stream_node_max_bytes, config_.stream_node_max_bytes);
+  set(limits_.stream_node_max_entries, config_.stream_node_max_entries);
   if (AofSet* a = aof())
     if (auto p = ParseFsyncPolicy(config_.appendfsync)) a->set_fsync(*p);
 }

@@ -82,6 +82,8 @@ struct HotLimits {
   std::atomic<int64_t> set_max_intset_entries{0};
   std::atomic<int64_t> zset_max_listpack_entries{0};
   std::atomic<int64_t> zset_max_listpack_value{0};
+  std::atomic<int64_t> stream_node_max_bytes{0};
+  std::atomic<int64_t> stream_node_max_entries{0};
   // Whether any engine has a memory budget: the one load the dispatcher pays for eviction.
   std::atomic<bool> memory_limited{false};
 
