@@ -89,7 +89,8 @@ void XInfoStream(CommandContext& ctx) {
   if (argc == 1) {
     full = false;
   } else {
-    const char* syntax = "ERR unknown subcommand or wrong number of arguments for 'stream'. Try XINFO HELP.";
+    std::string syntax =
+        "ERR unknown subcommand or wrong number of arguments for '" + std::string(ctx.arg(1)) + "'. Try XINFO HELP.";
     if (argc != 2 && argc != 4) return ctx.rb.Error(syntax);
     if (!EqualsNoCase(ctx.arg(3), "full")) return ctx.rb.Error(syntax);
     if (argc == 4) {
