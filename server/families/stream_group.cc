@@ -376,7 +376,9 @@ void XClaim(CommandContext& ctx) {
     changed = true;
   }
   if (deliverytime != -1) {
-    if (deliverytime < 0 || deliverytime > now) deliverytime = now;
+    // A clock frozen at 0 is the append-only log replaying (persistence/loading_clock.h): the
+    // TIME it logged is kept as it is.
+    if (deliverytime < 0 || (now > 0 && deliverytime > now)) deliverytime = now;
   } else {
     deliverytime = now;
   }
