@@ -487,6 +487,17 @@ void ReadGeneric(CommandContext& ctx, bool group_read) {
   std::vector<bool> is_new(nstreams, false);
   for (size_t j = 0; j < nstreams; ++j) {
     std::string_view idarg = ctx.arg(streams_arg + nstreams + j);
+    if (ctx.serving) {
+      // Serving a blocked client: a key that now holds another type keeps it waiting, as in
+      // Redis 7.0 (only stream writes make a stream waiter ready).
+      KeyLookup l = ctx.Lookup(ctx.keys[j], ObjType::kStream, Access::kRead);
+      if (l.wrong_type) {
+        ctx.would_block = true;
+        return;
+      }
+      if (has_group && l.entry && !AsStream(l.entry)->FindGroup(group_name))
+        return ctx.rb.Error("NOGROUP the consumer group this client was blocked on no longer exists");
+    }
     auto [e, wrong] = ctx.LookupOrReply(ctx.keys[j], ObjType::kStream, Access::kRead);
     if (wrong) return;
     if (has_group) {
@@ -661,14 +672,14 @@ void RegisterStreamFamily(CommandRegistry& reg) {
            .acl = "@write @stream @fast", .tips = "nondeterministic_output",
            .key_specs = {{.flags = "RW update", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0,
                           .notes = "UPDATE instead of INSERT because of the optional trimming feature"}},
-           .handler = XAdd, .group = "stream", .since = "5.0.0",
+           .handler = XAdd, .aof = AofLog::kVerbatimUnlessStreamAuto, .group = "stream", .since = "5.0.0",
            .summary = "Appends a new entry to a stream",
            .complexity = "O(1) when adding a new entry, O(N) when trimming where N being the number of entries "
                          "evicted."});
   reg.Add({.name = "xtrim", .arity = -4, .flags = "write", .first_key = 1, .last_key = 1, .step = 1,
            .acl = "@write @stream @slow", .tips = "nondeterministic_output",
            .key_specs = {{.flags = "RW delete", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0}},
-           .handler = XTrim, .group = "stream", .since = "5.0.0",
+           .handler = XTrim, .aof = AofLog::kVerbatimUnlessStreamAuto, .group = "stream", .since = "5.0.0",
            .summary = "Trims the stream to (approximately if '~' is passed) a certain size",
            .complexity = "O(N), with N being the number of evicted entries. Constant times are very small however, "
                          "since entries are organized in macro nodes containing multiple entries that can be "
@@ -695,7 +706,7 @@ void RegisterStreamFamily(CommandRegistry& reg) {
   reg.Add({.name = "xdel", .arity = -3, .flags = "write fast", .first_key = 1, .last_key = 1, .step = 1,
            .acl = "@write @stream @fast",
            .key_specs = {{.flags = "RW delete", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0}},
-           .handler = XDel, .group = "stream", .since = "5.0.0",
+           .handler = XDel, .aof = AofLog::kVerbatim, .group = "stream", .since = "5.0.0",
            .summary = "Removes the specified entries from the stream. Returns the number of items actually deleted, that may be different from the number of IDs passed in case certain IDs do not exist.",
            .complexity = "O(1) for each single item to delete in the stream, regardless of the stream size."});
   reg.Add({.name = "xread", .arity = -4, .flags = "readonly blocking movablekeys", .first_key = 0, .last_key = 0,
@@ -723,7 +734,7 @@ void RegisterStreamFamily(CommandRegistry& reg) {
   reg.Add({.name = "xsetid", .arity = -3, .flags = "write denyoom fast", .first_key = 1, .last_key = 1, .step = 1,
            .acl = "@write @stream @fast",
            .key_specs = {{.flags = "RW update", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0}},
-           .handler = XSetId, .group = "stream", .since = "5.0.0",
+           .handler = XSetId, .aof = AofLog::kVerbatim, .group = "stream", .since = "5.0.0",
            .summary = "An internal command for replicating stream values", .complexity = "O(1)"});
   RegisterStreamGroupFamily(reg);
 }

@@ -494,7 +494,8 @@ CommandSpec GroupSub(std::string_view name, int arity, std::string_view flags, s
                      CommandHandler h, std::string_view since, std::string_view summary,
                      std::string_view complexity) {
   return {.name = name, .arity = arity, .flags = flags, .first_key = 2, .last_key = 2, .step = 1,
-          .acl = "@write @stream @slow", .key_specs = {Spec(spec_flags, 2)}, .handler = h, .group = "stream",
+          .acl = "@write @stream @slow", .key_specs = {Spec(spec_flags, 2)}, .handler = h,
+          .aof = AofLog::kVerbatim, .group = "stream",
           .since = since, .summary = summary, .complexity = complexity};
 }
 
@@ -518,7 +519,7 @@ void RegisterStreamGroupFamily(CommandRegistry& reg) {
         .acl = "@stream @slow", .handler = XGroupHelp, .group = "stream", .since = "5.0.0",
         .summary = "Show helpful text about the different subcommands", .complexity = "O(1)"}}));
   reg.Add({.name = "xack", .arity = -4, .flags = "write fast", .first_key = 1, .last_key = 1, .step = 1,
-           .acl = "@write @stream @fast", .key_specs = {Spec("RW update", 1)}, .handler = XAck, .group = "stream",
+           .acl = "@write @stream @fast", .key_specs = {Spec("RW update", 1)}, .handler = XAck, .aof = AofLog::kVerbatim, .group = "stream",
            .since = "5.0.0",
            .summary = "Marks a pending message as correctly processed, effectively removing it from the pending "
                       "entries list of the consumer group. Return value of the command is the number of messages "
