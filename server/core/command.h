@@ -61,9 +61,6 @@ enum class AofLog : uint8_t {
   // Verbatim, except that an EX or PX option (a relative expiry) logs the effect (SET +
   // PEXPIREAT), as Redis rewrites SET.
   kVerbatimUnlessRelativeTtl,
-  // Verbatim, except that an automatic stream ID ("*" or "ms-*", the clock's) or an
-  // approximate trim ("~", node layout) logs the effect (XADD, XTRIM).
-  kVerbatimUnlessStreamAuto,
 };
 
 struct CommandSpec {

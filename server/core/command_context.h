@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <functional>
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/engine.h"
 #include "engine/object_ops.h"
@@ -52,6 +54,17 @@ struct CommandContext {
   bool would_block = false;
   // Work the handler leaves for after its engines are unlocked (FLUSHALL's save).
   std::function<void()> after_unlock;
+  // What the append-only file logs instead of the command or its effect, when the handler
+  // sets propagation_replaced (Redis's alsoPropagate + preventCommandPropagation): each
+  // command on its key's engine. XREADGROUP/XCLAIM log XCLAIM ... JUSTID per entry rather than
+  // the whole stream. Filled only while Propagating().
+  struct Propagated {
+    uint16_t engine;
+    std::vector<std::string> args;
+  };
+  bool propagation_replaced = false;
+  std::vector<Propagated> propagated;
+  bool Propagating() const { return server.aof() != nullptr; }
 
   // ---- Typed lookups (Redis's lookupKeyRead/lookupKeyWrite + checkType) -------------------
   // A key of the wrong type is reported, never returned. kRead counts a keyspace hit or miss,

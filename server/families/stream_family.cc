@@ -114,8 +114,30 @@ StreamConsumer* ConsumerOrCreate(CommandContext& ctx, StreamGroup& g, std::strin
   return c;
 }
 
-size_t ReplyGroupRange(CommandContext& ctx, Stream& s, StreamGroup& g, StreamConsumer& c, StreamID start,
-                       size_t count, bool noack, bool history) {
+void PropagateXClaim(CommandContext& ctx, const KeyRef& k, std::string_view group, const StreamGroup& g,
+                     StreamID id, const StreamNack& nack) {
+  if (!ctx.Propagating()) return;
+  ctx.propagated.push_back({k.engine,
+                            {"XCLAIM", std::string(k.key), std::string(group), nack.consumer->name, "0", id.ToString(),
+                             "TIME", std::to_string(nack.delivery_time), "RETRYCOUNT",
+                             std::to_string(nack.delivery_count), "FORCE", "JUSTID", "LASTID", g.last_id.ToString()}});
+}
+
+void PropagateSetId(CommandContext& ctx, const KeyRef& k, std::string_view group, const StreamGroup& g) {
+  if (!ctx.Propagating()) return;
+  ctx.propagated.push_back({k.engine,
+                            {"XGROUP", "SETID", std::string(k.key), std::string(group), g.last_id.ToString(),
+                             "ENTRIESREAD", std::to_string(g.entries_read)}});
+}
+
+void PropagateCreateConsumer(CommandContext& ctx, const KeyRef& k, std::string_view group, std::string_view name) {
+  if (!ctx.Propagating()) return;
+  ctx.propagated.push_back(
+      {k.engine, {"XGROUP", "CREATECONSUMER", std::string(k.key), std::string(group), std::string(name)}});
+}
+
+size_t ReplyGroupRange(CommandContext& ctx, const KeyRef& k, std::string_view group, Stream& s, StreamGroup& g,
+                       StreamConsumer& c, StreamID start, size_t count, bool noack, bool history) {
   std::string body;
   ReplyBuilder sub(&body);
   sub.set_resp3(ctx.rb.resp3());
@@ -143,8 +165,10 @@ size_t ReplyGroupRange(CommandContext& ctx, Stream& s, StreamGroup& g, StreamCon
     ReplyArrayOf(ctx.rb, n, body);
     return n;
   }
+  bool moved = false;
   n = s.Range(start, StreamID::Max(), false, count, [&](StreamID id, const std::vector<Stream::Field>& fs) {
     if (id > g.last_id) {
+      moved = true;
       if (g.entries_read != Stream::kInvalidEntriesRead && !s.RangeHasTombstones(id, StreamID::Max()))
         g.entries_read++;
       else if (s.entries_added())
@@ -164,10 +188,13 @@ size_t ReplyGroupRange(CommandContext& ctx, Stream& s, StreamGroup& g, StreamCon
         nack->delivery_count = 1;
       }
       c.pel[id] = git->second;
+      PropagateXClaim(ctx, k, group, g, id, *git->second);
     }
     ReplyEntry(sub, id, fs);
     return true;
   });
+  // The group's position with its read counter (XCLAIM's LASTID carries no counter).
+  if (moved) PropagateSetId(ctx, k, group, g);
   ReplyArrayOf(ctx.rb, n, body);
   return n;
 }
@@ -187,6 +214,7 @@ using namespace streams;
 
 struct AddTrimArgs {
   Stream::TrimArgs trim;
+  std::string_view threshold;  // the MAXLEN/MINID argument as given
   bool limit_given = false;
   bool nomkstream = false;
   bool id_given = false;
@@ -216,6 +244,7 @@ int ParseAddOrTrim(CommandContext& ctx, AddTrimArgs* a, bool xadd) {
       } else if (more >= 2 && next == "=") {
         ++i;
       }
+      a->threshold = ctx.arg(i + 1);
       if (maxlen) {
         int64_t v;
         if (!StrToLL(ctx.arg(i + 1), &v)) {
@@ -278,12 +307,27 @@ int ParseAddOrTrim(CommandContext& ctx, AddTrimArgs* a, bool xadd) {
   return static_cast<int>(i);
 }
 
+// The trim options as the AOF gets them (Redis's streamRewriteApproxSpecifier and
+// streamRewriteTrimArgument): an approximate trim becomes the exact one that gives the same
+// result (the length or first ID it left), so a replay does not depend on node layout.
+void AppendTrimArgs(std::vector<std::string>& out, const Stream::TrimArgs& t, const Stream& s,
+                    std::string_view original) {
+  if (t.by == Stream::TrimBy::kNone) return;
+  if (t.by == Stream::TrimBy::kMaxLen || s.length() == 0) {
+    out.insert(out.end(), {"MAXLEN", "=", t.approx ? std::to_string(s.length()) : std::string(original)});
+    if (t.by == Stream::TrimBy::kMinId) out.back() = "0";  // everything went
+  } else {
+    out.insert(out.end(), {"MINID", "=", t.approx ? s.first_id().ToString() : std::string(original)});
+  }
+}
+
 Entry* NewStreamEntry(std::string_view key) {
   return Entry::NewObject(key, ObjType::kStream, Encoding::kStream, new Stream());
 }
 
 // XADD key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value [...]
 void XAdd(CommandContext& ctx) {
+  ctx.propagation_replaced = true;  // logged below as XADD with its final ID; errors log nothing
   AddTrimArgs a;
   int id_pos = ParseAddOrTrim(ctx, &a, true);
   if (id_pos < 0) return;
@@ -341,11 +385,19 @@ void XAdd(CommandContext& ctx) {
   s->Append(id, fv, NodeMaxBytes(ctx), NodeMaxEntries(ctx));
   ReplyId(ctx.rb, id);
   s->Trim(a.trim);
+  if (ctx.Propagating()) {
+    std::vector<std::string> log = {"XADD", std::string(k.key)};
+    AppendTrimArgs(log, a.trim, *s, a.threshold);
+    log.push_back(id.ToString());
+    for (auto& [f, v] : fv) log.insert(log.end(), {std::string(f), std::string(v)});
+    ctx.propagated.push_back({k.engine, std::move(log)});
+  }
   ctx.Changed(k, e);
 }
 
 // XTRIM key MAXLEN|MINID [=|~] threshold [LIMIT count]
 void XTrim(CommandContext& ctx) {
+  ctx.propagation_replaced = true;  // logged below with an exact threshold
   AddTrimArgs a;
   int pos = ParseAddOrTrim(ctx, &a, false);
   if (pos < 0) return;
@@ -355,7 +407,13 @@ void XTrim(CommandContext& ctx) {
   if (!e) return ctx.rb.Int(0);
   int64_t n = AsStream(e)->Trim(a.trim);
   ctx.rb.Int(n);
-  if (n) ctx.Changed(k, e);
+  if (!n) return;
+  if (ctx.Propagating()) {
+    std::vector<std::string> log = {"XTRIM", std::string(k.key)};
+    AppendTrimArgs(log, a.trim, *AsStream(e), a.threshold);
+    ctx.propagated.push_back({k.engine, std::move(log)});
+  }
+  ctx.Changed(k, e);
 }
 
 // XLEN key
@@ -434,6 +492,9 @@ void XDel(CommandContext& ctx) {
 constexpr int64_t kBlockedDefaultCount = 1000;  // XREAD_BLOCKED_DEFAULT_COUNT
 
 void ReadGeneric(CommandContext& ctx, bool group_read) {
+  // The AOF gets what changed (XCLAIM per delivered entry...), never the whole stream; an
+  // error changes nothing and logs nothing.
+  if (group_read) ctx.propagation_replaced = true;
   int64_t timeout = -1, count = 0;
   size_t streams_arg = 0, nstreams = 0;
   bool noack = false, count_given = false;
@@ -559,6 +620,7 @@ void ReadGeneric(CommandContext& ctx, bool group_read) {
       consumer = groups[j]->FindConsumer(consumer_name);
       if (!consumer) {
         consumer = groups[j]->CreateConsumer(consumer_name, ctx.NowMs());
+        PropagateCreateConsumer(ctx, k, group_name, consumer_name);
         changed = true;
       }
       consumer->seen_time = ctx.NowMs();
@@ -577,7 +639,7 @@ void ReadGeneric(CommandContext& ctx, bool group_read) {
       // ReplyGroupRange writes to ctx.rb: point it at the sub-builder's buffer meanwhile.
       std::string* out = saved.output();
       saved.set_output(&body);
-      ReplyGroupRange(c, *s, *groups[j], *consumer, start, static_cast<size_t>(count), noack, history);
+      ReplyGroupRange(c, k, group_name, *s, *groups[j], *consumer, start, static_cast<size_t>(count), noack, history);
       saved.set_output(out);
       changed = true;
     } else {
@@ -672,14 +734,14 @@ void RegisterStreamFamily(CommandRegistry& reg) {
            .acl = "@write @stream @fast", .tips = "nondeterministic_output",
            .key_specs = {{.flags = "RW update", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0,
                           .notes = "UPDATE instead of INSERT because of the optional trimming feature"}},
-           .handler = XAdd, .aof = AofLog::kVerbatimUnlessStreamAuto, .group = "stream", .since = "5.0.0",
+           .handler = XAdd, .group = "stream", .since = "5.0.0",
            .summary = "Appends a new entry to a stream",
            .complexity = "O(1) when adding a new entry, O(N) when trimming where N being the number of entries "
                          "evicted."});
   reg.Add({.name = "xtrim", .arity = -4, .flags = "write", .first_key = 1, .last_key = 1, .step = 1,
            .acl = "@write @stream @slow", .tips = "nondeterministic_output",
            .key_specs = {{.flags = "RW delete", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0}},
-           .handler = XTrim, .aof = AofLog::kVerbatimUnlessStreamAuto, .group = "stream", .since = "5.0.0",
+           .handler = XTrim, .group = "stream", .since = "5.0.0",
            .summary = "Trims the stream to (approximately if '~' is passed) a certain size",
            .complexity = "O(N), with N being the number of evicted entries. Constant times are very small however, "
                          "since entries are organized in macro nodes containing multiple entries that can be "

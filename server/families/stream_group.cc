@@ -328,6 +328,7 @@ StreamConsumer* LookupConsumerRefresh(CommandContext& ctx, StreamGroup& g, std::
 // XCLAIM key group consumer min-idle-time id [id ...] [IDLE ms] [TIME ms] [RETRYCOUNT n]
 //        [FORCE] [JUSTID] [LASTID id]
 void XClaim(CommandContext& ctx) {
+  ctx.propagation_replaced = true;  // XCLAIM ... JUSTID per claimed entry, never the stream
   auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kStream, Access::kRead);
   if (wrong) return;
   Stream* s = e ? AsStream(e) : nullptr;
@@ -382,6 +383,7 @@ void XClaim(CommandContext& ctx) {
   } else {
     deliverytime = now;
   }
+  bool claimed_any = false;
   StreamConsumer* consumer = nullptr;
   std::string body;
   ReplyBuilder sub(&body);
@@ -391,6 +393,8 @@ void XClaim(CommandContext& ctx) {
     auto it = g->pel.find(id);
     if (!EntryExists(*s, id)) {
       if (it != g->pel.end()) {
+        if (it->second->consumer) PropagateXClaim(ctx, ctx.keys[0], ctx.arg(2), *g, id, *it->second);
+        claimed_any = true;
         DropNack(*g, it);
         changed = true;
       }
@@ -408,15 +412,19 @@ void XClaim(CommandContext& ctx) {
       nack->delivery_count++;
     Reassign(nack, id, consumer);
     ReplyClaimed(sub, *s, id, justid);
+    PropagateXClaim(ctx, ctx.keys[0], ctx.arg(2), *g, id, *nack);
+    claimed_any = true;
     ++n;
     changed = true;
   }
+  if (changed && !claimed_any) PropagateSetId(ctx, ctx.keys[0], ctx.arg(2), *g);
   if (changed) ctx.Changed(ctx.keys[0], e);
   ReplyArrayOf(ctx.rb, n, body);
 }
 
 // XAUTOCLAIM key group consumer min-idle-time start [COUNT count] [JUSTID]
 void XAutoClaim(CommandContext& ctx) {
+  ctx.propagation_replaced = true;  // as XCLAIM
   int64_t minidle, count = 100;
   if (!StrToLL(ctx.arg(4), &minidle)) return ctx.rb.Error("ERR Invalid min-idle-time argument for XAUTOCLAIM");
   if (minidle < 0) minidle = 0;
@@ -459,6 +467,7 @@ void XAutoClaim(CommandContext& ctx) {
     StreamNack* nack = it->second;
     if (!EntryExists(*s, id)) {
       auto next = std::next(it);
+      if (nack->consumer) PropagateXClaim(ctx, ctx.keys[0], ctx.arg(2), *g, id, *nack);
       DropNack(*g, it);
       it = next;
       deleted.push_back(id);
@@ -473,6 +482,7 @@ void XAutoClaim(CommandContext& ctx) {
     if (!justid) nack->delivery_count++;
     Reassign(nack, id, consumer);
     ReplyClaimed(sub, *s, id, justid);
+    PropagateXClaim(ctx, ctx.keys[0], ctx.arg(2), *g, id, *nack);
     ++n;
     --count;
     changed = true;

@@ -31,11 +31,20 @@ size_t ReplyRange(ReplyBuilder& rb, const Stream& s, StreamID start, StreamID en
 
 // The delivery of XREADGROUP: new entries after the group's last ID (">"), or the consumer's
 // own history from start. Updates the group and PEL as Redis does.
-size_t ReplyGroupRange(CommandContext& ctx, Stream& s, StreamGroup& g, StreamConsumer& c, StreamID start,
-                       size_t count, bool noack, bool history);
+size_t ReplyGroupRange(CommandContext& ctx, const KeyRef& k, std::string_view group, Stream& s, StreamGroup& g,
+                       StreamConsumer& c, StreamID start, size_t count, bool noack, bool history);
 
 // The group and consumer lookup of XREADGROUP/XCLAIM: creates the consumer when missing.
 StreamConsumer* ConsumerOrCreate(CommandContext& ctx, StreamGroup& g, std::string_view name);
+
+// What XREADGROUP, XCLAIM and XAUTOCLAIM log to the append-only file, as Redis propagates
+// them: XCLAIM key group consumer 0 id TIME t RETRYCOUNT n FORCE JUSTID LASTID last per
+// delivered or claimed entry (one whose entry is gone drops its NACK on replay), XGROUP SETID
+// ... ENTRIESREAD for the group's position, XGROUP CREATECONSUMER for a new consumer.
+void PropagateXClaim(CommandContext& ctx, const KeyRef& k, std::string_view group, const StreamGroup& g,
+                     StreamID id, const StreamNack& nack);
+void PropagateSetId(CommandContext& ctx, const KeyRef& k, std::string_view group, const StreamGroup& g);
+void PropagateCreateConsumer(CommandContext& ctx, const KeyRef& k, std::string_view group, std::string_view name);
 
 int64_t NodeMaxBytes(CommandContext& ctx);
 int64_t NodeMaxEntries(CommandContext& ctx);

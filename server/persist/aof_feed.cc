@@ -16,12 +16,6 @@ namespace {
 
 // How a write is logged, as its table row declares it (CommandSpec::aof).
 AofLog Classify(const CommandSpec& spec, std::span<const std::string_view> args) {
-  if (spec.aof == AofLog::kVerbatimUnlessStreamAuto) {
-    // Any argument that may be one is enough (a field named "*" logs the effect too).
-    for (size_t i = 2; i < args.size(); ++i)
-      if (args[i] == "~" || (!args[i].empty() && args[i].back() == '*')) return AofLog::kEffect;
-    return AofLog::kVerbatim;
-  }
   if (spec.aof != AofLog::kVerbatimUnlessRelativeTtl) return spec.aof;
   for (size_t i = 3; i < args.size(); ++i)
     if (EqualsNoCase(args[i], "ex") || EqualsNoCase(args[i], "px")) return AofLog::kEffect;
@@ -61,6 +55,14 @@ void FeedAof(AofSet& aof, CommandContext& ctx, TouchedEngines& touched) {
     for (int e = 0; e < aof.engines(); ++e) {
       aof.log(e).Append(db, ctx.args);
       touched.push_back(static_cast<uint16_t>(e));
+    }
+    return;
+  }
+  if (ctx.propagation_replaced) {
+    for (const auto& p : ctx.propagated) {
+      std::vector<std::string_view> args(p.args.begin(), p.args.end());
+      aof.log(p.engine).Append(db, args);
+      Touch(touched, p.engine);
     }
     return;
   }

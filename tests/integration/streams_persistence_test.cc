@@ -176,6 +176,7 @@ TEST(StreamsPersistence, AppendOnlyFileRestoresStreamsAfterRestartAndRewrite) {
   auto probes = [](Client& k) {
     std::vector<std::string> got = Probes(k, "");
     got.push_back(k.Run({"XINFO", "STREAM", "auto", "FULL"}));
+    got.push_back(k.Run({"XINFO", "STREAM", "gone"}));
     return MaskSeen(got);
   };
   {
@@ -187,6 +188,11 @@ TEST(StreamsPersistence, AppendOnlyFileRestoresStreamsAfterRestartAndRewrite) {
     k.Run({"XGROUP", "CREATE", "auto", "g", "0"});
     k.Run({"XREADGROUP", "GROUP", "g", "c", "COUNT", "3", "STREAMS", "auto", ">"});
     k.Run({"XAUTOCLAIM", "auto", "g", "d", "0", "0", "COUNT", "1"});
+    k.Run({"XTRIM", "s", "MINID", "~", "1035"});
+    k.Run({"XADD", "auto", "MINID", "~", "0", "*", "last", "x"});
+    k.Run({"XADD", "gone", "1-1", "f", "v"});
+    k.Run({"XADD", "gone", "MINID", "~", "5", "2-1", "f", "v"});  // the first node goes
+    k.Run({"XTRIM", "gone", "MAXLEN", "0"});
     expected = probes(k);
   }
   ks.Kill();
