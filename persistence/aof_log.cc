@@ -230,13 +230,15 @@ std::optional<std::string> AofSet::WriteManifest(int e, const Manifest& m) const
 }
 
 std::optional<std::string> AofSet::Load(const std::function<void(int, std::span<const std::string_view>)>& apply,
-                                        const std::function<std::optional<std::string>(const std::string&)>& load_rdb) {
+                                        const std::function<std::optional<std::string>(const std::string&)>& load_rdb,
+                                        const std::function<void(int)>& begin_engine) {
   std::vector<std::string_view> args;
   for (int e = 0; e < engines(); ++e) {
     Manifest m;
     bool found;
     if (auto err = ReadManifest(e, &m, &found)) return err;
     if (!found) continue;
+    if (begin_engine) begin_engine(e);
     std::vector<std::string> files;
     if (!m.base.empty()) files.push_back(m.base);
     for (auto& [name, seq] : m.incrs) files.push_back(name);

@@ -18,6 +18,7 @@
 #include "server/core/server_state.h"
 #include "server/core/service.h"
 #include "server/persist/snapshots.h"
+#include "server/resharding/resharder.h"
 
 namespace {
 
@@ -90,6 +91,11 @@ int main(int argc, char** argv) {
   ServerState state(config, &clock);
   state.set_run_id(RandomRunId());
   Service service(state);
+  // The slot map first: loading routes every key by slot.
+  if (auto err = LoadSlotMapAtStartup(state)) {
+    std::fprintf(stderr, "keyshard: %s\n", err->c_str());
+    return 1;
+  }
   if (config.appendonly != "yes") {  // as in Redis, the AOF (when on) wins over the RDB
     uint64_t keys = 0;
     if (auto err = LoadRdbSnapshots(state, &keys)) {

@@ -52,9 +52,9 @@ void BlockOnKeys(CommandContext& ctx, std::span<const KeyRef> keys, int64_t time
   w->on_timeout = on_timeout;
   for (const KeyRef& k : keys) {
     bool dup = false;
-    for (auto& [e, key] : w->waits) dup |= e == k.engine && key == k.key;
+    for (auto& [slot, key] : w->waits) dup |= key == k.key;
     if (dup) continue;
-    w->waits.emplace_back(k.engine, std::string(k.key));
+    w->waits.emplace_back(k.slot, std::string(k.key));
     ctx.engine(k).AddWaiter(ctx.db(), k.key, w);
   }
   ctx.client.blocked = w;
@@ -62,10 +62,9 @@ void BlockOnKeys(CommandContext& ctx, std::span<const KeyRef> keys, int64_t time
 }
 
 void UnregisterWaiter(ServerState& state, BlockedClient& w) {
-  for (auto& [engine, key] : w.waits) {
-    Engine& e = state.shards().engine(engine);
-    EngineGuard lk(e);
-    e.RemoveWaiter(w.db, key, &w);
+  for (auto& [slot, key] : w.waits) {
+    SlotGuard lk(state.shards(), slot);  // the slot's owner, re-checked under its lock
+    lk.engine().RemoveWaiter(w.db, key, &w);
   }
 }
 
@@ -97,7 +96,7 @@ bool TryServe(ServerState& state, BlockedClient& w, ReadyKeys& more) {
   ctx.serving = true;
 
   EngineIds queued;
-  for (auto& [engine, key] : w.waits) queued.push_back(engine);
+  for (auto& [slot, key] : w.waits) queued.push_back(shards.slots().EngineOf(slot));
   Execution ex(state);
   ex.Acquire(ctx, queued);
   std::function<void()> wake;
@@ -116,8 +115,9 @@ bool TryServe(ServerState& state, BlockedClient& w, ReadyKeys& more) {
       wake = w.wake;
     }
   }
-  // Served (or gone): leave every queue, all of which are on engines locked here.
-  for (auto& [engine, key] : w.waits) shards.engine(engine).RemoveWaiter(w.db, key, &w);
+  // Served (or gone): leave every queue. The waited keys are the command's keys, so their
+  // slots' owners are locked here and cannot change.
+  for (auto& [slot, key] : w.waits) shards.engine(shards.slots().EngineOf(slot)).RemoveWaiter(w.db, key, &w);
   // Its command may have filled other waited keys (BLMOVE pushes to its destination); the
   // served client's reply waits for its log, as any write's does.
   ex.Release(&more);
@@ -133,12 +133,14 @@ void ServeReadyKeys(ServerState& state, ReadyKeys keys) {
   while (!work.empty()) {
     ReadyKey rk = std::move(work.front());
     work.pop_front();
-    Engine& e = state.shards().engine(rk.engine);
+    const uint16_t slot = KeySlot(rk.key);
     for (;;) {
       WaiterPtr front;
       {
-        EngineGuard lk(e);
-        front = e.FrontWaiter(rk.db, rk.key);
+        // By slot, not rk.engine: the slot may have moved since the key was found ready, and
+        // its waiters with it.
+        SlotGuard lk(state.shards(), slot);
+        front = lk.engine().FrontWaiter(rk.db, rk.key);
       }
       if (!front) break;
       ReadyKeys more;

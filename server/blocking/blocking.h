@@ -41,7 +41,8 @@ struct BlockedClient final : KeyWaiter {
   uint64_t client_id = 0;
   int64_t timeout_ms = 0;  // 0 = forever
   TimeoutReply on_timeout = TimeoutReply::kNullArray;
-  // Where it is queued: (engine, key) in db.
+  // Where it is queued: (slot, key) in db. The engine is the slot's owner: a slot move takes
+  // the slot's waiters along with its keys (Engine::TakeSlot), so a waiter follows its keys.
   std::vector<std::pair<uint16_t, std::string>> waits;
   // Wakes the blocked connection; safe from any thread. Set by the connection.
   std::function<void()> wake;

@@ -99,7 +99,7 @@ struct CommandContext {
       if (!e->inline_obj() && ObjectInlineBytes(e->type(), e->obj()) != 0)
         e = d.Modify(k.slot, e, [](Entry* x) { return Entry::PackObject(x); });  // charges it too
       else
-        d.Reaccount(e);
+        d.Reaccount(k.slot, e);
     }
     Signal(k, KeyEvent::kWritten);
     return e;

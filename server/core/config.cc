@@ -47,6 +47,10 @@ const std::vector<OptionDef>& ConfigOptions() {
       {"appendfsync", OptionType::kString, true, 0, 0, "When the log is fsynced: always (before replying), everysec or no.", &Config::appendfsync, nullptr, {}, "always|everysec|no"},
       {"aof-load-truncated", OptionType::kBool, true, 0, 0, "Load a log whose last command was cut off (dropping it) instead of refusing to start.", &Config::aof_load_truncated},
       {"auto-aof-rewrite-percentage", OptionType::kInt, true, 0, INT32_MAX, "Rewrite the log when it grew this many percent over its last rewrite; 0 off.", nullptr, &Config::auto_aof_rewrite_percentage},
+      {"max-shards", OptionType::kInt, false, 0, 1024, "Engines that exist, spares included: POST /api/engines adds one live; 0 means shards.", nullptr, &Config::max_shards},
+      {"admin-port", OptionType::kInt, false, 0, 65535, "Port of the admin HTTP server (page and API for resharding); 0 off.", nullptr, &Config::admin_port},
+      {"admin-bind", OptionType::kString, false, 0, 0, "Address the admin server listens on; not loopback needs admin-token.", &Config::admin_bind},
+      {"admin-token", OptionType::kString, false, 0, 0, "Bearer token the admin API's changes require; empty for none.", &Config::admin_token},
       {"auto-aof-rewrite-min-size", OptionType::kMemory, true, 0, INT64_MAX, "Smallest log size that triggers an automatic rewrite.", nullptr, &Config::auto_aof_rewrite_min_size},
   };
   return kOptions;
@@ -150,11 +154,16 @@ std::optional<std::string> ValidateConfig(const Config& c) {
   if (c.bind.empty()) return std::string("'bind' must not be empty");
   if (!ParsePolicy(c.maxmemory_policy)) return "'maxmemory-policy' is not a policy: " + c.maxmemory_policy;
   for (const auto& [id, o] : c.engine_overrides) {
-    if (id < 0 || id >= c.shards)
-      return "[engine." + std::to_string(id) + "] names no engine: shards is " + std::to_string(c.shards);
+    if (id < 0 || id >= c.EngineCount())
+      return "[engine." + std::to_string(id) + "] names no engine: shards is " + std::to_string(c.EngineCount());
     if (!o.maxmemory_policy.empty() && !ParsePolicy(o.maxmemory_policy))
       return "[engine." + std::to_string(id) + "] maxmemory-policy is not a policy: " + o.maxmemory_policy;
   }
+  if (c.max_shards != 0 && c.max_shards < c.shards)
+    return "'max-shards' (" + std::to_string(c.max_shards) + ") must be 0 or at least 'shards' (" + std::to_string(c.shards) + ")";
+  if (c.admin_port != 0 && c.admin_token.empty() && c.admin_bind != "127.0.0.1" && c.admin_bind != "::1" &&
+      c.admin_bind != "localhost")
+    return "'admin-bind' " + c.admin_bind + " is not a loopback address: set 'admin-token' so that changes need it";
   return std::nullopt;
 }
 

@@ -64,6 +64,12 @@ struct Config {
     std::string maxmemory_policy;
   };
   std::map<int64_t, EngineOverride> engine_overrides;
+  // Live resharding and the admin HTTP server (server/resharding/, proxy/admin_server.h).
+  int64_t max_shards = 0;  // engines that exist, spares included; 0: shards
+  int64_t admin_port = 0;  // 0: no admin server
+  std::string admin_bind = "127.0.0.1";
+  std::string admin_token;
+  int64_t EngineCount() const { return max_shards > shards ? max_shards : shards; }
 };
 
 enum class OptionType { kString, kInt, kMemory, kBool };

@@ -9,6 +9,7 @@
 #include "server/persist/aof_feed.h"
 #include "server/persist/engine_hooks.h"
 #include "server/persist/snapshots.h"
+#include "server/resharding/resharder.h"
 
 namespace ks {
 
@@ -47,7 +48,7 @@ uint64_t SeedFromDevice() {
 ServerState::ServerState(Config config, const Clock* clock)
     : config_(std::move(config)),
       clock_(clock),
-      shards_(static_cast<int>(config_.shards), clock),
+      shards_(static_cast<int>(config_.EngineCount()), clock, static_cast<int>(config_.shards)),
       random_(SeedFromDevice()),
       start_ms_(clock->NowMs()) {
   PublishLimits();
@@ -58,6 +59,7 @@ ServerState::ServerState(Config config, const Clock* clock)
     e.set_observer(hooks_.back().get());
   }
   snapshots_ = std::make_unique<Snapshots>(*this);
+  resharder_ = std::make_unique<Resharder>(*this);
   snapshots_->rdb().last_save_sec.store(start_ms_ / 1000);
   struct mallinfo2 mi = mallinfo2();
   startup_bytes_ = static_cast<int64_t>(mi.uordblks + mi.hblkhd);
@@ -65,6 +67,7 @@ ServerState::ServerState(Config config, const Clock* clock)
 }
 
 ServerState::~ServerState() {
+  resharder_.reset();
   snapshots_.reset();
   for (int i = 0; i < shards_.size(); ++i) {
     Engine& e = shards_.engine(i);
@@ -108,8 +111,9 @@ bool ServerState::WritesStoppedByDiskError() {
 
 void ServerState::ApplyMemoryPolicies(const Config& c) {
   bool limited = false;
-  const int n = shards_.size();
-  for (int i = 0; i < n; ++i) {
+  // Spare engines (max-shards) get the same share as the engines that start with slots.
+  const int n = shards_.active();
+  for (int i = 0; i < shards_.size(); ++i) {
     MemoryPolicy p;
     // used_memory (startup heap + engines) is what maxmemory limits, as in Redis: the engines
     // share what start-up left, evenly (at least a byte each, since 0 means unlimited).

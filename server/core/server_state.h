@@ -22,6 +22,7 @@ namespace ks {
 
 class AofSet;
 class EngineHooks;
+class Resharder;
 class Snapshots;
 
 // A counter per I/O thread, so the hot path never shares a cache line between threads.
@@ -135,6 +136,8 @@ class ServerState {
   EngineHooks& hooks(int engine) { return *hooks_[engine]; }
   // RDB snapshots and AOF bases in the background (server/snapshots.h).
   Snapshots& snapshots() { return *snapshots_; }
+  // Live slot moves between engines (server/resharding/resharder.h).
+  Resharder& resharder() { return *resharder_; }
   // Changes since start-up, an approximation of Redis's server.dirty: the keys each
   // write command named.
   uint64_t Dirty() const { return stats_.Sum(&ThreadCounters::dirty); }
@@ -162,7 +165,8 @@ class ServerState {
   // Logs opened by CONFIG SET appendonly yes. Kept until exit even when turned off: a
   // command may still hold a pointer to one.
   std::vector<std::unique_ptr<AofSet>> aof_sets_;
-  std::unique_ptr<Snapshots> snapshots_;  // last: stopped before anything it uses
+  std::unique_ptr<Snapshots> snapshots_;  // stopped before anything it uses
+  std::unique_ptr<Resharder> resharder_;  // last: its moves use the snapshots' hooks
 };
 
 }  // namespace ks

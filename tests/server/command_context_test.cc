@@ -207,7 +207,7 @@ int64_t Uncharged(TestServer& srv) {
     for (int db = 0; db < kNumDbs; ++db) {
       Db& d = e.db(db);
       for (int s = d.NextNonEmptySlot(0); s >= 0; s = d.NextNonEmptySlot(s + 1))
-        d.ForEachInSlot(static_cast<uint16_t>(s), [&](Entry* x) { d.Reaccount(x); });
+        d.ForEachInSlot(static_cast<uint16_t>(s), [&](Entry* x) { d.Reaccount(static_cast<uint16_t>(s), x); });
     }
     return 0;
   });
