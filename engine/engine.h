@@ -77,6 +77,7 @@ struct EngineStats {
   uint64_t keyspace_hits = 0;
   uint64_t keyspace_misses = 0;
   uint64_t evicted_keys = 0;
+  uint64_t commands = 0;  // commands run with this engine locked (the admin page's ops/s)
 };
 
 class Engine {

@@ -10,6 +10,7 @@
 
 #include "persistence/aof_log.h"
 #include "persistence/loading_clock.h"
+#include "proxy/admin_server.h"
 #include "proxy/server.h"
 #include "server/persist/aof_feed.h"
 #include "server/persist/rdb_startup.h"
@@ -137,6 +138,14 @@ int main(int argc, char** argv) {
     return 1;
   }
   state.port() = server.port();
+  AdminServer admin(state);
+  if (config.admin_port) {
+    if (std::string err = admin.Start(config.admin_bind, static_cast<int>(config.admin_port), config.admin_token); !err.empty()) {
+      std::fprintf(stderr, "keyshard: %s\n", err.c_str());
+      return 1;
+    }
+    std::printf("keyshard admin page: http://%s:%d/\n", config.admin_bind.c_str(), admin.port());
+  }
   Housekeeper housekeeper(state);
   housekeeper.Start();
 
@@ -153,6 +162,7 @@ int main(int argc, char** argv) {
   signals_ctx.stop();
   signal_thread.join();
   housekeeper.Stop();
+  admin.Stop();
   // As Redis on SIGTERM: with save points set, a final snapshot before exiting.
   bool final_save;
   {

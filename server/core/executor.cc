@@ -105,6 +105,7 @@ bool Execution::Run(CommandContext& ctx) {
     BeforeWrite(ctx);
   }
   spec.handler(ctx);
+  for (Engine* e : locks_.held()) ++e->stats().commands;
   if (ctx.after_unlock) after_unlock_.push_back(std::move(ctx.after_unlock));
   // A blocked client's command that still finds nothing changed nothing: nothing to log.
   if (write && aof_ && !ctx.would_block) FeedAof(*aof_, ctx, touched_);
