@@ -11,6 +11,7 @@ PACKAGES=(
   liblzf-dev                 # LZF compression of RDB strings
   liblua5.1-0-dev libmsgpuck-dev   # Lua 5.1 for scripts; msgpuck under our cmsgpack library
   redis-server redis-tools   # the reference server for differential tests and benchmarks
+  chromium                   # headless browser test of the admin page (tests/browser/)
   python3-redis python3-rq python3-celery   # real clients of tests/clients (redis-py 4.3, RQ 1.13, Celery 5.2)
 )
 # Node.js for BullMQ (tests/clients): Debian's only where no node/npm is installed already (CI
