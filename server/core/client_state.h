@@ -13,6 +13,8 @@ namespace ks {
 
 struct CommandSpec;
 struct BlockedClient;
+struct ClientSubscriptions;
+class Subscriber;
 
 enum class ReplyMode : uint8_t { kOn, kOff, kSkip };
 
@@ -31,6 +33,9 @@ struct ClientInfo {
   std::atomic<bool> no_evict{false};
   std::atomic<bool> no_touch{false};
   std::atomic<bool> killed{false};
+  // Pub/sub: Redis's CLIENT_PUBSUB flag (subscribed to anything) and CLIENT LIST's counts.
+  std::atomic<bool> pubsub{false};
+  std::atomic<int> sub{0}, psub{0}, ssub{0};
 
   // Closes the connection from any thread (posts to the connection's own executor).
   std::function<void()> kill;
@@ -86,6 +91,10 @@ struct ClientState {
   int thread_index = 0;
   // Set by a blocking command that found nothing: the connection waits on it.
   std::shared_ptr<BlockedClient> blocked;
+  // Where messages for this client go (the connection's queue; server/pubsub/pubsub.h), and
+  // its subscriptions, made on first SUBSCRIBE.
+  std::shared_ptr<Subscriber> sink;
+  std::shared_ptr<ClientSubscriptions> subs;
 
   void SetDb(int d) {
     db = d;

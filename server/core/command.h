@@ -83,6 +83,9 @@ struct CommandSpec {
   std::string_view summary;
   std::string_view complexity;
   std::vector<CommandSpec> subcommands;
+  // Allowed while a RESP2 client is subscribed (Redis's processCommand list: the subscribe
+  // commands, PING, QUIT, RESET).
+  bool subscribed_ok = false;
 
   // Filled in at registration.
   uint32_t flag_bits = 0;

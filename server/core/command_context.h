@@ -16,6 +16,7 @@
 #include "server/core/errors.h"
 #include "server/core/keyspace_events.h"
 #include "server/core/server_state.h"
+#include "server/pubsub/notifications.h"
 
 namespace ks {
 
@@ -52,6 +53,17 @@ struct CommandContext {
   bool would_block = false;
   // Work the handler leaves for after its engines are unlocked (FLUSHALL's save).
   std::function<void()> after_unlock;
+  // Keyspace events the command raised, published once its engines are unlocked.
+  std::vector<KeyspaceNote> notes;
+
+  // ---- Keyspace notifications (Redis's notifyKeyspaceEvent) -------------------------------
+  // The event a command raises is a fact of the command, so handlers name it here, in Redis's
+  // order. Costs one relaxed load while notify-keyspace-events is off.
+  void Notify(uint32_t type, std::string_view event, std::string_view key, int db_index) {
+    if (server.limits().notify_flags.load(std::memory_order_relaxed) & type) [[unlikely]]
+      notes.push_back(KeyspaceNote{type, event, db_index, std::string(key)});
+  }
+  void Notify(uint32_t type, std::string_view event, const KeyRef& k) { Notify(type, event, k.key, db()); }
 
   // ---- Typed lookups (Redis's lookupKeyRead/lookupKeyWrite + checkType) -------------------
   // A key of the wrong type is reported, never returned. kRead counts a keyspace hit or miss,
@@ -75,6 +87,7 @@ struct CommandContext {
   KeyLookup LookupOrCreate(const KeyRef& k, ObjType type, Make&& make) {
     KeyLookup r = LookupOrReply(k, type, Access::kWrite);
     if (!r.entry && !r.wrong_type) {
+      Notify(kNotifyNew, "new", k);
       r.entry = make();
       engine(k).Put(db(), k.slot, r.entry);
     }
@@ -82,7 +95,12 @@ struct CommandContext {
   }
   // Untyped lookups (DEL, EXISTS, TYPE...): Find as kWrite, FindRead as kRead.
   Entry* Find(const KeyRef& k) { return engine(k).Find(db(), k.slot, k.key, touch()); }
-  Entry* FindRead(const KeyRef& k) { return engine(k).FindForRead(db(), k.slot, k.key, touch()); }
+  // A read that finds nothing raises Redis's "keymiss" event.
+  Entry* FindRead(const KeyRef& k) {
+    Entry* e = engine(k).FindForRead(db(), k.slot, k.key, touch());
+    if (!e) Notify(kNotifyKeyMiss, "keymiss", k);
+    return e;
+  }
 
   // ---- Changes. Each one signals "key modified" (server/core/keyspace_events.h). -----------
   // The one completion after a handler changed k's value e (its live entry) in place: a
@@ -104,9 +122,20 @@ struct CommandContext {
     Signal(k, KeyEvent::kWritten);
     return e;
   }
+  // Changed, then the command's keyspace event and, if that emptied the key, "del": Redis's
+  // order for pops and removals.
+  Entry* Changed(const KeyRef& k, Entry* e, uint32_t type, std::string_view event) {
+    Entry* r = Changed(k, e);
+    Notify(type, event, k);
+    if (!r) Notify(kNotifyGeneric, "del", k);
+    return r;
+  }
   // Stores e under k (in database db_index, by default the client's), replacing any value.
   void Put(const KeyRef& k, Entry* e) { Put(k, e, db()); }
   void Put(const KeyRef& k, Entry* e, int db_index) {
+    // Redis's dbAdd raises "new" for a key that did not exist.
+    if (server.limits().notify_flags.load(std::memory_order_relaxed) & kNotifyNew) [[unlikely]]
+      if (!engine(k).Find(db_index, k.slot, k.key, false)) Notify(kNotifyNew, "new", k.key, db_index);
     engine(k).Put(db_index, k.slot, e);
     Signal(k, KeyEvent::kWritten, db_index);
   }

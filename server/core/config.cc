@@ -4,6 +4,7 @@
 
 #include "common/strconv.h"
 #include "engine/eviction.h"
+#include "server/pubsub/notifications.h"
 
 namespace ks {
 
@@ -35,6 +36,8 @@ const std::vector<OptionDef>& ConfigOptions() {
       {"maxmemory-eviction-tenacity", OptionType::kInt, true, 0, 100, "Time one write may spend evicting: 10 is 500 us, 100 unlimited.", nullptr, &Config::maxmemory_eviction_tenacity},
       {"lfu-log-factor", OptionType::kInt, true, 0, INT32_MAX, "LFU counter growth: higher needs more hits per increment.", nullptr, &Config::lfu_log_factor},
       {"lfu-decay-time", OptionType::kInt, true, 0, INT32_MAX, "Minutes per LFU counter decrement; 0 never decays.", nullptr, &Config::lfu_decay_time},
+      {"notify-keyspace-events", OptionType::kString, true, 0, 0, "Keyspace notification classes, e.g. \"KEA\" (Redis's letters K E g $ l s h z x e t m d n A); \"\" off.", &Config::notify_keyspace_events},
+      {"client-output-buffer-limit", OptionType::kString, true, 0, 0, "Disconnect a client whose unsent output passes <hard> bytes, or stays over <soft> for <soft-seconds>: \"<class> <hard> <soft> <soft-seconds>\" for normal, replica and pubsub clients (0 = no limit).", &Config::client_output_buffer_limit},
       {"save", OptionType::kString, true, 0, 0, "RDB snapshot points \"<seconds> <changes> ...\": a BGSAVE when that many changes are that old; \"\" off.", &Config::save},
       {"stop-writes-on-bgsave-error", OptionType::kBool, true, 0, 0, "Refuse writes (MISCONF) while the last background save failed and save points are set.", &Config::stop_writes_on_bgsave_error},
       {"import-rdb", OptionType::kString, false, 0, 0, "At start-up, load this RDB file (a redis-server dump.rdb) too, routing every key to its engine, then save.", &Config::import_rdb},
@@ -122,6 +125,40 @@ std::optional<std::string> SetOption(Config& c, const OptionDef& o, std::string_
         v += (v.empty() ? "" : " ") + std::to_string(n);
       }
     }
+    if (o.str == &Config::notify_keyspace_events) {
+      auto flags = ParseNotifyFlags(value);
+      if (!flags) return std::string("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
+      v = FormatNotifyFlags(*flags);
+    }
+    if (o.str == &Config::client_output_buffer_limit) {
+      // Redis checks every group first, then applies them over the current classes.
+      std::vector<std::string_view> words;
+      for (size_t p = 0; p < value.size();) {
+        while (p < value.size() && value[p] == ' ') ++p;
+        size_t q = value.find(' ', p);
+        if (q == std::string_view::npos) q = value.size();
+        if (q > p) words.push_back(value.substr(p, q - p));
+        p = q;
+      }
+      if (words.size() % 4) return std::string("Wrong number of arguments in buffer limit configuration.");
+      OutputBufferLimit lim[3];
+      ParseOutputBufferLimits(c.client_output_buffer_limit, lim);
+      for (size_t i = 0; i < words.size(); i += 4) {
+        std::string cls = ToLower(words[i]);
+        int idx = cls == "normal" ? 0 : (cls == "replica" || cls == "slave") ? 1 : cls == "pubsub" ? 2 : -1;
+        if (idx < 0) return std::string("Invalid client class specified in buffer limit configuration.");
+        int64_t n[3];
+        for (int j = 0; j < 3; ++j)
+          if (!ParseMemory(words[i + 1 + j], &n[j]) || n[j] < 0)
+            return std::string("Error in hard, soft or soft_seconds setting in buffer limit configuration.");
+        lim[idx] = {n[0], n[1], n[2]};
+      }
+      static constexpr std::string_view kNames[3] = {"normal", "slave", "pubsub"};
+      v.clear();
+      for (int j = 0; j < 3; ++j)
+        v += (j ? " " : "") + std::string(kNames[j]) + " " + std::to_string(lim[j].hard) + " " +
+             std::to_string(lim[j].soft) + " " + std::to_string(lim[j].soft_seconds);
+    }
     c.*(o.str) = std::move(v);
     return std::nullopt;
   }
@@ -134,6 +171,22 @@ std::optional<std::string> SetOption(Config& c, const OptionDef& o, std::string_
   if (v < o.min || v > o.max) return "argument must be between " + std::to_string(o.min) + " and " + std::to_string(o.max) + " inclusive";
   c.*(o.num) = v;
   return std::nullopt;
+}
+
+void ParseOutputBufferLimits(std::string_view canonical, OutputBufferLimit limits[3]) {
+  std::vector<std::string> w;
+  for (size_t p = 0; p < canonical.size();) {
+    size_t q = canonical.find(' ', p);
+    if (q == std::string_view::npos) q = canonical.size();
+    if (q > p) w.emplace_back(canonical.substr(p, q - p));
+    p = q + 1;
+  }
+  for (size_t i = 0; i + 3 < w.size(); i += 4) {
+    int idx = w[i] == "normal" ? 0 : w[i] == "pubsub" ? 2 : 1;
+    int64_t n[3] = {0, 0, 0};
+    for (int j = 0; j < 3; ++j) ParseMemory(w[i + 1 + j], &n[j]);
+    limits[idx] = {n[0], n[1], n[2]};
+  }
 }
 
 std::optional<std::string> ValidateConfig(const Config& c) {

@@ -58,6 +58,11 @@ struct Config {
   int64_t maxmemory_eviction_tenacity = 10;
   int64_t lfu_log_factor = 10;
   int64_t lfu_decay_time = 1;
+  // Output-buffer limits per client class, "<class> <hard> <soft> <soft-seconds>" for
+  // normal, slave (replica) and pubsub, as CONFIG GET prints them (Redis's defaults).
+  // Keyspace notification classes (server/pubsub/notifications.h), "" for none.
+  std::string notify_keyspace_events;
+  std::string client_output_buffer_limit = "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60";
   // Per-engine overrides from proxy.toml tables [engine.N]; -1 / empty: use the default.
   struct EngineOverride {
     int64_t maxmemory = -1;
@@ -88,6 +93,14 @@ const OptionDef* FindOption(std::string_view name);
 std::string FormatOption(const Config& c, const OptionDef& o);
 // Parses and stores a value; returns an error message naming the problem, or nullopt.
 std::optional<std::string> SetOption(Config& c, const OptionDef& o, std::string_view value);
+// client-output-buffer-limit classes, in CONFIG GET's order.
+enum class ClientClass : uint8_t { kNormal, kReplica, kPubSub };
+struct OutputBufferLimit {
+  int64_t hard = 0, soft = 0, soft_seconds = 0;  // bytes, bytes, seconds; 0 = no limit
+};
+// Parses the option's canonical text (all three classes) into limits[3].
+void ParseOutputBufferLimits(std::string_view canonical, OutputBufferLimit limits[3]);
+
 // Parses "512mb", "1gb", "100" (Redis's memtoll).
 bool ParseMemory(std::string_view s, int64_t* out);
 

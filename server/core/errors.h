@@ -120,6 +120,16 @@ inline std::string UnknownSubcommand(std::string_view sub, std::string_view cmd_
   return "ERR unknown subcommand '" + std::string(sub.substr(0, 128)) + "'. Try " + std::string(cmd_upper) +
          " HELP.";
 }
+// Redis's addReplySubcommandSyntaxError: a known subcommand with the wrong arguments.
+inline std::string SubcommandSyntax(std::string_view sub, std::string_view cmd_upper) {
+  return "ERR unknown subcommand or wrong number of arguments for '" + std::string(sub.substr(0, 128)) + "'. Try " +
+         std::string(cmd_upper) + " HELP.";
+}
+// Pub/sub (server/pubsub/).
+inline std::string NotInSubscribedContext(std::string_view cmd) {
+  return "ERR Can't execute '" + std::string(cmd) +
+         "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context";
+}
 
 // DUMP / RESTORE (persistence_family.cc).
 inline constexpr std::string_view kBadDumpPayload = "ERR DUMP payload version or checksum are wrong";

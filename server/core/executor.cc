@@ -106,6 +106,10 @@ bool Execution::Run(CommandContext& ctx) {
   }
   spec.handler(ctx);
   if (ctx.after_unlock) after_unlock_.push_back(std::move(ctx.after_unlock));
+  if (!ctx.notes.empty()) [[unlikely]] {
+    for (auto& n : ctx.notes) notes_.push_back(std::move(n));
+    ctx.notes.clear();
+  }
   // A blocked client's command that still finds nothing changed nothing: nothing to log.
   if (write && aof_ && !ctx.would_block) FeedAof(*aof_, ctx, touched_);
   return true;
@@ -114,9 +118,10 @@ bool Execution::Run(CommandContext& ctx) {
 void Execution::Release(std::vector<ReadyKey>* defer) {
   if (released_) return;
   released_ = true;
-  if (!wrote_ && after_unlock_.empty()) {
-    // A read: nothing to log, nobody to serve.
+  if (!wrote_ && after_unlock_.empty() && notes_.empty()) {
+    // A read: nothing to log, nobody to serve; at most a lazily expired key to announce.
     locks_.UnlockAll();
+    state_.PublishEngineNotes();
     return;
   }
   // A write may have given data to keys that blocked clients wait for: they are served right
@@ -138,6 +143,13 @@ void Execution::Release(std::vector<ReadyKey>* defer) {
       else
         ServeReadyKeys(state_, std::move(ready));
     }
+  }
+  // Keyspace events, after the unlock: first what the engines raised (a key this command
+  // found expired), then the command's own, as Redis raises them in that order.
+  state_.PublishEngineNotes();
+  if (!notes_.empty()) {
+    const uint32_t flags = state_.limits().notify_flags.load(std::memory_order_relaxed);
+    for (const auto& n : notes_) PublishNote(state_.pubsub(), flags, n);
   }
   for (auto& f : after_unlock_) f();
 }

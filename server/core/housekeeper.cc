@@ -126,6 +126,7 @@ void Housekeeper::Loop() {
     } else {
       evicting = false;
     }
+    state_.PublishEngineNotes();
     lk.lock();
   }
 }

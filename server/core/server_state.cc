@@ -9,6 +9,8 @@
 #include "server/persist/aof_feed.h"
 #include "server/persist/engine_hooks.h"
 #include "server/persist/snapshots.h"
+#include "server/pubsub/notifications.h"
+#include "server/pubsub/pubsub.h"
 
 namespace ks {
 
@@ -49,7 +51,9 @@ ServerState::ServerState(Config config, const Clock* clock)
       clock_(clock),
       shards_(static_cast<int>(config_.shards), clock),
       random_(SeedFromDevice()),
-      start_ms_(clock->NowMs()) {
+      start_ms_(clock->NowMs()),
+      pubsub_(std::make_unique<PubSub>()),
+      engine_notes_(std::make_unique<NoteQueue>()) {
   PublishLimits();
   for (int i = 0; i < shards_.size(); ++i) {
     hooks_.push_back(std::make_unique<EngineHooks>(*this, i));
@@ -134,6 +138,10 @@ void ServerState::ApplyMemoryPolicies(const Config& c) {
   limits_.memory_limited.store(limited, std::memory_order_relaxed);
 }
 
+void ServerState::PublishEngineNotes() {
+  engine_notes_->Flush(*pubsub_, limits_.notify_flags.load(std::memory_order_relaxed));
+}
+
 void ServerState::PublishLimits() {
   auto set = [](std::atomic<int64_t>& a, int64_t v) { a.store(v, std::memory_order_relaxed); };
   set(limits_.proto_max_bulk_len, config_.proto_max_bulk_len);
@@ -148,6 +156,14 @@ void ServerState::PublishLimits() {
   set(limits_.set_max_intset_entries, config_.set_max_intset_entries);
   set(limits_.zset_max_listpack_entries, config_.zset_max_listpack_entries);
   set(limits_.zset_max_listpack_value, config_.zset_max_listpack_value);
+  limits_.notify_flags.store(ParseNotifyFlags(config_.notify_keyspace_events).value_or(0), std::memory_order_relaxed);
+  OutputBufferLimit obuf[3];
+  ParseOutputBufferLimits(config_.client_output_buffer_limit, obuf);
+  for (int i = 0; i < 3; ++i) {
+    set(limits_.obuf_hard[i], obuf[i].hard);
+    set(limits_.obuf_soft[i], obuf[i].soft);
+    set(limits_.obuf_soft_seconds[i], obuf[i].soft_seconds);
+  }
   if (AofSet* a = aof())
     if (auto p = ParseFsyncPolicy(config_.appendfsync)) a->set_fsync(*p);
 }

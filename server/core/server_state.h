@@ -21,6 +21,8 @@
 namespace ks {
 
 class AofSet;
+class PubSub;
+class NoteQueue;
 class EngineHooks;
 class Snapshots;
 
@@ -45,6 +47,8 @@ struct ServerStats {
   std::array<ThreadCounters, kMaxThreads> per_thread;
   std::atomic<uint64_t> connections_received{0};
   std::atomic<uint64_t> rejected_connections{0};
+  // Clients closed for passing their client-output-buffer-limit.
+  std::atomic<uint64_t> obuf_limit_disconnections{0};
 
   uint64_t Sum(std::atomic<uint64_t> ThreadCounters::*field) const {
     uint64_t s = 0;
@@ -84,6 +88,12 @@ struct HotLimits {
   std::atomic<int64_t> zset_max_listpack_value{0};
   // Whether any engine has a memory budget: the one load the dispatcher pays for eviction.
   std::atomic<bool> memory_limited{false};
+  // notify-keyspace-events as NotifyClass bits (server/pubsub/notifications.h).
+  std::atomic<uint32_t> notify_flags{0};
+  // client-output-buffer-limit per ClientClass: hard and soft bytes, soft seconds.
+  std::atomic<int64_t> obuf_hard[3] = {0, 0, 0};
+  std::atomic<int64_t> obuf_soft[3] = {0, 0, 0};
+  std::atomic<int64_t> obuf_soft_seconds[3] = {0, 0, 0};
 
   int64_t get(const std::atomic<int64_t>& v) const { return v.load(std::memory_order_relaxed); }
 };
@@ -131,6 +141,12 @@ class ServerState {
   std::optional<std::string> SetAppendOnly(bool on);
   // The "key modified" listeners (server/core/keyspace_events.h).
   KeyspaceEvents& keyspace_events() { return keyspace_events_; }
+  // Channels, patterns and their subscribers (server/pubsub/pubsub.h).
+  PubSub& pubsub() { return *pubsub_; }
+  // Keyspace events the engines raised themselves (expired, evicted), published by whoever
+  // unlocks next: PublishEngineNotes, after the unlock.
+  NoteQueue& engine_notes() { return *engine_notes_; }
+  void PublishEngineNotes();
   // Each engine's observer (server/engine_hooks.h).
   EngineHooks& hooks(int engine) { return *hooks_[engine]; }
   // RDB snapshots and AOF bases in the background (server/snapshots.h).
@@ -158,6 +174,8 @@ class ServerState {
   std::string run_id_;
   std::atomic<AofSet*> aof_{nullptr};
   KeyspaceEvents keyspace_events_;
+  std::unique_ptr<PubSub> pubsub_;
+  std::unique_ptr<NoteQueue> engine_notes_;
   std::vector<std::unique_ptr<EngineHooks>> hooks_;
   // Logs opened by CONFIG SET appendonly yes. Kept until exit even when turned off: a
   // command may still hold a pointer to one.

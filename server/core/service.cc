@@ -53,6 +53,10 @@ void Service::Dispatch(std::span<const std::string_view> args, ClientState& clie
   }
   if (!ArityOk(spec->arity, args.size())) return rb.Error(err::WrongArgs(spec->full_name));
   if (!client.authenticated && !(spec->flag_bits & kCmdNoAuth)) return rb.Error(err::kNoAuth);
+  // A subscribed RESP2 client may only (un)subscribe, PING, QUIT or RESET: its replies share
+  // the stream with messages. RESP3 tells them apart (push type), so it has no such limit.
+  if (client.resp == 2 && !spec->subscribed_ok && client.info->pubsub.load(std::memory_order_relaxed)) [[unlikely]]
+    return rb.Error(err::NotInSubscribedContext(spec->full_name));
   if (!spec->handler) return rb.Error(err::WrongArgs(spec->full_name));
 
   client.info->last_cmd.store(spec, std::memory_order_relaxed);

@@ -14,6 +14,7 @@
 #include "persistence/aof_log.h"
 #include "server/persist/snapshots.h"
 #include "server/core/command_context.h"
+#include "server/pubsub/pubsub.h"
 #include "server/core/command_registry.h"
 #include "server/families/memory_stats.h"
 #include "server/families/server_cmds.h"
@@ -228,6 +229,9 @@ std::string BuildInfo(CommandContext& ctx, uint32_t sections) {
     Field(out, "evicted_keys", u(sum.evicted_keys));
     Field(out, "keyspace_hits", u(sum.keyspace_hits));
     Field(out, "keyspace_misses", u(sum.keyspace_misses));
+    Field(out, "pubsub_channels", std::to_string(st.pubsub().ChannelCount(ChannelKind::kGlobal)));
+    Field(out, "pubsub_patterns", std::to_string(st.pubsub().NumPat()));
+    Field(out, "pubsubshard_channels", std::to_string(st.pubsub().ChannelCount(ChannelKind::kShard)));
   }
   if (sections & kKeyspace) {
     header("Keyspace");
