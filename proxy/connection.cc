@@ -110,7 +110,8 @@ asio::awaitable<void> Connection::Run() {
       if (!co_await Flush()) break;
       continue;  // more may have come while writing
     }
-    if (client_.info->pubsub.load(std::memory_order_relaxed) && !co_await WaitInputOrPush()) {
+    if ((client_.info->pubsub.load(std::memory_order_relaxed) || client_.info->monitor.load(std::memory_order_relaxed)) &&
+        !co_await WaitInputOrPush()) {
       if (client_.info->killed.load(std::memory_order_relaxed)) break;
       continue;  // messages to send
     }

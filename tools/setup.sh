@@ -10,6 +10,7 @@ PACKAGES=(
   libhiredis-dev libtoml11-dev libgtest-dev
   liblzf-dev                 # LZF compression of RDB strings
   redis-server redis-tools   # the reference server for differential tests and benchmarks
+  python3-redis              # redis-py 4.3.4: the real-client pub/sub test (tests/clients/)
 )
 
 missing=()
@@ -25,6 +26,14 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 # Debian's redis-server package starts a service on 6379 where an init system runs; the
 # tests never use it (they start their own servers on free ports).
+
+# Node client libraries for the real-client tests, pinned, in a cache outside the repository
+# shared with the other client tests (tests/clients/ioredis_pubsub.js: pub/sub and Socket.IO).
+KS_NODE_CLIENTS="${KS_NODE_CLIENTS:-/var/cache/keyshard-clients/node}"
+if command -v npm >/dev/null 2>&1; then
+  npm install --prefix "$KS_NODE_CLIENTS" --no-audit --no-fund --save-exact \
+    ioredis@5.11.1 socket.io@4.8.4 @socket.io/redis-adapter@8.3.0 socket.io-client@4.8.1 >/dev/null
+fi
 
 BUILD_DIR="${1:-build}"
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-Release}" >/dev/null

@@ -35,6 +35,7 @@ struct ClientInfo {
   std::atomic<bool> killed{false};
   // Pub/sub: Redis's CLIENT_PUBSUB flag (subscribed to anything) and CLIENT LIST's counts.
   std::atomic<bool> pubsub{false};
+  std::atomic<bool> monitor{false};  // after MONITOR
   std::atomic<int> sub{0}, psub{0}, ssub{0};
 
   // Closes the connection from any thread (posts to the connection's own executor).

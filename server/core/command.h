@@ -26,6 +26,7 @@ enum CmdFlag : uint32_t {
   kCmdStale = 1 << 8,
   kCmdNoScript = 1 << 9,
   kCmdMovableKeys = 1 << 10,
+  kCmdSkipMonitor = 1 << 11,
 };
 
 // Redis 7 key specification, as COMMAND INFO reports it.

@@ -7,6 +7,8 @@
 #include "server/core/errors.h"
 #include "server/core/executor.h"
 #include "server/persist/snapshots.h"
+#include "server/pubsub/pubsub.h"
+#include "server/pubsub/pubsub_family.h"
 
 namespace ks {
 namespace {
@@ -70,6 +72,9 @@ void Service::Dispatch(std::span<const std::string_view> args, ClientState& clie
 
   CommandContext ctx{args, rb, client, state_, *spec, {}};
   Execute(state_, ctx);
+  // MONITOR sees what ran, as Redis's call() feeds it: not admin commands, not rejected ones.
+  if (state_.pubsub().has_monitors() && !(spec->flag_bits & (kCmdAdmin | kCmdSkipMonitor))) [[unlikely]]
+    FeedMonitors(state_, client, *spec, args);
 }
 
 }  // namespace ks

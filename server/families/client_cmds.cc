@@ -24,6 +24,7 @@ std::string ClientLine(const ClientInfo& c, int64_t now_ms) {
   if (idle < 0) idle = 0;
   if (age < 0) age = 0;
   std::string flags;
+  if (c.monitor.load(std::memory_order_relaxed)) flags += 'O';
   if (c.pubsub.load(std::memory_order_relaxed)) flags += 'P';
   if (c.blocked()) flags += 'b';
   if (c.no_evict.load(std::memory_order_relaxed)) flags += 'e';

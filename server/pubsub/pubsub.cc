@@ -129,6 +129,21 @@ int64_t PubSub::NumPat() const {
   return static_cast<int64_t>(patterns_.size());
 }
 
+void PubSub::AddMonitor(const std::shared_ptr<Subscriber>& s) {
+  std::unique_lock lk(mu_);
+  if (AddTo(monitors_, s)) monitor_count_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void PubSub::RemoveMonitor(const Subscriber* s) {
+  std::unique_lock lk(mu_);
+  if (RemoveFrom(monitors_, s)) monitor_count_.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void PubSub::FeedMonitors(std::string_view frame) {
+  std::shared_lock lk(mu_);
+  for (const auto& m : monitors_) m->Send(frame);
+}
+
 int64_t PubSub::ChannelCount(ChannelKind kind) const {
   std::shared_lock lk(mu_);
   return static_cast<int64_t>(map(kind).size());

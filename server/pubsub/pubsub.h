@@ -7,6 +7,7 @@
 // messages reach every subscriber in the order it published them.
 #include <boost/unordered/unordered_flat_map.hpp>
 #include <boost/unordered/unordered_flat_set.hpp>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -56,6 +57,12 @@ class PubSub {
   // INFO's pubsub_channels / pubsubshard_channels.
   int64_t ChannelCount(ChannelKind kind) const;
 
+  // MONITOR clients: each gets a line for every command run (FeedMonitors).
+  void AddMonitor(const std::shared_ptr<Subscriber>& s);
+  void RemoveMonitor(const Subscriber* s);
+  bool has_monitors() const { return monitor_count_.load(std::memory_order_relaxed) != 0; }
+  void FeedMonitors(std::string_view frame);
+
  private:
   using Subscribers = std::vector<std::shared_ptr<Subscriber>>;
   using ChannelMap = boost::unordered_flat_map<std::string, Subscribers, PubSubHash, std::equal_to<>>;
@@ -68,6 +75,8 @@ class PubSub {
   ChannelMap shard_channels_;
   // Patterns in the order first subscribed, so deliveries to one client keep a stable order.
   std::vector<std::pair<std::string, Subscribers>> patterns_;
+  Subscribers monitors_;
+  std::atomic<int> monitor_count_{0};
 };
 
 // One client's subscriptions (Redis's c->pubsub_channels and friends), owned by its

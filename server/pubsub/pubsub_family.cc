@@ -2,6 +2,10 @@
 // SUNSUBSCRIBE, SPUBLISH and PUBSUB. They touch no key, so they lock no engine (kSelf).
 #include "server/pubsub/pubsub_family.h"
 
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+
 #include "common/strconv.h"
 #include "server/core/command_context.h"
 #include "server/core/command_registry.h"
@@ -219,9 +223,72 @@ CommandSpec PubsubSub(std::string_view name, int arity, CommandHandler h, std::s
           .complexity = complexity};
 }
 
+// Redis's sdscatrepr: a quoted string with C escapes for the rest.
+void AppendRepr(std::string& out, std::string_view s) {
+  out += '"';
+  for (unsigned char ch : s) {
+    switch (ch) {
+      case '\\': out += "\\\\"; break;
+      case '"': out += "\\\""; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\a': out += "\\a"; break;
+      case '\b': out += "\\b"; break;
+      default:
+        if (std::isprint(ch)) {
+          out += static_cast<char>(ch);
+        } else {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\x%02x", ch);
+          out += buf;
+        }
+    }
+  }
+  out += '"';
+}
+
+// MONITOR: from now on the client gets a line for every command any client runs.
+void Monitor(CommandContext& ctx) {
+  if (ctx.client.info->monitor.exchange(true)) return;  // Redis ignores it, without a reply
+  ctx.server.pubsub().AddMonitor(ctx.client.sink);
+  ctx.rb.Ok();
+}
+
 }  // namespace
 
+void FeedMonitors(ServerState& state, const ClientState& c, const CommandSpec& spec,
+                  std::span<const std::string_view> args) {
+  using namespace std::chrono;
+  // Wall-clock time with microseconds, as Redis prints it.
+  const int64_t us = duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+  char ts[48];
+  std::snprintf(ts, sizeof ts, "%lld.%06lld ", static_cast<long long>(us / 1000000), static_cast<long long>(us % 1000000));
+  std::string line = ts;
+  line += "[" + std::to_string(c.db) + " " + c.info->addr + "] ";
+  // Passwords never reach monitors (Redis's redactClientCommandArgument in AUTH and HELLO).
+  const CommandSpec& top = spec.parent ? *spec.parent : spec;
+  for (size_t i = 0; i < args.size(); ++i) {
+    bool redact = (top.name == "auth" && i >= 1) ||
+                  (top.name == "hello" && i >= 2 && EqualsNoCase(args[i - 1], "auth") && i + 1 < args.size());
+    if (top.name == "hello" && i >= 3 && EqualsNoCase(args[i - 2], "auth")) redact = true;
+    if (redact)
+      line += "\"(redacted)\"";
+    else
+      AppendRepr(line, args[i]);
+    if (i + 1 < args.size()) line += ' ';
+  }
+  // A status reply ("+...") in both protocols.
+  std::string frame;
+  frame.reserve(line.size() + 3);
+  frame += '+';
+  frame += line;
+  frame += "\r\n";
+  state.pubsub().FeedMonitors(frame);
+}
+
 void DropSubscriptions(ServerState& state, ClientState& c) {
+  if (c.info->monitor.exchange(false)) state.pubsub().RemoveMonitor(c.sink.get());
   if (!c.subs) return;
   PubSub& ps = state.pubsub();
   for (const auto& ch : c.subs->channels) ps.Unsubscribe(ChannelKind::kGlobal, ch, c.sink.get());
@@ -235,6 +302,16 @@ void DropSubscriptions(ServerState& state, ClientState& c) {
 }
 
 void RegisterPubSubFamily(CommandRegistry& reg) {
+  reg.Add({.name = "monitor",
+           .arity = 1,
+           .flags = "admin noscript loading stale",
+           .first_key = 0, .last_key = 0, .step = 0,
+           .acl = "@admin @slow @dangerous",
+           .handler = Monitor,
+           .lock = LockMode::kSelf,
+           .group = "server", .since = "1.0.0",
+           .summary = "Listens for all requests received by the server in real-time.",
+           .complexity = ""});
   reg.Add(SubscribeRow("subscribe", -2, 0, Subscribe, "2.0.0", "Listens for messages published to channels.",
                        "O(N) where N is the number of channels to subscribe to."));
   reg.Add(SubscribeRow("unsubscribe", -1, 0, Unsubscribe, "2.0.0", "Stops listening to messages posted to channels.",
