@@ -63,9 +63,10 @@ Connection::Connection(tcp::socket socket, Service& service, int thread_index)
 }
 
 Connection::~Connection() {
+  // Out of CLIENT LIST first: once PUBLISH stops counting a client, it is gone from there too.
+  service_.state().clients().Remove(client_.info->id);
   DropSubscriptions(service_.state(), client_);
   push_->Close();
-  service_.state().clients().Remove(client_.info->id);
 }
 
 void Connection::UpdateParserLimits() {
