@@ -17,6 +17,7 @@
 
 #include "server/blocking/blocking.h"
 #include "server/pubsub/pubsub_family.h"
+#include "server/pubsub/tracking.h"
 
 namespace ks {
 namespace asio = boost::asio;
@@ -46,6 +47,7 @@ Connection::Connection(tcp::socket socket, Service& service, int thread_index)
   client_.info = info;
   push_ = std::make_shared<PushQueue>(st, info);
   client_.sink = push_;
+  info->sink = push_;
   wake_.expires_at(asio::steady_timer::time_point::max());
   client_.thread_index = thread_index;
   client_.authenticated = !st.limits().requirepass_set.load(std::memory_order_relaxed);
@@ -66,6 +68,7 @@ Connection::~Connection() {
   // Out of CLIENT LIST first: once PUBLISH stops counting a client, it is gone from there too.
   service_.state().clients().Remove(client_.info->id);
   DropSubscriptions(service_.state(), client_);
+  service_.state().tracking().Disable(client_);
   push_->Close();
 }
 
@@ -111,7 +114,10 @@ asio::awaitable<void> Connection::Run() {
       if (!co_await Flush()) break;
       continue;  // more may have come while writing
     }
-    if ((client_.info->pubsub.load(std::memory_order_relaxed) || client_.info->monitor.load(std::memory_order_relaxed)) &&
+    // A client that may be sent messages (subscribed, MONITOR, tracking keys) waits for input
+    // or a message, whichever comes first.
+    if ((client_.info->pubsub.load(std::memory_order_relaxed) || client_.info->monitor.load(std::memory_order_relaxed) ||
+         client_.tracking) &&
         !co_await WaitInputOrPush()) {
       if (client_.info->killed.load(std::memory_order_relaxed)) break;
       continue;  // messages to send

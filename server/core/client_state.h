@@ -37,6 +37,13 @@ struct ClientInfo {
   std::atomic<bool> pubsub{false};
   std::atomic<bool> monitor{false};  // after MONITOR
   std::atomic<int> sub{0}, psub{0}, ssub{0};
+  // Client tracking (server/pubsub/tracking.h): TrackingFlag bits and the REDIRECT id, for
+  // CLIENT LIST and invalidators on other threads.
+  std::atomic<uint32_t> tracking_flags{0};
+  std::atomic<uint64_t> tracking_redir{0};
+  // The connection's message queue, for invalidations redirected here. Set before the client
+  // is registered, never changed.
+  std::weak_ptr<Subscriber> sink;
 
   // Closes the connection from any thread (posts to the connection's own executor).
   std::function<void()> kill;
@@ -96,6 +103,8 @@ struct ClientState {
   // its subscriptions, made on first SUBSCRIBE.
   std::shared_ptr<Subscriber> sink;
   std::shared_ptr<ClientSubscriptions> subs;
+  // TrackingFlag bits (server/pubsub/tracking.h), kept here too so a read checks a plain field.
+  uint32_t tracking = 0;
 
   void SetDb(int d) {
     db = d;

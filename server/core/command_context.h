@@ -181,7 +181,7 @@ struct CommandContext {
   // Signals a change to k made some other way (in database db_index, by default the client's).
   void Signal(const KeyRef& k, KeyEvent cause) { Signal(k, cause, db()); }
   void Signal(const KeyRef& k, KeyEvent cause, int db_index) {
-    server.keyspace_events().KeyModified(db_index, k.key, k.slot, cause);
+    server.keyspace_events().KeyModified(db_index, k.key, k.slot, cause, client.info->id);
   }
 
   int64_t NowMs() const { return server.clock()->NowMs(); }

@@ -37,6 +37,7 @@ const std::vector<OptionDef>& ConfigOptions() {
       {"lfu-log-factor", OptionType::kInt, true, 0, INT32_MAX, "LFU counter growth: higher needs more hits per increment.", nullptr, &Config::lfu_log_factor},
       {"lfu-decay-time", OptionType::kInt, true, 0, INT32_MAX, "Minutes per LFU counter decrement; 0 never decays.", nullptr, &Config::lfu_decay_time},
       {"notify-keyspace-events", OptionType::kString, true, 0, 0, "Keyspace notification classes, e.g. \"KEA\" (Redis's letters K E g $ l s h z x e t m d n A); \"\" off.", &Config::notify_keyspace_events},
+      {"tracking-table-max-keys", OptionType::kInt, true, 0, INT64_MAX, "Keys the client tracking table remembers at most; past it, keys are invalidated to make room; 0 no limit.", nullptr, &Config::tracking_table_max_keys},
       {"client-output-buffer-limit", OptionType::kString, true, 0, 0, "Disconnect a client whose unsent output passes <hard> bytes, or stays over <soft> for <soft-seconds>: \"<class> <hard> <soft> <soft-seconds>\" for normal, replica and pubsub clients (0 = no limit).", &Config::client_output_buffer_limit},
       {"save", OptionType::kString, true, 0, 0, "RDB snapshot points \"<seconds> <changes> ...\": a BGSAVE when that many changes are that old; \"\" off.", &Config::save},
       {"stop-writes-on-bgsave-error", OptionType::kBool, true, 0, 0, "Refuse writes (MISCONF) while the last background save failed and save points are set.", &Config::stop_writes_on_bgsave_error},

@@ -62,6 +62,7 @@ struct Config {
   // normal, slave (replica) and pubsub, as CONFIG GET prints them (Redis's defaults).
   // Keyspace notification classes (server/pubsub/notifications.h), "" for none.
   std::string notify_keyspace_events;
+  int64_t tracking_table_max_keys = 1000000;
   std::string client_output_buffer_limit = "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60";
   // Per-engine overrides from proxy.toml tables [engine.N]; -1 / empty: use the default.
   struct EngineOverride {

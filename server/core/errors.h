@@ -131,6 +131,25 @@ inline std::string NotInSubscribedContext(std::string_view cmd) {
          "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context";
 }
 
+// Client tracking (server/pubsub/tracking_cmds.cc).
+inline constexpr std::string_view kTrackingOneRedirect = "ERR A client can only redirect to a single other client";
+inline constexpr std::string_view kTrackingNoRedirClient = "ERR The client ID you want redirect to does not exist";
+inline constexpr std::string_view kTrackingPrefixNeedsBcast = "ERR PREFIX option requires BCAST mode to be enabled";
+inline constexpr std::string_view kTrackingSwitchBcast =
+    "ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with "
+    "a different mode.";
+inline constexpr std::string_view kTrackingOptBcast = "ERR OPTIN and OPTOUT are not compatible with BCAST";
+inline constexpr std::string_view kTrackingOptinOptout = "ERR You can't use both OPTIN and OPTOUT";
+inline constexpr std::string_view kTrackingSwitchOpt =
+    "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it "
+    "with a different mode.";
+inline constexpr std::string_view kCachingNotTracking =
+    "ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled";
+inline constexpr std::string_view kCachingYesNotOptin =
+    "ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.";
+inline constexpr std::string_view kCachingNoNotOptout =
+    "ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.";
+
 // DUMP / RESTORE (persistence_family.cc).
 inline constexpr std::string_view kBadDumpPayload = "ERR DUMP payload version or checksum are wrong";
 inline constexpr std::string_view kBadDataFormat = "ERR Bad data format";

@@ -5,12 +5,29 @@
 #include "server/core/command_context.h"
 #include "server/core/command_registry.h"
 #include "server/core/errors.h"
+#include "server/pubsub/tracking.h"
 
 namespace ks {
 
 namespace {
 
 using Slots = EngineIds;
+
+// Redis's trackingRememberKeys, called where call() does: after a read-only command of a
+// tracking (non-BCAST) client, its keys are remembered, with the engines still held so that
+// no change can slip between the read and the remembering. OPTIN remembers only after CLIENT
+// CACHING YES, OPTOUT all but after CLIENT CACHING NO.
+[[gnu::noinline]] void RememberTrackedKeys(ServerState& state, CommandContext& ctx) {
+  const uint32_t t = ctx.client.tracking;
+  if (t & kTrackBcast) return;
+  const bool caching = t & kTrackCaching;
+  if (((t & kTrackOptin) && !caching) || ((t & kTrackOptout) && caching)) return;
+  const KeyIndexes idx = CommandKeyIndexes(ctx.spec, static_cast<int>(ctx.args.size()), ctx.args.data());
+  if (idx.empty()) return;
+  boost::container::small_vector<std::string_view, 8> keys;
+  for (int i : idx) keys.push_back(ctx.args[i]);
+  state.tracking().RememberKeys(ctx.client.info->id, keys);
+}
 
 // Appends ctx's keys at indexes idx to ctx.keys (engines not yet known) and their slots to slots.
 void AddKeys(CommandContext& ctx, const KeyIndexes& idx, Slots& slots) {
@@ -105,6 +122,8 @@ bool Execution::Run(CommandContext& ctx) {
     BeforeWrite(ctx);
   }
   spec.handler(ctx);
+  if (ctx.client.tracking) [[unlikely]]
+    if (spec.flag_bits & kCmdReadonly) RememberTrackedKeys(state_, ctx);
   if (ctx.after_unlock) after_unlock_.push_back(std::move(ctx.after_unlock));
   if (!ctx.notes.empty()) [[unlikely]] {
     for (auto& n : ctx.notes) notes_.push_back(std::move(n));

@@ -11,6 +11,7 @@
 #include "server/persist/snapshots.h"
 #include "server/pubsub/notifications.h"
 #include "server/pubsub/pubsub.h"
+#include "server/pubsub/tracking.h"
 
 namespace ks {
 
@@ -30,6 +31,12 @@ std::vector<std::shared_ptr<ClientInfo>> ClientRegistry::Snapshot() const {
   v.reserve(clients_.size());
   for (auto& [id, c] : clients_) v.push_back(c);
   return v;
+}
+
+std::shared_ptr<ClientInfo> ClientRegistry::Find(uint64_t id) const {
+  std::lock_guard lk(mu_);
+  auto it = clients_.find(id);
+  return it == clients_.end() ? nullptr : it->second;
 }
 
 size_t ClientRegistry::size() const {
@@ -53,8 +60,10 @@ ServerState::ServerState(Config config, const Clock* clock)
       random_(SeedFromDevice()),
       start_ms_(clock->NowMs()),
       pubsub_(std::make_unique<PubSub>()),
-      engine_notes_(std::make_unique<NoteQueue>()) {
+      engine_notes_(std::make_unique<NoteQueue>()),
+      tracking_(std::make_unique<Tracking>(clients_)) {
   PublishLimits();
+  keyspace_events_.Add(tracking_.get());
   for (int i = 0; i < shards_.size(); ++i) {
     hooks_.push_back(std::make_unique<EngineHooks>(*this, i));
     Engine& e = shards_.engine(i);
@@ -140,6 +149,7 @@ void ServerState::ApplyMemoryPolicies(const Config& c) {
 
 void ServerState::PublishEngineNotes() {
   engine_notes_->Flush(*pubsub_, limits_.notify_flags.load(std::memory_order_relaxed));
+  tracking_->Deliver();
 }
 
 void ServerState::PublishLimits() {
@@ -156,6 +166,7 @@ void ServerState::PublishLimits() {
   set(limits_.set_max_intset_entries, config_.set_max_intset_entries);
   set(limits_.zset_max_listpack_entries, config_.zset_max_listpack_entries);
   set(limits_.zset_max_listpack_value, config_.zset_max_listpack_value);
+  set(limits_.tracking_table_max_keys, config_.tracking_table_max_keys);
   limits_.notify_flags.store(ParseNotifyFlags(config_.notify_keyspace_events).value_or(0), std::memory_order_relaxed);
   OutputBufferLimit obuf[3];
   ParseOutputBufferLimits(config_.client_output_buffer_limit, obuf);

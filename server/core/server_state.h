@@ -23,6 +23,7 @@ namespace ks {
 class AofSet;
 class PubSub;
 class NoteQueue;
+class Tracking;
 class EngineHooks;
 class Snapshots;
 
@@ -64,6 +65,7 @@ class ClientRegistry {
   void Remove(uint64_t id);
   std::vector<std::shared_ptr<ClientInfo>> Snapshot() const;
   size_t size() const;
+  std::shared_ptr<ClientInfo> Find(uint64_t id) const;
 
  private:
   std::atomic<uint64_t> next_id_{0};
@@ -90,6 +92,7 @@ struct HotLimits {
   std::atomic<bool> memory_limited{false};
   // notify-keyspace-events as NotifyClass bits (server/pubsub/notifications.h).
   std::atomic<uint32_t> notify_flags{0};
+  std::atomic<int64_t> tracking_table_max_keys{0};
   // client-output-buffer-limit per ClientClass: hard and soft bytes, soft seconds.
   std::atomic<int64_t> obuf_hard[3] = {0, 0, 0};
   std::atomic<int64_t> obuf_soft[3] = {0, 0, 0};
@@ -146,7 +149,10 @@ class ServerState {
   // Keyspace events the engines raised themselves (expired, evicted), published by whoever
   // unlocks next: PublishEngineNotes, after the unlock.
   NoteQueue& engine_notes() { return *engine_notes_; }
+  // Also delivers the invalidations client tracking owes (server/pubsub/tracking.h).
   void PublishEngineNotes();
+  // Client-side caching's tracking table (server/pubsub/tracking.h).
+  Tracking& tracking() { return *tracking_; }
   // Each engine's observer (server/engine_hooks.h).
   EngineHooks& hooks(int engine) { return *hooks_[engine]; }
   // RDB snapshots and AOF bases in the background (server/snapshots.h).
@@ -176,6 +182,7 @@ class ServerState {
   KeyspaceEvents keyspace_events_;
   std::unique_ptr<PubSub> pubsub_;
   std::unique_ptr<NoteQueue> engine_notes_;
+  std::unique_ptr<Tracking> tracking_;
   std::vector<std::unique_ptr<EngineHooks>> hooks_;
   // Logs opened by CONFIG SET appendonly yes. Kept until exit even when turned off: a
   // command may still hold a pointer to one.

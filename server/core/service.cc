@@ -9,6 +9,7 @@
 #include "server/persist/snapshots.h"
 #include "server/pubsub/pubsub.h"
 #include "server/pubsub/pubsub_family.h"
+#include "server/pubsub/tracking.h"
 
 namespace ks {
 namespace {
@@ -45,21 +46,47 @@ bool ArityOk(int arity, size_t argc) {
 }  // namespace
 
 void Service::Dispatch(std::span<const std::string_view> args, ClientState& client, ReplyBuilder& rb) {
+  const CommandSpec* spec = Run(args, client, rb);
+  // CLIENT CACHING holds for the next command only (Redis's resetClient), which CLIENT
+  // subcommands do not count as.
+  if (client.tracking & kTrackCaching) [[unlikely]]
+    if (!spec || (spec->parent ? spec->parent : spec)->name != "client") client.tracking &= ~kTrackCaching;
+}
+
+const CommandSpec* Service::Run(std::span<const std::string_view> args, ClientState& client, ReplyBuilder& rb) {
   const CommandSpec* spec = state_.commands().Find(args[0]);
-  if (!spec) return ReplyUnknownCommand(args, rb);
+  if (!spec) {
+    ReplyUnknownCommand(args, rb);
+    return nullptr;
+  }
 
   if (!spec->subcommands.empty() && args.size() >= 2) {
     const CommandSpec* sub = CommandRegistry::FindSub(*spec, args[1]);
-    if (!sub) return rb.Error(err::UnknownSubcommand(UpToNul(args[1]), Upper(UpToNul(args[0]))));
+    if (!sub) {
+      rb.Error(err::UnknownSubcommand(UpToNul(args[1]), Upper(UpToNul(args[0]))));
+      return spec;
+    }
     spec = sub;
   }
-  if (!ArityOk(spec->arity, args.size())) return rb.Error(err::WrongArgs(spec->full_name));
-  if (!client.authenticated && !(spec->flag_bits & kCmdNoAuth)) return rb.Error(err::kNoAuth);
+  if (!ArityOk(spec->arity, args.size())) {
+    rb.Error(err::WrongArgs(spec->full_name));
+    return spec;
+  }
+  if (!client.authenticated && !(spec->flag_bits & kCmdNoAuth)) {
+    rb.Error(err::kNoAuth);
+    return spec;
+  }
   // A subscribed RESP2 client may only (un)subscribe, PING, QUIT or RESET: its replies share
   // the stream with messages. RESP3 tells them apart (push type), so it has no such limit.
   if (client.resp == 2 && !spec->subscribed_ok && client.info->pubsub.load(std::memory_order_relaxed)) [[unlikely]]
-    return rb.Error(err::NotInSubscribedContext(spec->full_name));
-  if (!spec->handler) return rb.Error(err::WrongArgs(spec->full_name));
+    {
+    rb.Error(err::NotInSubscribedContext(spec->full_name));
+    return spec;
+  }
+  if (!spec->handler) {
+    rb.Error(err::WrongArgs(spec->full_name));
+    return spec;
+  }
 
   client.info->last_cmd.store(spec, std::memory_order_relaxed);
   ThreadCounters::AddOwn(state_.stats().per_thread[client.thread_index].commands, 1);
@@ -68,13 +95,21 @@ void Service::Dispatch(std::span<const std::string_view> args, ClientState& clie
   // until a save succeeds, as in Redis. One relaxed load when all is well.
   if (!state_.snapshots().rdb().last_bgsave_ok.load(std::memory_order_relaxed) &&
       ((spec->flag_bits & kCmdWrite) || spec->name == "ping") && state_.WritesStoppedByDiskError())
-    return rb.Error(err::kBgsaveError);
+    {
+    rb.Error(err::kBgsaveError);
+    return spec;
+  }
+
+  // Keeps the tracking table within tracking-table-max-keys, as Redis's processCommand does.
+  if (state_.tracking().clients()) [[unlikely]]
+    state_.tracking().EnforceLimit(static_cast<uint64_t>(state_.limits().get(state_.limits().tracking_table_max_keys)));
 
   CommandContext ctx{args, rb, client, state_, *spec, {}};
   Execute(state_, ctx);
   // MONITOR sees what ran, as Redis's call() feeds it: not admin commands, not rejected ones.
   if (state_.pubsub().has_monitors() && !(spec->flag_bits & (kCmdAdmin | kCmdSkipMonitor))) [[unlikely]]
     FeedMonitors(state_, client, *spec, args);
+  return spec;
 }
 
 }  // namespace ks

@@ -18,6 +18,9 @@ class Service {
   ServerState& state() { return state_; }
 
  private:
+  // Dispatch's work; returns the command's table row, or nullptr for an unknown command.
+  const CommandSpec* Run(std::span<const std::string_view> args, ClientState& client, ReplyBuilder& rb);
+
   ServerState& state_;
 };
 

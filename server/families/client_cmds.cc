@@ -10,6 +10,8 @@
 #include "server/core/command_registry.h"
 #include "server/families/connection_cmds.h"
 #include "server/core/errors.h"
+#include "server/pubsub/tracking.h"
+#include "server/pubsub/tracking_cmds.h"
 
 namespace ks {
 namespace {
@@ -27,6 +29,10 @@ std::string ClientLine(const ClientInfo& c, int64_t now_ms) {
   if (c.monitor.load(std::memory_order_relaxed)) flags += 'O';
   if (c.pubsub.load(std::memory_order_relaxed)) flags += 'P';
   if (c.blocked()) flags += 'b';
+  const uint32_t tracking = c.tracking_flags.load(std::memory_order_relaxed);
+  if (tracking & kTrackOn) flags += 't';
+  if (tracking & kTrackBrokenRedir) flags += 'R';
+  if (tracking & kTrackBcast) flags += 'B';
   if (c.no_evict.load(std::memory_order_relaxed)) flags += 'e';
   if (c.no_touch.load(std::memory_order_relaxed)) flags += 'T';
   if (flags.empty()) flags = "N";
@@ -54,7 +60,9 @@ std::string ClientLine(const ClientInfo& c, int64_t now_ms) {
   s += " tot-mem=" + std::to_string(qbuf + omem);
   s += " events=r cmd=";
   s += cmd ? cmd->full_name : std::string("NULL");
-  s += " user=default redir=-1 resp=" + std::to_string(c.resp.load(std::memory_order_relaxed));
+  s += " user=default redir=";
+  s += (tracking & kTrackOn) ? std::to_string(c.tracking_redir.load(std::memory_order_relaxed)) : std::string("-1");
+  s += " resp=" + std::to_string(c.resp.load(std::memory_order_relaxed));
   s += " lib-name=" + c.lib_name();
   s += " lib-ver=" + c.lib_ver();
   s += '\n';
@@ -424,6 +432,42 @@ void RegisterClientCommand(CommandRegistry& reg) {
                 .handler = ClientReply,
                 .group = "connection", .since = "3.2.0",
                 .summary = "Turns replies to this connection on, off, or off for the next command.",
+                .complexity = "O(1)"},
+               {.name = "tracking",
+                .arity = -3,
+                .flags = "noscript loading stale",
+                .first_key = 0, .last_key = 0, .step = 0,
+                .acl = "@slow @connection",
+                .handler = ClientTracking,
+                .group = "connection", .since = "6.0.0",
+                .summary = "Enable or disable server assisted client side caching support",
+                .complexity = "O(1). Some options may introduce additional complexity."},
+               {.name = "caching",
+                .arity = 3,
+                .flags = "noscript loading stale",
+                .first_key = 0, .last_key = 0, .step = 0,
+                .acl = "@slow @connection",
+                .handler = ClientCaching,
+                .group = "connection", .since = "6.0.0",
+                .summary = "Instruct the server about tracking or not keys in the next request",
+                .complexity = "O(1)"},
+               {.name = "getredir",
+                .arity = 2,
+                .flags = "noscript loading stale",
+                .first_key = 0, .last_key = 0, .step = 0,
+                .acl = "@slow @connection",
+                .handler = ClientGetRedir,
+                .group = "connection", .since = "6.0.0",
+                .summary = "Get tracking notifications redirection client ID if any",
+                .complexity = "O(1)"},
+               {.name = "trackinginfo",
+                .arity = 2,
+                .flags = "noscript loading stale",
+                .first_key = 0, .last_key = 0, .step = 0,
+                .acl = "@slow @connection",
+                .handler = ClientTrackingInfo,
+                .group = "connection", .since = "6.2.0",
+                .summary = "Return information about server assisted client side caching for the current connection",
                 .complexity = "O(1)"},
                {.name = "unblock",
                 .arity = -3,

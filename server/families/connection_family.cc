@@ -9,6 +9,7 @@
 #include "server/core/errors.h"
 #include "server/core/families.h"
 #include "server/pubsub/pubsub_family.h"
+#include "server/pubsub/tracking.h"
 
 namespace ks {
 namespace {
@@ -52,6 +53,7 @@ void Quit(CommandContext& ctx) {
 void Reset(CommandContext& ctx) {
   ClientState& c = ctx.client;
   DropSubscriptions(ctx.server, c);
+  ctx.server.tracking().Disable(c);
   c.SetDb(0);
   c.SetResp(2);
   ctx.rb.set_resp3(false);

@@ -15,6 +15,7 @@
 #include "server/persist/snapshots.h"
 #include "server/core/command_context.h"
 #include "server/pubsub/pubsub.h"
+#include "server/pubsub/tracking.h"
 #include "server/core/command_registry.h"
 #include "server/families/memory_stats.h"
 #include "server/families/server_cmds.h"
@@ -145,6 +146,7 @@ std::string BuildInfo(CommandContext& ctx, uint32_t sections) {
     Field(out, "connected_clients", static_cast<int64_t>(clients.size()));
     Field(out, "maxclients", cfg.maxclients);
     Field(out, "blocked_clients", blocked);
+    Field(out, "tracking_clients", st.tracking().clients());
   }
   if (sections & kMemory) {
     header("Memory");
@@ -232,6 +234,9 @@ std::string BuildInfo(CommandContext& ctx, uint32_t sections) {
     Field(out, "pubsub_channels", std::to_string(st.pubsub().ChannelCount(ChannelKind::kGlobal)));
     Field(out, "pubsub_patterns", std::to_string(st.pubsub().NumPat()));
     Field(out, "pubsubshard_channels", std::to_string(st.pubsub().ChannelCount(ChannelKind::kShard)));
+    Field(out, "tracking_total_keys", st.tracking().total_keys());
+    Field(out, "tracking_total_items", st.tracking().total_items());
+    Field(out, "tracking_total_prefixes", st.tracking().total_prefixes());
   }
   if (sections & kKeyspace) {
     header("Keyspace");
