@@ -139,7 +139,7 @@ inline constexpr std::string_view kTrackingSwitchBcast =
     "ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with "
     "a different mode.";
 inline constexpr std::string_view kTrackingOptBcast = "ERR OPTIN and OPTOUT are not compatible with BCAST";
-inline constexpr std::string_view kTrackingOptinOptout = "ERR You can't use both OPTIN and OPTOUT";
+inline constexpr std::string_view kTrackingOptinOptout = "ERR You can't specify both OPTIN mode and OPTOUT mode";
 inline constexpr std::string_view kTrackingSwitchOpt =
     "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it "
     "with a different mode.";
