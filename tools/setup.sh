@@ -28,11 +28,12 @@ fi
 # tests never use it (they start their own servers on free ports).
 
 # Node client libraries for the real-client tests, pinned, in a cache outside the repository
-# shared with the other client tests (tests/clients/ioredis_pubsub.js: pub/sub and Socket.IO).
+# shared with the other client tests (tests/clients/ioredis_pubsub.js: pub/sub and Socket.IO;
+# tests/clients/node_redis_csc.js: node-redis 5.x's clientSideCache, client tracking).
 KS_NODE_CLIENTS="${KS_NODE_CLIENTS:-/var/cache/keyshard-clients/node}"
 if command -v npm >/dev/null 2>&1; then
   npm install --prefix "$KS_NODE_CLIENTS" --no-audit --no-fund --save-exact \
-    ioredis@5.11.1 socket.io@4.8.4 @socket.io/redis-adapter@8.3.0 socket.io-client@4.8.1 >/dev/null
+    ioredis@5.11.1 socket.io@4.8.4 @socket.io/redis-adapter@8.3.0 socket.io-client@4.8.1 redis@5.12.4 >/dev/null
 fi
 
 BUILD_DIR="${1:-build}"
