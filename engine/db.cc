@@ -19,7 +19,7 @@ Db::SlotKeys* Db::SlotFor(uint16_t slot) {
   SlotKeys*& sk = slots_[slot];
   if (!sk) {
     sk = new SlotKeys();
-    bytes_ += kSlotKeysBytes;
+    AddCharge(*sk, kSlotKeysBytes);
   }
   return sk;
 }
@@ -35,8 +35,8 @@ void Db::Insert(uint16_t slot, Entry* e) {
   SlotKeys* sk = SlotFor(slot);
   size_t buckets = sk->set.bucket_count();
   sk->set.insert(e);
-  if (sk->set.bucket_count() != buckets) bytes_ += TableBytes(sk->set.bucket_count()) - TableBytes(buckets);
-  bytes_ += ChargeNew(e);
+  if (sk->set.bucket_count() != buckets) AddCharge(*sk, TableBytes(sk->set.bucket_count()) - TableBytes(buckets));
+  AddCharge(*sk, ChargeNew(e));
   ++size_;
   if (e->has_expire()) {
     ++sk->volatile_count;
@@ -50,8 +50,8 @@ void Db::Replace(uint16_t slot, Entry* old_e, Entry* new_e) {
   // The set hashes by key bytes, which old and new share, so swapping the pointer in place
   // keeps the table consistent.
   const_cast<Entry*&>(*it) = new_e;
-  bytes_ -= Charge(old_e);
-  bytes_ += ChargeNew(new_e);
+  Uncharge(*sk, Charge(old_e));
+  AddCharge(*sk, ChargeNew(new_e));
   if (old_e->has_expire() != new_e->has_expire()) {
     if (new_e->has_expire()) {
       ++sk->volatile_count;
@@ -67,9 +67,9 @@ Entry* Db::SetExpire(uint16_t slot, Entry* e, int64_t expire_ms) {
   SlotKeys* sk = slots_[slot];
   auto it = sk->set.find(e->key());
   bool had = e->has_expire();
-  bytes_ -= Charge(e);
+  Uncharge(*sk, Charge(e));
   Entry* n = Entry::SetExpire(e, expire_ms);
-  bytes_ += Charge(n);
+  AddCharge(*sk, Charge(n));
   // Same key bytes, so the slot's hash position is unchanged.
   const_cast<Entry*&>(*it) = n;
   if (had != n->has_expire()) {
@@ -91,7 +91,7 @@ Entry* Db::Detach(uint16_t slot, std::string_view key) {
   if (it == sk->set.end()) return nullptr;
   Entry* e = *it;
   sk->set.erase(it);
-  bytes_ -= Charge(e);
+  Uncharge(*sk, Charge(e));
   --size_;
   if (e->has_expire()) {
     --sk->volatile_count;
@@ -111,11 +111,11 @@ void Db::ShrinkSlotTable(SlotKeys& sk) {
   // around one size do not rebuild it back and forth.
   if (buckets < 32 || sk.set.size() * 3 >= buckets) return;
   sk.set.rehash(0);
-  bytes_ -= TableBytes(buckets) - TableBytes(sk.set.bucket_count());
+  Uncharge(sk, TableBytes(buckets) - TableBytes(sk.set.bucket_count()));
 }
 
 void Db::DropSlotTable(uint16_t slot) {
-  bytes_ -= TableBytes(slots_[slot]->set.bucket_count()) + kSlotKeysBytes;
+  bytes_ -= slots_[slot]->bytes;  // the table and kSlotKeysBytes: its keys are gone
   delete slots_[slot];
   slots_[slot] = nullptr;
 }
@@ -139,6 +139,28 @@ Entry* Db::NthInSlot(uint16_t slot, size_t i) const {
   for (Entry* e : slots_[slot]->set)
     if (i-- == 0) return e;
   return nullptr;
+}
+
+std::unique_ptr<Db::SlotKeys> Db::TakeSlot(uint16_t slot) {
+  if (!slots_ || !slots_[slot]) return nullptr;
+  std::unique_ptr<SlotKeys> sk(slots_[slot]);
+  slots_[slot] = nullptr;
+  size_ -= sk->set.size();
+  volatile_ -= sk->volatile_count;
+  bytes_ -= sk->bytes;
+  return sk;
+}
+
+void Db::AdoptSlot(uint16_t slot, std::unique_ptr<SlotKeys> sk) {
+  if (!sk) return;
+  if (!slots_) {
+    slots_.reset(new SlotKeys*[kNumSlots]());
+    bytes_ += kNumSlots * sizeof(SlotKeys*);
+  }
+  size_ += sk->set.size();
+  volatile_ += sk->volatile_count;
+  bytes_ += sk->bytes;
+  slots_[slot] = sk.release();
 }
 
 void Db::Clear() {

@@ -55,9 +55,9 @@ class Db {
     SlotKeys* sk = slots_[slot];
     auto it = sk->set.find(e->key());
     bool had = e->has_expire();
-    bytes_ -= Charge(e);
+    Uncharge(*sk, Charge(e));
     Entry* n = f(e);
-    bytes_ += ChargeNew(n);
+    AddCharge(*sk, ChargeNew(n));
     const_cast<Entry*&>(*it) = n;
     if (had && !n->has_expire()) {
       --sk->volatile_count;
@@ -71,12 +71,13 @@ class Db {
   // Removes the key from the table and returns its entry (not freed), or nullptr.
   Entry* Detach(uint16_t slot, std::string_view key);
   // Charges e's collection object at its current size (after it changed in place); e is a key
-  // of this db. Returns the change in bytes.
-  int64_t Reaccount(Entry* e) {
+  // of this slot of this db. Returns the change in bytes.
+  int64_t Reaccount(uint16_t slot, Entry* e) {
     if (e->type() == ObjType::kString) return 0;
     size_t old = e->charged_obj_bytes();
     e->set_charged_obj_bytes(ObjectBytes(e->type(), e->obj()));
     bytes_ += e->charged_obj_bytes() - old;
+    slots_[slot]->bytes += e->charged_obj_bytes() - old;
     return static_cast<int64_t>(e->charged_obj_bytes()) - static_cast<int64_t>(old);
   }
   // Heap bytes of the keys, their values and the tables holding them (Engine's used memory).
@@ -90,6 +91,8 @@ class Db {
   size_t volatile_size() const { return volatile_; }
   size_t SlotSize(uint16_t slot) const;
   uint32_t SlotVolatile(uint16_t slot) const;
+  // Bytes charged for the slot's table and keys (0 when it has none).
+  size_t SlotBytes(uint16_t slot) const { return slots_ && slots_[slot] ? slots_[slot]->bytes : 0; }
   // Smallest slot >= from that holds keys, or -1.
   int NextNonEmptySlot(int from) const;
 
@@ -106,7 +109,7 @@ class Db {
     SlotKeys& sk = *slots_[slot];
     size_t n = boost::unordered::erase_if(sk.set, [&](Entry* e) {
       if (!pred(e)) return false;
-      bytes_ -= Charge(e);
+      Uncharge(sk, Charge(e));
       if (e->has_expire()) {
         --sk.volatile_count;
         --volatile_;
@@ -125,11 +128,27 @@ class Db {
   void Clear();
   void Swap(Db& other) noexcept;
 
- private:
+  // Live resharding hands a slot's keys to another engine as a whole table, in O(1): each
+  // table keeps its own memory figure, so neither the keys nor their sizes are walked.
   struct SlotKeys {
     EntrySet set;
     uint32_t volatile_count = 0;
+    size_t bytes = 0;  // the table, its entries and values, as charged to bytes_
   };
+  // Removes the slot's table (null if the slot has no key here) and hands it over.
+  std::unique_ptr<SlotKeys> TakeSlot(uint16_t slot);
+  // Installs a table taken from another db; the slot must have no key here.
+  void AdoptSlot(uint16_t slot, std::unique_ptr<SlotKeys> sk);
+
+ private:
+  void Uncharge(SlotKeys& sk, size_t n) {
+    bytes_ -= n;
+    sk.bytes -= n;
+  }
+  void AddCharge(SlotKeys& sk, size_t n) {
+    bytes_ += n;
+    sk.bytes += n;
+  }
   SlotKeys* SlotFor(uint16_t slot);
   void DropSlotTable(uint16_t slot);
   void ShrinkSlotTable(SlotKeys& sk);

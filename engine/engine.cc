@@ -109,6 +109,40 @@ std::pair<size_t, size_t> Engine::ActiveExpireStep(size_t max_checks) {
   return {examined, deleted};
 }
 
+SlotData Engine::TakeSlot(uint16_t slot) {
+  SlotData d;
+  d.lfu = lfu_;
+  for (int db = 0; db < kNumDbs; ++db) {
+    d.dbs[db] = dbs_[db].TakeSlot(slot);
+    if (waiters_[db].empty()) continue;
+    for (auto& [key, q] : waiters_[db])
+      if (KeySlotOf(key) == slot) d.waiters.push_back({db, key, std::move(q)});
+    for (size_t i = d.waiters.size(); i-- > 0 && d.waiters[i].db == db;) {
+      waiters_[db].erase(d.waiters[i].key);
+      --waited_keys_;
+    }
+  }
+  return d;
+}
+
+void Engine::AdoptSlot(uint16_t slot, SlotData d) {
+  for (int db = 0; db < kNumDbs; ++db) {
+    if (!d.dbs[db]) continue;
+    if (d.lfu != lfu_) {
+      // The access field means LRU seconds under one policy and an LFU counter under the
+      // other: start the adopted keys afresh, as new keys would.
+      for (Entry* e : d.dbs[db]->set) e->set_access(lfu_ ? (LfuMinutes(LruClock()) << 8 | kLfuInitVal) : LruClock());
+    }
+    dbs_[db].AdoptSlot(slot, std::move(d.dbs[db]));
+    sample_range_[db] = SlotRange{};  // the slot may lie outside the range eviction draws from
+  }
+  for (auto& w : d.waiters) {
+    auto [it, inserted] = waiters_[w.db].emplace(std::move(w.key), std::deque<WaiterPtr>{});
+    if (inserted) ++waited_keys_;
+    for (auto& p : w.queue) it->second.push_back(std::move(p));
+  }
+}
+
 void Engine::AddWaiter(int db, std::string_view key, WaiterPtr w) {
   auto it = waiters_[db].find(key);
   if (it == waiters_[db].end()) {
@@ -131,6 +165,12 @@ void Engine::RemoveWaiter(int db, std::string_view key, const KeyWaiter* w) {
     waiters_[db].erase(it);
     --waited_keys_;
   }
+}
+
+std::vector<WaiterPtr> Engine::Waiters(int db, std::string_view key) const {
+  auto it = waiters_[db].find(key);
+  if (it == waiters_[db].end()) return {};
+  return {it->second.begin(), it->second.end()};
 }
 
 WaiterPtr Engine::FrontWaiter(int db, std::string_view key) const {

@@ -47,11 +47,37 @@ class EngineObserver {
   virtual void KeyRemoved(int db, uint16_t slot, std::string_view key, RemovalCause cause) = 0;
 };
 
+// A slot's keys in every database and the clients waiting on them, taken out of one engine to
+// be given to another by live resharding (Engine::TakeSlot / AdoptSlot): whole tables, so the
+// hand-over costs the same for one key or a million.
+struct SlotData {
+  std::array<std::unique_ptr<Db::SlotKeys>, kNumDbs> dbs;
+  struct Waiting {
+    int db;
+    std::string key;
+    std::deque<WaiterPtr> queue;
+  };
+  std::vector<Waiting> waiters;
+  bool lfu = false;  // the giving engine's access fields hold LFU counters
+
+  size_t keys() const {
+    size_t n = 0;
+    for (const auto& d : dbs) n += d ? d->set.size() : 0;
+    return n;
+  }
+  size_t bytes() const {
+    size_t n = 0;
+    for (const auto& d : dbs) n += d ? d->bytes : 0;
+    return n;
+  }
+};
+
 struct EngineStats {
   uint64_t expired_keys = 0;
   uint64_t keyspace_hits = 0;
   uint64_t keyspace_misses = 0;
   uint64_t evicted_keys = 0;
+  uint64_t commands = 0;  // commands run with this engine locked (the admin page's ops/s)
 };
 
 class Engine {
@@ -153,6 +179,8 @@ class Engine {
   void AddWaiter(int db, std::string_view key, WaiterPtr w);
   void RemoveWaiter(int db, std::string_view key, const KeyWaiter* w);
   WaiterPtr FrontWaiter(int db, std::string_view key) const;
+  // Every waiter of a key, in queue order (a copy: serving them changes the queue).
+  std::vector<WaiterPtr> Waiters(int db, std::string_view key) const;
   bool has_waiters() const { return waited_keys_ > 0; }
   // Calls f(db, key) for every waited key that now exists (and is not expired).
   template <typename F>
@@ -161,6 +189,12 @@ class Engine {
       for (auto& [key, q] : waiters_[db])
         if (!q.empty() && Find(db, KeySlotOf(key), key, false)) f(db, std::string_view(key));
   }
+  // Live resharding: removes the slot's keys (every database) and its waiters from this
+  // engine, and installs them in another. Both engines locked; the slot must hold no key in
+  // the adopting one. Memory follows the tables.
+  SlotData TakeSlot(uint16_t slot);
+  void AdoptSlot(uint16_t slot, SlotData data);
+
   // At most one observer (owned by the caller, set before use, with the engine locked).
   void set_observer(EngineObserver* o) { observer_ = o; }
   // While *hold is true (CLIENT PAUSE), a lookup hides an expired key without deleting it,

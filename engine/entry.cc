@@ -19,6 +19,7 @@ std::string_view EncodingName(Encoding e) {
     case Encoding::kEmbstr: return "embstr";
     case Encoding::kQuicklist: return "quicklist";
     case Encoding::kListpack: return "listpack";
+    case Encoding::kStream: return "stream";
   }
   return "unknown";
 }
@@ -30,6 +31,7 @@ std::string_view TypeName(ObjType t) {
     case ObjType::kSet: return "set";
     case ObjType::kZSet: return "zset";
     case ObjType::kHash: return "hash";
+    case ObjType::kStream: return "stream";
   }
   return "none";
 }

@@ -21,7 +21,7 @@
 namespace ks {
 
 // Values match Redis's OBJ_* numbering (RDB and OBJECT use the same families).
-enum class ObjType : uint8_t { kString = 0, kList = 1, kSet = 2, kZSet = 3, kHash = 4 };
+enum class ObjType : uint8_t { kString = 0, kList = 1, kSet = 2, kZSet = 3, kHash = 4, kStream = 6 };
 
 // What OBJECT ENCODING reports; values mirror Redis's OBJ_ENCODING_* numbers.
 enum class Encoding : uint8_t {
@@ -32,6 +32,7 @@ enum class Encoding : uint8_t {
   kSkiplist = 7,
   kEmbstr = 8,
   kQuicklist = 9,
+  kStream = 10,
   kListpack = 11,
 };
 

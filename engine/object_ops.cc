@@ -8,6 +8,8 @@
 
 #include "engine/hash.h"
 
+#include "engine/stream.h"
+
 namespace ks {
 
 // The switches below name every ObjType and have no default, so -Wswitch flags a type added
@@ -32,6 +34,9 @@ void FreeObject(ObjType type, void* obj) {
     case ObjType::kHash:
       Hash(obj).Free();
       break;
+    case ObjType::kStream:
+      delete static_cast<Stream*>(obj);
+      break;
   }
 }
 
@@ -47,6 +52,8 @@ void* CloneObject(ObjType type, const void* obj) {
       return ZSet(const_cast<void*>(obj)).Clone().ptr();
     case ObjType::kHash:
       return Hash(const_cast<void*>(obj)).Clone().ptr();
+    case ObjType::kStream:
+      return static_cast<const Stream*>(obj)->Clone();
   }
   return nullptr;
 }
@@ -56,6 +63,7 @@ size_t ObjectBytes(ObjType type, const void* obj) {
   if (type == ObjType::kZSet) return ZSet(const_cast<void*>(obj)).bytes();
   if (type == ObjType::kHash) return Hash(const_cast<void*>(obj)).bytes();
   if (type == ObjType::kSet) return static_cast<const SetObject*>(obj)->AllocatedBytes();
+  if (type == ObjType::kStream) return static_cast<const Stream*>(obj)->AllocatedBytes();
   (void)type;
   (void)obj;
   return 0;

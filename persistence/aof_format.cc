@@ -7,6 +7,7 @@
 #include "engine/hash.h"
 #include "engine/list.h"
 #include "engine/set.h"
+#include "engine/stream.h"
 #include "engine/zset.h"
 
 namespace ks {
@@ -69,6 +70,65 @@ void AppendRespCommand(std::string& out, std::initializer_list<std::string_view>
   AppendRespCommand(out, std::span<const std::string_view>(args.begin(), args.size()));
 }
 
+namespace {
+
+// Redis's rewriteStreamObject: XADD per entry (XADD MAXLEN 0 for an empty stream), XSETID
+// for the counters, XGROUP CREATE per group, then XCLAIM ... JUSTID FORCE per pending entry
+// (XGROUP CREATECONSUMER for a consumer with none).
+void AppendStreamRebuild(std::string& out, std::string_view key, const Stream& s) {
+  std::vector<std::string> own;
+  std::vector<std::string_view> args;
+  auto emit = [&] {
+    AppendRespCommand(out, std::span<const std::string_view>(args.data(), args.size()));
+    args.clear();
+    own.clear();
+  };
+  char buf[24];
+  if (s.length()) {
+    s.Range(StreamID{}, StreamID::Max(), false, 0, [&](StreamID id, const std::vector<Stream::Field>& fs) {
+      own.reserve(1 + 2 * fs.size());
+      own.push_back(id.ToString());
+      args = {"XADD", key, own.back()};
+      for (auto& f : fs) {
+        own.emplace_back(f.field.Str(buf));
+        args.push_back(own.back());
+        own.emplace_back(f.value.Str(buf));
+        args.push_back(own.back());
+      }
+      emit();
+      return true;
+    });
+  } else {
+    args = {"XADD", key, "MAXLEN", "0", "0-1", "x", "y"};
+    emit();
+  }
+  std::string last = s.last_id().ToString(), added = std::to_string(s.entries_added()),
+              maxdel = s.max_deleted_id().ToString();
+  args = {"XSETID", key, last, "ENTRIESADDED", added, "MAXDELETEDID", maxdel};
+  emit();
+  if (!s.groups()) return;
+  for (auto& [name, g] : *s.groups()) {
+    std::string gid = g->last_id.ToString(), er = std::to_string(g->entries_read);
+    args = {"XGROUP", "CREATE", key, name, gid, "ENTRIESREAD", er};
+    emit();
+    for (auto& [cname, c] : g->consumers) {
+      if (c->pel.empty()) {
+        args = {"XGROUP", "CREATECONSUMER", key, name, cname};
+        emit();
+        continue;
+      }
+      for (auto& [id, nack] : c->pel) {
+        std::string sid = id.ToString(), t = std::to_string(nack->delivery_time),
+                    cnt = std::to_string(nack->delivery_count);
+        args = {"XCLAIM", key, name, cname, "0", sid, "TIME", t, "RETRYCOUNT", cnt, "JUSTID", "FORCE"};
+        emit();
+      }
+    }
+  }
+}
+
+}  // namespace
+
 void AppendKeyRebuild(std::string& out, const Entry* e, bool replace) {
   std::string_view key = e->key();
   if (replace && e->type() != ObjType::kString) AppendRespCommand(out, {"DEL", key});
@@ -94,6 +154,9 @@ void AppendKeyRebuild(std::string& out, const Entry* e, bool replace) {
       h.ForEach([&](std::string_view f, std::string_view v) { b.AddPair(f, v); });
       break;
     }
+    case ObjType::kStream:
+      AppendStreamRebuild(out, key, *static_cast<const Stream*>(e->obj()));
+      break;
     case ObjType::kZSet: {
       ZSet z(e->obj());
       Batcher b(out, "ZADD", key);

@@ -288,7 +288,8 @@ bool IsSelect(std::span<const std::string_view> args) { return args.size() == 2 
 }  // namespace
 
 std::optional<std::string> AofSet::Load(const std::function<void(int, std::span<const std::string_view>)>& apply,
-                                        const std::function<std::optional<std::string>(const std::string&)>& load_rdb) {
+                                        const std::function<std::optional<std::string>(const std::string&)>& load_rdb,
+                                        const std::function<void(int)>& begin_engine) {
   std::vector<std::string_view> args;
   // First pass: which units over several engines have every part complete in the logs. A
   // crash can leave some parts written and others not; such a unit is not replayed at all.
@@ -340,6 +341,7 @@ std::optional<std::string> AofSet::Load(const std::function<void(int, std::span<
   for (int e = 0; e < engines(); ++e) {
     if (!found[e]) continue;
     const Manifest& m = manifests[e];
+    if (begin_engine) begin_engine(e);
     std::vector<std::string> files;
     if (!m.base.empty()) files.push_back(m.base);
     for (auto& [name, seq] : m.incrs) files.push_back(name);

@@ -92,8 +92,10 @@ class AofSet {
   // per command. A tail cut inside a command is truncated away with a warning when
   // load_truncated, else refused; anything else malformed is refused. Returns the error text.
   // A base that is an RDB image goes to load_rdb(path) instead.
+  // begin_engine(e), if given, is called before engine e's files are read.
   std::optional<std::string> Load(const std::function<void(int, std::span<const std::string_view>)>& apply,
-                                  const std::function<std::optional<std::string>(const std::string&)>& load_rdb);
+                                  const std::function<std::optional<std::string>(const std::string&)>& load_rdb,
+                                  const std::function<void(int)>& begin_engine = nullptr);
   // Opens each engine's log for appending, creating an empty base and a first incremental
   // file for engines without a manifest. Starts the background fsync thread.
   std::optional<std::string> Open();

@@ -13,6 +13,7 @@
 #include "engine/hash.h"
 #include "engine/list.h"
 #include "engine/set.h"
+#include "engine/stream.h"
 #include "engine/zset.h"
 #include "persistence/crc64.h"
 #include "persistence/rdb_codec.h"
@@ -169,6 +170,56 @@ uint8_t SerializeZSet(const ZSet& z, bool compress, std::string& out) {
   return kTypeZSet2;
 }
 
+// RDB_TYPE_STREAM_LISTPACKS_2 as Redis 7.0's rdbSaveObject writes it: the nodes as they are
+// (16-byte master ID, listpack), the stream's counters, then each group with its PEL and its
+// consumers (whose PELs name the group's NACKs by ID).
+void PutStreamID(std::string& out, StreamID id) {
+  uint8_t b[16];
+  id.Encode(b);
+  out.append(reinterpret_cast<const char*>(b), 16);
+}
+
+uint8_t SerializeStream(const Stream& s, bool compress, std::string& out) {
+  PutLen(out, s.nodes().size());
+  for (auto& [master, lp] : s.nodes()) {
+    uint8_t key[16];
+    master.Encode(key);
+    PutString(out, std::string_view(reinterpret_cast<const char*>(key), 16), compress);
+    PutString(out, std::string_view(reinterpret_cast<const char*>(lp), lp::Bytes(lp)), compress);
+  }
+  PutLen(out, s.length());
+  PutLen(out, s.last_id().ms);
+  PutLen(out, s.last_id().seq);
+  PutLen(out, s.first_id().ms);
+  PutLen(out, s.first_id().seq);
+  PutLen(out, s.max_deleted_id().ms);
+  PutLen(out, s.max_deleted_id().seq);
+  PutLen(out, s.entries_added());
+  PutLen(out, s.group_count());
+  if (s.groups()) {
+    for (auto& [name, g] : *s.groups()) {
+      PutString(out, name, compress);
+      PutLen(out, g->last_id.ms);
+      PutLen(out, g->last_id.seq);
+      PutLen(out, static_cast<uint64_t>(g->entries_read));
+      PutLen(out, g->pel.size());
+      for (auto& [id, nack] : g->pel) {
+        PutStreamID(out, id);
+        PutLE(out, static_cast<uint64_t>(nack->delivery_time), 8);
+        PutLen(out, nack->delivery_count);
+      }
+      PutLen(out, g->consumers.size());
+      for (auto& [cname, c] : g->consumers) {
+        PutString(out, cname, compress);
+        PutLE(out, static_cast<uint64_t>(c->seen_time), 8);
+        PutLen(out, c->pel.size());
+        for (auto& [id, nack] : c->pel) PutStreamID(out, id);
+      }
+    }
+  }
+  return kTypeStreamListpacks2;
+}
+
 void PutAux(std::string& out, std::string_view k, std::string_view v) {
   out.push_back(static_cast<char>(kOpAux));
   PutString(out, k, false);
@@ -190,6 +241,8 @@ uint8_t SerializeValue(const Entry* e, bool compress, std::string& out) {
       return SerializeSet(*static_cast<const SetObject*>(e->obj()), compress, out);
     case ObjType::kZSet:
       return SerializeZSet(ZSet(e->obj()), compress, out);
+    case ObjType::kStream:
+      return SerializeStream(*static_cast<const Stream*>(e->obj()), compress, out);
   }
   return kTypeString;
 }

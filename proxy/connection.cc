@@ -17,6 +17,8 @@
 #include <cstring>
 
 #include "server/blocking/blocking.h"
+#include "server/pubsub/pubsub_family.h"
+#include "server/pubsub/tracking.h"
 
 namespace ks {
 namespace asio = boost::asio;
@@ -33,7 +35,7 @@ std::string Endpoint(const tcp::endpoint& ep) {
 }  // namespace
 
 Connection::Connection(tcp::socket socket, Service& service, int thread_index)
-    : socket_(std::move(socket)), service_(service), in_(kInitialBuffer), rb_(&out_) {
+    : socket_(std::move(socket)), service_(service), in_(kInitialBuffer), rb_(&out_), wake_(socket_.get_executor()) {
   ServerState& st = service_.state();
   auto info = std::make_shared<ClientInfo>();
   info->id = st.clients().NextId();
@@ -44,6 +46,10 @@ Connection::Connection(tcp::socket socket, Service& service, int thread_index)
   info->created_ms = st.clock()->NowMs();
   info->last_interaction_ms = info->created_ms;
   client_.info = info;
+  push_ = std::make_shared<PushQueue>(st, info);
+  client_.sink = push_;
+  info->sink = push_;
+  wake_.expires_at(asio::steady_timer::time_point::max());
   client_.thread_index = thread_index;
   client_.local = socket_.remote_endpoint(ec).address().is_loopback();
   client_.authenticated = !st.limits().requirepass_set.load(std::memory_order_relaxed);
@@ -60,7 +66,13 @@ Connection::Connection(tcp::socket socket, Service& service, int thread_index)
   UpdateParserLimits();
 }
 
-Connection::~Connection() { service_.state().clients().Remove(client_.info->id); }
+Connection::~Connection() {
+  // Out of CLIENT LIST first: once PUBLISH stops counting a client, it is gone from there too.
+  service_.state().clients().Remove(client_.info->id);
+  DropSubscriptions(service_.state(), client_);
+  service_.state().tracking().Disable(client_);
+  push_->Close();
+}
 
 void Connection::UpdateParserLimits() {
   ParserLimits l;
@@ -85,6 +97,11 @@ asio::awaitable<void> Connection::Run() {
       }
     });
   };
+  push_->set_wake([weak, exec] {
+    asio::post(exec, [weak] {
+      if (auto c = weak.lock()) c->wake_.cancel();
+    });
+  });
   st.clients().Add(client_.info);
 
   ThreadCounters& counters = st.stats().per_thread[client_.thread_index];
@@ -94,6 +111,18 @@ asio::awaitable<void> Connection::Run() {
       size_t limit = static_cast<size_t>(st.limits().get(st.limits().client_query_buffer_limit));
       if (in_.size() >= limit) break;  // Redis closes such a client without a reply
       in_.resize(std::min(limit, in_.size() * 2));
+    }
+    if (push_->Drain(out_)) {
+      if (!co_await Flush()) break;
+      continue;  // more may have come while writing
+    }
+    // A client that may be sent messages (subscribed, MONITOR, tracking keys) waits for input
+    // or a message, whichever comes first.
+    if ((client_.info->pubsub.load(std::memory_order_relaxed) || client_.info->monitor.load(std::memory_order_relaxed) ||
+         client_.tracking) &&
+        !co_await WaitInputOrPush()) {
+      if (client_.info->killed.load(std::memory_order_relaxed)) break;
+      continue;  // messages to send
     }
     // Asio reads at once only while the last read did not drain the socket; after one that
     // did, it waits for epoll's readiness before reading. So a request/response client costs
@@ -130,8 +159,20 @@ asio::awaitable<void> Connection::Run() {
   socket_.close(ec);
 }
 
+asio::awaitable<bool> Connection::WaitInputOrPush() {
+  using namespace boost::asio::experimental::awaitable_operators;
+  // A frame queued after this check posts a wake-up, which can only run once we wait below.
+  if (push_->HasPending()) co_return false;
+  // Waiting for readability (not reading) is what makes the race safe: whichever side wins,
+  // the other is cancelled without having consumed anything.
+  auto r = co_await (socket_.async_wait(tcp::socket::wait_read, asio::as_tuple(asio::use_awaitable)) ||
+                     wake_.async_wait(asio::as_tuple(asio::use_awaitable)));
+  co_return r.index() == 0;
+}
+
 asio::awaitable<bool> Connection::Flush() {
   if (out_.empty()) co_return true;
+  push_->set_in_flight(out_.size());
   ThreadCounters& counters = service_.state().stats().per_thread[client_.thread_index];
   ThreadCounters::AddOwn(counters.net_output_bytes, out_.size());
   ThreadCounters::AddOwn(counters.writes, 1);
@@ -141,6 +182,7 @@ asio::awaitable<bool> Connection::Flush() {
   if (out_.capacity() > 1024 * 1024 && service_.state().reply_buffer_resizing().load(std::memory_order_relaxed))
     std::string().swap(out_);
   out_.clear();
+  push_->set_in_flight(0);
   client_.info->output_buf_bytes.store(0, std::memory_order_relaxed);
   co_return !ec;
 }

@@ -4,6 +4,7 @@
 // in one write.
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "resp/resp_parser.h"
 #include "server/core/client_state.h"
 #include "server/core/service.h"
+#include "proxy/push_queue.h"
 
 namespace ks {
 
@@ -36,6 +38,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Writes out_ to the socket; false on error.
   boost::asio::awaitable<bool> Flush();
   void UpdateParserLimits();
+  // While the client may receive messages (subscribed): waits until it sent something or a
+  // message is queued for it. Returns true when the socket is readable.
+  boost::asio::awaitable<bool> WaitInputOrPush();
 
   boost::asio::ip::tcp::socket socket_;
   Service& service_;
@@ -47,6 +52,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::string discard_;  // replies dropped under CLIENT REPLY OFF/SKIP
   ReplyBuilder rb_;
   ArgVector args_;
+  std::shared_ptr<PushQueue> push_;
+  boost::asio::steady_timer wake_;  // cancelled to wake WaitInputOrPush
 };
 
 }  // namespace ks

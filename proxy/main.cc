@@ -13,6 +13,7 @@
 
 #include "persistence/aof_log.h"
 #include "persistence/loading_clock.h"
+#include "proxy/admin_server.h"
 #include "proxy/server.h"
 #include "server/persist/aof_feed.h"
 #include "server/persist/rdb_startup.h"
@@ -22,6 +23,7 @@
 #include "server/core/service.h"
 #include "server/core/shutdown.h"
 #include "server/persist/snapshots.h"
+#include "server/resharding/resharder.h"
 
 namespace {
 
@@ -100,6 +102,11 @@ int main(int argc, char** argv) {
                                                                             : std::string(buf) + "/" + config_path);
   }
   Service service(state);
+  // The slot map first: loading routes every key by slot.
+  if (auto err = LoadSlotMapAtStartup(state)) {
+    std::fprintf(stderr, "keyshard: %s\n", err->c_str());
+    return 1;
+  }
   if (config.appendonly != "yes") {  // as in Redis, the AOF (when on) wins over the RDB
     uint64_t keys = 0;
     if (auto err = LoadRdbSnapshots(state, &keys)) {
@@ -144,6 +151,14 @@ int main(int argc, char** argv) {
     return 1;
   }
   state.port() = server.port();
+  AdminServer admin(state);
+  if (config.admin_port) {
+    if (std::string err = admin.Start(config.admin_bind, static_cast<int>(config.admin_port), config.admin_token); !err.empty()) {
+      std::fprintf(stderr, "keyshard: %s\n", err.c_str());
+      return 1;
+    }
+    std::printf("keyshard admin page: http://%s:%d/\n", config.admin_bind.c_str(), admin.port());
+  }
   Housekeeper housekeeper(state);
   housekeeper.Start();
 
@@ -176,6 +191,7 @@ int main(int argc, char** argv) {
   signals_ctx.stop();
   signal_thread.join();
   housekeeper.Stop();
+  admin.Stop();
   state.snapshots().Wait();
   state.set_aof(nullptr);
   aof.reset();  // writes and fsyncs what is left of the logs

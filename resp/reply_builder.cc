@@ -81,6 +81,16 @@ void ReplyBuilder::Double(double d) {
   }
 }
 
+void ReplyBuilder::DoubleText(std::string_view text) {
+  if (resp3_) {
+    out_->push_back(',');
+    out_->append(text);
+    out_->append("\r\n");
+  } else {
+    Bulk(text);
+  }
+}
+
 void ReplyBuilder::Bool(bool b) {
   if (resp3_)
     out_->append(b ? "#t\r\n" : "#f\r\n");

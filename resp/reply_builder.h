@@ -32,6 +32,9 @@ class ReplyBuilder {
   void Set(size_t n);  // RESP2 gets an array
   void Push(size_t n); // RESP3 push; RESP2 gets an array
   void Double(double d);       // RESP3 ",d"; RESP2 a bulk string
+  // A double the caller formatted itself (GEOPOS's coordinates, Redis's
+  // addReplyHumanLongDouble): RESP3 ",text"; RESP2 a bulk string.
+  void DoubleText(std::string_view text);
   void Bool(bool b);           // RESP3 "#t"; RESP2 :1/:0
   void Verbatim(std::string_view s, std::string_view format = "txt");  // RESP3 "=", else bulk
   void BigNumber(std::string_view digits);  // RESP3 "(", else bulk (Redis's addReplyBigNum)

@@ -4,7 +4,8 @@
 
 namespace ks {
 
-ShardSet::ShardSet(int engines, const Clock* clock) : clock_(clock), map_(engines) {
+ShardSet::ShardSet(int engines, const Clock* clock, int active)
+    : clock_(clock), active_(active > 0 && active < engines ? active : engines), map_(active_) {
   engines_.reserve(engines);
   for (int i = 0; i < engines; ++i) {
     engines_.push_back(std::make_unique<Engine>(i, clock));

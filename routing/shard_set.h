@@ -22,9 +22,12 @@ namespace ks {
 
 class ShardSet {
  public:
-  ShardSet(int engines, const Clock* clock);
+  // `engines` engines exist; the first `active` (0: all) share the slots at first, the
+  // others are spares that live resharding can give slots to later.
+  ShardSet(int engines, const Clock* clock, int active = 0);
 
   int size() const { return static_cast<int>(engines_.size()); }
+  int active() const { return active_; }
   Engine& engine(int i) { return *engines_[i]; }
   const SlotMap& slots() const { return map_; }
   const Clock* clock() const { return clock_; }
@@ -33,6 +36,12 @@ class ShardSet {
   // slot must move with it (the resharding code, or a test, does that under the same locks
   // through `move_keys`, called with both engines locked).
   void AssignSlot(uint16_t slot, uint16_t to, const std::function<void(Engine& from, Engine& to)>& move_keys);
+
+  // Gives slot to engine `to` when the caller already holds the old and new owners' locks
+  // and has moved the slot's keys (live resharding moves several slots per lock hold).
+  void AssignSlotLocked(uint16_t slot, uint16_t to) { map_.Assign(slot, ShardId::Local(to)); }
+  // Start-up only (see SlotMap::Reset).
+  void ResetSlots(const std::array<uint16_t, kNumSlots>& engines) { map_.Reset(engines); }
 
   // Tests only: called after a command's keys are routed and before their engines are
   // locked, so a test can move a slot in exactly that window.
@@ -47,6 +56,7 @@ class ShardSet {
  private:
   const Clock* clock_;
   std::vector<std::unique_ptr<Engine>> engines_;
+  int active_;
   SlotMap map_;
   std::function<void()> route_hook_;
   std::atomic<uint64_t> reroutes_{0};

@@ -51,6 +51,9 @@ class SlotMap {
   // Gives slot to a new owner. Only ShardSet::AssignSlot calls this, with the old and new
   // owners' engines locked.
   void Assign(uint16_t slot, ShardId to);
+  // Start-up only, with nothing else running: every slot's owner at once (the persisted map,
+  // or one engine owning everything while its append-only log replays).
+  void Reset(const std::array<uint16_t, kNumSlots>& engines);
 
  private:
   std::array<std::atomic<uint32_t>, kNumSlots> owner_;

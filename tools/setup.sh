@@ -11,6 +11,7 @@ PACKAGES=(
   liblzf-dev                 # LZF compression of RDB strings
   liblua5.1-0-dev libmsgpuck-dev   # Lua 5.1 for scripts; msgpuck under our cmsgpack library
   redis-server redis-tools   # the reference server for differential tests and benchmarks
+  chromium                   # headless browser test of the admin page (tests/browser/)
   python3-redis python3-rq python3-celery   # real clients of tests/clients (redis-py 4.3, RQ 1.13, Celery 5.2)
 )
 # Node.js for BullMQ (tests/clients): Debian's only where no node/npm is installed already (CI
@@ -30,11 +31,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# BullMQ and ioredis for tests/clients, pinned, kept outside the repository in
-# $KEYSHARD_CLIENTS_DIR/node (default /var/cache/keyshard-clients/node, which
-# tests/clients/run_client_test.py reads too); installed only when that version is missing.
+# Node client libraries for tests/clients, pinned, kept outside the repository in
+# $KEYSHARD_CLIENTS_DIR/node (default /var/cache/keyshard-clients/node, which the tests read
+# too); installed only when that version is missing. BullMQ (queues), ioredis (pub/sub with
+# patterns), Socket.IO and its Redis adapter (broadcast between servers), node-redis 5
+# (clientSideCache: client tracking).
 CLIENTS_DIR="${KEYSHARD_CLIENTS_DIR:-/var/cache/keyshard-clients}"
-NODE_PKGS=(bullmq@6.7.0 ioredis@5.11.1)
+NODE_PKGS=(bullmq@6.7.0 ioredis@5.11.1 socket.io@4.8.4 @socket.io/redis-adapter@8.3.0 socket.io-client@4.8.1 redis@5.12.4)
 node_pkg_present() {  # name@version installed under $CLIENTS_DIR/node?
   local f="$CLIENTS_DIR/node/node_modules/${1%@*}/package.json"
   [ -f "$f" ] && grep -q "\"version\": \"${1##*@}\"" "$f"
@@ -50,6 +53,7 @@ if [ "$need_npm" = 1 ]; then
 fi
 # Debian's redis-server package starts a service on 6379 where an init system runs; the
 # tests never use it (they start their own servers on free ports).
+
 
 BUILD_DIR="${1:-build}"
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-Release}" >/dev/null

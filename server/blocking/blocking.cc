@@ -8,6 +8,7 @@
 #include "server/core/command_registry.h"
 #include "server/core/errors.h"
 #include "server/core/executor.h"
+#include "routing/slots.h"
 
 namespace ks {
 
@@ -37,7 +38,8 @@ bool ParseBlockTimeout(std::string_view arg, int64_t* timeout_ms, std::string_vi
   return true;
 }
 
-void BlockOnKeys(CommandContext& ctx, std::span<const KeyRef> keys, int64_t timeout_ms, TimeoutReply on_timeout) {
+void BlockOnKeys(CommandContext& ctx, std::span<const KeyRef> keys, int64_t timeout_ms, TimeoutReply on_timeout,
+                 const std::vector<std::string>* args) {
   if (ctx.serving) {
     ctx.would_block = true;
     return;
@@ -51,7 +53,10 @@ void BlockOnKeys(CommandContext& ctx, std::span<const KeyRef> keys, int64_t time
     return;
   }
   auto w = std::make_shared<BlockedClient>();
-  w->args.assign(ctx.args.begin(), ctx.args.end());
+  if (args)
+    w->args = *args;
+  else
+    w->args.assign(ctx.args.begin(), ctx.args.end());
   w->spec = &ctx.spec;
   w->db = ctx.db();
   w->resp = ctx.client.resp;
@@ -60,9 +65,9 @@ void BlockOnKeys(CommandContext& ctx, std::span<const KeyRef> keys, int64_t time
   w->on_timeout = on_timeout;
   for (const KeyRef& k : keys) {
     bool dup = false;
-    for (auto& [e, key] : w->waits) dup |= e == k.engine && key == k.key;
+    for (auto& [slot, key] : w->waits) dup |= key == k.key;
     if (dup) continue;
-    w->waits.emplace_back(k.engine, std::string(k.key));
+    w->waits.emplace_back(k.slot, std::string(k.key));
     ctx.engine(k).AddWaiter(ctx.db(), k.key, w);
   }
   ctx.client.blocked = w;
@@ -70,10 +75,9 @@ void BlockOnKeys(CommandContext& ctx, std::span<const KeyRef> keys, int64_t time
 }
 
 void UnregisterWaiter(ServerState& state, BlockedClient& w) {
-  for (auto& [engine, key] : w.waits) {
-    Engine& e = state.shards().engine(engine);
-    EngineGuard lk(e);
-    e.RemoveWaiter(w.db, key, &w);
+  for (auto& [slot, key] : w.waits) {
+    SlotGuard lk(state.shards(), slot);  // the slot's owner, re-checked under its lock
+    lk.engine().RemoveWaiter(w.db, key, &w);
   }
 }
 
@@ -105,7 +109,7 @@ bool TryServe(ServerState& state, BlockedClient& w, ReadyKeys& more) {
   ctx.serving = true;
 
   EngineIds queued;
-  for (auto& [engine, key] : w.waits) queued.push_back(engine);
+  for (auto& [slot, key] : w.waits) queued.push_back(shards.slots().EngineOf(slot));
   Execution ex(state);
   ex.Acquire(ctx, queued);
   std::function<void()> wake;
@@ -124,8 +128,9 @@ bool TryServe(ServerState& state, BlockedClient& w, ReadyKeys& more) {
       wake = w.wake;
     }
   }
-  // Served (or gone): leave every queue, all of which are on engines locked here.
-  for (auto& [engine, key] : w.waits) shards.engine(engine).RemoveWaiter(w.db, key, &w);
+  // Served (or gone): leave every queue. The waited keys are the command's keys, so their
+  // slots' owners are locked here and cannot change.
+  for (auto& [slot, key] : w.waits) shards.engine(shards.slots().EngineOf(slot)).RemoveWaiter(w.db, key, &w);
   // Its command may have filled other waited keys (BLMOVE pushes to its destination); the
   // served client's reply waits for its log, as any write's does.
   ex.Release(&more);
@@ -141,12 +146,30 @@ void ServeReadyKeys(ServerState& state, ReadyKeys keys) {
   while (!work.empty()) {
     ReadyKey rk = std::move(work.front());
     work.pop_front();
-    Engine& e = state.shards().engine(rk.engine);
+    const uint16_t slot = KeySlot(rk.key);
+    // A stream serves every waiter it can, not just a prefix of the queue: waiters of other
+    // consumer groups, or XREADs after a later ID, may want what the first one does not.
+    std::vector<WaiterPtr> all;
+    {
+      SlotGuard lk(state.shards(), slot);
+      Entry* ent = lk.engine().Find(rk.db, slot, rk.key, false);
+      if (ent && ent->type() == ObjType::kStream) all = lk.engine().Waiters(rk.db, rk.key);
+    }
+    if (!all.empty()) {
+      for (WaiterPtr& w : all) {
+        ReadyKeys more;
+        TryServe(state, static_cast<BlockedClient&>(*w), more);
+        for (auto& m : more) work.push_back(std::move(m));
+      }
+      continue;
+    }
     for (;;) {
       WaiterPtr front;
       {
-        EngineGuard lk(e);
-        front = e.FrontWaiter(rk.db, rk.key);
+        // By slot, not rk.engine: the slot may have moved since the key was found ready, and
+        // its waiters with it.
+        SlotGuard lk(state.shards(), slot);
+        front = lk.engine().FrontWaiter(rk.db, rk.key);
       }
       if (!front) break;
       ReadyKeys more;

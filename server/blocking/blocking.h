@@ -41,7 +41,8 @@ struct BlockedClient final : KeyWaiter {
   uint64_t client_id = 0;
   int64_t timeout_ms = 0;  // 0 = forever
   TimeoutReply on_timeout = TimeoutReply::kNullArray;
-  // Where it is queued: (engine, key) in db.
+  // Where it is queued: (slot, key) in db. The engine is the slot's owner: a slot move takes
+  // the slot's waiters along with its keys (Engine::TakeSlot), so a waiter follows its keys.
   std::vector<std::pair<uint16_t, std::string>> waits;
   // Wakes the blocked connection; safe from any thread. Set by the connection.
   std::function<void()> wake;
@@ -53,8 +54,10 @@ bool ParseBlockTimeout(std::string_view arg, int64_t* timeout_ms, std::string_vi
 
 // Called by a blocking handler that found nothing to serve: queues the client on each of keys
 // (the command's keys it waits for; their engines are locked) and marks it blocked. When the handler is being
-// re-run to serve a waiter, it records "nothing yet" instead.
-void BlockOnKeys(CommandContext& ctx, std::span<const KeyRef> keys, int64_t timeout_ms, TimeoutReply on_timeout);
+// re-run to serve a waiter, it records "nothing yet" instead. args, when given, replace the
+// command's arguments for the re-runs (XREAD's "$" stands for the ID it meant when it blocked).
+void BlockOnKeys(CommandContext& ctx, std::span<const KeyRef> keys, int64_t timeout_ms, TimeoutReply on_timeout,
+                 const std::vector<std::string>* args = nullptr);
 
 // Removes a waiter from every queue it is in (locks each engine in turn).
 void UnregisterWaiter(ServerState& state, BlockedClient& w);

@@ -15,6 +15,8 @@ namespace ks {
 
 struct CommandSpec;
 struct BlockedClient;
+struct ClientSubscriptions;
+class Subscriber;
 
 enum class ReplyMode : uint8_t { kOn, kOff, kSkip };
 
@@ -33,6 +35,17 @@ struct ClientInfo {
   std::atomic<bool> no_evict{false};
   std::atomic<bool> no_touch{false};
   std::atomic<bool> killed{false};
+  // Pub/sub: Redis's CLIENT_PUBSUB flag (subscribed to anything) and CLIENT LIST's counts.
+  std::atomic<bool> pubsub{false};
+  std::atomic<bool> monitor{false};  // after MONITOR
+  std::atomic<int> sub{0}, psub{0}, ssub{0};
+  // Client tracking (server/pubsub/tracking.h): TrackingFlag bits and the REDIRECT id, for
+  // CLIENT LIST and invalidators on other threads.
+  std::atomic<uint32_t> tracking_flags{0};
+  std::atomic<uint64_t> tracking_redir{0};
+  // The connection's message queue, for invalidations redirected here. Set before the client
+  // is registered, never changed.
+  std::weak_ptr<Subscriber> sink;
 
   // Closes the connection from any thread (posts to the connection's own executor).
   std::function<void()> kill;
@@ -95,6 +108,12 @@ struct ClientState {
   bool held = false;
   // Whether the peer is on a loopback address (DEBUG under enable-debug-command local).
   bool local = true;
+  // Where messages for this client go (the connection's queue; server/pubsub/pubsub.h), and
+  // its subscriptions, made on first SUBSCRIBE.
+  std::shared_ptr<Subscriber> sink;
+  std::shared_ptr<ClientSubscriptions> subs;
+  // TrackingFlag bits (server/pubsub/tracking.h), kept here too so a read checks a plain field.
+  uint32_t tracking = 0;
 
   void SetDb(int d) {
     db = d;

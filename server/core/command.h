@@ -2,6 +2,7 @@
 // The command table's row type. Every fact Redis publishes about a command (arity, flags,
 // key positions, ACL categories, tips, key specs) is written once in its family's table row;
 // dispatch, key extraction, locking and COMMAND INFO/DOCS/GETKEYS are all derived from it.
+#include <boost/container/small_vector.hpp>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -12,6 +13,9 @@ namespace ks {
 
 struct CommandContext;
 using CommandHandler = void (*)(CommandContext&);
+
+// Argument indexes of a command's keys.
+using KeyIndexes = boost::container::small_vector<int, 8>;
 
 // Command flag bits the dispatcher acts on (the full list is kept as text for COMMAND INFO).
 enum CmdFlag : uint32_t {
@@ -65,6 +69,9 @@ enum class AofLog : uint8_t {
   // Verbatim, except that an EX or PX option (a relative expiry) logs the effect (SET +
   // PEXPIREAT), as Redis rewrites SET.
   kVerbatimUnlessRelativeTtl,
+  // The effect of the keys the handler changed (those it signalled), nothing when it changed
+  // none: SORT and GEORADIUS log only their STORE destination, and nothing without STORE.
+  kChangedKeys,
 };
 
 // What a command does when its client is inside MULTI (server/multi/transaction.h).
@@ -84,6 +91,12 @@ struct CommandSpec {
   std::vector<KeySpec> key_specs;
   CommandHandler handler = nullptr;
   LockMode lock = LockMode::kKeys;
+  // Redis's getkeys_proc, for keys no key spec can locate (SORT's STORE, the last of
+  // GEORADIUS's STORE/STOREDIST): routing and COMMAND GETKEYS use it instead of the specs.
+  void (*find_keys)(std::span<const std::string_view> args, KeyIndexes& out) = nullptr;
+  // Chooses the lock mode per call instead of `lock`: SORT locks every engine when its BY/GET
+  // patterns name keys that are only known while it runs, and only its own keys otherwise.
+  LockMode (*lock_for)(std::span<const std::string_view> args) = nullptr;
   AofLog aof = AofLog::kEffect;
   // The option naming the second key's database when it may be another one (COPY ... DB n):
   // its effect is logged there.
@@ -99,6 +112,9 @@ struct CommandSpec {
   std::string_view summary;
   std::string_view complexity;
   std::vector<CommandSpec> subcommands;
+  // Allowed while a RESP2 client is subscribed (Redis's processCommand list: the subscribe
+  // commands, PING, QUIT, RESET).
+  bool subscribed_ok = false;
 
   // Filled in at registration.
   uint32_t flag_bits = 0;

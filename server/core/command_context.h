@@ -6,16 +6,20 @@
 #include <cstdint>
 #include <functional>
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/engine.h"
 #include "engine/object_ops.h"
 #include "resp/reply_builder.h"
 #include "server/core/client_state.h"
+#include "routing/slots.h"
 #include "server/core/command.h"
 #include "server/core/errors.h"
 #include "server/core/keyspace_events.h"
 #include "server/core/server_state.h"
+#include "server/pubsub/notifications.h"
 
 namespace ks {
 
@@ -56,6 +60,30 @@ struct CommandContext {
   bool in_exec = false;
   // Work the handler leaves for after its engines are unlocked (FLUSHALL's save).
   std::function<void()> after_unlock;
+  // The keys the handler changed, recorded only for rows that log them (AofLog::kChangedKeys).
+  boost::container::small_vector<KeyRef, 2> changed;
+  // What the append-only file logs instead of the command or its effect, when the handler
+  // sets propagation_replaced (Redis's alsoPropagate + preventCommandPropagation): each
+  // command on its key's engine. XREADGROUP/XCLAIM log XCLAIM ... JUSTID per entry rather than
+  // the whole stream. Filled only while Propagating().
+  struct Propagated {
+    uint16_t engine;
+    std::vector<std::string> args;
+  };
+  bool propagation_replaced = false;
+  std::vector<Propagated> propagated;
+  bool Propagating() const { return server.aof() != nullptr; }
+  // Keyspace events the command raised, published once its engines are unlocked.
+  std::vector<KeyspaceNote> notes;
+
+  // ---- Keyspace notifications (Redis's notifyKeyspaceEvent) -------------------------------
+  // The event a command raises is a fact of the command, so handlers name it here, in Redis's
+  // order. Costs one relaxed load while notify-keyspace-events is off.
+  void Notify(uint32_t type, std::string_view event, std::string_view key, int db_index) {
+    if (server.limits().notify_flags.load(std::memory_order_relaxed) & type) [[unlikely]]
+      notes.push_back(KeyspaceNote{type, event, db_index, std::string(key)});
+  }
+  void Notify(uint32_t type, std::string_view event, const KeyRef& k) { Notify(type, event, k.key, db()); }
 
   // ---- Typed lookups (Redis's lookupKeyRead/lookupKeyWrite + checkType) -------------------
   // A key of the wrong type is reported, never returned. kRead counts a keyspace hit or miss,
@@ -79,6 +107,7 @@ struct CommandContext {
   KeyLookup LookupOrCreate(const KeyRef& k, ObjType type, Make&& make) {
     KeyLookup r = LookupOrReply(k, type, Access::kWrite);
     if (!r.entry && !r.wrong_type) {
+      Notify(kNotifyNew, "new", k);
       r.entry = make();
       engine(k).Put(db(), k.slot, r.entry);
     }
@@ -86,7 +115,12 @@ struct CommandContext {
   }
   // Untyped lookups (DEL, EXISTS, TYPE...): Find as kWrite, FindRead as kRead.
   Entry* Find(const KeyRef& k) { return engine(k).Find(db(), k.slot, k.key, touch()); }
-  Entry* FindRead(const KeyRef& k) { return engine(k).FindForRead(db(), k.slot, k.key, touch()); }
+  // A read that finds nothing raises Redis's "keymiss" event.
+  Entry* FindRead(const KeyRef& k) {
+    Entry* e = engine(k).FindForRead(db(), k.slot, k.key, touch());
+    if (!e) Notify(kNotifyKeyMiss, "keymiss", k);
+    return e;
+  }
 
   // ---- Changes. Each one signals "key modified" (server/core/keyspace_events.h). -----------
   // The one completion after a handler changed k's value e (its live entry) in place: a
@@ -103,14 +137,25 @@ struct CommandContext {
       if (!e->inline_obj() && ObjectInlineBytes(e->type(), e->obj()) != 0)
         e = d.Modify(k.slot, e, [](Entry* x) { return Entry::PackObject(x); });  // charges it too
       else
-        d.Reaccount(e);
+        d.Reaccount(k.slot, e);
     }
     Signal(k, KeyEvent::kWritten);
     return e;
   }
+  // Changed, then the command's keyspace event and, if that emptied the key, "del": Redis's
+  // order for pops and removals.
+  Entry* Changed(const KeyRef& k, Entry* e, uint32_t type, std::string_view event) {
+    Entry* r = Changed(k, e);
+    Notify(type, event, k);
+    if (!r) Notify(kNotifyGeneric, "del", k);
+    return r;
+  }
   // Stores e under k (in database db_index, by default the client's), replacing any value.
   void Put(const KeyRef& k, Entry* e) { Put(k, e, db()); }
   void Put(const KeyRef& k, Entry* e, int db_index) {
+    // Redis's dbAdd raises "new" for a key that did not exist.
+    if (server.limits().notify_flags.load(std::memory_order_relaxed) & kNotifyNew) [[unlikely]]
+      if (!engine(k).Find(db_index, k.slot, k.key, false)) Notify(kNotifyNew, "new", k.key, db_index);
     engine(k).Put(db_index, k.slot, e);
     Signal(k, KeyEvent::kWritten, db_index);
   }
@@ -158,7 +203,16 @@ struct CommandContext {
   // Signals a change to k made some other way (in database db_index, by default the client's).
   void Signal(const KeyRef& k, KeyEvent cause) { Signal(k, cause, db()); }
   void Signal(const KeyRef& k, KeyEvent cause, int db_index) {
-    server.keyspace_events().KeyModified(db_index, k.key, k.slot, cause);
+    if (spec.aof == AofLog::kChangedKeys) changed.push_back(k);
+    server.keyspace_events().KeyModified(db_index, k.key, k.slot, cause, client.info->id);
+  }
+
+  // Routes a key the handler only learns while it runs (SORT's BY/GET patterns). Only for a
+  // command holding every engine (its lock_for chose LockMode::kAll): then no slot can move
+  // and the key's engine is locked.
+  KeyRef RouteHeld(std::string_view key) {
+    const uint16_t slot = KeySlot(key);
+    return KeyRef{key, slot, shards().slots().EngineOf(slot)};
   }
 
   int64_t NowMs() const { return server.clock()->NowMs(); }

@@ -92,8 +92,14 @@ int KeySpecBegin(const KeySpec& ks, int argc, const std::string_view* argv) {
   return 0;
 }
 
-KeyIndexes CommandKeyIndexes(const CommandSpec& spec, int argc, const std::string_view* argv) {
+KeyIndexes CommandKeyIndexes(const CommandSpec& spec, int argc, const std::string_view* argv, bool as_getkeys) {
   KeyIndexes out;
+  bool specs_complete = !spec.key_specs.empty();
+  for (const KeySpec& ks : spec.key_specs) specs_complete &= ks.begin_index > 0 || !ks.begin_keyword.empty();
+  if (spec.find_keys && !(as_getkeys && specs_complete)) {
+    spec.find_keys({argv, static_cast<size_t>(argc)}, out);
+    return out;
+  }
   if (!(spec.flag_bits & kCmdMovableKeys)) {
     if (spec.first_key <= 0) return out;
     int last = spec.last_key < 0 ? argc + spec.last_key : spec.last_key;

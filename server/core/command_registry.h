@@ -44,15 +44,17 @@ class CommandRegistry {
   boost::unordered_flat_map<std::string, const CommandSpec*, NameHash, NameEq> by_name_;
 };
 
-using KeyIndexes = boost::container::small_vector<int, 8>;
-
 // Parses a spec's flag text into CmdFlag bits.
 uint32_t ParseCommandFlags(std::string_view flags);
 
 // The keys of a command, located from its spec (range or keynum key specs). Returns argument
 // indexes. A malformed numkeys yields the keys that can be located; the handler reports
 // the error.
-KeyIndexes CommandKeyIndexes(const CommandSpec& spec, int argc, const std::string_view* argv);
+// A row's find_keys (Redis's getkeys procedure) locates the keys for routing; COMMAND GETKEYS
+// (as_getkeys) uses the key specs instead when none of them is unknown, as Redis 7.0 does:
+// GEORADIUS ... STORE a STOREDIST b routes a and b's last, b, but GETKEYS lists a and b.
+KeyIndexes CommandKeyIndexes(const CommandSpec& spec, int argc, const std::string_view* argv,
+                             bool as_getkeys = false);
 
 // Where a key spec's keys begin (Redis's begin_search): its index, or the argument after its
 // keyword; 0 when the keyword is absent or the start is unknown.

@@ -5,6 +5,7 @@
 
 #include "common/strconv.h"
 #include "engine/eviction.h"
+#include "server/pubsub/notifications.h"
 
 namespace ks {
 
@@ -31,12 +32,17 @@ const std::vector<OptionDef>& ConfigOptions() {
       {"zset-max-listpack-entries", OptionType::kMemory, true, 0, INT64_MAX, "Sorted sets up to this many members stay compact.", nullptr, &Config::zset_max_listpack_entries, "zset-max-ziplist-entries"},
       {"zset-max-listpack-value", OptionType::kMemory, true, 0, INT64_MAX, "Sorted sets whose members are all this short stay compact.", nullptr, &Config::zset_max_listpack_value, "zset-max-ziplist-value"},
       {"hll-sparse-max-bytes", OptionType::kMemory, true, 0, INT64_MAX, "A sparse HyperLogLog larger than this many bytes becomes dense.", nullptr, &Config::hll_sparse_max_bytes},
+      {"stream-node-max-bytes", OptionType::kMemory, true, 0, INT64_MAX, "Largest stream node (listpack) in bytes; 0 unlimited.", nullptr, &Config::stream_node_max_bytes},
+      {"stream-node-max-entries", OptionType::kInt, true, 0, INT64_MAX, "Most entries in one stream node; 0 unlimited.", nullptr, &Config::stream_node_max_entries},
       {"maxmemory", OptionType::kMemory, true, 0, INT64_MAX, "Memory budget for all engines together, divided evenly among them; 0 unlimited.", nullptr, &Config::maxmemory},
       {"maxmemory-policy", OptionType::kString, true, 0, 0, "What to evict when over budget (Redis 7.0's policies).", &Config::maxmemory_policy, nullptr, {}, "volatile-lru|volatile-lfu|volatile-random|volatile-ttl|allkeys-lru|allkeys-lfu|allkeys-random|noeviction"},
       {"maxmemory-samples", OptionType::kInt, true, 1, 64, "Keys sampled per eviction (more is closer to true LRU/LFU).", nullptr, &Config::maxmemory_samples},
       {"maxmemory-eviction-tenacity", OptionType::kInt, true, 0, 100, "Time one write may spend evicting: 10 is 500 us, 100 unlimited.", nullptr, &Config::maxmemory_eviction_tenacity},
       {"lfu-log-factor", OptionType::kInt, true, 0, INT32_MAX, "LFU counter growth: higher needs more hits per increment.", nullptr, &Config::lfu_log_factor},
       {"lfu-decay-time", OptionType::kInt, true, 0, INT32_MAX, "Minutes per LFU counter decrement; 0 never decays.", nullptr, &Config::lfu_decay_time},
+      {"notify-keyspace-events", OptionType::kString, true, 0, 0, "Keyspace notification classes, e.g. \"KEA\" (Redis's letters K E g $ l s h z x e t m d n A); \"\" off.", &Config::notify_keyspace_events},
+      {"tracking-table-max-keys", OptionType::kInt, true, 0, INT64_MAX, "Keys the client tracking table remembers at most; past it, keys are invalidated to make room; 0 no limit.", nullptr, &Config::tracking_table_max_keys},
+      {"client-output-buffer-limit", OptionType::kString, true, 0, 0, "Disconnect a client whose unsent output passes <hard> bytes, or stays over <soft> for <soft-seconds>: \"<class> <hard> <soft> <soft-seconds>\" for normal, replica and pubsub clients (0 = no limit).", &Config::client_output_buffer_limit},
       {"save", OptionType::kString, true, 0, 0, "RDB snapshot points \"<seconds> <changes> ...\": a BGSAVE when that many changes are that old; \"\" off.", &Config::save},
       {"stop-writes-on-bgsave-error", OptionType::kBool, true, 0, 0, "Refuse writes (MISCONF) while the last background save failed and save points are set.", &Config::stop_writes_on_bgsave_error},
       {"import-rdb", OptionType::kString, false, 0, 0, "At start-up, load this RDB file (a redis-server dump.rdb) too, routing every key to its engine, then save.", &Config::import_rdb},
@@ -49,6 +55,10 @@ const std::vector<OptionDef>& ConfigOptions() {
       {"appendfsync", OptionType::kString, true, 0, 0, "When the log is fsynced: always (before replying), everysec or no.", &Config::appendfsync, nullptr, {}, "always|everysec|no"},
       {"aof-load-truncated", OptionType::kBool, true, 0, 0, "Load a log whose last command was cut off (dropping it) instead of refusing to start.", &Config::aof_load_truncated},
       {"auto-aof-rewrite-percentage", OptionType::kInt, true, 0, INT32_MAX, "Rewrite the log when it grew this many percent over its last rewrite; 0 off.", nullptr, &Config::auto_aof_rewrite_percentage},
+      {"max-shards", OptionType::kInt, false, 0, 1024, "Engines that exist, spares included: POST /api/engines adds one live; 0 means shards.", nullptr, &Config::max_shards},
+      {"admin-port", OptionType::kInt, false, 0, 65535, "Port of the admin HTTP server (page and API for resharding); 0 off.", nullptr, &Config::admin_port},
+      {"admin-bind", OptionType::kString, false, 0, 0, "Address the admin server listens on; not loopback needs admin-token.", &Config::admin_bind},
+      {"admin-token", OptionType::kString, false, 0, 0, "Bearer token the admin API's changes require; empty for none.", &Config::admin_token},
       {"auto-aof-rewrite-min-size", OptionType::kMemory, true, 0, INT64_MAX, "Smallest log size that triggers an automatic rewrite.", nullptr, &Config::auto_aof_rewrite_min_size},
       {"slowlog-log-slower-than", OptionType::kInt, true, -1, INT64_MAX, "SLOWLOG records commands that took at least this many microseconds; -1 off, 0 every command.", nullptr, &Config::slowlog_log_slower_than},
       {"slowlog-max-len", OptionType::kInt, true, 0, INT64_MAX, "Entries SLOWLOG keeps (the oldest go first).", nullptr, &Config::slowlog_max_len},
@@ -198,6 +208,40 @@ std::optional<std::string> SetOption(Config& c, const OptionDef& o, std::string_
         v += (v.empty() ? "" : " ") + std::to_string(n);
       }
     }
+    if (o.str == &Config::notify_keyspace_events) {
+      auto flags = ParseNotifyFlags(value);
+      if (!flags) return std::string("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
+      v = FormatNotifyFlags(*flags);
+    }
+    if (o.str == &Config::client_output_buffer_limit) {
+      // Redis checks every group first, then applies them over the current classes.
+      std::vector<std::string_view> words;
+      for (size_t p = 0; p < value.size();) {
+        while (p < value.size() && value[p] == ' ') ++p;
+        size_t q = value.find(' ', p);
+        if (q == std::string_view::npos) q = value.size();
+        if (q > p) words.push_back(value.substr(p, q - p));
+        p = q;
+      }
+      if (words.size() % 4) return std::string("Wrong number of arguments in buffer limit configuration.");
+      OutputBufferLimit lim[3];
+      ParseOutputBufferLimits(c.client_output_buffer_limit, lim);
+      for (size_t i = 0; i < words.size(); i += 4) {
+        std::string cls = ToLower(words[i]);
+        int idx = cls == "normal" ? 0 : (cls == "replica" || cls == "slave") ? 1 : cls == "pubsub" ? 2 : -1;
+        if (idx < 0) return std::string("Invalid client class specified in buffer limit configuration.");
+        int64_t n[3];
+        for (int j = 0; j < 3; ++j)
+          if (!ParseMemory(words[i + 1 + j], &n[j]) || n[j] < 0)
+            return std::string("Error in hard, soft or soft_seconds setting in buffer limit configuration.");
+        lim[idx] = {n[0], n[1], n[2]};
+      }
+      static constexpr std::string_view kNames[3] = {"normal", "slave", "pubsub"};
+      v.clear();
+      for (int j = 0; j < 3; ++j)
+        v += (j ? " " : "") + std::string(kNames[j]) + " " + std::to_string(lim[j].hard) + " " +
+             std::to_string(lim[j].soft) + " " + std::to_string(lim[j].soft_seconds);
+    }
     c.*(o.str) = std::move(v);
     return std::nullopt;
   }
@@ -210,6 +254,22 @@ std::optional<std::string> SetOption(Config& c, const OptionDef& o, std::string_
   if (v < o.min || v > o.max) return "argument must be between " + std::to_string(o.min) + " and " + std::to_string(o.max) + " inclusive";
   c.*(o.num) = v;
   return std::nullopt;
+}
+
+void ParseOutputBufferLimits(std::string_view canonical, OutputBufferLimit limits[3]) {
+  std::vector<std::string> w;
+  for (size_t p = 0; p < canonical.size();) {
+    size_t q = canonical.find(' ', p);
+    if (q == std::string_view::npos) q = canonical.size();
+    if (q > p) w.emplace_back(canonical.substr(p, q - p));
+    p = q + 1;
+  }
+  for (size_t i = 0; i + 3 < w.size(); i += 4) {
+    int idx = w[i] == "normal" ? 0 : w[i] == "pubsub" ? 2 : 1;
+    int64_t n[3] = {0, 0, 0};
+    for (int j = 0; j < 3; ++j) ParseMemory(w[i + 1 + j], &n[j]);
+    limits[idx] = {n[0], n[1], n[2]};
+  }
 }
 
 std::optional<std::string> ValidateConfig(const Config& c) {
@@ -226,11 +286,16 @@ std::optional<std::string> ValidateConfig(const Config& c) {
   if (c.bind.empty()) return std::string("'bind' must not be empty");
   if (!ParsePolicy(c.maxmemory_policy)) return "'maxmemory-policy' is not a policy: " + c.maxmemory_policy;
   for (const auto& [id, o] : c.engine_overrides) {
-    if (id < 0 || id >= c.shards)
-      return "[engine." + std::to_string(id) + "] names no engine: shards is " + std::to_string(c.shards);
+    if (id < 0 || id >= c.EngineCount())
+      return "[engine." + std::to_string(id) + "] names no engine: shards is " + std::to_string(c.EngineCount());
     if (!o.maxmemory_policy.empty() && !ParsePolicy(o.maxmemory_policy))
       return "[engine." + std::to_string(id) + "] maxmemory-policy is not a policy: " + o.maxmemory_policy;
   }
+  if (c.max_shards != 0 && c.max_shards < c.shards)
+    return "'max-shards' (" + std::to_string(c.max_shards) + ") must be 0 or at least 'shards' (" + std::to_string(c.shards) + ")";
+  if (c.admin_port != 0 && c.admin_token.empty() && c.admin_bind != "127.0.0.1" && c.admin_bind != "::1" &&
+      c.admin_bind != "localhost")
+    return "'admin-bind' " + c.admin_bind + " is not a loopback address: set 'admin-token' so that changes need it";
   return std::nullopt;
 }
 

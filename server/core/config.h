@@ -52,6 +52,8 @@ struct Config {
   int64_t zset_max_listpack_value = 64;
   // A sparse HyperLogLog becomes dense past this many bytes (Redis's default).
   int64_t hll_sparse_max_bytes = 3000;
+  int64_t stream_node_max_bytes = 4096;
+  int64_t stream_node_max_entries = 100;
   // Memory budget: maxmemory limits used_memory; what start-up left is divided evenly among
   // the engines (ServerState::ApplyMemoryPolicies).
   int64_t maxmemory = 0;
@@ -74,12 +76,24 @@ struct Config {
   std::string shutdown_on_sigint = "default";
   int64_t shutdown_timeout = 10;
   int64_t list_compress_depth = 0;
+  // Output-buffer limits per client class, "<class> <hard> <soft> <soft-seconds>" for
+  // normal, slave (replica) and pubsub, as CONFIG GET prints them (Redis's defaults).
+  // Keyspace notification classes (server/pubsub/notifications.h), "" for none.
+  std::string notify_keyspace_events;
+  int64_t tracking_table_max_keys = 1000000;
+  std::string client_output_buffer_limit = "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60";
   // Per-engine overrides from proxy.toml tables [engine.N]; -1 / empty: use the default.
   struct EngineOverride {
     int64_t maxmemory = -1;
     std::string maxmemory_policy;
   };
   std::map<int64_t, EngineOverride> engine_overrides;
+  // Live resharding and the admin HTTP server (server/resharding/, proxy/admin_server.h).
+  int64_t max_shards = 0;  // engines that exist, spares included; 0: shards
+  int64_t admin_port = 0;  // 0: no admin server
+  std::string admin_bind = "127.0.0.1";
+  std::string admin_token;
+  int64_t EngineCount() const { return max_shards > shards ? max_shards : shards; }
 };
 
 enum class OptionType { kString, kInt, kMemory, kBool };
@@ -108,6 +122,14 @@ std::optional<std::string> SetOption(Config& c, const OptionDef& o, std::string_
 // the list parsed back.
 std::string FormatPercentile(double d);
 std::vector<double> ParsePercentiles(std::string_view text);
+// client-output-buffer-limit classes, in CONFIG GET's order.
+enum class ClientClass : uint8_t { kNormal, kReplica, kPubSub };
+struct OutputBufferLimit {
+  int64_t hard = 0, soft = 0, soft_seconds = 0;  // bytes, bytes, seconds; 0 = no limit
+};
+// Parses the option's canonical text (all three classes) into limits[3].
+void ParseOutputBufferLimits(std::string_view canonical, OutputBufferLimit limits[3]);
+
 // Parses "512mb", "1gb", "100" (Redis's memtoll).
 bool ParseMemory(std::string_view s, int64_t* out);
 

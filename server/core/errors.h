@@ -1,5 +1,6 @@
 #pragma once
 // Every Redis error text keyshard replies with, in one place; tests use these too.
+#include <cstdio>
 #include <string>
 #include <string_view>
 
@@ -120,6 +121,35 @@ inline std::string UnknownSubcommand(std::string_view sub, std::string_view cmd_
   return "ERR unknown subcommand '" + std::string(sub.substr(0, 128)) + "'. Try " + std::string(cmd_upper) +
          " HELP.";
 }
+// Redis's addReplySubcommandSyntaxError: a known subcommand with the wrong arguments.
+inline std::string SubcommandSyntax(std::string_view sub, std::string_view cmd_upper) {
+  return "ERR unknown subcommand or wrong number of arguments for '" + std::string(sub.substr(0, 128)) + "'. Try " +
+         std::string(cmd_upper) + " HELP.";
+}
+// Pub/sub (server/pubsub/).
+inline std::string NotInSubscribedContext(std::string_view cmd) {
+  return "ERR Can't execute '" + std::string(cmd) +
+         "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context";
+}
+
+// Client tracking (server/pubsub/tracking_cmds.cc).
+inline constexpr std::string_view kTrackingOneRedirect = "ERR A client can only redirect to a single other client";
+inline constexpr std::string_view kTrackingNoRedirClient = "ERR The client ID you want redirect to does not exist";
+inline constexpr std::string_view kTrackingPrefixNeedsBcast = "ERR PREFIX option requires BCAST mode to be enabled";
+inline constexpr std::string_view kTrackingSwitchBcast =
+    "ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with "
+    "a different mode.";
+inline constexpr std::string_view kTrackingOptBcast = "ERR OPTIN and OPTOUT are not compatible with BCAST";
+inline constexpr std::string_view kTrackingOptinOptout = "ERR You can't specify both OPTIN mode and OPTOUT mode";
+inline constexpr std::string_view kTrackingSwitchOpt =
+    "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it "
+    "with a different mode.";
+inline constexpr std::string_view kCachingNotTracking =
+    "ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled";
+inline constexpr std::string_view kCachingYesNotOptin =
+    "ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.";
+inline constexpr std::string_view kCachingNoNotOptout =
+    "ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.";
 
 // DUMP / RESTORE (persistence_family.cc).
 inline constexpr std::string_view kBadDumpPayload = "ERR DUMP payload version or checksum are wrong";
@@ -196,10 +226,31 @@ inline bool ProtectedModeRefuses(bool protected_mode, bool password_set, bool lo
   return protected_mode && !password_set && !loopback;
 }
 
-// Redis's addReplySubcommandSyntaxError.
-inline std::string SubcommandSyntax(std::string_view sub, std::string_view cmd_upper) {
-  return "ERR unknown subcommand or wrong number of arguments for '" + std::string(sub) + "'. Try " +
-         std::string(cmd_upper) + " HELP.";
+// Geo (geo_family.cc) and SORT (sort_family.cc).
+inline constexpr std::string_view kGeoUnit = "ERR unsupported unit provided. please use M, KM, FT, MI";
+inline constexpr std::string_view kGeoNeedRadius = "ERR need numeric radius";
+inline constexpr std::string_view kGeoRadiusNegative = "ERR radius cannot be negative";
+inline constexpr std::string_view kGeoNeedWidth = "ERR need numeric width";
+inline constexpr std::string_view kGeoNeedHeight = "ERR need numeric height";
+inline constexpr std::string_view kGeoBoxNegative = "ERR height or width cannot be negative";
+inline constexpr std::string_view kGeoCountPositive = "ERR COUNT must be > 0";
+inline constexpr std::string_view kGeoAnyNeedsCount = "ERR the ANY argument requires COUNT argument";
+inline constexpr std::string_view kGeoNoMember = "ERR could not decode requested zset member";
+inline std::string GeoInvalidLonLat(double lon, double lat) {
+  char buf[128];
+  std::snprintf(buf, sizeof buf, "ERR invalid longitude,latitude pair %f,%f", lon, lat);
+  return buf;
 }
+inline std::string GeoStoreWithOptions(bool geosearchstore) {
+  return std::string("ERR ") + (geosearchstore ? "GEOSEARCHSTORE" : "STORE option in GEORADIUS") +
+         " is not compatible with WITHDIST, WITHHASH and WITHCOORD options";
+}
+inline std::string GeoExactlyOneFrom(std::string_view cmd) {
+  return "ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for " + std::string(cmd);
+}
+inline std::string GeoExactlyOneBy(std::string_view cmd) {
+  return "ERR exactly one of BYRADIUS and BYBOX can be specified for " + std::string(cmd);
+}
+inline constexpr std::string_view kSortNotDouble = "ERR One or more scores can't be converted into double";
 
 }  // namespace ks::err

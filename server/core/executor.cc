@@ -5,12 +5,29 @@
 #include "server/core/command_context.h"
 #include "server/core/command_registry.h"
 #include "server/core/errors.h"
+#include "server/pubsub/tracking.h"
 
 namespace ks {
 
 namespace {
 
 using Slots = EngineIds;
+
+// Redis's trackingRememberKeys, called where call() does: after a read-only command of a
+// tracking (non-BCAST) client, its keys are remembered, with the engines still held so that
+// no change can slip between the read and the remembering. OPTIN remembers only after CLIENT
+// CACHING YES, OPTOUT all but after CLIENT CACHING NO.
+[[gnu::noinline]] void RememberTrackedKeys(ServerState& state, CommandContext& ctx) {
+  const uint32_t t = ctx.client.tracking;
+  if (t & kTrackBcast) return;
+  const bool caching = t & kTrackCaching;
+  if (((t & kTrackOptin) && !caching) || ((t & kTrackOptout) && caching)) return;
+  const KeyIndexes idx = CommandKeyIndexes(ctx.spec, static_cast<int>(ctx.args.size()), ctx.args.data());
+  if (idx.empty()) return;
+  boost::container::small_vector<std::string_view, 8> keys;
+  for (int i : idx) keys.push_back(ctx.args[i]);
+  state.tracking().RememberKeys(ctx.client.info->id, keys);
+}
 
 // Appends ctx's keys at indexes idx to ctx.keys (engines not yet known) and their slots to slots.
 void AddKeys(CommandContext& ctx, const KeyIndexes& idx, Slots& slots) {
@@ -21,15 +38,25 @@ void AddKeys(CommandContext& ctx, const KeyIndexes& idx, Slots& slots) {
   }
 }
 
+LockMode LockModeOf(const CommandContext& ctx) {
+  return ctx.spec.lock_for ? ctx.spec.lock_for(ctx.args) : ctx.spec.lock;
+}
+
 }  // namespace
 
 void Execution::Acquire(CommandContext& ctx, std::span<const uint16_t> extra_engines) {
   CommandContext* one[] = {&ctx};
-  switch (ctx.spec.lock) {
+  switch (LockModeOf(ctx)) {
     case LockMode::kSelf:
       return;
-    case LockMode::kAll:
+    case LockMode::kAll: {
+      // A command with keys that also reaches others while it runs (SORT BY/GET) still gets
+      // its own keys routed.
+      Slots slots;
+      ctx.keys.clear();
+      AddKeys(ctx, CommandKeyIndexes(ctx.spec, static_cast<int>(ctx.args.size()), ctx.args.data()), slots);
       return LockRouted(one, {}, true, extra_engines);
+    }
     case LockMode::kKeys:
       break;
   }
@@ -53,8 +80,9 @@ void Execution::Acquire(std::span<CommandContext* const> cmds, std::span<const u
   bool all = false;
   Slots slots;
   for (CommandContext* ctx : cmds) {
-    all |= ctx->spec.lock == LockMode::kAll;
-    if (ctx->spec.lock != LockMode::kKeys) continue;
+    const LockMode mode = LockModeOf(*ctx);
+    all |= mode == LockMode::kAll;
+    if (mode == LockMode::kSelf) continue;
     ctx->keys.clear();
     AddKeys(*ctx, CommandKeyIndexes(ctx->spec, static_cast<int>(ctx->args.size()), ctx->args.data()), slots);
   }
@@ -107,7 +135,14 @@ bool Execution::Run(CommandContext& ctx) {
     BeforeWrite(ctx);
   }
   spec.handler(ctx);
+  for (Engine* e : locks_.held()) ++e->stats().commands;
+  if (ctx.client.tracking) [[unlikely]]
+    if (spec.flag_bits & kCmdReadonly) RememberTrackedKeys(state_, ctx);
   if (ctx.after_unlock) after_unlock_.push_back(std::move(ctx.after_unlock));
+  if (!ctx.notes.empty()) [[unlikely]] {
+    for (auto& n : ctx.notes) notes_.push_back(std::move(n));
+    ctx.notes.clear();
+  }
   // A blocked client's command that still finds nothing changed nothing: nothing to log.
   if (write && aof_ && !ctx.would_block) {
     // One command over several engines is a unit of its own.
@@ -144,10 +179,11 @@ std::unique_lock<std::mutex> ScriptLockFor(ServerState& state, std::span<Command
 void Execution::Release(std::vector<ReadyKey>* defer) {
   if (released_) return;
   released_ = true;
-  if (!wrote_ && after_unlock_.empty()) {
-    // A read: nothing to log, nobody to serve.
+  if (!wrote_ && after_unlock_.empty() && notes_.empty()) {
+    // A read: nothing to log, nobody to serve; at most a lazily expired key to announce.
     held_.reset();
     locks_.UnlockAll();
+    state_.PublishEngineNotes();
     return;
   }
   EndUnit();
@@ -171,6 +207,13 @@ void Execution::Release(std::vector<ReadyKey>* defer) {
       else
         ServeReadyKeys(state_, std::move(ready));
     }
+  }
+  // Keyspace events, after the unlock: first what the engines raised (a key this command
+  // found expired), then the command's own, as Redis raises them in that order.
+  state_.PublishEngineNotes();
+  if (!notes_.empty()) {
+    const uint32_t flags = state_.limits().notify_flags.load(std::memory_order_relaxed);
+    for (const auto& n : notes_) PublishNote(state_.pubsub(), flags, n);
   }
   for (auto& f : after_unlock_) f();
 }

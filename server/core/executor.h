@@ -30,6 +30,7 @@
 
 #include "routing/shard_set.h"
 #include "server/persist/aof_feed.h"
+#include "server/pubsub/notifications.h"
 
 namespace ks {
 
@@ -81,6 +82,7 @@ class Execution {
   TouchedEngines touched_;
   AofSet* aof_ = nullptr;
   std::vector<std::function<void()>> after_unlock_;
+  std::vector<KeyspaceNote> notes_;
 };
 
 // Acquire, Run, Release for one command.

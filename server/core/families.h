@@ -23,6 +23,11 @@ void RegisterMultiFamily(CommandRegistry& reg);       // multi/multi_family.cc: 
 void RegisterDebugFamily(CommandRegistry& reg);       // debug_family.cc: DEBUG
 void RegisterLolwutCommand(CommandRegistry& reg);     // lolwut.cc: LOLWUT
 void RegisterAdminFamily(CommandRegistry& reg);       // admin_family.cc: SHUTDOWN, SLOWLOG, LATENCY, ROLE, WAIT, MODULE
+void RegisterGeoFamily(CommandRegistry& reg);         // geo_family.cc: GEOADD, GEOSEARCH...
+void RegisterSortFamily(CommandRegistry& reg);        // sort_family.cc: SORT, SORT_RO
+void RegisterStreamFamily(CommandRegistry& reg);      // stream_family.cc (+ stream_group.cc, stream_info.cc)
+void RegisterKeyshardFamily(CommandRegistry& reg);    // resharding/keyshard_family.cc: KEYSHARD MOVE...
+void RegisterPubSubFamily(CommandRegistry& reg);      // pubsub/pubsub_family.cc: SUBSCRIBE, PUBLISH, PUBSUB...
 
 inline void RegisterAllFamilies(CommandRegistry& reg) {
   RegisterStringFamily(reg);
@@ -44,6 +49,11 @@ inline void RegisterAllFamilies(CommandRegistry& reg) {
   RegisterAdminFamily(reg);
   RegisterDebugFamily(reg);
   RegisterLolwutCommand(reg);
+  RegisterGeoFamily(reg);
+  RegisterSortFamily(reg);
+  RegisterStreamFamily(reg);
+  RegisterKeyshardFamily(reg);
+  RegisterPubSubFamily(reg);
 }
 
 }  // namespace ks

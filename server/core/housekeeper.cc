@@ -146,6 +146,7 @@ void Housekeeper::Loop() {
     } else {
       evicting = false;
     }
+    state_.PublishEngineNotes();
     lk.lock();
   }
 }

@@ -31,7 +31,9 @@ enum class DbEvent : uint8_t {
 class KeyspaceListener {
  public:
   virtual ~KeyspaceListener() = default;
-  virtual void KeyModified(int db, std::string_view key, uint16_t slot, KeyEvent cause) = 0;
+  // client: the id of the client whose command changed the key, 0 for the server itself
+  // (expiry, eviction); client tracking's NOLOOP needs it.
+  virtual void KeyModified(int db, std::string_view key, uint16_t slot, KeyEvent cause, uint64_t client) = 0;
   virtual void DbChanged(DbEvent event, int db, int other) = 0;
 };
 
@@ -49,9 +51,9 @@ class KeyspaceEvents {
   }
   bool any() const { return any_; }
 
-  void KeyModified(int db, std::string_view key, uint16_t slot, KeyEvent cause) {
+  void KeyModified(int db, std::string_view key, uint16_t slot, KeyEvent cause, uint64_t client = 0) {
     if (any_) [[unlikely]]
-      for (KeyspaceListener* l : listeners_) l->KeyModified(db, key, slot, cause);
+      for (KeyspaceListener* l : listeners_) l->KeyModified(db, key, slot, cause, client);
   }
   void DbChanged(DbEvent event, int db, int other = -1) {
     if (any_) [[unlikely]]

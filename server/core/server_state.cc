@@ -11,6 +11,10 @@
 #include "server/persist/engine_hooks.h"
 #include "server/persist/snapshots.h"
 #include "server/multi/watch_registry.h"
+#include "server/resharding/resharder.h"
+#include "server/pubsub/notifications.h"
+#include "server/pubsub/pubsub.h"
+#include "server/pubsub/tracking.h"
 
 namespace ks {
 
@@ -32,6 +36,12 @@ std::vector<std::shared_ptr<ClientInfo>> ClientRegistry::Snapshot() const {
   return v;
 }
 
+std::shared_ptr<ClientInfo> ClientRegistry::Find(uint64_t id) const {
+  std::lock_guard lk(mu_);
+  auto it = clients_.find(id);
+  return it == clients_.end() ? nullptr : it->second;
+}
+
 size_t ClientRegistry::size() const {
   std::lock_guard lk(mu_);
   return clients_.size();
@@ -49,15 +59,19 @@ uint64_t SeedFromDevice() {
 ServerState::ServerState(Config config, const Clock* clock)
     : config_(std::move(config)),
       clock_(clock),
-      shards_(static_cast<int>(config_.shards), clock),
+      shards_(static_cast<int>(config_.EngineCount()), clock, static_cast<int>(config_.shards)),
       random_(SeedFromDevice()),
       start_ms_(clock->NowMs()),
       command_stats_(std::make_unique<CommandStats>(commands_.by_id().size())),
       pause_(clock),
-      main_tid_(static_cast<int>(gettid())) {
+      main_tid_(static_cast<int>(gettid())),
+      pubsub_(std::make_unique<PubSub>()),
+      engine_notes_(std::make_unique<NoteQueue>()),
+      tracking_(std::make_unique<Tracking>(clients_)) {
   PublishLimits();
   watches_ = std::make_unique<WatchRegistry>(shards_);
   keyspace_events_.Add(watches_.get());
+  keyspace_events_.Add(tracking_.get());
   ChangeReplId();
   for (int i = 0; i < shards_.size(); ++i) {
     hooks_.push_back(std::make_unique<EngineHooks>(*this, i));
@@ -67,6 +81,7 @@ ServerState::ServerState(Config config, const Clock* clock)
     e.set_expiry_hold(pause_.expiry_hold());
   }
   snapshots_ = std::make_unique<Snapshots>(*this);
+  resharder_ = std::make_unique<Resharder>(*this);
   snapshots_->rdb().last_save_sec.store(start_ms_ / 1000);
   struct mallinfo2 mi = mallinfo2();
   startup_bytes_ = static_cast<int64_t>(mi.uordblks + mi.hblkhd);
@@ -84,6 +99,7 @@ void ServerState::ChangeReplId() {
 }
 
 ServerState::~ServerState() {
+  resharder_.reset();
   snapshots_.reset();
   for (int i = 0; i < shards_.size(); ++i) {
     Engine& e = shards_.engine(i);
@@ -127,8 +143,9 @@ bool ServerState::WritesStoppedByDiskError() {
 
 void ServerState::ApplyMemoryPolicies(const Config& c) {
   bool limited = false;
-  const int n = shards_.size();
-  for (int i = 0; i < n; ++i) {
+  // Spare engines (max-shards) get the same share as the engines that start with slots.
+  const int n = shards_.active();
+  for (int i = 0; i < shards_.size(); ++i) {
     MemoryPolicy p;
     // used_memory (startup heap + engines) is what maxmemory limits, as in Redis: the engines
     // share what start-up left, evenly (at least a byte each, since 0 means unlimited).
@@ -153,6 +170,11 @@ void ServerState::ApplyMemoryPolicies(const Config& c) {
   limits_.memory_limited.store(limited, std::memory_order_relaxed);
 }
 
+void ServerState::PublishEngineNotes() {
+  engine_notes_->Flush(*pubsub_, limits_.notify_flags.load(std::memory_order_relaxed));
+  tracking_->Deliver();
+}
+
 void ServerState::PublishLimits() {
   auto set = [](std::atomic<int64_t>& a, int64_t v) { a.store(v, std::memory_order_relaxed); };
   set(limits_.proto_max_bulk_len, config_.proto_max_bulk_len);
@@ -173,6 +195,17 @@ void ServerState::PublishLimits() {
   set(limits_.slowlog_max_len, config_.slowlog_max_len);
   set(limits_.latency_monitor_threshold, config_.latency_monitor_threshold);
   limits_.latency_tracking.store(config_.latency_tracking == "yes", std::memory_order_relaxed);
+  set(limits_.stream_node_max_bytes, config_.stream_node_max_bytes);
+  set(limits_.stream_node_max_entries, config_.stream_node_max_entries);
+  set(limits_.tracking_table_max_keys, config_.tracking_table_max_keys);
+  limits_.notify_flags.store(ParseNotifyFlags(config_.notify_keyspace_events).value_or(0), std::memory_order_relaxed);
+  OutputBufferLimit obuf[3];
+  ParseOutputBufferLimits(config_.client_output_buffer_limit, obuf);
+  for (int i = 0; i < 3; ++i) {
+    set(limits_.obuf_hard[i], obuf[i].hard);
+    set(limits_.obuf_soft[i], obuf[i].soft);
+    set(limits_.obuf_soft_seconds[i], obuf[i].soft_seconds);
+  }
   if (AofSet* a = aof())
     if (auto p = ParseFsyncPolicy(config_.appendfsync)) a->set_fsync(*p);
 }

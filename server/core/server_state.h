@@ -27,7 +27,11 @@
 namespace ks {
 
 class AofSet;
+class PubSub;
+class NoteQueue;
+class Tracking;
 class EngineHooks;
+class Resharder;
 class Snapshots;
 class WatchRegistry;
 
@@ -54,6 +58,8 @@ struct ServerStats {
   std::array<ThreadCounters, kMaxThreads> per_thread;
   std::atomic<uint64_t> connections_received{0};
   std::atomic<uint64_t> rejected_connections{0};
+  // Clients closed for passing their client-output-buffer-limit.
+  std::atomic<uint64_t> obuf_limit_disconnections{0};
 
   uint64_t Sum(std::atomic<uint64_t> ThreadCounters::*field) const {
     uint64_t s = 0;
@@ -69,6 +75,7 @@ class ClientRegistry {
   void Remove(uint64_t id);
   std::vector<std::shared_ptr<ClientInfo>> Snapshot() const;
   size_t size() const;
+  std::shared_ptr<ClientInfo> Find(uint64_t id) const;
 
  private:
   std::atomic<uint64_t> next_id_{0};
@@ -93,6 +100,8 @@ struct HotLimits {
   std::atomic<int64_t> zset_max_listpack_entries{0};
   std::atomic<int64_t> zset_max_listpack_value{0};
   std::atomic<int64_t> hll_sparse_max_bytes{0};
+  std::atomic<int64_t> stream_node_max_bytes{0};
+  std::atomic<int64_t> stream_node_max_entries{0};
   // Whether any engine has a memory budget: the one load the dispatcher pays for eviction.
   std::atomic<bool> memory_limited{false};
   // Per-command monitoring, read after every command.
@@ -100,6 +109,13 @@ struct HotLimits {
   std::atomic<int64_t> slowlog_max_len{0};
   std::atomic<int64_t> latency_monitor_threshold{0};
   std::atomic<bool> latency_tracking{false};
+  // notify-keyspace-events as NotifyClass bits (server/pubsub/notifications.h).
+  std::atomic<uint32_t> notify_flags{0};
+  std::atomic<int64_t> tracking_table_max_keys{0};
+  // client-output-buffer-limit per ClientClass: hard and soft bytes, soft seconds.
+  std::atomic<int64_t> obuf_hard[3] = {0, 0, 0};
+  std::atomic<int64_t> obuf_soft[3] = {0, 0, 0};
+  std::atomic<int64_t> obuf_soft_seconds[3] = {0, 0, 0};
 
   int64_t get(const std::atomic<int64_t>& v) const { return v.load(std::memory_order_relaxed); }
 };
@@ -152,10 +168,21 @@ class ServerState {
   // Taken by scripts before any engine lock, and by EXEC when its queue holds a script
   // (ScriptLockFor in server/core/executor.h).
   std::mutex& script_mu() { return script_mu_; }
+  // Channels, patterns and their subscribers (server/pubsub/pubsub.h).
+  PubSub& pubsub() { return *pubsub_; }
+  // Keyspace events the engines raised themselves (expired, evicted), published by whoever
+  // unlocks next: PublishEngineNotes, after the unlock.
+  NoteQueue& engine_notes() { return *engine_notes_; }
+  // Also delivers the invalidations client tracking owes (server/pubsub/tracking.h).
+  void PublishEngineNotes();
+  // Client-side caching's tracking table (server/pubsub/tracking.h).
+  Tracking& tracking() { return *tracking_; }
   // Each engine's observer (server/engine_hooks.h).
   EngineHooks& hooks(int engine) { return *hooks_[engine]; }
   // RDB snapshots and AOF bases in the background (server/snapshots.h).
   Snapshots& snapshots() { return *snapshots_; }
+  // Live slot moves between engines (server/resharding/resharder.h).
+  Resharder& resharder() { return *resharder_; }
   // Changes since start-up, an approximation of Redis's server.dirty: the keys each
   // write command named.
   uint64_t Dirty() const { return stats_.Sum(&ThreadCounters::dirty); }
@@ -227,6 +254,9 @@ class ServerState {
   KeyspaceEvents keyspace_events_;
   std::unique_ptr<WatchRegistry> watches_;
   std::mutex script_mu_;
+  std::unique_ptr<PubSub> pubsub_;
+  std::unique_ptr<NoteQueue> engine_notes_;
+  std::unique_ptr<Tracking> tracking_;
   std::vector<std::unique_ptr<EngineHooks>> hooks_;
   // Logs opened by CONFIG SET appendonly yes. Kept until exit even when turned off: a
   // command may still hold a pointer to one.
@@ -249,7 +279,8 @@ class ServerState {
   std::atomic<int64_t> peak_memory_{0};
   std::atomic<int64_t> rdb_keys_loaded_{0};
   std::atomic<int64_t> rdb_keys_expired_{0};
-  std::unique_ptr<Snapshots> snapshots_;  // last: stopped before anything it uses
+  std::unique_ptr<Snapshots> snapshots_;  // stopped before anything it uses
+  std::unique_ptr<Resharder> resharder_;  // last: its moves use the snapshots' hooks
 };
 
 }  // namespace ks

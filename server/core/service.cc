@@ -16,6 +16,9 @@
 #include "server/core/executor.h"
 #include "server/multi/multi.h"
 #include "server/persist/snapshots.h"
+#include "server/pubsub/pubsub.h"
+#include "server/pubsub/pubsub_family.h"
+#include "server/pubsub/tracking.h"
 
 namespace ks {
 namespace {
@@ -112,6 +115,10 @@ void Service::Dispatch(std::span<const std::string_view> args, ClientState& clie
     state_.command_stats().CountError(rb.last_error_code(), errors);
     if (ran) CommandStats::Add(state_.command_stats().At(client.thread_index, ran->id).failed, 1);
   }
+  // CLIENT CACHING holds for the next command only (Redis's resetClient), which CLIENT
+  // subcommands do not count as.
+  if (client.tracking & kTrackCaching) [[unlikely]]
+    if (!ran || (ran->parent ? ran->parent : ran)->name != "client") client.tracking &= ~kTrackCaching;
 }
 
 const CommandSpec* Service::Run(std::span<const std::string_view> args, ClientState& client, ReplyBuilder& rb) {
@@ -145,6 +152,10 @@ const CommandSpec* Service::Run(std::span<const std::string_view> args, ClientSt
   };
   if (!ArityOk(spec->arity, args.size())) return reject(err::WrongArgs(spec->full_name));
   if (!client.authenticated && !(spec->flag_bits & kCmdNoAuth)) return reject(err::kNoAuth);
+  // A subscribed RESP2 client may only (un)subscribe, PING, QUIT or RESET: its replies share
+  // the stream with messages. RESP3 tells them apart (push type), so it has no such limit.
+  if (client.resp == 2 && !spec->subscribed_ok && client.info->pubsub.load(std::memory_order_relaxed)) [[unlikely]]
+    return reject(err::NotInSubscribedContext(spec->full_name));
   if (!spec->handler) return reject(err::WrongArgs(spec->full_name));
 
   // Queueing under maxmemory: any command but EXEC, DISCARD, QUIT and RESET is refused
@@ -179,11 +190,18 @@ const CommandSpec* Service::Run(std::span<const std::string_view> args, ClientSt
   client.info->last_cmd.store(spec, std::memory_order_relaxed);
   ThreadCounters::AddOwn(state_.stats().per_thread[client.thread_index].commands, 1);
 
+  // Keeps the tracking table within tracking-table-max-keys, as Redis's processCommand does.
+  if (state_.tracking().clients()) [[unlikely]]
+    state_.tracking().EnforceLimit(static_cast<uint64_t>(state_.limits().get(state_.limits().tracking_table_max_keys)));
+
   CommandContext ctx{args, rb, client, state_, *spec, {}};
   const CommandTimer& timer = Timer();
   const uint64_t start = timer.Now();
   Execute(state_, ctx);
   const int64_t duration = timer.ElapsedUs(start, timer.Now());
+  // MONITOR sees what ran, as Redis's call() feeds it: not admin commands, not rejected ones.
+  if (state_.pubsub().has_monitors() && !(spec->flag_bits & (kCmdAdmin | kCmdSkipMonitor))) [[unlikely]]
+    FeedMonitors(state_, client, *spec, args);
 
   CommandCounters& c = cs.At(client.thread_index, spec->id);
   CommandStats::Add(c.calls, 1);

@@ -10,6 +10,8 @@
 #include "server/core/command_registry.h"
 #include "server/families/connection_cmds.h"
 #include "server/core/errors.h"
+#include "server/pubsub/tracking.h"
+#include "server/pubsub/tracking_cmds.h"
 
 namespace ks {
 namespace {
@@ -24,7 +26,13 @@ std::string ClientLine(const ClientInfo& c, int64_t now_ms) {
   if (idle < 0) idle = 0;
   if (age < 0) age = 0;
   std::string flags;
+  if (c.monitor.load(std::memory_order_relaxed)) flags += 'O';
+  if (c.pubsub.load(std::memory_order_relaxed)) flags += 'P';
   if (c.blocked()) flags += 'b';
+  const uint32_t tracking = c.tracking_flags.load(std::memory_order_relaxed);
+  if (tracking & kTrackOn) flags += 't';
+  if (tracking & kTrackBrokenRedir) flags += 'R';
+  if (tracking & kTrackBcast) flags += 'B';
   if (c.no_evict.load(std::memory_order_relaxed)) flags += 'e';
   if (c.no_touch.load(std::memory_order_relaxed)) flags += 'T';
   if (flags.empty()) flags = "N";
@@ -42,29 +50,42 @@ std::string ClientLine(const ClientInfo& c, int64_t now_ms) {
   s += " idle=" + std::to_string(idle);
   s += " flags=" + flags;
   s += " db=" + std::to_string(c.db.load(std::memory_order_relaxed));
-  s += " sub=0 psub=0 ssub=0 multi=-1";
+  s += " sub=" + std::to_string(c.sub.load(std::memory_order_relaxed));
+  s += " psub=" + std::to_string(c.psub.load(std::memory_order_relaxed));
+  s += " ssub=" + std::to_string(c.ssub.load(std::memory_order_relaxed));
+  s += " multi=-1";
   s += " qbuf=" + std::to_string(qbuf);
   s += " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0";
   s += " omem=" + std::to_string(omem);
   s += " tot-mem=" + std::to_string(qbuf + omem);
   s += " events=r cmd=";
   s += cmd ? cmd->full_name : std::string("NULL");
-  s += " user=default redir=-1 resp=" + std::to_string(c.resp.load(std::memory_order_relaxed));
+  s += " user=default redir=";
+  s += (tracking & kTrackOn) ? std::to_string(c.tracking_redir.load(std::memory_order_relaxed)) : std::string("-1");
+  s += " resp=" + std::to_string(c.resp.load(std::memory_order_relaxed));
   s += " lib-name=" + c.lib_name();
   s += " lib-ver=" + c.lib_ver();
   s += '\n';
   return s;
 }
 
-// Client types Redis knows; every keyshard client is "normal" (no replicas, no pub/sub mode).
-bool ParseClientType(std::string_view t, bool* is_normal) {
+// Client types Redis knows (getClientType): a subscribed client is "pubsub", every other
+// keyshard client "normal" (no replicas or masters yet).
+enum class ClientType { kNormal, kPubSub, kOther };
+bool ParseClientType(std::string_view t, ClientType* type) {
   if (EqualsNoCase(t, "normal")) {
-    *is_normal = true;
+    *type = ClientType::kNormal;
     return true;
   }
-  *is_normal = false;
-  return EqualsNoCase(t, "master") || EqualsNoCase(t, "replica") || EqualsNoCase(t, "slave") ||
-         EqualsNoCase(t, "pubsub");
+  if (EqualsNoCase(t, "pubsub")) {
+    *type = ClientType::kPubSub;
+    return true;
+  }
+  *type = ClientType::kOther;
+  return EqualsNoCase(t, "master") || EqualsNoCase(t, "replica") || EqualsNoCase(t, "slave");
+}
+ClientType TypeOf(const ClientInfo& c) {
+  return c.pubsub.load(std::memory_order_relaxed) ? ClientType::kPubSub : ClientType::kNormal;
 }
 
 // Client IDs are 1..LONG_MAX.
@@ -97,10 +118,11 @@ void ClientList(CommandContext& ctx) {
   std::vector<std::shared_ptr<ClientInfo>> all = ctx.server.clients().Snapshot();
   std::vector<std::shared_ptr<ClientInfo>> shown;
   if (ctx.argc() == 4 && EqualsNoCase(ctx.arg(2), "type")) {
-    bool normal;
-    if (!ParseClientType(ctx.arg(3), &normal))
+    ClientType type;
+    if (!ParseClientType(ctx.arg(3), &type))
       return ctx.rb.Error("ERR Unknown client type '" + std::string(ctx.arg(3)) + "'");
-    if (normal) shown = std::move(all);
+    for (auto& c : all)
+      if (TypeOf(*c) == type) shown.push_back(c);
   } else if (ctx.argc() > 3 && EqualsNoCase(ctx.arg(2), "id")) {
     std::vector<uint64_t> ids;
     for (size_t i = 3; i < ctx.argc(); ++i) {
@@ -149,7 +171,8 @@ void ClientKill(CommandContext& ctx) {
     return ctx.rb.Error(err::kNoSuchClient);
   }
   uint64_t id = 0;
-  bool by_type = false, type_normal = false, skipme = true;
+  bool by_type = false, skipme = true;
+  ClientType type = ClientType::kNormal;
   std::string_view addr, laddr;
   bool by_addr = false, by_laddr = false;
   for (size_t i = 2; i < ctx.argc(); i += 2) {
@@ -160,7 +183,7 @@ void ClientKill(CommandContext& ctx) {
     if (EqualsNoCase(opt, "id")) {
       if (!ParseClientId(val, &id)) return ctx.rb.Error(err::kClientIdPositive);
     } else if (EqualsNoCase(opt, "type")) {
-      if (!ParseClientType(val, &type_normal))
+      if (!ParseClientType(val, &type))
         return ctx.rb.Error("ERR Unknown client type '" + std::string(val) + "'");
       by_type = true;
     } else if (EqualsNoCase(opt, "addr")) {
@@ -187,7 +210,7 @@ void ClientKill(CommandContext& ctx) {
   int64_t killed = 0;
   for (auto& c : all) {
     if (id && c->id != id) continue;
-    if (by_type && !type_normal) continue;
+    if (by_type && TypeOf(*c) != type) continue;
     if (by_addr && c->addr != addr) continue;
     if (by_laddr && c->laddr != laddr) continue;
     if (skipme && c.get() == ctx.client.info.get()) continue;
@@ -460,6 +483,42 @@ void RegisterClientCommand(CommandRegistry& reg) {
                 .handler = ClientReply,
                 .group = "connection", .since = "3.2.0",
                 .summary = "Turns replies to this connection on, off, or off for the next command.",
+                .complexity = "O(1)"},
+               {.name = "tracking",
+                .arity = -3,
+                .flags = "noscript loading stale",
+                .first_key = 0, .last_key = 0, .step = 0,
+                .acl = "@slow @connection",
+                .handler = ClientTracking,
+                .group = "connection", .since = "6.0.0",
+                .summary = "Enable or disable server assisted client side caching support",
+                .complexity = "O(1). Some options may introduce additional complexity."},
+               {.name = "caching",
+                .arity = 3,
+                .flags = "noscript loading stale",
+                .first_key = 0, .last_key = 0, .step = 0,
+                .acl = "@slow @connection",
+                .handler = ClientCaching,
+                .group = "connection", .since = "6.0.0",
+                .summary = "Instruct the server about tracking or not keys in the next request",
+                .complexity = "O(1)"},
+               {.name = "getredir",
+                .arity = 2,
+                .flags = "noscript loading stale",
+                .first_key = 0, .last_key = 0, .step = 0,
+                .acl = "@slow @connection",
+                .handler = ClientGetRedir,
+                .group = "connection", .since = "6.0.0",
+                .summary = "Get tracking notifications redirection client ID if any",
+                .complexity = "O(1)"},
+               {.name = "trackinginfo",
+                .arity = 2,
+                .flags = "noscript loading stale",
+                .first_key = 0, .last_key = 0, .step = 0,
+                .acl = "@slow @connection",
+                .handler = ClientTrackingInfo,
+                .group = "connection", .since = "6.2.0",
+                .summary = "Return information about server assisted client side caching for the current connection",
                 .complexity = "O(1)"},
                {.name = "unblock",
                 .arity = -3,

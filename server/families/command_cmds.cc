@@ -208,7 +208,7 @@ void CommandGetKeys(CommandContext& ctx) {
   if ((spec->arity > 0 && spec->arity != argc) || argc < -spec->arity)
     return ctx.rb.Error(err::kInvalidCommandArgCount);
   if (!KeySpecsValid(*spec, cmdline)) return ctx.rb.Error(err::kInvalidCommandArgs);
-  KeyIndexes idx = CommandKeyIndexes(*spec, argc, cmdline.data());
+  KeyIndexes idx = CommandKeyIndexes(*spec, argc, cmdline.data(), true);
   if (idx.empty()) return ctx.rb.Error(err::kInvalidCommandArgs);
   ctx.rb.Array(idx.size());
   for (int i : idx) ctx.rb.Bulk(cmdline[static_cast<size_t>(i)]);

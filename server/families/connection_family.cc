@@ -8,6 +8,8 @@
 #include "server/families/connection_cmds.h"
 #include "server/core/errors.h"
 #include "server/core/families.h"
+#include "server/pubsub/pubsub_family.h"
+#include "server/pubsub/tracking.h"
 
 namespace ks {
 namespace {
@@ -31,6 +33,12 @@ bool CheckPassword(CommandContext& ctx, std::string_view user, std::string_view 
 
 void Ping(CommandContext& ctx) {
   if (ctx.argc() > 2) return ctx.rb.Error(err::WrongArgs("ping"));
+  if (ctx.client.resp == 2 && ctx.client.info->pubsub.load(std::memory_order_relaxed)) {
+    // Subscribed RESP2 clients read replies as messages: Redis answers ["pong", arg or ""].
+    ctx.rb.Array(2);
+    ctx.rb.Bulk("pong");
+    return ctx.rb.Bulk(ctx.argc() == 2 ? ctx.arg(1) : std::string_view());
+  }
   if (ctx.argc() == 2) return ctx.rb.Bulk(ctx.arg(1));
   ctx.rb.Simple("PONG");
 }
@@ -46,6 +54,8 @@ void Reset(CommandContext& ctx) {
   ClientState& c = ctx.client;
   // Redis's clearClientConnectionState: the transaction and the watched keys go too.
   if (c.tx) c.tx->Discard();
+  DropSubscriptions(ctx.server, c);
+  ctx.server.tracking().Disable(c);
   c.SetDb(0);
   c.SetResp(2);
   ctx.rb.set_resp3(false);
@@ -158,7 +168,8 @@ void RegisterConnectionFamily(CommandRegistry& reg) {
            .handler = Ping,
            .group = "connection", .since = "1.0.0",
            .summary = "Returns PONG, or the given message.",
-           .complexity = "O(1)"});
+           .complexity = "O(1)",
+           .subscribed_ok = true});
   reg.Add({.name = "echo",
            .arity = 2,
            .flags = "loading stale fast",
@@ -177,7 +188,8 @@ void RegisterConnectionFamily(CommandRegistry& reg) {
            .in_multi = InMulti::kRunAlways,
            .group = "connection", .since = "1.0.0",
            .summary = "Replies OK, then closes the connection.",
-           .complexity = "O(1)"});
+           .complexity = "O(1)",
+           .subscribed_ok = true});
   reg.Add({.name = "reset",
            .arity = 1,
            .flags = "noscript loading stale fast no_auth allow_busy",
@@ -187,7 +199,8 @@ void RegisterConnectionFamily(CommandRegistry& reg) {
            .in_multi = InMulti::kRunAlways,
            .group = "connection", .since = "6.2.0",
            .summary = "Returns the connection to its initial state (db 0, RESP2, no name, replies on).",
-           .complexity = "O(1)"});
+           .complexity = "O(1)",
+           .subscribed_ok = true});
   reg.Add({.name = "hello",
            .arity = -1,
            .flags = "noscript loading stale fast no_auth allow_busy",

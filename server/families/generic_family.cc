@@ -22,7 +22,11 @@ namespace {
 // DEL and UNLINK: both free at once; the reclaim is per key and cheap enough not to defer.
 void Del(CommandContext& ctx) {
   int64_t n = 0;
-  for (const KeyRef& k : ctx.keys) n += ctx.Delete(k);
+  for (const KeyRef& k : ctx.keys)
+    if (ctx.Delete(k)) {
+      ++n;
+      ctx.Notify(kNotifyGeneric, "del", k);
+    }
   ctx.rb.Int(n);
 }
 
@@ -89,8 +93,10 @@ void ExpireGeneric(CommandContext& ctx, bool base_now, bool seconds) {
   // A time already past deletes the key instead of storing a TTL nobody could observe.
   if (when <= now) {
     ctx.Delete(k);
+    ctx.Notify(kNotifyGeneric, "del", k);
   } else {
     ctx.SetExpire(k, e, when);
+    ctx.Notify(kNotifyGeneric, "expire", k);
   }
   ctx.rb.Int(1);
 }
@@ -121,6 +127,7 @@ void Persist(CommandContext& ctx) {
   Entry* e = ctx.Find(k);
   if (!e || !e->has_expire()) return ctx.rb.Int(0);
   ctx.SetExpire(k, e, Entry::kNoExpire);
+  ctx.Notify(kNotifyGeneric, "persist", k);
   ctx.rb.Int(1);
 }
 
@@ -253,6 +260,8 @@ void RenameGeneric(CommandContext& ctx, bool nx) {
   // Re-keying keeps the TTL and hands a collection over without copying it; Put frees any
   // value the destination held.
   ctx.Put(dst, Entry::Rekey(moved, dst.key));
+  ctx.Notify(kNotifyGeneric, "rename_from", src);
+  ctx.Notify(kNotifyGeneric, "rename_to", dst);
   if (nx)
     ctx.rb.Int(1);
   else
@@ -304,6 +313,7 @@ void Copy(CommandContext& ctx) {
   if (!e) return ctx.rb.Int(0);
   if (ctx.engine(dst).Find(dst_db, dst.slot, dst.key) && !replace) return ctx.rb.Int(0);
   ctx.Put(dst, Entry::CloneAs(e, dst.key), dst_db);
+  ctx.Notify(kNotifyGeneric, "copy_to", dst.key, dst_db);
   ctx.rb.Int(1);
 }
 
@@ -317,6 +327,8 @@ void Move(CommandContext& ctx) {
   if (!ctx.Find(k)) return ctx.rb.Int(0);
   if (ctx.engine(k).Find(dst_db, k.slot, k.key)) return ctx.rb.Int(0);
   ctx.Put(k, ctx.Detach(k), dst_db);
+  ctx.Notify(kNotifyGeneric, "move_from", k);
+  ctx.Notify(kNotifyGeneric, "move_to", k.key, dst_db);
   ctx.rb.Int(1);
 }
 

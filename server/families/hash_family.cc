@@ -99,7 +99,7 @@ void HSetGeneric(CommandContext& ctx, bool hmset) {
   h = AsHash(e);
   h.ShrinkToFit();
   Sync(e, h);
-  ctx.Changed(ctx.keys[0], e);
+  ctx.Changed(ctx.keys[0], e, kNotifyHash, "hset");
   hmset ? ctx.rb.Ok() : ctx.rb.Int(created);
 }
 
@@ -114,7 +114,7 @@ void HSetNx(CommandContext& ctx) {
   TryConversion(ctx, h, 2, 4);
   Sync(e, h);
   SetField(ctx, e, ctx.arg(2), ctx.arg(3));
-  ctx.Changed(ctx.keys[0], e);
+  ctx.Changed(ctx.keys[0], e, kNotifyHash, "hset");
   ctx.rb.Int(1);
 }
 
@@ -131,7 +131,7 @@ void HDel(CommandContext& ctx) {
     if (h.empty()) break;  // as Redis: the key goes with its last field
   }
   Sync(e, h);
-  if (deleted) ctx.Changed(k, e);  // deletes the key with its last field
+  if (deleted) ctx.Changed(k, e, kNotifyHash, "hdel");  // deletes the key with its last field
   ctx.rb.Int(deleted);
 }
 
@@ -150,7 +150,7 @@ void HIncrBy(CommandContext& ctx) {
   value += incr;
   char buf[24];
   SetField(ctx, e, ctx.arg(2), LLToStr(value, buf));
-  ctx.Changed(ctx.keys[0], e);
+  ctx.Changed(ctx.keys[0], e, kNotifyHash, "hincrby");
   ctx.rb.Int(value);
 }
 
@@ -168,7 +168,7 @@ void HIncrByFloat(CommandContext& ctx) {
   if (std::isnan(value) || std::isinf(value)) return ctx.rb.Error(err::kNanOrInf);
   std::string text = LDToStr(value);
   SetField(ctx, e, ctx.arg(2), text);
-  ctx.Changed(ctx.keys[0], e);
+  ctx.Changed(ctx.keys[0], e, kNotifyHash, "hincrbyfloat");
   ctx.rb.Bulk(text);
 }
 

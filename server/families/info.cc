@@ -15,6 +15,8 @@
 #include "persistence/aof_log.h"
 #include "server/blocking/blocking.h"
 #include "server/core/command_context.h"
+#include "server/pubsub/pubsub.h"
+#include "server/pubsub/tracking.h"
 #include "server/core/command_registry.h"
 #include "server/families/info_format.h"
 #include "server/families/info_sections.h"
@@ -188,7 +190,7 @@ void InfoClients(std::string& out, InfoInput& in) {
   FieldU(out, "client_recent_max_input_buffer", max_in);
   FieldU(out, "client_recent_max_output_buffer", max_out);
   Field(out, "blocked_clients", blocked);
-  Field(out, "tracking_clients", 0);
+  Field(out, "tracking_clients", in.st.tracking().clients());
   Field(out, "clients_in_timeout_table", with_timeout);
 }
 
@@ -344,13 +346,18 @@ void InfoStats(std::string& out, InfoInput& in) {
   Field(out, "current_eviction_exceeded_time", 0);
   FieldU(out, "keyspace_hits", sum.keyspace_hits);
   FieldU(out, "keyspace_misses", sum.keyspace_misses);
-  for (std::string_view f : {"pubsub_channels", "pubsub_patterns", "pubsubshard_channels", "latest_fork_usec",
-                             "total_forks", "migrate_cached_sockets", "slave_expires_tracked_keys",
+  Field(out, "pubsub_channels", std::to_string(st.pubsub().ChannelCount(ChannelKind::kGlobal)));
+  Field(out, "pubsub_patterns", std::to_string(st.pubsub().NumPat()));
+  Field(out, "pubsubshard_channels", std::to_string(st.pubsub().ChannelCount(ChannelKind::kShard)));
+  // No fork, no migrate cache, no replicas, no defragmentation: Redis's names, always 0.
+  for (std::string_view f : {"latest_fork_usec", "total_forks", "migrate_cached_sockets", "slave_expires_tracked_keys",
                              "active_defrag_hits", "active_defrag_misses", "active_defrag_key_hits",
-                             "active_defrag_key_misses", "total_active_defrag_time", "current_active_defrag_time",
-                             "tracking_total_keys", "tracking_total_items", "tracking_total_prefixes",
-                             "unexpected_error_replies"})
+                             "active_defrag_key_misses", "total_active_defrag_time", "current_active_defrag_time"})
     Field(out, f, 0);
+  Field(out, "tracking_total_keys", st.tracking().total_keys());
+  Field(out, "tracking_total_items", st.tracking().total_items());
+  Field(out, "tracking_total_prefixes", st.tracking().total_prefixes());
+  Field(out, "unexpected_error_replies", 0);
   FieldU(out, "total_error_replies", st.command_stats().total_error_replies());
   Field(out, "dump_payload_sanitizations", 0);
   FieldU(out, "total_reads_processed", s.Sum(&ThreadCounters::reads));

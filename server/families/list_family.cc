@@ -54,7 +54,7 @@ void PushGeneric(CommandContext& ctx, ListEnd end, bool xx) {
   List* l = ListOf(e);
   for (size_t i = 2; i < ctx.argc(); ++i) l->Push(end, ctx.arg(i));
   int64_t len = static_cast<int64_t>(l->size());
-  ctx.Changed(k, e);
+  ctx.Changed(k, e, kNotifyList, end == ListEnd::kHead ? "lpush" : "rpush");
   ctx.rb.Int(len);
 }
 
@@ -81,7 +81,8 @@ void PopGeneric(CommandContext& ctx, ListEnd end) {
     l->Pop(end, [&](std::string_view v) { ctx.rb.Bulk(v); });
   else
     PopRangeReply(ctx, l, end, count);
-  ctx.Changed(k, e);  // deletes the key with its last element
+  if (has_count && count == 0) return;  // nothing popped, nothing announced
+  ctx.Changed(k, e, kNotifyList, end == ListEnd::kHead ? "lpop" : "rpop");  // deletes the key with its last element
 }
 
 void LPop(CommandContext& ctx) { PopGeneric(ctx, ListEnd::kHead); }
@@ -221,7 +222,7 @@ void LSet(CommandContext& ctx) {
   if (index < 0) index += llen;
   if (index < 0 || index >= llen) return ctx.rb.Error(err::kIndexOutOfRange);
   l->Set(static_cast<size_t>(index), ctx.arg(3));
-  ctx.Changed(k, e);
+  ctx.Changed(k, e, kNotifyList, "lset");
   ctx.rb.Ok();
 }
 
@@ -241,7 +242,7 @@ void LInsert(CommandContext& ctx) {
   List* l = ListOf(e);
   if (!l->InsertAtPivot(ctx.arg(3), ctx.arg(4), after)) return ctx.rb.Int(-1);
   int64_t len = static_cast<int64_t>(l->size());
-  ctx.Changed(ctx.keys[0], e);
+  ctx.Changed(ctx.keys[0], e, kNotifyList, "linsert");
   ctx.rb.Int(len);
 }
 
@@ -255,7 +256,7 @@ void LRem(CommandContext& ctx) {
   if (!e) return ctx.rb.Int(0);
   List* l = ListOf(e);
   size_t removed = l->Remove(ctx.arg(3), count);
-  if (removed) ctx.Changed(k, e);
+  if (removed) ctx.Changed(k, e, kNotifyList, "lrem");
   ctx.rb.Int(static_cast<int64_t>(removed));
 }
 
@@ -283,7 +284,7 @@ void LTrim(CommandContext& ctx) {
   }
   l->EraseRange(0, static_cast<size_t>(ltrim));
   l->EraseRange(l->size() - static_cast<size_t>(rtrim), static_cast<size_t>(rtrim));
-  ctx.Changed(k, e);
+  ctx.Changed(k, e, kNotifyList, "ltrim");
   ctx.rb.Ok();
 }
 
@@ -312,7 +313,7 @@ ListPop PopOneWithKey(CommandContext& ctx, std::span<const KeyRef> keys, ListEnd
     ctx.rb.Array(2);
     ctx.rb.Bulk(k.key);
     l->Pop(end, [&](std::string_view v) { ctx.rb.Bulk(v); });
-    ctx.Changed(k, e);
+    ctx.Changed(k, e, kNotifyList, end == ListEnd::kHead ? "lpop" : "rpop");
     return ListPop::kReplied;
   }
   return ListPop::kEmpty;
@@ -327,7 +328,7 @@ ListPop PopManyWithKey(CommandContext& ctx, std::span<const KeyRef> keys, ListEn
     ctx.rb.Array(2);
     ctx.rb.Bulk(k.key);
     PopRangeReply(ctx, l, end, count);
-    ctx.Changed(k, e);
+    ctx.Changed(k, e, kNotifyList, end == ListEnd::kHead ? "lpop" : "rpop");
     return ListPop::kReplied;
   }
   return ListPop::kEmpty;
@@ -344,8 +345,12 @@ ListPop MoveElement(CommandContext& ctx, const KeyRef& src, const KeyRef& dst, L
   ListOf(s)->Pop(from, [&](std::string_view x) { v.assign(x); });
   ListOf(d)->Push(to, v);
   ctx.rb.Bulk(v);
-  if (d != s) ctx.Changed(src, s);  // deletes src with its last element
+  Entry* src_left = d != s ? ctx.Changed(src, s) : s;  // deletes src with its last element
   ctx.Changed(dst, d);
+  // Redis announces the push on dst, then the pop on src, then src's deletion.
+  ctx.Notify(kNotifyList, to == ListEnd::kHead ? "lpush" : "rpush", dst);
+  ctx.Notify(kNotifyList, from == ListEnd::kHead ? "lpop" : "rpop", src);
+  if (!src_left) ctx.Notify(kNotifyGeneric, "del", src);
   return ListPop::kReplied;
 }
 

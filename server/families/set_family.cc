@@ -40,9 +40,13 @@ void Sync(Entry* e, SetObject* s) {
 
 // Writes back a changed set; ctx.Changed deletes the key if it became empty (Redis never
 // keeps one).
-void StoreBack(CommandContext& ctx, const KeyRef& k, Entry* e, SetObject* s) {
+// event: the keyspace event the change raises (then "del" if it emptied the set).
+void StoreBack(CommandContext& ctx, const KeyRef& k, Entry* e, SetObject* s, std::string_view event) {
   Sync(e, s);
-  ctx.Changed(k, e);
+  if (event.empty())
+    ctx.Changed(k, e);
+  else
+    ctx.Changed(k, e, kNotifySet, event);
 }
 
 Entry* NewSetEntry(std::string_view key, SetObject* s) {
@@ -56,13 +60,14 @@ void ReplyMembers(CommandContext& ctx, const SetObject* s, bool as_set) {
 
 // Stores result under dst as Redis's STORE commands do (replacing any value and TTL), or
 // deletes dst when the result is empty; replies the result's size.
-void StoreResult(CommandContext& ctx, const KeyRef& dst, SetObject* result) {
+void StoreResult(CommandContext& ctx, const KeyRef& dst, SetObject* result, std::string_view event) {
   size_t n = result->size();
   if (n > 0) {
     ctx.Put(dst, NewSetEntry(dst.key, result));
+    ctx.Notify(kNotifySet, event, dst);
   } else {
     SetObject::Free(result);
-    ctx.Delete(dst);
+    if (ctx.Delete(dst)) ctx.Notify(kNotifyGeneric, "del", dst);
   }
   ctx.rb.Int(static_cast<int64_t>(n));
 }
@@ -96,6 +101,7 @@ void SAdd(CommandContext& ctx) {
   } else {
     ctx.Put(k, NewSetEntry(k.key, s));
   }
+  if (added) ctx.Notify(kNotifySet, "sadd", k);
   ctx.rb.Int(added);
 }
 
@@ -108,7 +114,7 @@ void SRem(CommandContext& ctx) {
   SetObject* s = AsSet(e);
   int64_t removed = 0;
   for (size_t i = 2; i < ctx.argc() && s->size() > 0; ++i) removed += SetObject::Remove(s, ctx.arg(i));
-  if (removed) StoreBack(ctx, k, e, s);
+  if (removed) StoreBack(ctx, k, e, s, "srem");
   ctx.rb.Int(removed);
 }
 
@@ -193,6 +199,8 @@ void SPopCount(CommandContext& ctx) {
   if (count >= size) {
     ReplyMembers(ctx, s, true);
     ctx.Delete(k);
+    ctx.Notify(kNotifySet, "spop", k);
+    ctx.Notify(kNotifyGeneric, "del", k);
     return;
   }
   uint64_t remaining = size - count;
@@ -206,7 +214,7 @@ void SPopCount(CommandContext& ctx) {
       ctx.rb.Bulk(m);  // copied out before the member is freed
       SetObject::Remove(s, m);
     }
-    StoreBack(ctx, k, e, s);
+    StoreBack(ctx, k, e, s, "spop");
     return;
   }
   SetObject* survivors = SetObject::NewIntset();
@@ -218,7 +226,7 @@ void SPopCount(CommandContext& ctx) {
   }
   s->ForEach([&](std::string_view m) { ctx.rb.Bulk(m); });
   SetObject::Free(s);
-  StoreBack(ctx, k, e, survivors);  // same entry: the key keeps its TTL, as with Redis's dbOverwrite
+  StoreBack(ctx, k, e, survivors, "spop");  // same entry: the key keeps its TTL, as with Redis's dbOverwrite
 }
 
 // SPOP key [count]
@@ -235,7 +243,7 @@ void SPop(CommandContext& ctx) {
   std::string_view m = s->RandomMember(rng, buf);
   ctx.rb.Bulk(m);
   SetObject::Remove(s, m);
-  StoreBack(ctx, k, e, s);
+  StoreBack(ctx, k, e, s, "spop");
 }
 
 // SMOVE source destination member. The two keys may live on different engines; both are
@@ -251,17 +259,19 @@ void SMove(CommandContext& ctx) {
   if (src == dst) return ctx.rb.Int(AsSet(src)->Contains(member) ? 1 : 0);
   SetObject* s = AsSet(src);
   if (!SetObject::Remove(s, member)) return ctx.rb.Int(0);
-  StoreBack(ctx, src_k, src, s);
+  StoreBack(ctx, src_k, src, s, "srem");
   size_t max = MaxIntset(ctx);
+  bool added = true;
   if (dst) {
     SetObject* d = AsSet(dst);
-    SetObject::Add(d, member, max);
-    StoreBack(ctx, dst_k, dst, d);
+    added = SetObject::Add(d, member, max);
+    StoreBack(ctx, dst_k, dst, d, {});
   } else {
     SetObject* d = SetObject::NewIntset();
     SetObject::Add(d, member, max);
     ctx.Put(dst_k, NewSetEntry(dst_k.key, d));
   }
+  if (added) ctx.Notify(kNotifySet, "sadd", dst_k);
   ctx.rb.Int(1);
 }
 
@@ -276,7 +286,7 @@ void InterGeneric(CommandContext& ctx, std::span<const KeyRef> keys, const KeyRe
   bool any_missing = std::find(sets.begin(), sets.end(), nullptr) != sets.end();
   if (any_missing) {
     if (dst) {
-      ctx.Delete(*dst);
+      if (ctx.Delete(*dst)) ctx.Notify(kNotifyGeneric, "del", *dst);
       return ctx.rb.Int(0);
     }
     return card_only ? ctx.rb.Int(0) : ctx.rb.Set(0);
@@ -295,7 +305,7 @@ void InterGeneric(CommandContext& ctx, std::span<const KeyRef> keys, const KeyRe
     sets[0]->ForEach([&](std::string_view m) {
       if (in_all(m)) SetObject::Add(result, m, max);
     });
-    return StoreResult(ctx, *dst, result);
+    return StoreResult(ctx, *dst, result, "sinterstore");
   }
   if (card_only) {
     uint64_t n = 0;
@@ -361,7 +371,7 @@ void UnionDiffGeneric(CommandContext& ctx, std::span<const KeyRef> keys, const K
       if (sets[j]) sets[j]->ForEach([&](std::string_view m) { SetObject::Remove(result, m); });
   }
 
-  if (dst) return StoreResult(ctx, *dst, result);
+  if (dst) return StoreResult(ctx, *dst, result, op == SetOp::kUnion ? "sunionstore" : "sdiffstore");
   ReplyMembers(ctx, result, true);
   SetObject::Free(result);
 }

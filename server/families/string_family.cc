@@ -178,6 +178,8 @@ void SetGeneric(CommandContext& ctx, uint16_t flags, std::string_view value, std
   }
   if ((flags & kKeepTtl) && old) expire_ms = old->expire_ms();
   StoreString(ctx, k, old, value, StringEncodingFor(value), expire_ms);
+  ctx.Notify(kNotifyString, "set", k);
+  if (flags & kAnyExpire) ctx.Notify(kNotifyGeneric, "expire", k);
   if (get) return;
   int_replies ? ctx.rb.Int(1) : ctx.rb.Ok();
 }
@@ -207,8 +209,10 @@ void GetEx(CommandContext& ctx) {
   ctx.rb.Bulk(e->str());
   if ((unit & (kExat | kPxat)) && when <= ctx.NowMs()) {
     ctx.Delete(k);  // an absolute time already past deletes the key
+    ctx.Notify(kNotifyGeneric, "del", k);
   } else if (unit || ((o.flags & kPersist) && e->has_expire())) {
     ctx.Modify(k, e, [&](Entry* x) { return Entry::SetExpire(x, when); });  // kNoExpire for PERSIST
+    ctx.Notify(kNotifyGeneric, unit ? "expire" : "persist", k);
   }
 }
 
@@ -219,6 +223,7 @@ void GetDel(CommandContext& ctx) {
   if (!e) return ctx.rb.Null();
   ctx.rb.Bulk(e->str());
   ctx.Delete(k);
+  ctx.Notify(kNotifyGeneric, "del", k);
 }
 
 void GetSet(CommandContext& ctx) {
@@ -231,6 +236,7 @@ void GetSet(CommandContext& ctx) {
     ctx.rb.Null();
   std::string_view v = ctx.arg(2);
   StoreString(ctx, k, e, v, StringEncodingFor(v), Entry::kNoExpire);  // drops the TTL
+  ctx.Notify(kNotifyString, "set", k);
 }
 
 void MGet(CommandContext& ctx) {
@@ -256,6 +262,7 @@ void MSetGeneric(CommandContext& ctx, bool nx) {
     const KeyRef& k = ctx.keys[i];
     std::string_view v = ctx.arg(2 + 2 * i);
     StoreString(ctx, k, ctx.Find(k), v, StringEncodingFor(v), Entry::kNoExpire);
+    ctx.Notify(kNotifyString, "set", k);
   }
   nx ? ctx.rb.Int(1) : ctx.rb.Ok();
 }
@@ -272,6 +279,7 @@ void Append(CommandContext& ctx) {
   if (wrong) return;
   if (!e) {
     ctx.Put(k, Entry::NewString(k.key, add, StringEncodingFor(add)));
+    ctx.Notify(kNotifyString, "append", k);
     return ctx.rb.Int(static_cast<int64_t>(add.size()));
   }
   size_t old_len = e->str().size();
@@ -283,6 +291,7 @@ void Append(CommandContext& ctx) {
     x->set_encoding(Encoding::kRaw);
     return x;
   });
+  ctx.Notify(kNotifyString, "append", k);
   ctx.rb.Int(static_cast<int64_t>(old_len + add.size()));
 }
 
@@ -302,6 +311,7 @@ void SetRange(CommandContext& ctx) {
     Entry* n = Entry::NewZeroString(k.key, end, Encoding::kRaw);
     std::memcpy(n->mutable_str() + offset, value.data(), value.size());
     ctx.Put(k, n);
+    ctx.Notify(kNotifyString, "setrange", k);
     return ctx.rb.Int(static_cast<int64_t>(end));
   }
   e = ctx.Modify(k, e, [&](Entry* x) {
@@ -310,6 +320,7 @@ void SetRange(CommandContext& ctx) {
     x->set_encoding(Encoding::kRaw);
     return x;
   });
+  ctx.Notify(kNotifyString, "setrange", k);
   ctx.rb.Int(static_cast<int64_t>(e->str().size()));
 }
 
@@ -356,6 +367,7 @@ void IncrDecrBy(CommandContext& ctx, int64_t incr) {
     RewriteString(ctx, k, e, text, Encoding::kInt);
   else
     ctx.Put(k, Entry::NewString(k.key, text, Encoding::kInt));
+  ctx.Notify(kNotifyString, "incrby", k);
   ctx.rb.Int(value);
 }
 
@@ -391,6 +403,7 @@ void IncrByFloat(CommandContext& ctx) {
     RewriteString(ctx, k, e, text, enc);
   else
     ctx.Put(k, Entry::NewString(k.key, text, enc));
+  ctx.Notify(kNotifyString, "incrbyfloat", k);
   ctx.rb.Bulk(text);
 }
 

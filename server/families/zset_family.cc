@@ -22,9 +22,9 @@
 namespace ks {
 namespace zset_detail {
 
-void StoreSorted(CommandContext& ctx, const KeyRef& dst, const Elements& sorted) {
+void StoreSorted(CommandContext& ctx, const KeyRef& dst, const Elements& sorted, std::string_view event) {
   if (sorted.empty()) {
-    ctx.Delete(dst);
+    if (ctx.Delete(dst)) ctx.Notify(kNotifyGeneric, "del", dst);
     return;
   }
   size_t max_len = 0;
@@ -35,6 +35,7 @@ void StoreSorted(CommandContext& ctx, const KeyRef& dst, const Elements& sorted)
   ZSet z = ZSet::FromSorted(sorted, lp);
   ctx.Put(dst, Entry::PackObject(Entry::NewObject(dst.key, ObjType::kZSet,
                                                   lp ? Encoding::kListpack : Encoding::kSkiplist, z.ptr())));
+  ctx.Notify(kNotifyZset, event, dst);
 }
 
 }  // namespace zset_detail
@@ -87,7 +88,7 @@ ZPopStatus ZPopFirst(CommandContext& ctx, std::span<const KeyRef> keys, bool max
   });
   z.RemoveRanks(start, end);
   SyncEntry(e, z);
-  ctx.Changed(*key, e);  // deletes the key with its last element
+  ctx.Changed(*key, e, kNotifyZset, max ? "zpopmax" : "zpopmin");  // deletes the key with its last element
   return ZPopStatus::kPopped;
 }
 
@@ -199,6 +200,7 @@ void ZAddGeneric(CommandContext& ctx, uint8_t flags, bool parse_options) {
       SyncEntry(e, z);
       if (added || updated) ctx.Changed(k, e);
     }
+    if (added || updated) ctx.Notify(kNotifyZset, (flags & kIncr) ? "zincr" : "zadd", k);
     if (nan) return ctx.rb.Error(err::kZScoreNan);
   }
   if (flags & kIncr) {
@@ -226,7 +228,7 @@ void ZRem(CommandContext& ctx) {
     if (z.size() == 0) break;
   }
   SyncEntry(e, z);
-  if (removed) ctx.Changed(k, e);  // deletes the key with its last member
+  if (removed) ctx.Changed(k, e, kNotifyZset, "zrem");  // deletes the key with its last member
   ctx.rb.Int(removed);
 }
 
@@ -423,6 +425,9 @@ void ZScan(CommandContext& ctx) {
 }
 
 }  // namespace
+
+// GEOADD turns its arguments into ZADD's and runs it, as Redis's geoaddCommand does.
+void zset_detail::ZAddCommand(CommandContext& ctx) { ZAdd(ctx); }
 
 void RegisterZSetFamily(CommandRegistry& reg) {
   reg.Add(

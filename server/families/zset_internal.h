@@ -23,7 +23,8 @@ using Elements = std::vector<std::pair<std::string, double>>;
 // Replaces dst by a sorted set of `sorted` (ascending, distinct members), encoded as Redis's
 // zsetConvertToListpackIfNeeded would leave it; an empty result deletes dst. Any old value
 // of dst, of any type, is dropped (setKey).
-void StoreSorted(CommandContext& ctx, const KeyRef& dst, const Elements& sorted);
+// event: the keyspace event of the storing command ("zunionstore"...); "del" if sorted is empty.
+void StoreSorted(CommandContext& ctx, const KeyRef& dst, const Elements& sorted, std::string_view event);
 
 // An element reply: bulk member, then the score as a double when with_scores; in RESP3 a
 // scored element is a 2-element array.
@@ -36,6 +37,9 @@ inline void ReplyElement(ReplyBuilder& rb, std::string_view member, double score
 inline void ReplyElementsHeader(ReplyBuilder& rb, size_t n, bool with_scores) {
   rb.Array(with_scores && !rb.resp3() ? n * 2 : n);
 }
+
+// ZADD's handler (zset_family.cc), which GEOADD runs with the arguments it builds.
+void ZAddCommand(CommandContext& ctx);
 
 // Handlers in zset_range.cc.
 void ZRange(CommandContext& ctx);

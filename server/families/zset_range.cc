@@ -153,7 +153,7 @@ void ZRangeGeneric(CommandContext& ctx, size_t src_idx, const KeyRef* dst, const
       out.reserve(span.size());
       ZSetOf(e).ForRanks(span.lo, span.hi, false, [&](std::string_view m, double s) { out.emplace_back(m, s); });
     }
-    StoreSorted(ctx, *dst, out);
+    StoreSorted(ctx, *dst, out, "zrangestore");
     return ctx.rb.Int(static_cast<int64_t>(out.size()));
   }
   ReplyBuilder& rb = ctx.rb;
@@ -189,7 +189,8 @@ void ZRemRangeGeneric(CommandContext& ctx, RangeType type) {
   if (removed > 0) {
     z.RemoveRanks(span.lo, span.hi);
     SyncEntry(e, z);
-    ctx.Changed(k, e);  // deletes the key with its last element
+    ctx.Changed(k, e, kNotifyZset,
+                type == RangeType::kRank ? "zremrangebyrank" : type == RangeType::kScore ? "zremrangebyscore" : "zremrangebylex");
   }
   ctx.rb.Int(removed);
 }

@@ -180,7 +180,8 @@ void ZSetOpGeneric(CommandContext& ctx, size_t numkeys_idx, bool store, SetOp op
   Elements out = Compute(std::move(src), op, agg, cardinality_only, limit, &cardinality);
   if (cardinality_only) return ctx.rb.Int(cardinality);
   if (store) {
-    StoreSorted(ctx, ctx.keys[0], out);
+    StoreSorted(ctx, ctx.keys[0], out,
+                op == SetOp::kUnion ? "zunionstore" : op == SetOp::kInter ? "zinterstore" : "zdiffstore");
     return ctx.rb.Int(static_cast<int64_t>(out.size()));
   }
   ReplyElementsHeader(ctx.rb, out.size(), with_scores);

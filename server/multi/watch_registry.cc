@@ -79,7 +79,7 @@ bool WatchRegistry::AnyWatchedKeyExpired(Watcher& w) {
   return false;
 }
 
-void WatchRegistry::KeyModified(int db, std::string_view key, uint16_t slot, KeyEvent cause) {
+void WatchRegistry::KeyModified(int db, std::string_view key, uint16_t slot, KeyEvent cause, uint64_t) {
   // The write fast path: nobody watches anything.
   if (count_.load(std::memory_order_relaxed) == 0) return;
   Stripe& s = StripeOf(slot);

@@ -43,7 +43,7 @@ class WatchRegistry final : public KeyspaceListener {
   // Dirties every watcher of a key in slot, in any database (a slot leaving this process).
   void DirtySlot(uint16_t slot);
 
-  void KeyModified(int db, std::string_view key, uint16_t slot, KeyEvent cause) override;
+  void KeyModified(int db, std::string_view key, uint16_t slot, KeyEvent cause, uint64_t client) override;
   void DbChanged(DbEvent event, int db, int other) override;
 
   // Keys watched now, over all clients (tests, INFO).

@@ -1,6 +1,7 @@
 #include "server/persist/aof_feed.h"
 
 #include <charconv>
+#include <cstdio>
 #include <mutex>
 
 #include "common/strconv.h"
@@ -10,6 +11,8 @@
 #include "server/persist/rdb_startup.h"
 #include "server/core/service.h"
 #include "server/persist/snapshots.h"
+#include "server/resharding/resharder.h"
+#include "server/resharding/slot_map_file.h"
 
 namespace ks {
 namespace {
@@ -59,8 +62,31 @@ void FeedAof(AofSet& aof, CommandContext& ctx, TouchedEngines& touched, bool uni
     for (int e = 0; e < aof.engines(); ++e) Open(aof, static_cast<uint16_t>(e), touched, unit).Append(db, ctx.args);
     return;
   }
+  if (ctx.propagation_replaced) {
+    for (const auto& p : ctx.propagated) {
+      std::vector<std::string_view> args(p.args.begin(), p.args.end());
+      Open(aof, p.engine, touched, unit).Append(db, args);
+    }
+    return;
+  }
   if (ctx.keys.empty()) return;
   const AofLog kind = Classify(ctx.spec, ctx.args);
+  if (kind == AofLog::kChangedKeys) {
+    for (size_t i = 0; i < ctx.changed.size(); ++i) {
+      const KeyRef& k = ctx.changed[i];
+      bool seen = false;
+      for (size_t j = 0; j < i; ++j) seen |= ctx.changed[j].key == k.key;
+      if (seen) continue;
+      const Entry* e = ctx.engine(k).db(db).Find(k.slot, k.key);
+      Open(aof, k.engine, touched, unit).AppendWith(db, [&](std::string& out) {
+        if (e)
+          AppendKeyRebuild(out, e, true);
+        else
+          AppendRespCommand(out, {"DEL", k.key});
+      });
+    }
+    return;
+  }
   bool single = true;
   for (const KeyRef& k : ctx.keys) single &= k.engine == ctx.keys[0].engine;
   if (kind == AofLog::kVerbatim && single) {
@@ -93,7 +119,7 @@ void FeedAof(AofSet& aof, CommandContext& ctx, TouchedEngines& touched, bool uni
   }
 }
 
-std::optional<std::string> LoadAof(AofSet& aof, Service& svc) {
+std::optional<std::string> LoadAof(AofSet& aof, Service& svc, size_t* dropped) {
   ServerState& state = svc.state();
   std::string out;
   ReplyBuilder rb(&out);
@@ -109,7 +135,9 @@ std::optional<std::string> LoadAof(AofSet& aof, Service& svc) {
     if (!found) return "cannot open the append only file base " + path;
     return std::nullopt;
   };
-  return aof.Load([&](int e, std::span<const std::string_view> args) {
+  SlotOwners owners;
+  for (int s = 0; s < kNumSlots; ++s) owners[s] = state.shards().slots().EngineOf(static_cast<uint16_t>(s));
+  auto err = aof.Load([&](int e, std::span<const std::string_view> args) {
     if (e != cur_engine) {
       cur_engine = e;
       client.db = 0;
@@ -140,7 +168,15 @@ std::optional<std::string> LoadAof(AofSet& aof, Service& svc) {
     }
     svc.Dispatch(args, client, rb);
     out.clear();
-  }, load_rdb);
+  }, load_rdb, [&](int e) {
+    SlotOwners all;
+    all.fill(static_cast<uint16_t>(e));
+    state.shards().ResetSlots(all);
+  });
+  state.shards().ResetSlots(owners);
+  size_t n = DropUnownedKeys(state.shards());
+  if (dropped) *dropped = n;
+  return err;
 }
 
 std::optional<std::string> RewriteAof(AofSet& aof, ServerState& state) {
@@ -167,9 +203,14 @@ std::optional<std::string> StartAof(Service& svc, const std::function<void(bool)
   AofOptions opts = AofOptionsFrom(state);
   auto aof = std::make_unique<AofSet>(opts);
   const bool existed = AofSet::Exists(opts);
+  bool rewrite = false;
   if (existed) {
     freeze(true);
-    auto err = LoadAof(*aof, svc);
+    size_t dropped = 0;
+    auto err = LoadAof(*aof, svc, &dropped);
+    if (dropped)
+      std::fprintf(stderr, "keyshard: dropped %zu keys of slots their engine does not own (a slot move cut short); rewriting the logs\n", dropped);
+    rewrite |= dropped > 0;
     freeze(false);
     for (int e = 0; e < static_cast<int>(state.shards().size()); ++e) state.shards().engine(e).RefreshLruClock();
     if (err) return err;
@@ -179,7 +220,9 @@ std::optional<std::string> StartAof(Service& svc, const std::function<void(bool)
   bool any = false;
   for (int e = 0; e < static_cast<int>(state.shards().size()); ++e)
     for (int db = 0; db < kNumDbs; ++db) any |= state.shards().engine(e).KeyCount(db) > 0;
-  if (!existed && any)
+  // After dropping keys the logs still hold, a new base makes every log hold exactly its
+  // engine's keys again.
+  if ((!existed && any) || rewrite)
     if (auto err = RewriteAof(*aof, state)) return err;
   state.set_aof(aof.get());
   *out = std::move(aof);

@@ -34,7 +34,11 @@ void FeedAof(AofSet& aof, CommandContext& ctx, TouchedEngines& touched, bool uni
 // Replays every engine's log through svc (keys routed by slot). Run with time frozen at 0
 // (see persistence/loading_clock.h) so that nothing expires mid-replay: the logs hold
 // absolute expiry times. Returns the error that must stop the start-up.
-std::optional<std::string> LoadAof(AofSet& aof, Service& svc);
+// Each engine's log replays into that engine (every slot routed to it meanwhile), since a
+// key's history may span two logs after a slot move; then the slot map is put back and keys
+// an engine holds for slots it does not own (a move cut short by a crash) are dropped, their
+// count in *dropped.
+std::optional<std::string> LoadAof(AofSet& aof, Service& svc, size_t* dropped = nullptr);
 
 // The options of the logs, from the server's configuration.
 struct AofOptions;

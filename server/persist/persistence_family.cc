@@ -63,14 +63,16 @@ void Restore(CommandContext& ctx) {
   std::string why;
   Entry* e = DecodeValue(type, value, k.key, RdbLoadLimitsFrom(ctx.server), &why);
   if (!e) return ctx.rb.Error(err::kBadDataFormat);
-  if (replace) ctx.Delete(k);
+  bool deleted = replace && ctx.Delete(k);
   if (ttl && !absttl) ttl += ctx.NowMs();
   if (ttl && ttl <= ctx.NowMs()) {  // already expired: the key is (at most) deleted
     Entry::Free(e);
+    if (deleted) ctx.Notify(kNotifyGeneric, "del", k);
     return ctx.rb.Ok();
   }
   if (ttl) e = Entry::SetExpire(e, ttl);
   ctx.Put(k, e);
+  ctx.Notify(kNotifyGeneric, "restore", k);
   // Without an LFU policy Redis applies IDLETIME and ignores FREQ; keyshard tracks LRU.
   if (idle >= 0) {
     if (Entry* f = eng.Find(ctx.db(), k.slot, k.key, false)) {

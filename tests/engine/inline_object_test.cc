@@ -201,10 +201,10 @@ TEST(InlineObject, DbFigureReturnsToStartAfterPackingChangingAndDeleting) {
   Hash h(e->obj());
   h.Set("another", "value");
   e->set_obj(h.ptr());
-  db.Reaccount(e);
+  db.Reaccount(7, e);
   EXPECT_EQ(db.bytes(), start + e->AllocatedBytes() + ObjectBytes(ObjType::kHash, e->obj()));
   e = db.Modify(7, e, [](Entry* x) { return Entry::PackObject(x); });
-  db.Reaccount(e);
+  db.Reaccount(7, e);
   EXPECT_EQ(db.bytes(), start + e->AllocatedBytes());
   e = db.SetExpire(7, e, 1000);
   EXPECT_TRUE(e->inline_obj());

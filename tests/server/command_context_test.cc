@@ -21,7 +21,7 @@ namespace {
 // Records every signal as readable text: "written k", "expired k@3", "flushdb 0".
 class Recorder final : public KeyspaceListener {
  public:
-  void KeyModified(int db, std::string_view key, uint16_t slot, KeyEvent cause) override {
+  void KeyModified(int db, std::string_view key, uint16_t slot, KeyEvent cause, uint64_t) override {
     static const char* kNames[] = {"written", "deleted", "expired", "evicted"};
     std::string s = std::string(kNames[static_cast<int>(cause)]) + " " + std::string(key);
     if (db != 0) s += "@" + std::to_string(db);
@@ -207,7 +207,7 @@ int64_t Uncharged(TestServer& srv) {
     for (int db = 0; db < kNumDbs; ++db) {
       Db& d = e.db(db);
       for (int s = d.NextNonEmptySlot(0); s >= 0; s = d.NextNonEmptySlot(s + 1))
-        d.ForEachInSlot(static_cast<uint16_t>(s), [&](Entry* x) { d.Reaccount(x); });
+        d.ForEachInSlot(static_cast<uint16_t>(s), [&](Entry* x) { d.Reaccount(static_cast<uint16_t>(s), x); });
     }
     return 0;
   });

@@ -133,5 +133,29 @@ TEST(Execution, SeveralCommandsRunUnderOneLockSet) {
   EXPECT_EQ(test::DecodeAll(out), "OK | (integer) 42 | [\"hi\", \"42\"]");
 }
 
+// A row's lock_for picks the lock set per call: SORT holds every engine when a BY/GET pattern
+// can name other keys, and only its own keys' engines otherwise.
+TEST(Execution, SortLocksEveryEngineOnlyForKeyPatterns) {
+  TestServer srv;
+  DirectClient c(srv);
+  std::string out;
+  ReplyBuilder rb(&out);
+  const CommandSpec& sort = *srv.state.commands().Find("sort");
+  auto held = [&](std::vector<std::string_view> args) {
+    CommandContext ctx{args, rb, c.state(), srv.state, sort, {}};
+    Execution ex(srv.state);
+    ex.Acquire(ctx);
+    size_t n = 0;
+    for (int e = 0; e < srv.state.shards().size(); ++e) n += ex.locks().holds(&srv.state.shards().engine(e));
+    EXPECT_EQ(ctx.keys.size(), args.size() > 3 && args[args.size() - 2] == "STORE" ? 2u : 1u);
+    return n;
+  };
+  EXPECT_EQ(held({"SORT", "list"}), 1u);
+  EXPECT_EQ(held({"SORT", "list", "BY", "nosort", "GET", "#"}), 1u);
+  EXPECT_EQ(held({"SORT", "list", "BY", "weight_*"}), 8u);
+  EXPECT_EQ(held({"SORT", "list", "GET", "#", "GET", "h_*->f", "STORE", "dst"}), 8u);
+  EXPECT_EQ(held({"SORT", "list", "LIMIT", "0", "1", "STORE", "dst"}), Owner(srv, "list") == Owner(srv, "dst") ? 1u : 2u);
+}
+
 }  // namespace
 }  // namespace ks

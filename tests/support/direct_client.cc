@@ -67,10 +67,15 @@ DirectClient::DirectClient(TestServer& server) : server_(server), rb_(&raw_) {
   client_.info->addr = "127.0.0.1:50000";
   client_.info->laddr = "127.0.0.1:6379";
   client_.authenticated = server_.state.config().requirepass.empty();
+  sink_ = std::make_shared<CollectingSubscriber>(client_.info.get());
+  client_.sink = sink_;
   server_.state.clients().Add(client_.info);
 }
 
-DirectClient::~DirectClient() { server_.state.clients().Remove(client_.info->id); }
+DirectClient::~DirectClient() {
+  DropSubscriptions(server_.state, client_);
+  server_.state.clients().Remove(client_.info->id);
+}
 
 std::string DirectClient::Run(std::initializer_list<std::string_view> args) {
   std::vector<std::string_view> v(args);

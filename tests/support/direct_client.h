@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/clock.h"
@@ -17,6 +18,8 @@
 #include "server/core/config.h"
 #include "server/core/server_state.h"
 #include "server/core/service.h"
+#include "server/pubsub/pubsub.h"
+#include "server/pubsub/pubsub_family.h"
 
 namespace ks::test {
 
@@ -73,6 +76,26 @@ size_t UsedBytes(TestServer& srv);
 // figure measured next is the empty-keyspace one.
 void WarmUpEngines(DirectClient& c);
 
+// Collects what the server sends a DirectClient outside its replies (pub/sub messages).
+class CollectingSubscriber : public Subscriber {
+ public:
+  explicit CollectingSubscriber(const ClientInfo* info) : info_(info) {}
+  void Send(std::string_view frame) override {
+    std::lock_guard lk(mu_);
+    bytes_.append(frame);
+  }
+  int resp() const override { return info_->resp.load(std::memory_order_relaxed); }
+  std::string Take() {
+    std::lock_guard lk(mu_);
+    return std::exchange(bytes_, {});
+  }
+
+ private:
+  const ClientInfo* info_;
+  std::mutex mu_;
+  std::string bytes_;
+};
+
 class DirectClient {
  public:
   explicit DirectClient(TestServer& server);
@@ -85,10 +108,13 @@ class DirectClient {
   const std::string& raw() const { return raw_; }
 
   ClientState& state() { return client_; }
+  // The raw RESP of the messages sent to this client since the last call.
+  std::string TakeMessages() { return sink_->Take(); }
 
  private:
   TestServer& server_;
   ClientState client_;
+  std::shared_ptr<CollectingSubscriber> sink_;
   std::string raw_;
   ReplyBuilder rb_;
 };

@@ -32,6 +32,7 @@ class Process {
   Process& operator=(const Process&) = delete;
 
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   bool running() const { return pid_ > 0; }
   void Stop();      // SIGTERM, then wait
   void Kill();      // SIGKILL, then wait

@@ -1,0 +1,19 @@
+#pragma once
+// What other parts of the server need of the pub/sub commands and MONITOR.
+#include <span>
+#include <string_view>
+
+namespace ks {
+
+class ServerState;
+struct ClientState;
+struct CommandSpec;
+
+// Removes every subscription of c without replying (RESET, and a connection that closes), and
+// ends its MONITOR.
+void DropSubscriptions(ServerState& state, ClientState& c);
+// Sends the MONITOR line of a command c ran (spec, args) to every monitor.
+void FeedMonitors(ServerState& state, const ClientState& c, const CommandSpec& spec,
+                  std::span<const std::string_view> args);
+
+}  // namespace ks

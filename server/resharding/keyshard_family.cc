@@ -1,0 +1,119 @@
+// KEYSHARD: keyshard's own command for resharding from redis-cli and scripts, the same
+// operations as the admin HTTP API (proxy/admin_server.h):
+//   KEYSHARD MOVE <slots> <engine>     queue a move ("0-999,5000"), reply its id
+//   KEYSHARD MOVES [<id>]              moves as maps: id, state, slots, to, slots_total, ...
+//   KEYSHARD CANCEL <id>               stop a move between batches
+//   KEYSHARD REBALANCE [SLOTS|MEMORY]  queue moves evening the engines out, reply their ids
+//   KEYSHARD SLOTS                     the slot map as [first, last, engine] runs
+#include <string>
+
+#include "common/strconv.h"
+#include "server/core/command_context.h"
+#include "server/core/command_registry.h"
+#include "server/core/families.h"
+#include "server/resharding/resharder.h"
+#include "server/resharding/slot_map_file.h"
+
+namespace ks {
+namespace {
+
+void ReplyError(CommandContext& ctx, const ReshardError& e) { ctx.rb.Error("ERR " + e.message); }
+
+void ReplyMove(CommandContext& ctx, const MoveInfo& m) {
+  ReplyBuilder& rb = ctx.rb;
+  rb.Map(9);
+  rb.Bulk("id"), rb.Bulk(m.id);
+  rb.Bulk("state"), rb.Bulk(MoveStateName(m.state));
+  rb.Bulk("slots"), rb.Bulk(m.slots);
+  rb.Bulk("to"), rb.Int(m.to);
+  rb.Bulk("slots_total"), rb.Int(static_cast<int64_t>(m.slots_total));
+  rb.Bulk("slots_done"), rb.Int(static_cast<int64_t>(m.slots_done));
+  rb.Bulk("keys_moved"), rb.Int(static_cast<int64_t>(m.keys_moved));
+  rb.Bulk("max_pause_us"), rb.Int(static_cast<int64_t>(m.max_pause_us));
+  rb.Bulk("error"), rb.Bulk(m.error);
+}
+
+void KeyshardMove(CommandContext& ctx) {
+  int64_t to;
+  if (!StrToLL(ctx.arg(3), &to)) return ctx.rb.Error("ERR engine is not an integer");
+  ReshardError err;
+  std::string id = ctx.server.resharder().StartMove(ctx.arg(2), to, &err);
+  if (id.empty()) return ReplyError(ctx, err);
+  ctx.rb.Bulk(id);
+}
+
+void KeyshardMoves(CommandContext& ctx) {
+  Resharder& r = ctx.server.resharder();
+  if (ctx.argc() == 3) {
+    auto m = r.Get(std::string(ctx.arg(2)));
+    if (!m) return ctx.rb.Error("ERR no move " + std::string(ctx.arg(2)));
+    return ReplyMove(ctx, *m);
+  }
+  if (ctx.argc() > 3) return ctx.rb.Error("ERR syntax error");
+  auto all = r.List();
+  ctx.rb.Array(all.size());
+  for (const MoveInfo& m : all) ReplyMove(ctx, m);
+}
+
+void KeyshardCancel(CommandContext& ctx) {
+  ReshardError err;
+  if (!ctx.server.resharder().Cancel(std::string(ctx.arg(2)), &err)) return ReplyError(ctx, err);
+  ctx.rb.Ok();
+}
+
+void KeyshardRebalance(CommandContext& ctx) {
+  if (ctx.argc() > 3) return ctx.rb.Error("ERR syntax error");
+  std::string by = ctx.argc() == 3 ? ToLower(ctx.arg(2)) : "slots";
+  ReshardError err;
+  auto ids = ctx.server.resharder().Rebalance(by, &err);
+  if (!err.message.empty()) return ReplyError(ctx, err);
+  ctx.rb.Array(ids.size());
+  for (const auto& id : ids) ctx.rb.Bulk(id);
+}
+
+void KeyshardSlots(CommandContext& ctx) {
+  SlotOwners owners;
+  for (int s = 0; s < kNumSlots; ++s) owners[s] = ctx.server.shards().slots().EngineOf(static_cast<uint16_t>(s));
+  auto runs = SlotRuns(owners);
+  ctx.rb.Array(runs.size());
+  for (const SlotRun& r : runs) {
+    ctx.rb.Array(3);
+    ctx.rb.Int(r.from), ctx.rb.Int(r.to), ctx.rb.Int(r.engine);
+  }
+}
+
+CommandSpec Sub(std::string_view name, int arity, CommandHandler h, std::string_view summary,
+                std::string_view complexity) {
+  return {.name = name,
+          .arity = arity,
+          .flags = "admin noscript",
+          .first_key = 0, .last_key = 0, .step = 0,
+          .acl = "@admin @slow @dangerous",
+          .handler = h,
+          .lock = LockMode::kSelf,
+          .group = "server", .since = "7.0.0",
+          .summary = summary,
+          .complexity = complexity};
+}
+
+}  // namespace
+
+void RegisterKeyshardFamily(CommandRegistry& reg) {
+  reg.Add(ContainerRow(
+      "keyshard", "server", "7.0.0", "keyshard's own commands: live slot moves between engines.",
+      {
+          Sub("move", 4, KeyshardMove,
+              "Moves slots (\"0-999,5000\") to an engine while clients keep using them; replies the move's id.",
+              "O(1) to queue; the move takes O(N) with N the moved slots (O(K) with the AOF on, K the moved keys)."),
+          Sub("moves", -2, KeyshardMoves, "Lists the moves (or the one named) with their state and progress.",
+              "O(N) where N is the number of moves kept."),
+          Sub("cancel", 3, KeyshardCancel, "Cancels a move: it stops after its current batch of slots.", "O(1)"),
+          Sub("rebalance", -2, KeyshardRebalance,
+              "Queues moves evening out the engines by slot count (SLOTS, the default) or memory (MEMORY).",
+              "O(N) where N is the number of slots."),
+          Sub("slots", 2, KeyshardSlots, "Lists the slot map as [first, last, engine] runs.",
+              "O(N) where N is the number of slots."),
+      }));
+}
+
+}  // namespace ks

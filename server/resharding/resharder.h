@@ -1,0 +1,124 @@
+#pragma once
+// Resharder: live slot moves between engines (the admin page, the API and KEYSHARD MOVE).
+//
+// A move hands a set of slots to one engine, in batches, on its own thread, while clients
+// keep reading and writing. Per batch (slots with the same current owner, bounded so no
+// client waits long) the old and new owners are locked together and, in this order:
+//   1. a running snapshot (BGSAVE, AOF rewrite base) copies the slots on both engines first
+//      (EngineObserver::BeforeSlotChange), so it stays the image of its moment: the source's
+//      file holds the keys, the target's does not;
+//   2. with the AOF on, the keys are rebuilt at the end of the target's log, which is made
+//      durable (write + fdatasync);
+//   3. slots.conf is rewritten naming the new owner (temp file + fsync + rename);
+//   4. each slot's tables (every database) and its blocked clients move to the target in
+//      O(1) per slot (Engine::TakeSlot / AdoptSlot), and the slot map is flipped;
+//   5. with the AOF on, the source's log gets a DEL of every moved key.
+// A crash before 3 leaves the source owner (a copy the target's log may hold is dropped at
+// start-up, see DropUnownedKeys); a crash after 3 makes the target the owner, whose log now
+// holds the keys (the source's copy is dropped). So a restart brings back exactly what was
+// acknowledged, and each engine's log replays to exactly its keys.
+// Moves run one at a time, in the order they were asked for; cancelling stops a move
+// between batches: every slot is then served by its old or its new owner.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace ks {
+
+class ServerState;
+class ShardSet;
+
+// Start-up, before any data is loaded: the slot map from <dir>/slots.conf, if there is one.
+// Returns the error that must stop the start-up.
+std::optional<std::string> LoadSlotMapAtStartup(ServerState& state);
+// Start-up, after loading: drops keys each engine holds for slots it does not own (left by a
+// move a crash cut short). Returns how many.
+size_t DropUnownedKeys(ShardSet& shards);
+
+struct MoveInfo {
+  enum class State { kRunning, kDone, kCancelled, kFailed };
+  std::string id;
+  State state = State::kRunning;
+  std::string slots;  // as asked, e.g. "0-999,5000"
+  int to = 0;
+  size_t slots_total = 0;
+  size_t slots_done = 0;
+  uint64_t keys_moved = 0;
+  std::string error;
+  int64_t started_ms = 0;   // when asked for
+  int64_t finished_ms = 0;  // 0 while running
+  uint64_t max_pause_us = 0;  // longest time the two engines were held at once
+};
+const char* MoveStateName(MoveInfo::State s);
+
+// Why a request was refused: kBadInput (the request is wrong) or kConflict (the state does
+// not allow it, e.g. removing an engine that owns slots).
+struct ReshardError {
+  enum class Kind { kBadInput, kNotFound, kConflict };
+  Kind kind;
+  std::string message;
+};
+
+class Resharder {
+ public:
+  explicit Resharder(ServerState& state);
+  ~Resharder();
+
+  // Queues a move of the slots in spec ("0-999,5000") to engine `to`; returns its id.
+  std::string StartMove(std::string_view spec, int64_t to, ReshardError* err);
+  // Moves planned to even out the engines: by "slots" (equal counts) or "memory" (equal
+  // bytes, moving the fewest slots greedily). Returns the ids of the queued moves.
+  std::vector<std::string> Rebalance(std::string_view by, ReshardError* err);
+  // Cancels a move: a queued one never starts, a running one stops after its current batch.
+  bool Cancel(const std::string& id, ReshardError* err);
+  std::vector<MoveInfo> List();
+  std::optional<MoveInfo> Get(const std::string& id);
+  // Waits until no move is queued or running (tests, shutdown). False on timeout.
+  bool WaitIdle(int64_t timeout_ms);
+  // Engines that take part in routing: slots may be given to them. Engines beyond the
+  // configured `shards` (up to max-shards) start inactive and are added at run time.
+  int active_engines() const { return active_.load(std::memory_order_acquire); }
+  // POST /api/engines: activates the next spare engine; returns its id.
+  int AddEngine(ReshardError* err);
+  // DELETE /api/engines/<id>: deactivates the highest engine once it owns no slot.
+  bool RemoveEngine(int64_t id, ReshardError* err);
+
+ private:
+  struct Job {
+    MoveInfo info;
+    std::vector<uint16_t> slots;
+    std::atomic<bool> cancel{false};
+  };
+  void Loop();
+  void Run(Job& job);
+  // Moves slots (all owned by `from` when routed) to `to` under one lock hold. Returns false
+  // with *error set when it failed (nothing moved then).
+  bool MoveBatch(Job& job, uint16_t from, uint16_t to, const std::vector<uint16_t>& slots, std::string* error);
+  std::string Queue(std::vector<uint16_t> slots, int to, std::string spec);
+  // Without the AOF the map is saved at most every 200 ms and at the end of each move.
+  bool SaveMapIfUnsaved(std::string* error);
+  bool map_unsaved_ = false;  // worker thread only
+  std::chrono::steady_clock::time_point map_saved_at_{};
+
+  ServerState& state_;
+  std::string dir_;
+  std::atomic<int> active_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::shared_ptr<Job>> queue_;
+  std::vector<std::shared_ptr<Job>> jobs_;  // every move asked for (the last 100 finished kept)
+  std::shared_ptr<Job> current_;
+  uint64_t next_id_ = 1;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace ks

@@ -1,0 +1,211 @@
+// The admin HTTP API against a real process: every endpoint, bad input (4xx naming the
+// problem, nothing changed), the bearer token, engines added and removed live, and the
+// refusal to start on a non-loopback admin-bind without a token.
+#include <gtest/gtest.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+#include <chrono>
+#include <cstdlib>
+#include <string>
+#include <thread>
+
+#include "tests/support/processes.h"
+
+namespace ks::test {
+namespace {
+
+namespace http = boost::beast::http;
+namespace json = boost::json;
+
+struct HttpReply {
+  int status = 0;
+  std::string body;
+  json::value Json() const { return json::parse(body); }
+};
+
+HttpReply Call(int port, http::verb method, const std::string& target, const std::string& body = "",
+               const std::string& token = "") {
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::socket sock(io);
+  sock.connect({boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
+  http::request<http::string_body> req{method, target, 11};
+  req.set(http::field::host, "127.0.0.1");
+  if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
+  if (!body.empty()) req.body() = body;
+  req.prepare_payload();
+  http::write(sock, req);
+  boost::beast::flat_buffer buf;
+  http::response<http::string_body> res;
+  http::read(sock, buf, res);
+  return {static_cast<int>(res.result_int()), res.body()};
+}
+
+class AdminApi : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    admin_port_ = FreePort();
+    ks_ = std::make_unique<KeyshardProcess>(std::vector<std::string>{
+        "--shards", "3", "--max-shards", "4", "--admin-port", std::to_string(admin_port_), "--admin-token", "s3cret"});
+    ASSERT_TRUE(ks_->running());
+  }
+  HttpReply Get(const std::string& t) { return Call(admin_port_, http::verb::get, t); }
+  HttpReply Change(http::verb m, const std::string& t, const std::string& body = "") {
+    return Call(admin_port_, m, t, body, "s3cret");
+  }
+  // Polls GET /api/moves/<id> until it is no longer running.
+  json::object WaitMove(const std::string& id) {
+    for (int i = 0; i < 3000; ++i) {
+      json::object m = Get("/api/moves/" + id).Json().as_object();
+      if (m.at("state") != "running") return m;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ADD_FAILURE() << "move " << id << " did not finish";
+    return {};
+  }
+  int admin_port_ = 0;
+  std::unique_ptr<KeyshardProcess> ks_;
+};
+
+TEST_F(AdminApi, EnginesSlotsAndAMoveFromStartToDone) {
+  Client c(ks_->port());
+  for (int i = 0; i < 500; ++i) c.Run({"SET", "k" + std::to_string(i), "v"});
+  HttpReply engines = Get("/api/engines");
+  ASSERT_EQ(engines.status, 200);
+  json::array es = engines.Json().as_array();
+  ASSERT_EQ(es.size(), 3u);
+  int64_t keys = 0;
+  for (auto& e : es) keys += e.at("keys").to_number<int64_t>();
+  EXPECT_EQ(keys, 500);
+  EXPECT_EQ(json::serialize(es[0].at("slots")), "[[0,5461]]");
+  EXPECT_EQ(es[0].at("policy"), "noeviction");
+  EXPECT_EQ(Get("/api/slots").body,
+            R"([{"from":0,"to":5461,"engine":0},{"from":5462,"to":10922,"engine":1},{"from":10923,"to":16383,"engine":2}])");
+
+  HttpReply started = Change(http::verb::post, "/api/moves", R"({"slots":"0-999,5000","to":2})");
+  ASSERT_EQ(started.status, 201) << started.body;
+  std::string id(started.Json().at("id").as_string());
+  json::object m = WaitMove(id);
+  EXPECT_EQ(m.at("state"), "done");
+  EXPECT_EQ(m.at("slots_total").to_number<int64_t>(), 1001);
+  EXPECT_EQ(m.at("slots_done").to_number<int64_t>(), 1001);
+  EXPECT_EQ(Get("/api/slots").body,
+            R"([{"from":0,"to":999,"engine":2},{"from":1000,"to":4999,"engine":0},{"from":5000,"to":5000,"engine":2},)"
+            R"({"from":5001,"to":5461,"engine":0},{"from":5462,"to":10922,"engine":1},{"from":10923,"to":16383,"engine":2}])");
+  EXPECT_EQ(c.Run({"DBSIZE"}), "(integer) 500");
+  json::array all = Get("/api/moves").Json().as_array();
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(json::value_to<std::string>(all[0].at("id")), id);
+  // Cancelling a finished move is a conflict.
+  EXPECT_EQ(Change(http::verb::delete_, "/api/moves/" + id).status, 409);
+  EXPECT_EQ(Change(http::verb::delete_, "/api/moves/nope").status, 404);
+
+  std::string metrics = Get("/metrics").body;
+  EXPECT_NE(metrics.find("# TYPE keyshard_engine_keys gauge"), std::string::npos);
+  EXPECT_NE(metrics.find("keyshard_move_slots_done{move=\"" + id + "\"} 1001"), std::string::npos);
+  EXPECT_NE(metrics.find("keyshard_engine_slots{engine=\"2\"} 6462"), std::string::npos) << metrics;
+}
+
+TEST_F(AdminApi, BadInputIs4xxNamingTheProblemAndChangesNothing) {
+  const std::string before = Get("/api/slots").body;
+  struct Case {
+    http::verb m;
+    std::string target, body;
+    int status;
+    std::string error_part;
+  } cases[] = {
+      {http::verb::post, "/api/moves", "not json", 400, "not JSON"},
+      {http::verb::post, "/api/moves", "[1]", 400, "JSON object"},
+      {http::verb::post, "/api/moves", R"({"to":1})", 400, "\"slots\""},
+      {http::verb::post, "/api/moves", R"({"slots":"1-2"})", 400, "\"to\""},
+      {http::verb::post, "/api/moves", R"({"slots":"1-2","to":"1"})", 400, "\"to\""},
+      {http::verb::post, "/api/moves", R"({"slots":"9-2","to":1})", 400, "bad slot range '9-2'"},
+      {http::verb::post, "/api/moves", R"({"slots":"16384","to":1})", 400, "bad slot range '16384'"},
+      {http::verb::post, "/api/moves", R"({"slots":"1,1","to":1})", 400, "slot 1 listed twice"},
+      {http::verb::post, "/api/moves", R"({"slots":"1","to":7})", 400, "no engine 7"},
+      {http::verb::post, "/api/moves", R"({"slots":"1","to":1,"x":2})", 400, "unknown field \"x\""},
+      {http::verb::post, "/api/rebalance", R"({"by":"keys"})", 400, "\"by\""},
+      {http::verb::put, "/api/engines/1", R"({"maxmemory":"lots"})", 400, "\"maxmemory\""},
+      {http::verb::put, "/api/engines/1", R"({"maxmemory-policy":"random"})", 400, "not a policy"},
+      {http::verb::put, "/api/engines/1", R"({"color":"red"})", 400, "unknown field"},
+      {http::verb::put, "/api/engines/x", R"({"maxmemory":1})", 400, "bad engine id"},
+      {http::verb::put, "/api/engines/9", R"({"maxmemory":1})", 404, "no engine 9"},
+      {http::verb::delete_, "/api/engines/0", "", 409, "only the last engine"},
+      {http::verb::delete_, "/api/engines/2", "", 409, "still owns"},
+      {http::verb::get, "/api/nothing", "", 404, "no such resource"},
+      {http::verb::patch, "/api/moves", "", 405, "use GET or POST"},
+  };
+  for (const Case& k : cases) {
+    HttpReply r = Change(k.m, k.target, k.body);
+    EXPECT_EQ(r.status, k.status) << k.target << " " << k.body << ": " << r.body;
+    json::value v = r.Json();
+    ASSERT_TRUE(v.is_object() && v.as_object().contains("error") && v.at("error").is_string()) << r.body;
+    EXPECT_NE(std::string(v.at("error").as_string()).find(k.error_part), std::string::npos)
+        << k.target << " " << k.body << ": " << r.body;
+  }
+  EXPECT_EQ(Get("/api/slots").body, before);
+  EXPECT_EQ(Get("/api/moves").body, "[]");
+  EXPECT_EQ(Get("/api/engines").Json().as_array()[1].at("maxmemory").to_number<int64_t>(), 0);
+}
+
+TEST_F(AdminApi, ChangesNeedTheTokenReadsDoNot) {
+  for (std::string token : {"", "wrong"}) {
+    HttpReply r = Call(admin_port_, http::verb::post, "/api/moves", R"({"slots":"1","to":1})", token);
+    EXPECT_EQ(r.status, 401);
+    EXPECT_NE(r.body.find("Authorization: Bearer"), std::string::npos);
+    EXPECT_EQ(Call(admin_port_, http::verb::post, "/api/engines", "", token).status, 401);
+    EXPECT_EQ(Call(admin_port_, http::verb::put, "/api/engines/0", R"({"maxmemory":1})", token).status, 401);
+  }
+  EXPECT_EQ(Get("/api/moves").body, "[]");
+  EXPECT_EQ(Get("/api/engines").status, 200);
+  HttpReply page = Get("/");
+  EXPECT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("<canvas id=\"map\""), std::string::npos);
+  EXPECT_EQ(page.body.find("http://"), std::string::npos) << "the page must not load anything from elsewhere";
+  EXPECT_EQ(page.body.find("https://"), std::string::npos);
+}
+
+TEST_F(AdminApi, EngineAddedRebalancedToAndRemoved) {
+  Client c(ks_->port());
+  for (int i = 0; i < 800; ++i) c.Run({"SET", "k" + std::to_string(i), "v"});
+  HttpReply added = Change(http::verb::post, "/api/engines");
+  ASSERT_EQ(added.status, 201) << added.body;
+  EXPECT_EQ(added.body, R"({"id":3})");
+  EXPECT_EQ(Change(http::verb::post, "/api/engines").status, 409);  // max-shards is 4
+  HttpReply reb = Change(http::verb::post, "/api/rebalance", R"({"by":"slots"})");
+  ASSERT_EQ(reb.status, 201) << reb.body;
+  json::value ids = reb.Json();
+  for (auto& id : ids.at("ids").as_array()) EXPECT_EQ(WaitMove(std::string(id.as_string())).at("state"), "done");
+  json::array es = Get("/api/engines").Json().as_array();
+  ASSERT_EQ(es.size(), 4u);
+  for (auto& e : es) EXPECT_EQ(e.at("slot_count").to_number<int64_t>(), 4096) << json::serialize(e);
+  EXPECT_GT(es[3].at("keys").to_number<int64_t>(), 0);
+  EXPECT_EQ(c.Run({"DBSIZE"}), "(integer) 800");
+  // Engine 3 owns slots: it cannot go until they moved away.
+  HttpReply refused = Change(http::verb::delete_, "/api/engines/3");
+  EXPECT_EQ(refused.status, 409);
+  EXPECT_NE(refused.body.find("still owns 4096 slots"), std::string::npos) << refused.body;
+  HttpReply back = Change(http::verb::post, "/api/moves", R"({"slots":"0-16383","to":0})");
+  ASSERT_EQ(back.status, 201);
+  EXPECT_EQ(WaitMove(std::string(back.Json().at("id").as_string())).at("state"), "done");
+  EXPECT_EQ(Change(http::verb::delete_, "/api/engines/3").status, 200);
+  EXPECT_EQ(Get("/api/engines").Json().as_array().size(), 3u);
+  EXPECT_EQ(c.Run({"DBSIZE"}), "(integer) 800");
+  // Budgets at run time.
+  HttpReply put = Change(http::verb::put, "/api/engines/1", R"({"maxmemory":"64mb","maxmemory-policy":"allkeys-lru"})");
+  ASSERT_EQ(put.status, 200) << put.body;
+  EXPECT_EQ(put.Json().at("maxmemory").to_number<int64_t>(), 64 << 20);
+  EXPECT_EQ(put.Json().at("policy"), "allkeys-lru");
+}
+
+TEST(AdminApiStartup, RefusesNonLoopbackBindWithoutToken) {
+  KeyshardProcess ks({"--admin-port", std::to_string(FreePort()), "--admin-bind", "0.0.0.0"});
+  EXPECT_FALSE(ks.running());
+}
+
+}  // namespace
+}  // namespace ks::test
