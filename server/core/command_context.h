@@ -79,9 +79,12 @@ struct CommandContext {
   // ---- Keyspace notifications (Redis's notifyKeyspaceEvent) -------------------------------
   // The event a command raises is a fact of the command, so handlers name it here, in Redis's
   // order. Costs one relaxed load while notify-keyspace-events is off.
-  void Notify(uint32_t type, std::string_view event, std::string_view key, int db_index) {
+  [[gnu::always_inline]] void Notify(uint32_t type, std::string_view event, std::string_view key, int db_index) {
     if (server.limits().notify_flags.load(std::memory_order_relaxed) & type) [[unlikely]]
-      notes.push_back(KeyspaceNote{type, event, db_index, std::string(key)});
+      AddNote(type, event, key, db_index);
+  }
+  [[gnu::noinline]] void AddNote(uint32_t type, std::string_view event, std::string_view key, int db_index) {
+    notes.push_back(KeyspaceNote{type, event, db_index, std::string(key)});
   }
   void Notify(uint32_t type, std::string_view event, const KeyRef& k) { Notify(type, event, k.key, db()); }
 

@@ -125,11 +125,9 @@ CommandStats::~CommandStats() {
   }
 }
 
-CommandCounters* CommandStats::Slice(int thread) {
-  CommandCounters* c = slices_[static_cast<size_t>(thread)].load(std::memory_order_acquire);
-  if (c) return c;
+CommandCounters* CommandStats::NewSlice(int thread) {
   std::lock_guard lk(alloc_mu_);
-  c = slices_[static_cast<size_t>(thread)].load(std::memory_order_acquire);
+  CommandCounters* c = slices_[static_cast<size_t>(thread)].load(std::memory_order_acquire);
   if (!c) {
     c = new CommandCounters[commands_];
     slices_[static_cast<size_t>(thread)].store(c, std::memory_order_release);
@@ -137,14 +135,11 @@ CommandCounters* CommandStats::Slice(int thread) {
   return c;
 }
 
-void CommandStats::RecordLatency(int thread, uint16_t id, int64_t usec) {
-  CommandCounters& c = At(thread, id);
-  LatencyHistogram* h = c.hist.load(std::memory_order_acquire);
-  if (!h) {
-    h = new LatencyHistogram();
-    c.hist.store(h, std::memory_order_release);
-  }
-  h->Record(usec * 1000);
+LatencyHistogram* CommandStats::NewHistogram(CommandCounters& c) {
+  // Only the counters' own thread records into them, so no other writer can race this.
+  auto* h = new LatencyHistogram();
+  c.hist.store(h, std::memory_order_release);
+  return h;
 }
 
 CommandTotals CommandStats::Totals(uint16_t id) const {

@@ -84,8 +84,14 @@ class CommandStats {
   static void Add(std::atomic<uint64_t>& c, uint64_t n) {
     c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
   }
-  // Records a call's duration in its histogram (latency-tracking).
-  void RecordLatency(int thread, uint16_t id, int64_t usec);
+  // Records a call's duration in its histogram (latency-tracking). Inline: it runs after
+  // every command, and only a command's first call on a thread allocates.
+  void RecordLatency(CommandCounters& c, int64_t usec) {
+    LatencyHistogram* h = c.hist.load(std::memory_order_acquire);
+    if (!h) [[unlikely]]
+      h = NewHistogram(c);
+    h->Record(usec * 1000);
+  }
 
   CommandTotals Totals(uint16_t id) const;
   // The command's histogram summed over threads; false if it was never called.
@@ -100,7 +106,12 @@ class CommandStats {
   void Reset();
 
  private:
-  CommandCounters* Slice(int thread);
+  CommandCounters* Slice(int thread) {
+    CommandCounters* c = slices_[static_cast<size_t>(thread)].load(std::memory_order_acquire);
+    return c ? c : NewSlice(thread);
+  }
+  CommandCounters* NewSlice(int thread);
+  static LatencyHistogram* NewHistogram(CommandCounters& c);
 
   size_t commands_;
   std::array<std::atomic<CommandCounters*>, kMaxThreads> slices_{};

@@ -207,7 +207,7 @@ const CommandSpec* Service::Run(std::span<const std::string_view> args, ClientSt
   CommandStats::Add(c.calls, 1);
   CommandStats::Add(c.usec, static_cast<uint64_t>(duration));
   const HotLimits& hot = state_.limits();
-  if (hot.latency_tracking.load(std::memory_order_relaxed)) cs.RecordLatency(client.thread_index, spec->id, duration);
+  if (hot.latency_tracking.load(std::memory_order_relaxed)) cs.RecordLatency(c, duration);
   const int64_t slower_than = hot.get(hot.slowlog_log_slower_than);
   const int64_t latency_threshold = hot.get(hot.latency_monitor_threshold);
   if ((slower_than >= 0 && duration >= slower_than) || (latency_threshold > 0 && duration / 1000 >= latency_threshold))
