@@ -55,7 +55,16 @@ class ShardSet {
 // Inline room for 16 (MSET and MGET of 10 keys, as redis-benchmark sends, allocate nothing).
 using EngineIds = boost::container::small_vector<uint16_t, 16>;
 
-// Holds the mutexes of a set of engines, taken in ascending id order and released in reverse.
+// Holds the mutexes of a set of engines. Taking several never blocks while holding one: the
+// first is locked, the others tried in order; on a failure everything is released, the
+// failed one is waited for, and the attempt starts again from it (std::lock's algorithm).
+// So an EngineLocks that starts empty can never be part of a deadlock cycle.
+//
+// Asking for engines while some are already held (a script whose redis.call reaches an
+// engine it did not declare) locks the missing ones, blocking, and keeps them until
+// UnlockAll; engines already held are not locked again. That hold-and-wait is safe only
+// because one holder at a time does it: the script mutex (server/scripting) admits one
+// script, and every other holder backs off as above.
 class EngineLocks {
  public:
   EngineLocks() = default;
@@ -71,6 +80,7 @@ class EngineLocks {
                  std::span<const uint16_t> extra = {});
   // LockSlots for one slot, the common case, inline: returns the engine that owns it, locked.
   uint16_t LockSlot(ShardSet& shards, uint16_t slot) {
+    if (!held_.empty()) [[unlikely]] return LockSlotHeld(shards, slot);
     const SlotMap& map = shards.slots();
     for (;;) {
       const uint16_t id = map.EngineOf(slot);
@@ -85,8 +95,9 @@ class EngineLocks {
       shards.CountReroute();
     }
   }
-  // Locks the given engines (ids need not be sorted or unique; sorts them).
+  // Locks the given engines not yet held (ids need not be sorted or unique; sorts them).
   void Lock(ShardSet& shards, EngineIds& ids);
+  // Locks every engine not yet held.
   void LockAll(ShardSet& shards);
   void UnlockAll() {
     if (held_.empty()) return;
@@ -103,25 +114,36 @@ class EngineLocks {
 
  private:
   void UnlockMany();
+  // Unlocks the engines taken after the first `keep` (a late lock whose slot moved).
+  void UnlockFrom(size_t keep);
+  uint16_t LockSlotHeld(ShardSet& shards, uint16_t slot);
+  // Locks ids (sorted, unique, none held) without blocking while holding any of them.
+  void LockNoWait(ShardSet& shards, std::span<const uint16_t> ids);
   boost::container::small_vector<Engine*, 8> held_;
 };
 
-// One engine locked for a scope: housekeeping steps, INFO's figures, start-up wiring.
+// One engine locked for a scope: housekeeping steps, INFO's figures, start-up wiring. With
+// `held` (the locks of a script running the command), an engine already held is used as is.
 class EngineGuard {
  public:
   EngineGuard(ShardSet& shards, int id) : EngineGuard(shards.engine(id)) {}
   explicit EngineGuard(Engine& e) : e_(e), lk_(e_.mutex()) {}
+  EngineGuard(Engine& e, const EngineLocks* held)
+      : e_(e), lk_(e_.mutex(), std::defer_lock) {
+    if (!held || !held->holds(&e)) lk_.lock();
+  }
   Engine& engine() { return e_; }
 
  private:
   Engine& e_;
-  std::lock_guard<std::mutex> lk_;
+  std::unique_lock<std::mutex> lk_;
 };
 
 // The engine that owns a slot, locked, ownership re-checked (loading keys, SCAN).
 class SlotGuard {
  public:
-  SlotGuard(ShardSet& shards, uint16_t slot);
+  // With `held` (see EngineGuard), an owner already held is used without locking it again.
+  SlotGuard(ShardSet& shards, uint16_t slot, const EngineLocks* held = nullptr);
   Engine& engine() { return *e_; }
   uint16_t engine_id() const { return id_; }
 

@@ -9,6 +9,7 @@ PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libhiredis-dev libtoml11-dev libgtest-dev
   liblzf-dev                 # LZF compression of RDB strings
+  liblua5.1-0-dev lua-cjson-dev lua-bitop-dev libmsgpuck-dev libssl-dev  # Lua scripting, SHA-1
   redis-server redis-tools   # the reference server for differential tests and benchmarks
 )
 

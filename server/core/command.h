@@ -26,6 +26,7 @@ enum CmdFlag : uint32_t {
   kCmdStale = 1 << 8,
   kCmdNoScript = 1 << 9,
   kCmdMovableKeys = 1 << 10,
+  kCmdAllowBusy = 1 << 11,  // answered while a script is busy (SCRIPT KILL, AUTH...)
 };
 
 // Redis 7 key specification, as COMMAND INFO reports it.

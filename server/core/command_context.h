@@ -52,6 +52,12 @@ struct CommandContext {
   bool would_block = false;
   // Work the handler leaves for after its engines are unlocked (FLUSHALL's save).
   std::function<void()> after_unlock;
+  // Set for a command a script runs: the engines the script already holds. Handlers that lock
+  // engines themselves (LockMode::kSelf: SCAN, DBSIZE, INFO) pass it to EngineGuard/SlotGuard
+  // so a held engine is not locked twice.
+  const EngineLocks* held = nullptr;
+  // Set for a command a script runs with the allow-oom flag: no eviction or OOM refusal.
+  bool allow_oom = false;
 
   // ---- Typed lookups (Redis's lookupKeyRead/lookupKeyWrite + checkType) -------------------
   // A key of the wrong type is reported, never returned. kRead counts a keyspace hit or miss,

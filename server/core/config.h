@@ -58,6 +58,8 @@ struct Config {
   int64_t maxmemory_eviction_tenacity = 10;
   int64_t lfu_log_factor = 10;
   int64_t lfu_decay_time = 1;
+  // Milliseconds a script may run before other clients get BUSY (alias lua-time-limit).
+  int64_t busy_reply_threshold = 5000;
   // Per-engine overrides from proxy.toml tables [engine.N]; -1 / empty: use the default.
   struct EngineOverride {
     int64_t maxmemory = -1;

@@ -60,6 +60,14 @@ void Execution::Acquire(std::span<CommandContext* const> cmds) {
   LockRouted(cmds, slots, all, {});
 }
 
+void Execution::LockKeys(std::span<const std::string_view> keys) {
+  if (keys.empty()) return;
+  Slots slots;
+  for (std::string_view k : keys) slots.push_back(KeySlot(k));
+  Slots engines(slots.size(), boost::container::default_init);
+  locks_.LockSlots(state_.shards(), slots, engines);
+}
+
 void Execution::LockRouted(std::span<CommandContext* const> cmds, std::span<const uint16_t> slots, bool all,
                            std::span<const uint16_t> extra_engines) {
   ShardSet& shards = state_.shards();
@@ -90,7 +98,7 @@ bool Execution::Run(CommandContext& ctx) {
   // With a memory budget, a command that may grow memory first makes room on the engines it
   // holds, or is refused when nothing can be evicted. Without one this costs a single relaxed
   // load. A blocked client being served was admitted when it blocked.
-  if ((spec.flag_bits & kCmdDenyOom) && !ctx.serving &&
+  if ((spec.flag_bits & kCmdDenyOom) && !ctx.serving && !ctx.allow_oom &&
       state_.limits().memory_limited.load(std::memory_order_relaxed))
     for (Engine* e : locks_.held())
       if (e->PerformEvictions() == EvictStatus::kFail) {

@@ -41,6 +41,8 @@ class Execution {
   // The same for several commands at once, under one lock set (EXEC, a script's declared
   // keys): the union of their engines, or every engine if one of them needs all.
   void Acquire(std::span<CommandContext* const> cmds);
+  // Locks the engines owning these keys (a script's declared KEYS, before its commands run).
+  void LockKeys(std::span<const std::string_view> keys);
   // Runs ctx's command with its engines held. Returns false if it was refused before its
   // handler ran (the OOM error is already written).
   bool Run(CommandContext& ctx);

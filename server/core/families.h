@@ -17,6 +17,7 @@ void RegisterHashFamily(CommandRegistry& reg);        // hash_family.cc: HSET, H
 void RegisterZSetFamily(CommandRegistry& reg);        // zset_family.cc (+ zset_range.cc, zset_setops.cc)
 void RegisterMemoryFamily(CommandRegistry& reg);      // memory_family.cc: MEMORY USAGE, MEMORY STATS
 void RegisterPersistenceFamily(CommandRegistry& reg);  // persistence_family.cc: DUMP, RESTORE
+void RegisterEvalFamily(CommandRegistry& reg);        // scripting/eval_family.cc: EVAL, EVALSHA, SCRIPT
 
 inline void RegisterAllFamilies(CommandRegistry& reg) {
   RegisterStringFamily(reg);
@@ -32,6 +33,7 @@ inline void RegisterAllFamilies(CommandRegistry& reg) {
   RegisterZSetFamily(reg);
   RegisterMemoryFamily(reg);
   RegisterPersistenceFamily(reg);
+  RegisterEvalFamily(reg);
 }
 
 }  // namespace ks

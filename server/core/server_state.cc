@@ -9,6 +9,7 @@
 #include "server/persist/aof_feed.h"
 #include "server/persist/engine_hooks.h"
 #include "server/persist/snapshots.h"
+#include "server/scripting/scripting.h"
 
 namespace ks {
 
@@ -57,6 +58,7 @@ ServerState::ServerState(Config config, const Clock* clock)
     EngineGuard lk(e);
     e.set_observer(hooks_.back().get());
   }
+  scripting_ = std::make_unique<Scripting>(*this);
   snapshots_ = std::make_unique<Snapshots>(*this);
   snapshots_->rdb().last_save_sec.store(start_ms_ / 1000);
   struct mallinfo2 mi = mallinfo2();
@@ -137,6 +139,7 @@ void ServerState::ApplyMemoryPolicies(const Config& c) {
 void ServerState::PublishLimits() {
   auto set = [](std::atomic<int64_t>& a, int64_t v) { a.store(v, std::memory_order_relaxed); };
   set(limits_.proto_max_bulk_len, config_.proto_max_bulk_len);
+  set(limits_.busy_reply_threshold, config_.busy_reply_threshold);
   set(limits_.client_query_buffer_limit, config_.client_query_buffer_limit);
   set(limits_.tcp_keepalive, config_.tcp_keepalive);
   set(limits_.maxclients, config_.maxclients);

@@ -23,6 +23,10 @@ namespace ks {
 class AofSet;
 class EngineHooks;
 class Snapshots;
+class Scripting;
+
+// What the dispatcher answers while a script runs past busy-reply-threshold.
+enum class ScriptBusy : uint8_t { kNo, kEval, kFunction };
 
 // A counter per I/O thread, so the hot path never shares a cache line between threads.
 struct alignas(64) ThreadCounters {
@@ -82,6 +86,7 @@ struct HotLimits {
   std::atomic<int64_t> set_max_intset_entries{0};
   std::atomic<int64_t> zset_max_listpack_entries{0};
   std::atomic<int64_t> zset_max_listpack_value{0};
+  std::atomic<int64_t> busy_reply_threshold{0};  // ms
   // Whether any engine has a memory budget: the one load the dispatcher pays for eviction.
   std::atomic<bool> memory_limited{false};
 
@@ -141,6 +146,10 @@ class ServerState {
   // stop-writes-on-bgsave-error is on, save points are set and the last background save
   // failed: Redis's writeCommandsDeniedByDiskError for RDB.
   bool WritesStoppedByDiskError();
+  // Lua scripts and functions (server/scripting/scripting.h).
+  Scripting& scripting() { return *scripting_; }
+  // Set while a script has run past busy-reply-threshold: other clients then get BUSY.
+  std::atomic<ScriptBusy>& script_busy() { return script_busy_; }
 
  private:
   Config config_;
@@ -162,6 +171,8 @@ class ServerState {
   // Logs opened by CONFIG SET appendonly yes. Kept until exit even when turned off: a
   // command may still hold a pointer to one.
   std::vector<std::unique_ptr<AofSet>> aof_sets_;
+  std::atomic<ScriptBusy> script_busy_{ScriptBusy::kNo};
+  std::unique_ptr<Scripting> scripting_;
   std::unique_ptr<Snapshots> snapshots_;  // last: stopped before anything it uses
 };
 

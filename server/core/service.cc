@@ -55,6 +55,12 @@ void Service::Dispatch(std::span<const std::string_view> args, ClientState& clie
   if (!client.authenticated && !(spec->flag_bits & kCmdNoAuth)) return rb.Error(err::kNoAuth);
   if (!spec->handler) return rb.Error(err::WrongArgs(spec->full_name));
 
+  // A script past busy-reply-threshold holds the server, as in Redis: only commands flagged
+  // allow_busy (SCRIPT KILL, FUNCTION KILL...) get through. One relaxed load otherwise.
+  if (const ScriptBusy busy = state_.script_busy().load(std::memory_order_relaxed); busy != ScriptBusy::kNo)
+    [[unlikely]] {
+    if (!(spec->flag_bits & kCmdAllowBusy)) return rb.Error(busy == ScriptBusy::kEval ? err::kBusyEval : err::kBusyFunction);
+  }
   client.info->last_cmd.store(spec, std::memory_order_relaxed);
   ThreadCounters::AddOwn(state_.stats().per_thread[client.thread_index].commands, 1);
 

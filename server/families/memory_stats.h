@@ -28,7 +28,8 @@ struct MemoryFigures {
 };
 
 // Locks each engine in turn (never more than one at a time).
-MemoryFigures CollectMemory(ServerState& st);
+// held: the engines a script running the command already holds (CommandContext::held).
+MemoryFigures CollectMemory(ServerState& st, const EngineLocks* held = nullptr);
 int64_t ResidentBytes();
 
 }  // namespace ks

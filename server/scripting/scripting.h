@@ -1,0 +1,142 @@
+#pragma once
+// Lua scripting (EVAL/EVALSHA/SCRIPT) and functions (FUNCTION/FCALL), Redis 7.0's.
+//
+// Scripts run one at a time: the script mutex is taken before any engine lock, and the
+// script's declared KEYS lock their engines up front (Execution::LockKeys). A redis.call that
+// reaches an engine the script does not hold locks it then and keeps it to the end
+// (EngineLocks' hold-and-wait, safe because only the script holder does it; see
+// routing/shard_set.h and docs/ARCHITECTURE.md). Every call of a script runs through the one
+// execution path inside one Execution, so its writes are logged as ordinary commands' are.
+//
+// One Lua state serves EVAL scripts and one the function libraries, both used only under
+// the script mutex (per-thread states would only multiply memory and compile work, since
+// scripts are serialized anyway).
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/unordered/unordered_flat_map.hpp>
+
+#include "server/core/client_state.h"
+#include "server/core/executor.h"
+#include "server/scripting/lua_api.h"
+
+namespace ks {
+
+class ServerState;
+struct CommandContext;
+
+// Shebang and register_function flags (Redis's SCRIPT_FLAG_*).
+enum ScriptFlag : uint32_t {
+  kScriptNoWrites = 1 << 0,
+  kScriptAllowOom = 1 << 1,
+  kScriptAllowStale = 1 << 2,
+  kScriptNoCluster = 1 << 3,
+  kScriptAllowCrossSlot = 1 << 4,
+  kScriptEvalCompat = 1 << 5,  // an EVAL script without a shebang line
+};
+
+// Parses a flag name ("no-writes"...); false if unknown.
+bool ParseScriptFlag(std::string_view name, uint32_t* flag);
+
+// One running script or function: what redis.call and the count hook need.
+struct ScriptRun {
+  ScriptRun(ServerState& st, CommandContext& caller_ctx);
+
+  // Runs one redis.call; on success the reply is in `out` (in the script's protocol) and
+  // the result is empty, otherwise it is the error text for the script ("-CODE msg" or a
+  // message that gets ERR).
+  std::string Call(std::span<const std::string> argv);
+
+  ServerState& state;
+  CommandContext& caller;
+  ClientState client;  // the script's own client: its database and redis.setresp's protocol
+  Execution ex;
+  bool read_only = false;
+  bool allow_oom = false;
+  bool eval = true;
+  std::string name;  // the sha of an EVAL script, or the function's name
+  std::chrono::steady_clock::time_point start;
+  std::string out;
+};
+
+class Scripting {
+ public:
+  explicit Scripting(ServerState& state);
+  ~Scripting();
+  Scripting(const Scripting&) = delete;
+  Scripting& operator=(const Scripting&) = delete;
+
+  // The script mutex: one script at a time; taken before any engine lock. EXEC of a queue
+  // holding EVAL/FCALL must take it before its engine locks too (NeedsScriptMutex).
+  std::mutex& mutex() { return mu_; }
+  // True for the commands that run scripts (EVAL*, EVALSHA*, FCALL*): a transaction
+  // queueing one takes mutex() before locking engines.
+  static bool NeedsScriptMutex(std::string_view command_name);
+
+  // ---- EVAL scripts; all with mutex() held ----
+  struct Script {
+    std::string body;
+    uint32_t flags = 0;
+  };
+  // Compiles body into the EVAL state (once per sha) and caches it. Returns the script, or
+  // nullptr with *error set to the reply's text.
+  const Script* LoadEval(std::string_view body, std::string* sha, std::string* error);
+  const Script* FindEval(std::string_view sha) const;
+  // SCRIPT FLUSH: drops every script and starts a fresh Lua state.
+  void FlushEval();
+  // Runs a loaded script for ctx (EVAL/EVALSHA[_RO]) and writes its reply.
+  void RunEval(CommandContext& ctx, const std::string& sha, const Script& s, std::span<const std::string_view> keys,
+               std::span<const std::string_view> args, bool ro_command);
+
+  // ---- The running script, for SCRIPT KILL / FUNCTION KILL from other threads ----
+  // Returns the reply's error text, or empty when the kill was requested.
+  std::string Kill(bool eval);
+  // Called by the count hook every 100000 instructions: flags the server busy past
+  // busy-reply-threshold and reports whether a kill was requested.
+  bool Interrupt(ScriptRun& run);
+  // Brackets a run (sets and clears what Kill and the hook look at).
+  void BeginRun(ScriptRun& run);
+  void EndRun();
+  // The first write of the running script makes it unkillable.
+  void MarkWritten() { written_.store(true, std::memory_order_relaxed); }
+
+  // math.random's generator: Redis's rand48, one sequence for all scripts.
+  int32_t Rand48();
+  void Srand48(int32_t seed);
+  // A Lua state set up as Redis's (libraries, sandbox, redis.*); functions=true for the
+  // functions engine's (no KEYS/ARGV, no redis.breakpoint/debug/replicate_commands).
+  lua_State* NewState(bool functions);
+  // Runs the function on top of L's stack (below it the error handler) with keys and args,
+  // as EVAL (globals KEYS/ARGV, no arguments) or FCALL (two table arguments) does, and
+  // writes the reply to run.caller.
+  void Call(lua_State* L, ScriptRun& run, std::span<const std::string_view> keys,
+            std::span<const std::string_view> args);
+
+  ServerState& state() { return state_; }
+
+ private:
+  ServerState& state_;
+  std::mutex mu_;
+  lua_State* eval_lua_ = nullptr;
+  boost::unordered_flat_map<std::string, Script> scripts_;
+  uint64_t rand48_ = 0x1234ABCD330Eull;
+  int gc_count_ = 0;
+
+  // The running script (guarded by run_mu_; the hook reads kill_ without it).
+  std::mutex run_mu_;
+  bool running_ = false;
+  bool running_eval_ = true;
+  std::atomic<bool> written_{false};
+  std::atomic<bool> kill_{false};
+};
+
+// SHA-1 of s as 40 lower-case hex digits (script ids, redis.sha1hex).
+std::string Sha1Hex(std::string_view s);
+
+}  // namespace ks
