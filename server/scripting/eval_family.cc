@@ -62,7 +62,7 @@ void ScriptExists(CommandContext& ctx) {
   Scripting& sc = ctx.server.scripting();
   std::lock_guard lk(sc.mutex());
   ctx.rb.Array(ctx.argc() - 2);
-  for (size_t i = 2; i < ctx.argc(); ++i) ctx.rb.Int(sc.FindEval(ctx.arg(i)) ? 1 : 0);
+  for (size_t i = 2; i < ctx.argc(); ++i) ctx.rb.Int(sc.FindEval(Lower(ctx.arg(i))) ? 1 : 0);
 }
 
 void ScriptFlush(CommandContext& ctx) {

@@ -90,7 +90,7 @@ CallOutcome DoCall(lua_State* L, ScriptRun& run, int argc) {
   }
   RespValue v;
   ParseReply(run.out, &v);
-  PushReply(L, v);
+  PushReply(L, v, run.client.resp == 3);
   return v.IsError() ? CallOutcome::kReplyError : CallOutcome::kReply;
 }
 

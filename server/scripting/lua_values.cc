@@ -59,7 +59,7 @@ void PushErrorTable(lua_State* L, std::string_view text) {
   SetField(L, "err", full);
 }
 
-void PushReply(lua_State* L, const RespValue& v) {
+void PushReply(lua_State* L, const RespValue& v, bool resp3) {
   // Four slots cover the deepest push below; a reply nested past the stack's limit is cut
   // off as nil rather than overflowing it.
   if (!lua_checkstack(L, 4)) return;
@@ -76,8 +76,11 @@ void PushReply(lua_State* L, const RespValue& v) {
       return;
     case T::kNull:
       // RESP2's null bulk ($-1) and RESP3's null (_) parse alike; the script's protocol
-      // decides which it was (a RESP2 reply never holds '_').
-      lua_pushboolean(L, 0);
+      // says which it was (a RESP2 reply never holds '_', a RESP3 one never '$-1').
+      if (resp3)
+        lua_pushnil(L);
+      else
+        lua_pushboolean(L, 0);
       return;
     case T::kSimple:
       lua_newtable(L);
@@ -94,7 +97,7 @@ void PushReply(lua_State* L, const RespValue& v) {
       lua_newtable(L);
       for (size_t i = 0; i < v.elems.size(); ++i) {
         lua_pushnumber(L, static_cast<lua_Number>(i + 1));
-        PushReply(L, v.elems[i]);
+        PushReply(L, v.elems[i], resp3);
         lua_settable(L, -3);
       }
       return;
@@ -102,8 +105,8 @@ void PushReply(lua_State* L, const RespValue& v) {
       lua_newtable(L);
       lua_newtable(L);
       for (size_t i = 0; i + 1 < v.elems.size(); i += 2) {
-        PushReply(L, v.elems[i]);
-        PushReply(L, v.elems[i + 1]);
+        PushReply(L, v.elems[i], resp3);
+        PushReply(L, v.elems[i + 1], resp3);
         lua_settable(L, -3);
       }
       lua_setfield(L, -2, "map");
@@ -112,7 +115,7 @@ void PushReply(lua_State* L, const RespValue& v) {
       lua_newtable(L);
       lua_newtable(L);
       for (const RespValue& e : v.elems) {
-        PushReply(L, e);
+        PushReply(L, e, resp3);
         lua_pushboolean(L, 1);
         lua_settable(L, -3);
       }

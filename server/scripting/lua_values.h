@@ -16,7 +16,8 @@ struct RespValue;
 // false, status -> {ok=s}, error -> {err="CODE msg"}, array -> table; RESP3: map -> {map=t},
 // set -> {set=t}, null -> nil, boolean, double -> {double=d}, big number -> {big_number=s},
 // verbatim -> {verbatim_string={format=f,string=s}}. Attributes are dropped.
-void PushReply(lua_State* L, const RespValue& v);
+// resp3: the reply was written in RESP3 (its null is nil; RESP2's null bulk is false).
+void PushReply(lua_State* L, const RespValue& v, bool resp3);
 
 // Pushes Redis's error table {err="CODE msg"}: "-CODE msg" keeps its code, plain text gets
 // ERR; surrounding CR/LF are trimmed (luaPushErrorBuff).

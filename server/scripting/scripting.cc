@@ -107,7 +107,9 @@ std::string ParseShebang(std::string_view body, uint32_t* flags) {
     *flags = kScriptEvalCompat;
     return {};
   }
-  std::string_view line = body.substr(0, body.find('\n'));
+  const size_t eol = body.find('\n');
+  if (eol == std::string_view::npos) return "ERR Invalid script shebang";
+  std::string_view line = body.substr(0, eol);
   std::vector<std::string_view> parts;
   size_t pos = 0;
   while (pos < line.size()) {
