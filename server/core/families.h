@@ -18,6 +18,7 @@ void RegisterZSetFamily(CommandRegistry& reg);        // zset_family.cc (+ zset_
 void RegisterMemoryFamily(CommandRegistry& reg);      // memory_family.cc: MEMORY USAGE, MEMORY STATS
 void RegisterPersistenceFamily(CommandRegistry& reg);  // persistence_family.cc: DUMP, RESTORE
 void RegisterEvalFamily(CommandRegistry& reg);        // scripting/eval_family.cc: EVAL, EVALSHA, SCRIPT
+void RegisterFunctionFamily(CommandRegistry& reg);    // scripting/function_family.cc: FUNCTION, FCALL
 
 inline void RegisterAllFamilies(CommandRegistry& reg) {
   RegisterStringFamily(reg);
@@ -34,6 +35,7 @@ inline void RegisterAllFamilies(CommandRegistry& reg) {
   RegisterMemoryFamily(reg);
   RegisterPersistenceFamily(reg);
   RegisterEvalFamily(reg);
+  RegisterFunctionFamily(reg);
 }
 
 }  // namespace ks

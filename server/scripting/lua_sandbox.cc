@@ -18,6 +18,7 @@
 #include "resp/reply_parser.h"
 #include "server/core/command_context.h"
 #include "server/core/server_state.h"
+#include "server/scripting/functions.h"
 #include "server/scripting/lua_values.h"
 #include "server/scripting/scripting.h"
 
@@ -531,9 +532,14 @@ lua_State* Scripting::NewState(bool functions) {
   SetFn(L, "randomseed", MathRandomseed);
   lua_pop(L, 1);
 
-  if (!functions) {
-    luaL_loadbuffer(L, kErrorHandler, std::strlen(kErrorHandler), "@err_handler_def");
-    lua_pcall(L, 0, 0, 0);
+  luaL_loadbuffer(L, kErrorHandler, std::strlen(kErrorHandler), "@err_handler_def");
+  lua_pcall(L, 0, 0, 0);
+  lua_getglobal(L, "__redis__err__handler");
+  lua_setfield(L, LUA_REGISTRYINDEX, "ks_err_handler");
+  if (functions) {
+    // The functions engine keeps its error handler out of the globals.
+    lua_pushnil(L);
+    lua_setglobal(L, "__redis__err__handler");
   }
   lua_pushnil(L);
   lua_setglobal(L, "debug");
@@ -567,12 +573,48 @@ lua_State* Scripting::NewState(bool functions) {
   PushProxy(L, g, true);
   lua_pushvalue(L, -1);
   lua_setfield(L, g, "_G");
+  lua_pushvalue(L, -1);
+  lua_setfield(L, LUA_REGISTRYINDEX, "ks_globals_proxy");
+  lua_getmetatable(L, -1);
+  lua_getfield(L, -1, "__index");
+  lua_setfield(L, LUA_REGISTRYINDEX, "ks_index_runtime");
+  lua_pop(L, 1);
+  if (functions) {
+    // What FUNCTION LOAD's library code sees instead of the globals: only a redis table
+    // with register_function, log and the version (function_lua.c's library API).
+    lua_newtable(L);
+    const int load_g = lua_gettop(L);
+    lua_newtable(L);
+    const int api = lua_gettop(L);
+    SetFn(L, "register_function", LuaRegisterFunction);
+    SetFn(L, "log", LogFn);
+    SetNum(L, "LOG_DEBUG", 0);
+    SetNum(L, "LOG_VERBOSE", 1);
+    SetNum(L, "LOG_NOTICE", 2);
+    SetNum(L, "LOG_WARNING", 3);
+    SetNum(L, "REDIS_VERSION_NUM", kCompatVersionNum);
+    lua_pushstring(L, kCompatVersion);
+    lua_setfield(L, -2, "REDIS_VERSION");
+    PushProxy(L, api, true);
+    lua_setfield(L, load_g, "redis");
+    lua_settop(L, load_g);
+    lua_pushcclosure(L, GlobalsIndex, 1);
+    lua_setfield(L, LUA_REGISTRYINDEX, "ks_index_load");
+  }
   lua_pushvalue(L, g);
   lua_setfield(L, LUA_REGISTRYINDEX, "ks_globals");
   // From here on, code loaded into this state sees the proxy as its globals.
   lua_replace(L, LUA_GLOBALSINDEX);
   lua_settop(L, 0);
   return L;
+}
+
+void SetLoadGlobals(lua_State* L, bool load) {
+  lua_getfield(L, LUA_REGISTRYINDEX, "ks_globals_proxy");
+  lua_getmetatable(L, -1);
+  lua_getfield(L, LUA_REGISTRYINDEX, load ? "ks_index_load" : "ks_index_runtime");
+  lua_setfield(L, -2, "__index");
+  lua_pop(L, 2);
 }
 
 // The count hook: every 100000 instructions, check the time and a pending SCRIPT KILL.

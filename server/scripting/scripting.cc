@@ -11,6 +11,7 @@
 #include "server/core/errors.h"
 #include "server/core/server_state.h"
 #include "server/persist/snapshots.h"
+#include "server/scripting/functions.h"
 
 namespace ks {
 
@@ -91,9 +92,13 @@ std::string ScriptRun::Call(std::span<const std::string> argv) {
 
 // ---- Scripting ----------------------------------------------------------------------------
 
-Scripting::Scripting(ServerState& state) : state_(state) { eval_lua_ = NewState(false); }
+Scripting::Scripting(ServerState& state) : state_(state) {
+  eval_lua_ = NewState(false);
+  functions_ = std::make_unique<Functions>(*this);
+}
 
 Scripting::~Scripting() {
+  functions_.reset();
   if (eval_lua_) lua_close(eval_lua_);
 }
 
@@ -181,9 +186,7 @@ void Scripting::RunEval(CommandContext& ctx, const std::string& sha, const Scrip
   run.read_only = ro_command || (s.flags & kScriptNoWrites);
   run.allow_oom = s.flags & kScriptAllowOom;
   lua_State* L = eval_lua_;
-  lua_getfield(L, LUA_REGISTRYINDEX, "ks_globals");
-  lua_getfield(L, -1, "__redis__err__handler");
-  lua_remove(L, -2);
+  lua_getfield(L, LUA_REGISTRYINDEX, "ks_err_handler");
   lua_getfield(L, LUA_REGISTRYINDEX, ("f_" + sha).c_str());
   run.ex.LockKeys(keys);
   BeginRun(run);
@@ -195,11 +198,47 @@ void Scripting::RunEval(CommandContext& ctx, const std::string& sha, const Scrip
   ctx.client.info->db.store(ctx.client.db, std::memory_order_relaxed);
 }
 
+void Scripting::RunFunction(CommandContext& ctx, std::string_view name, std::span<const std::string_view> keys,
+                            std::span<const std::string_view> args, bool ro_command) {
+  const Functions::Function* f = functions_->Find(name);
+  if (!f) return ctx.rb.Error("ERR Function not found");
+  if (ro_command && !(f->flags & kScriptNoWrites))
+    return ctx.rb.Error("ERR Can not execute a script with write flag using *_ro command.");
+  ScriptRun run(state_, ctx);
+  run.eval = false;
+  run.name = f->name;
+  run.read_only = f->flags & kScriptNoWrites;
+  run.allow_oom = f->flags & kScriptAllowOom;
+  lua_State* L = functions_->lua();
+  lua_getfield(L, LUA_REGISTRYINDEX, "ks_err_handler");
+  lua_rawgeti(L, LUA_REGISTRYINDEX, f->ref);
+  run.ex.LockKeys(keys);
+  BeginRun(run);
+  Call(L, run, keys, args);
+  lua_pop(L, 1);  // the error handler
+  EndRun();
+  run.ex.Release();
+  ctx.client.info->db.store(ctx.client.db, std::memory_order_relaxed);
+}
+
+bool Scripting::RunningFunction(std::string* name, std::vector<std::string>* command, int64_t* duration_ms) {
+  std::lock_guard lk(run_mu_);
+  if (!running_ || running_eval_) return false;
+  *name = running_name_;
+  *command = running_command_;
+  *duration_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - running_start_).count();
+  return true;
+}
+
 void Scripting::BeginRun(ScriptRun& run) {
   run.start = std::chrono::steady_clock::now();
   std::lock_guard lk(run_mu_);
   running_ = true;
   running_eval_ = run.eval;
+  running_name_ = run.name;
+  running_start_ = run.start;
+  running_command_.assign(run.caller.args.begin(), run.caller.args.end());
   written_.store(false, std::memory_order_relaxed);
   kill_.store(false, std::memory_order_relaxed);
 }

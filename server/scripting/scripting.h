@@ -14,6 +14,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <span>
 #include <string>
@@ -30,6 +31,7 @@ namespace ks {
 
 class ServerState;
 struct CommandContext;
+class Functions;
 
 // Shebang and register_function flags (Redis's SCRIPT_FLAG_*).
 enum ScriptFlag : uint32_t {
@@ -94,6 +96,24 @@ class Scripting {
   void RunEval(CommandContext& ctx, const std::string& sha, const Script& s, std::span<const std::string_view> keys,
                std::span<const std::string_view> args, bool ro_command);
 
+  // ---- Functions (FUNCTION LOAD, FCALL); all with mutex() held ----
+  Functions& functions() { return *functions_; }
+  // Runs function `name` for ctx (FCALL/FCALL_RO) and writes its reply.
+  void RunFunction(CommandContext& ctx, std::string_view name, std::span<const std::string_view> keys,
+                   std::span<const std::string_view> args, bool ro_command);
+  // The function running now (FUNCTION STATS): false if none is.
+  bool RunningFunction(std::string* name, std::vector<std::string>* command, int64_t* duration_ms);
+  // Library and function counts as last seen with the mutex free (FUNCTION STATS answers
+  // while a function holds it).
+  void set_function_counts(size_t libs, size_t fns) {
+    lib_count_.store(libs, std::memory_order_relaxed);
+    fn_count_.store(fns, std::memory_order_relaxed);
+  }
+  void function_counts(size_t* libs, size_t* fns) const {
+    *libs = lib_count_.load(std::memory_order_relaxed);
+    *fns = fn_count_.load(std::memory_order_relaxed);
+  }
+
   // ---- The running script, for SCRIPT KILL / FUNCTION KILL from other threads ----
   // Returns the reply's error text, or empty when the kill was requested.
   std::string Kill(bool eval);
@@ -125,6 +145,7 @@ class Scripting {
   std::mutex mu_;
   lua_State* eval_lua_ = nullptr;
   boost::unordered_flat_map<std::string, Script> scripts_;
+  std::unique_ptr<Functions> functions_;
   uint64_t rand48_ = 0x1234ABCD330Eull;
   int gc_count_ = 0;
 
@@ -132,8 +153,12 @@ class Scripting {
   std::mutex run_mu_;
   bool running_ = false;
   bool running_eval_ = true;
+  std::string running_name_;
+  std::vector<std::string> running_command_;
+  std::chrono::steady_clock::time_point running_start_;
   std::atomic<bool> written_{false};
   std::atomic<bool> kill_{false};
+  std::atomic<size_t> lib_count_{0}, fn_count_{0};
 };
 
 // SHA-1 of s as 40 lower-case hex digits (script ids, redis.sha1hex).
