@@ -30,7 +30,7 @@ void EvalGeneric(CommandContext& ctx, bool by_sha, bool ro) {
   auto args = ctx.args.subspan(3 + static_cast<size_t>(numkeys));
 
   Scripting& sc = ctx.server.scripting();
-  std::lock_guard lk(sc.mutex());  // before any engine lock
+  std::lock_guard lk(sc.script_mu());  // before any engine lock
   std::string sha;
   const Scripting::Script* s;
   if (by_sha) {
@@ -52,7 +52,7 @@ void EvalShaRo(CommandContext& ctx) { EvalGeneric(ctx, true, true); }
 
 void ScriptLoad(CommandContext& ctx) {
   Scripting& sc = ctx.server.scripting();
-  std::lock_guard lk(sc.mutex());
+  std::lock_guard lk(sc.script_mu());
   std::string sha, error;
   if (!sc.LoadEval(ctx.arg(2), &sha, &error)) return ctx.rb.Error(error);
   ctx.rb.Bulk(sha);
@@ -60,7 +60,7 @@ void ScriptLoad(CommandContext& ctx) {
 
 void ScriptExists(CommandContext& ctx) {
   Scripting& sc = ctx.server.scripting();
-  std::lock_guard lk(sc.mutex());
+  std::lock_guard lk(sc.script_mu());
   ctx.rb.Array(ctx.argc() - 2);
   for (size_t i = 2; i < ctx.argc(); ++i) ctx.rb.Int(sc.FindEval(Lower(ctx.arg(i))) ? 1 : 0);
 }
@@ -73,7 +73,7 @@ void ScriptFlush(CommandContext& ctx) {
     if (mode != "sync" && mode != "async") return ctx.rb.Error(err::kScriptFlushOption);
   }
   Scripting& sc = ctx.server.scripting();
-  std::lock_guard lk(sc.mutex());
+  std::lock_guard lk(sc.script_mu());
   sc.FlushEval();
   ctx.rb.Ok();
 }

@@ -18,7 +18,7 @@ bool Is(std::string_view a, std::string_view b) { return EqualsNoCase(a, b); }
 
 void FcallGeneric(CommandContext& ctx, bool ro) {
   Scripting& sc = ctx.server.scripting();
-  std::lock_guard lk(sc.mutex());  // before any engine lock
+  std::lock_guard lk(sc.script_mu());  // before any engine lock
   if (!sc.functions().Find(ctx.arg(1))) return ctx.rb.Error("ERR Function not found");
   int64_t numkeys;
   if (!StrToLL(ctx.arg(2), &numkeys)) return ctx.rb.Error("ERR Bad number of keys provided");
@@ -41,7 +41,16 @@ void FunctionLoad(CommandContext& ctx) {
   }
   if (ctx.argc() > i + 1) return ctx.rb.Error(err::WrongArgs("function|load"));
   Scripting& sc = ctx.server.scripting();
-  std::lock_guard lk(sc.mutex());
+  std::lock_guard lk(sc.script_mu());
+  // FUNCTION LOAD is denyoom without keys: under a memory budget it makes room on every
+  // engine, or is refused when nothing can be evicted (engines locked after the script
+  // mutex, in the one order scripts use).
+  if (ctx.server.limits().memory_limited.load(std::memory_order_relaxed)) {
+    EngineLocks locks;
+    locks.LockAll(ctx.shards());
+    for (Engine* e : locks.held())
+      if (e->PerformEvictions() == EvictStatus::kFail) return ctx.rb.Error(err::kOom);
+  }
   std::string name;
   std::string e = sc.functions().Load(ctx.arg(i), replace, &name);
   if (!e.empty()) return ctx.rb.Error(e);
@@ -50,7 +59,7 @@ void FunctionLoad(CommandContext& ctx) {
 
 void FunctionDelete(CommandContext& ctx) {
   Scripting& sc = ctx.server.scripting();
-  std::lock_guard lk(sc.mutex());
+  std::lock_guard lk(sc.script_mu());
   if (!sc.functions().Delete(ctx.arg(2))) return ctx.rb.Error("ERR Library not found");
   ctx.rb.Ok();
 }
@@ -62,7 +71,7 @@ void FunctionFlush(CommandContext& ctx) {
   if (ctx.argc() == 3 && !Is(ctx.arg(2), "sync") && !Is(ctx.arg(2), "async"))
     return ctx.rb.Error("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
   Scripting& sc = ctx.server.scripting();
-  std::lock_guard lk(sc.mutex());
+  std::lock_guard lk(sc.script_mu());
   sc.functions().Flush();
   ctx.rb.Ok();
 }
@@ -83,7 +92,7 @@ void FunctionList(CommandContext& ctx) {
     }
   }
   Scripting& sc = ctx.server.scripting();
-  std::lock_guard lk(sc.mutex());
+  std::lock_guard lk(sc.script_mu());
   Functions& fns = sc.functions();
   std::vector<const Functions::Library*> libs;
   for (const auto& [name, lib] : fns.libraries())
@@ -150,7 +159,7 @@ void FunctionStats(CommandContext& ctx) {
     rb.Null();
   }
   size_t libs = 0, fns = 0;
-  if (std::unique_lock lk(sc.mutex(), std::try_to_lock); lk.owns_lock()) {
+  if (std::unique_lock lk(sc.script_mu(), std::try_to_lock); lk.owns_lock()) {
     libs = sc.functions().libraries().size();
     fns = sc.functions().function_count();
     sc.set_function_counts(libs, fns);

@@ -76,12 +76,12 @@ class Scripting {
 
   // The script mutex: one script at a time; taken before any engine lock. EXEC of a queue
   // holding EVAL/FCALL must take it before its engine locks too (NeedsScriptMutex).
-  std::mutex& mutex() { return mu_; }
+  std::mutex& script_mu() { return mu_; }
   // True for the commands that run scripts (EVAL*, EVALSHA*, FCALL*): a transaction
-  // queueing one takes mutex() before locking engines.
+  // queueing one takes script_mu() before locking engines.
   static bool NeedsScriptMutex(std::string_view command_name);
 
-  // ---- EVAL scripts; all with mutex() held ----
+  // ---- EVAL scripts; all with script_mu() held ----
   struct Script {
     std::string body;
     uint32_t flags = 0;
@@ -96,14 +96,14 @@ class Scripting {
   void RunEval(CommandContext& ctx, const std::string& sha, const Script& s, std::span<const std::string_view> keys,
                std::span<const std::string_view> args, bool ro_command);
 
-  // ---- Functions (FUNCTION LOAD, FCALL); all with mutex() held ----
+  // ---- Functions (FUNCTION LOAD, FCALL); all with script_mu() held ----
   Functions& functions() { return *functions_; }
   // Runs function `name` for ctx (FCALL/FCALL_RO) and writes its reply.
   void RunFunction(CommandContext& ctx, std::string_view name, std::span<const std::string_view> keys,
                    std::span<const std::string_view> args, bool ro_command);
   // The function running now (FUNCTION STATS): false if none is.
   bool RunningFunction(std::string* name, std::vector<std::string>* command, int64_t* duration_ms);
-  // Library and function counts as last seen with the mutex free (FUNCTION STATS answers
+  // Library and function counts as last seen with the script mutex free (FUNCTION STATS answers
   // while a function holds it).
   void set_function_counts(size_t libs, size_t fns) {
     lib_count_.store(libs, std::memory_order_relaxed);
