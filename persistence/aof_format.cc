@@ -130,6 +130,14 @@ AofReader::Status AofReader::Next(std::vector<std::string_view>& args) {
   args.clear();
   if (pos_ >= data_.size()) return Status::kEnd;
   size_t p = pos_;
+  if (data_[p] == '#') {
+    size_t nl = data_.find('\n', p);
+    if (nl == std::string_view::npos) return Status::kTruncated;
+    size_t end = (nl > p && data_[nl - 1] == '\r') ? nl - 1 : nl;
+    args.push_back(data_.substr(p + 1, end - p - 1));
+    pos_ = nl + 1;
+    return Status::kAnnotation;
+  }
   int64_t n;
   if (int r = ReadLine(p, '*', &n)) return r == 1 ? Status::kTruncated : Status::kCorrupt;
   if (n < 1) return Status::kCorrupt;

@@ -26,7 +26,9 @@ void AppendKeyRebuild(std::string& out, const Entry* e, bool replace);
 // offset() is where the last complete command ended (or where the bad bytes start).
 class AofReader {
  public:
-  enum class Status { kCommand, kEnd, kTruncated, kCorrupt };
+  // kAnnotation: a "#..." line (Redis 7's AOF annotations), its text (without '#' and the
+  // line end) in args[0].
+  enum class Status { kCommand, kAnnotation, kEnd, kTruncated, kCorrupt };
   explicit AofReader(std::string_view data) : data_(data) {}
   Status Next(std::vector<std::string_view>& args);
   size_t offset() const { return pos_; }

@@ -4,8 +4,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
+#include <map>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -87,6 +90,25 @@ void EngineLog::AppendWith(int db, const std::function<void(std::string&)>& f) {
   appended_ += buf_.size() - before;
 }
 
+void EngineLog::BeginUnit() {
+  std::lock_guard lk(buf_mu_);
+  size_t before = buf_.size();
+  AppendRespCommand(buf_, {"MULTI"});
+  appended_ += buf_.size() - before;
+}
+
+void EngineLog::EndUnit(std::string_view note) {
+  std::lock_guard lk(buf_mu_);
+  size_t before = buf_.size();
+  if (!note.empty()) {
+    buf_ += '#';
+    buf_.append(note);
+    buf_ += "\r\n";
+  }
+  AppendRespCommand(buf_, {"EXEC"});
+  appended_ += buf_.size() - before;
+}
+
 bool EngineLog::WriteLocked() {
   {
     std::lock_guard lk(buf_mu_);
@@ -151,7 +173,13 @@ void EngineLog::SwitchTo(int fd) {
 
 // ---- AofSet ---------------------------------------------------------------------------
 
+std::string AofSet::NewUnitNote(size_t parts) {
+  return "ks-unit:" + std::to_string(unit_epoch_) + "." + std::to_string(next_unit_.fetch_add(1) + 1) + ":" +
+         std::to_string(parts);
+}
+
 AofSet::AofSet(AofOptions opts) : opts_(std::move(opts)), fsync_(opts_.fsync) {
+  unit_epoch_ = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   for (int i = 0; i < opts_.engines; ++i) logs_.push_back(std::make_unique<EngineLog>());
   manifests_.resize(opts_.engines);
   base_sizes_ = std::vector<std::atomic<uint64_t>>(opts_.engines);
@@ -229,14 +257,89 @@ std::optional<std::string> AofSet::WriteManifest(int e, const Manifest& m) const
   return WriteFileAtomic(DirPath(), ManifestName(e), text);
 }
 
+namespace {
+
+// "ks-unit:<id>:<parts>", the annotation closing each part of a unit over several engines.
+bool ParseUnitNote(std::string_view note, std::string_view* id, int64_t* parts) {
+  constexpr std::string_view kPrefix = "ks-unit:";
+  if (!note.starts_with(kPrefix)) return false;
+  note.remove_prefix(kPrefix.size());
+  size_t colon = note.rfind(':');
+  if (colon == std::string_view::npos) return false;
+  *id = note.substr(0, colon);
+  std::string_view n = note.substr(colon + 1);
+  auto r = std::from_chars(n.data(), n.data() + n.size(), *parts);
+  return r.ec == std::errc() && *parts > 0;
+}
+
+bool EqualsUpper(std::string_view a, std::string_view upper) {
+  if (a.size() != upper.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::toupper(static_cast<unsigned char>(a[i])) != upper[i]) return false;
+  return true;
+}
+
+bool IsWord(std::span<const std::string_view> args, std::string_view word) {
+  return args.size() == 1 && EqualsUpper(args[0], word);
+}
+
+bool IsSelect(std::span<const std::string_view> args) { return args.size() == 2 && EqualsUpper(args[0], "SELECT"); }
+
+}  // namespace
+
 std::optional<std::string> AofSet::Load(const std::function<void(int, std::span<const std::string_view>)>& apply,
                                         const std::function<std::optional<std::string>(const std::string&)>& load_rdb) {
   std::vector<std::string_view> args;
+  // First pass: which units over several engines have every part complete in the logs. A
+  // crash can leave some parts written and others not; such a unit is not replayed at all.
+  struct UnitParts {
+    int64_t complete = 0;
+    int64_t parts = 0;
+  };
+  std::map<std::string, UnitParts, std::less<>> units;
+  std::vector<Manifest> manifests(engines());
+  std::vector<bool> found(engines(), false);
   for (int e = 0; e < engines(); ++e) {
-    Manifest m;
-    bool found;
-    if (auto err = ReadManifest(e, &m, &found)) return err;
-    if (!found) continue;
+    bool f;
+    if (auto err = ReadManifest(e, &manifests[e], &f)) return err;
+    found[e] = f;
+    if (!f) continue;
+    std::vector<std::string> files;
+    if (!manifests[e].base.empty()) files.push_back(manifests[e].base);
+    for (auto& [name, seq] : manifests[e].incrs) files.push_back(name);
+    for (const std::string& name : files) {
+      std::string data;
+      if (!ReadFile(DirPath() + "/" + name, &data) || data.starts_with("REDIS")) continue;
+      if (data.find("#ks-unit:") == std::string::npos) continue;
+      AofReader r(data);
+      AofReader::Status st;
+      bool in_block = false;
+      std::string_view id;
+      int64_t parts = 0;
+      while ((st = r.Next(args)) == AofReader::Status::kCommand || st == AofReader::Status::kAnnotation) {
+        if (st == AofReader::Status::kAnnotation) {
+          if (in_block && !ParseUnitNote(args[0], &id, &parts)) id = {};
+          continue;
+        }
+        if (IsWord(args, "MULTI")) {
+          in_block = true;
+          id = {};
+        } else if (IsWord(args, "EXEC") && in_block) {
+          in_block = false;
+          if (!id.empty()) {
+            auto it = units.find(id);
+            if (it == units.end()) it = units.emplace(std::string(id), UnitParts{}).first;
+            it->second.complete++;
+            it->second.parts = parts;
+          }
+        }
+      }
+    }
+  }
+
+  for (int e = 0; e < engines(); ++e) {
+    if (!found[e]) continue;
+    const Manifest& m = manifests[e];
     std::vector<std::string> files;
     if (!m.base.empty()) files.push_back(m.base);
     for (auto& [name, seq] : m.incrs) files.push_back(name);
@@ -252,25 +355,91 @@ std::optional<std::string> AofSet::Load(const std::function<void(int, std::span<
           continue;
         }
       }
+      const bool last = i + 1 == files.size();
       AofReader r(data);
       AofReader::Status st;
-      while ((st = r.Next(args)) == AofReader::Status::kCommand) apply(e, args);
-      if (st == AofReader::Status::kEnd) continue;
-      const bool last = i + 1 == files.size();
-      if (st == AofReader::Status::kTruncated && last) {
+      // A MULTI ... EXEC block is applied at its EXEC, whole, or not at all.
+      bool in_block = false;
+      size_t block_start = 0;
+      std::vector<std::vector<std::string_view>> block;
+      std::string_view note;
+      size_t dropped_from = 0, dropped_to = 0;  // the last unit dropped for a missing part
+      std::optional<std::string> bad;
+      for (;;) {
+        const size_t at = r.offset();
+        st = r.Next(args);
+        if (st == AofReader::Status::kAnnotation) {
+          if (in_block && args[0].starts_with("ks-unit:")) note = args[0];
+          continue;
+        }
+        if (st != AofReader::Status::kCommand) break;
+        if (IsWord(args, "MULTI")) {
+          if (in_block) {
+            bad = "MULTI inside MULTI";
+            break;
+          }
+          in_block = true;
+          block_start = at;
+          block.clear();
+          note = {};
+          continue;
+        }
+        if (IsWord(args, "EXEC")) {
+          if (!in_block) {
+            bad = "EXEC without MULTI";
+            break;
+          }
+          in_block = false;
+          std::string_view id;
+          int64_t parts = 0;
+          bool whole = true;
+          if (!note.empty() && ParseUnitNote(note, &id, &parts)) {
+            auto it = units.find(id);
+            whole = it != units.end() && it->second.complete >= parts;
+          }
+          if (whole) {
+            for (auto& cmd : block) apply(e, cmd);
+          } else {
+            std::fprintf(stderr, "keyshard: warning: %s holds a part of the transaction %.*s whose other parts are not all in the logs (a crash while it was being written): not replaying it\n",
+                         path.c_str(), static_cast<int>(id.size()), id.data());
+            // The database it selected stays selected: the commands after it were logged so.
+            for (auto& cmd : block)
+              if (IsSelect(cmd)) apply(e, cmd);
+            dropped_from = block_start;
+            dropped_to = r.offset();
+          }
+          continue;
+        }
+        if (in_block)
+          block.emplace_back(args);
+        else
+          apply(e, args);
+      }
+      if (bad || st == AofReader::Status::kCorrupt || ((st == AofReader::Status::kTruncated || in_block) && !last))
+        return "Bad file format reading the append only file " + path + " at offset " + std::to_string(r.offset()) +
+               (bad ? " (" + *bad + ")" : std::string()) +
+               ": make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>";
+      size_t cut = data.size();
+      if (st == AofReader::Status::kTruncated || in_block) {
+        // A cut-off last command, or a transaction without its EXEC: as Redis, both are a
+        // short read, truncated away when aof-load-truncated allows it.
+        cut = in_block ? block_start : r.offset();
         if (!opts_.load_truncated)
           return "Unexpected end of file reading the append only file " + path + " at offset " +
-                 std::to_string(r.offset()) +
+                 std::to_string(cut) +
                  ". You can: 1) Make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>. "
                  "2) Alternatively you can set the 'aof-load-truncated' configuration option to yes and restart the server.";
+        if (in_block)
+          std::fprintf(stderr, "keyshard: warning: !!! Revert incomplete MULTI/EXEC transaction in the append only file %s\n", path.c_str());
         std::fprintf(stderr, "keyshard: warning: !!! the append only file %s was truncated: cutting it at offset %zu (%zu bytes dropped) and going on\n",
-                     path.c_str(), r.offset(), data.size() - r.offset());
-        if (::truncate(path.c_str(), static_cast<off_t>(r.offset())) != 0)
-          return "cannot truncate the append only file " + path + ": " + std::strerror(errno);
-        continue;
+                     path.c_str(), cut, data.size() - cut);
+      } else if (last && dropped_to == data.size() && dropped_to > 0) {
+        // A unit part that is not replayed, at the very end: cut it off, so the file says what
+        // was loaded (and redis-server would load the same).
+        cut = dropped_from;
       }
-      return "Bad file format reading the append only file " + path + " at offset " + std::to_string(r.offset()) +
-             ": make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>";
+      if (cut != data.size() && ::truncate(path.c_str(), static_cast<off_t>(cut)) != 0)
+        return "cannot truncate the append only file " + path + ": " + std::strerror(errno);
     }
   }
   return std::nullopt;

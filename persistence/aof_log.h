@@ -45,6 +45,10 @@ class EngineLog {
   void Append(int db, std::span<const std::string_view> args);
   // Lets f(std::string&) append RESP commands for database db; engine locked.
   void AppendWith(int db, const std::function<void(std::string&)>& f);
+  // A unit's block (engine locked): MULTI, then the unit's commands, then EndUnit's note (the
+  // "#ks-unit:<id>:<parts>" annotation of a unit over several engines, or empty) and EXEC.
+  void BeginUnit();
+  void EndUnit(std::string_view note);
 
   // Writes the pending buffer to the file (blocking). False on an I/O error.
   bool Write();
@@ -95,6 +99,9 @@ class AofSet {
   std::optional<std::string> Open();
 
   EngineLog& log(int engine) { return *logs_[engine]; }
+  // The annotation naming a new unit over `parts` engines: an id unique across restarts (the
+  // time the logs were opened, and a counter).
+  std::string NewUnitNote(size_t parts);
   int engines() const { return static_cast<int>(logs_.size()); }
   FsyncPolicy fsync() const { return fsync_.load(std::memory_order_relaxed); }
   void set_fsync(FsyncPolicy p) { fsync_.store(p, std::memory_order_relaxed); }
@@ -163,6 +170,8 @@ class AofSet {
   std::condition_variable stop_cv_;
   bool stop_ = false;
   std::thread fsync_thread_;
+  int64_t unit_epoch_ = 0;
+  std::atomic<uint64_t> next_unit_{0};
 };
 
 }  // namespace ks

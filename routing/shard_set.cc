@@ -68,13 +68,14 @@ uint16_t EngineLocks::LockSlotHeld(ShardSet& shards, uint16_t slot) {
 void EngineLocks::Lock(ShardSet& shards, EngineIds& ids) {
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  if (held_.empty()) return LockNoWait(shards, ids);
-  for (uint16_t id : ids) {
-    Engine& e = shards.engine(id);
-    if (holds(&e)) continue;
-    e.mutex().lock();
-    held_.push_back(&e);
-  }
+  // Engines held here or by the thread's running Execution are not locked again.
+  ids.erase(std::remove_if(ids.begin(), ids.end(),
+                           [&](uint16_t id) {
+                             const Engine* e = &shards.engine(id);
+                             return holds(e) || ThreadHeldEngines::Holds(e);
+                           }),
+            ids.end());
+  LockNoWait(shards, ids);
 }
 
 void EngineLocks::LockAll(ShardSet& shards) {
@@ -125,15 +126,15 @@ void EngineLocks::UnlockMany() {
   held_.clear();
 }
 
-SlotGuard::SlotGuard(ShardSet& shards, uint16_t slot, const EngineLocks* held) {
-  if (held) {
-    // Routed without locking first: an owner already held keeps the slot where it is.
-    const uint16_t id = shards.slots().EngineOf(slot);
-    if (held->holds(&shards.engine(id))) {
-      id_ = id;
-      e_ = &shards.engine(id);
-      return;
-    }
+thread_local const EngineLocks* ThreadHeldEngines::current_ = nullptr;
+
+SlotGuard::SlotGuard(ShardSet& shards, uint16_t slot) {
+  // Held by this thread's Execution: its owner cannot change while held.
+  const uint16_t owner = shards.slots().EngineOf(slot);
+  if (ThreadHeldEngines::Holds(&shards.engine(owner))) {
+    id_ = owner;
+    e_ = &shards.engine(id_);
+    return;
   }
   id_ = locks_.LockSlot(shards, slot);
   e_ = &shards.engine(id_);

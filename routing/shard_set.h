@@ -61,10 +61,11 @@ using EngineIds = boost::container::small_vector<uint16_t, 16>;
 // So an EngineLocks that starts empty can never be part of a deadlock cycle.
 //
 // Asking for engines while some are already held (a script whose redis.call reaches an
-// engine it did not declare) locks the missing ones, blocking, and keeps them until
-// UnlockAll; engines already held are not locked again. That hold-and-wait is safe only
-// because one holder at a time does it: the script mutex (server/scripting) admits one
-// script, and every other holder backs off as above.
+// engine it did not declare) locks the missing ones, waiting while holding, and keeps them
+// until UnlockAll; engines already held, by this EngineLocks or by the thread's running
+// Execution (ThreadHeldEngines), are not locked again. That hold-and-wait is safe only
+// because one holder at a time does it: the script mutex (ServerState::script_mu()) admits
+// one script, and every other holder backs off as above.
 class EngineLocks {
  public:
   EngineLocks() = default;
@@ -117,33 +118,54 @@ class EngineLocks {
   // Unlocks the engines taken after the first `keep` (a late lock whose slot moved).
   void UnlockFrom(size_t keep);
   uint16_t LockSlotHeld(ShardSet& shards, uint16_t slot);
-  // Locks ids (sorted, unique, none held) without blocking while holding any of them.
+  // Locks ids (sorted, unique, none held) without blocking while holding any of them (the
+  // engines held before the call stay held while it waits: a script's late locks).
   void LockNoWait(ShardSet& shards, std::span<const uint16_t> ids);
   boost::container::small_vector<Engine*, 8> held_;
 };
 
-// One engine locked for a scope: housekeeping steps, INFO's figures, start-up wiring. With
-// `held` (the locks of a script running the command), an engine already held is used as is.
+// The engines that a running Execution of several commands (EXEC, a script) holds on this
+// thread. A command inside it that locks engines itself (LockMode::kSelf: SCAN, DBSIZE,
+// INFO, BGSAVE) must not lock them again, so EngineGuard, SlotGuard and EngineLocks::Lock /
+// LockAll skip the engines listed here. A script run inside EXEC runs in EXEC's Execution,
+// so Executions never nest and the per-command LockSlot(s) path does not look.
+class ThreadHeldEngines {
+ public:
+  explicit ThreadHeldEngines(const EngineLocks* held) : prev_(current_) { current_ = held; }
+  ~ThreadHeldEngines() { current_ = prev_; }
+  ThreadHeldEngines(const ThreadHeldEngines&) = delete;
+  ThreadHeldEngines& operator=(const ThreadHeldEngines&) = delete;
+  static bool Holds(const Engine* e) { return current_ && current_->holds(e); }
+
+ private:
+  static thread_local const EngineLocks* current_;
+  const EngineLocks* prev_;
+};
+
+// One engine locked for a scope: housekeeping steps, INFO's figures, start-up wiring.
 class EngineGuard {
  public:
   EngineGuard(ShardSet& shards, int id) : EngineGuard(shards.engine(id)) {}
-  explicit EngineGuard(Engine& e) : e_(e), lk_(e_.mutex()) {}
-  EngineGuard(Engine& e, const EngineLocks* held)
-      : e_(e), lk_(e_.mutex(), std::defer_lock) {
-    if (!held || !held->holds(&e)) lk_.lock();
+  explicit EngineGuard(Engine& e) : e_(e), locked_(!ThreadHeldEngines::Holds(&e)) {
+    if (locked_) e_.mutex().lock();
   }
+  ~EngineGuard() {
+    if (locked_) e_.mutex().unlock();
+  }
+  EngineGuard(const EngineGuard&) = delete;
+  EngineGuard& operator=(const EngineGuard&) = delete;
   Engine& engine() { return e_; }
 
  private:
   Engine& e_;
-  std::unique_lock<std::mutex> lk_;
+  bool locked_;
 };
 
 // The engine that owns a slot, locked, ownership re-checked (loading keys, SCAN).
 class SlotGuard {
  public:
-  // With `held` (see EngineGuard), an owner already held is used without locking it again.
-  SlotGuard(ShardSet& shards, uint16_t slot, const EngineLocks* held = nullptr);
+  // An owner this thread's Execution holds (ThreadHeldEngines) is used without locking it again.
+  SlotGuard(ShardSet& shards, uint16_t slot);
   Engine& engine() { return *e_; }
   uint16_t engine_id() const { return id_; }
 

@@ -11,7 +11,12 @@ PACKAGES=(
   liblzf-dev                 # LZF compression of RDB strings
   liblua5.1-0-dev lua-cjson-dev lua-bitop-dev libmsgpuck-dev libssl-dev  # Lua scripting, SHA-1
   redis-server redis-tools   # the reference server for differential tests and benchmarks
+  python3-redis python3-rq python3-celery   # real clients of tests/clients (redis-py 4.3, RQ 1.13, Celery 5.2)
 )
+# Node.js for BullMQ (tests/clients): Debian's only where no node/npm is installed already (CI
+# images bring Node.js 20 with npm from NodeSource, which Debian's npm package conflicts with).
+command -v node >/dev/null 2>&1 || PACKAGES+=(nodejs)
+command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -23,6 +28,25 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# BullMQ and ioredis for tests/clients, pinned, kept outside the repository in
+# $KEYSHARD_CLIENTS_DIR/node (default /var/cache/keyshard-clients/node, which
+# tests/clients/run_client_test.py reads too); installed only when that version is missing.
+CLIENTS_DIR="${KEYSHARD_CLIENTS_DIR:-/var/cache/keyshard-clients}"
+NODE_PKGS=(bullmq@6.7.0 ioredis@5.11.1)
+node_pkg_present() {  # name@version installed under $CLIENTS_DIR/node?
+  local f="$CLIENTS_DIR/node/node_modules/${1%@*}/package.json"
+  [ -f "$f" ] && grep -q "\"version\": \"${1##*@}\"" "$f"
+}
+need_npm=0
+for p in "${NODE_PKGS[@]}"; do node_pkg_present "$p" || need_npm=1; done
+if [ "$need_npm" = 1 ]; then
+  echo "setup: installing ${NODE_PKGS[*]} into $CLIENTS_DIR/node"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ] && ! { [ -d "$CLIENTS_DIR" ] && [ -w "$CLIENTS_DIR" ]; }; then SUDO="sudo"; fi
+  $SUDO mkdir -p "$CLIENTS_DIR/node"
+  $SUDO npm install --prefix "$CLIENTS_DIR/node" --no-audit --no-fund --save-exact --loglevel=error "${NODE_PKGS[@]}" >/dev/null
 fi
 # Debian's redis-server package starts a service on 6379 where an init system runs; the
 # tests never use it (they start their own servers on free ports).

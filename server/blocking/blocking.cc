@@ -42,6 +42,14 @@ void BlockOnKeys(CommandContext& ctx, std::span<const KeyRef> keys, int64_t time
     ctx.would_block = true;
     return;
   }
+  if (ctx.in_exec || ctx.outer) {
+    // Inside a transaction or a script nothing may block: the answer is the timeout's, even for 0.
+    if (on_timeout == TimeoutReply::kNullArray)
+      ctx.rb.NullArray();
+    else
+      ctx.rb.Null();
+    return;
+  }
   auto w = std::make_shared<BlockedClient>();
   w->args.assign(ctx.args.begin(), ctx.args.end());
   w->spec = &ctx.spec;

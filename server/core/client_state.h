@@ -9,6 +9,8 @@
 #include <mutex>
 #include <string>
 
+#include "server/multi/transaction.h"
+
 namespace ks {
 
 struct CommandSpec;
@@ -86,6 +88,8 @@ struct ClientState {
   int thread_index = 0;
   // Set by a blocking command that found nothing: the connection waits on it.
   std::shared_ptr<BlockedClient> blocked;
+  // MULTI's queue and WATCH's keys, made at the client's first MULTI or WATCH.
+  std::unique_ptr<Transaction> tx;
 
   void SetDb(int d) {
     db = d;

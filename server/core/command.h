@@ -27,6 +27,7 @@ enum CmdFlag : uint32_t {
   kCmdNoScript = 1 << 9,
   kCmdMovableKeys = 1 << 10,
   kCmdAllowBusy = 1 << 11,  // answered while a script is busy (SCRIPT KILL, AUTH...)
+  kCmdNoMulti = 1 << 12,  // refused inside MULTI (SAVE, SHUTDOWN...)
 };
 
 // Redis 7 key specification, as COMMAND INFO reports it.
@@ -64,6 +65,13 @@ enum class AofLog : uint8_t {
   kVerbatimUnlessRelativeTtl,
 };
 
+// What a command does when its client is inside MULTI (server/multi/transaction.h).
+enum class InMulti : uint8_t {
+  kQueue,      // queued (+QUEUED), run by EXEC: nearly every command
+  kRun,        // runs at once; its handler answers the nesting error (MULTI, WATCH)
+  kRunAlways,  // runs at once, even when out of memory (EXEC, DISCARD, QUIT, RESET)
+};
+
 struct CommandSpec {
   std::string_view name;  // lower case; subcommands carry only their own part ("list")
   int arity = 0;
@@ -78,6 +86,12 @@ struct CommandSpec {
   // The option naming the second key's database when it may be another one (COPY ... DB n):
   // its effect is logged there.
   std::string_view dst_db_option = {};
+  InMulti in_multi = InMulti::kQueue;
+  // Commands that take the server's script mutex (EVAL, FCALL, SCRIPT LOAD, FUNCTION LOAD...)
+  // set this: an Execution that runs such a command takes the mutex before it locks any
+  // engine (EXEC whose queue holds one does; see ScriptLockFor in server/core/executor.h),
+  // and the command then runs without taking it again (LockScripts in server/scripting).
+  bool script_lock = false;
   // COMMAND DOCS.
   std::string_view group;
   std::string_view since;

@@ -19,6 +19,8 @@
 
 namespace ks {
 
+class Execution;
+
 struct KeyRef {
   std::string_view key;
   uint16_t slot;
@@ -50,12 +52,17 @@ struct CommandContext {
   // it must not block again, only report through would_block that it still cannot proceed.
   bool serving = false;
   bool would_block = false;
+  // Set while the command runs inside EXEC (or a script): it never blocks (a blocking
+  // command answers as if its timeout had passed, as Redis's CLIENT_DENY_BLOCKING), and it
+  // was admitted with the whole transaction (no memory check of its own).
+  bool in_exec = false;
   // Work the handler leaves for after its engines are unlocked (FLUSHALL's save).
   std::function<void()> after_unlock;
-  // Set for a command a script runs: the engines the script already holds. Handlers that lock
-  // engines themselves (LockMode::kSelf: SCAN, DBSIZE, INFO) pass it to EngineGuard/SlotGuard
-  // so a held engine is not locked twice.
-  const EngineLocks* held = nullptr;
+  // The Execution of several commands this one runs in (EXEC's queue, a script's redis.call),
+  // else null. Its engines are held (kSelf handlers skip them: ThreadHeldEngines), and it took
+  // the script mutex before them when it holds a script (ScriptLockFor): a script run here
+  // (EVAL in EXEC) runs in it without taking the mutex again.
+  Execution* outer = nullptr;
   // Set for a command a script runs with the allow-oom flag: no eviction or OOM refusal.
   bool allow_oom = false;
 
@@ -143,17 +150,19 @@ struct CommandContext {
     return e;
   }
   // Whole databases, on every engine (the dispatcher holds them all: LockMode::kAll).
+  // The db-wide signal goes first, so listeners see what is about to go (WATCH dirties the
+  // watchers of keys that exist, as Redis's signalFlushedDb does before emptying).
   void FlushDb() {
-    for (int i = 0; i < shards().size(); ++i) shards().engine(i).FlushDb(db());
     server.keyspace_events().DbChanged(DbEvent::kFlushDb, db());
+    for (int i = 0; i < shards().size(); ++i) shards().engine(i).FlushDb(db());
   }
   void FlushAll() {
-    for (int i = 0; i < shards().size(); ++i) shards().engine(i).FlushAll();
     server.keyspace_events().DbChanged(DbEvent::kFlushAll, -1);
+    for (int i = 0; i < shards().size(); ++i) shards().engine(i).FlushAll();
   }
   void SwapDb(int a, int b) {
-    for (int i = 0; i < shards().size(); ++i) shards().engine(i).SwapDb(a, b);
     server.keyspace_events().DbChanged(DbEvent::kSwapDb, a, b);
+    for (int i = 0; i < shards().size(); ++i) shards().engine(i).SwapDb(a, b);
   }
   // Signals a change to k made some other way (in database db_index, by default the client's).
   void Signal(const KeyRef& k, KeyEvent cause) { Signal(k, cause, db()); }

@@ -13,6 +13,7 @@ uint32_t ParseCommandFlags(std::string_view flags) {
       {"admin", kCmdAdmin},     {"no_auth", kCmdNoAuth},    {"fast", kCmdFast},
       {"blocking", kCmdBlocking}, {"loading", kCmdLoading}, {"stale", kCmdStale},
       {"noscript", kCmdNoScript}, {"movablekeys", kCmdMovableKeys}, {"allow_busy", kCmdAllowBusy},
+      {"no_multi", kCmdNoMulti},
   };
   uint32_t bits = 0;
   size_t pos = 0;

@@ -29,6 +29,7 @@ const std::vector<OptionDef>& ConfigOptions() {
       {"set-max-intset-entries", OptionType::kMemory, true, 0, INT64_MAX, "Sets of integers up to this size stay an intset.", nullptr, &Config::set_max_intset_entries},
       {"zset-max-listpack-entries", OptionType::kMemory, true, 0, INT64_MAX, "Sorted sets up to this many members stay compact.", nullptr, &Config::zset_max_listpack_entries, "zset-max-ziplist-entries"},
       {"zset-max-listpack-value", OptionType::kMemory, true, 0, INT64_MAX, "Sorted sets whose members are all this short stay compact.", nullptr, &Config::zset_max_listpack_value, "zset-max-ziplist-value"},
+      {"hll-sparse-max-bytes", OptionType::kMemory, true, 0, INT64_MAX, "A sparse HyperLogLog larger than this many bytes becomes dense.", nullptr, &Config::hll_sparse_max_bytes},
       {"maxmemory", OptionType::kMemory, true, 0, INT64_MAX, "Memory budget for all engines together, divided evenly among them; 0 unlimited.", nullptr, &Config::maxmemory},
       {"maxmemory-policy", OptionType::kString, true, 0, 0, "What to evict when over budget (Redis 7.0's policies).", &Config::maxmemory_policy, nullptr, {}, "volatile-lru|volatile-lfu|volatile-random|volatile-ttl|allkeys-lru|allkeys-lfu|allkeys-random|noeviction"},
       {"maxmemory-samples", OptionType::kInt, true, 1, 64, "Keys sampled per eviction (more is closer to true LRU/LFU).", nullptr, &Config::maxmemory_samples},

@@ -50,6 +50,8 @@ struct Config {
   int64_t set_max_intset_entries = 512;
   int64_t zset_max_listpack_entries = 128;
   int64_t zset_max_listpack_value = 64;
+  // A sparse HyperLogLog becomes dense past this many bytes (Redis's default).
+  int64_t hll_sparse_max_bytes = 3000;
   // Memory budget: maxmemory limits used_memory; what start-up left is divided evenly among
   // the engines (ServerState::ApplyMemoryPolicies).
   int64_t maxmemory = 0;

@@ -141,5 +141,35 @@ inline constexpr std::string_view kBusyEval =
 inline constexpr std::string_view kBusyFunction =
     "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
 inline constexpr std::string_view kScriptFlushOption = "ERR SCRIPT FLUSH only support SYNC|ASYNC option";
+// Bitmaps (bitmap_family.cc).
+inline constexpr std::string_view kBitOffset = "ERR bit offset is not an integer or out of range";
+inline constexpr std::string_view kBitValue = "ERR bit is not an integer or out of range";
+inline constexpr std::string_view kBitposBit = "ERR The bit argument must be 1 or 0.";
+inline constexpr std::string_view kBitopNot = "ERR BITOP NOT must be called with a single source key.";
+inline constexpr std::string_view kBitfieldType =
+    "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.";
+inline constexpr std::string_view kBitfieldOverflow = "ERR Invalid OVERFLOW type specified";
+inline constexpr std::string_view kBitfieldRo = "ERR BITFIELD_RO only supports the GET subcommand";
+// HyperLogLog (hll_family.cc).
+inline constexpr std::string_view kHllWrongType = "WRONGTYPE Key is not a valid HyperLogLog string value.";
+inline constexpr std::string_view kHllInvalid = "INVALIDOBJ Corrupted HLL object detected";
+inline constexpr std::string_view kPfdebugNoKey = "ERR The specified key does not exist";
+inline constexpr std::string_view kHllNotSparse = "ERR HLL encoding is not sparse";
+inline std::string PfdebugUnknown(std::string_view sub) {
+  return "ERR Unknown PFDEBUG subcommand '" + std::string(sub) + "'";
+}
+// Transactions (server/multi/).
+inline constexpr std::string_view kMultiNested = "ERR MULTI calls can not be nested";
+inline constexpr std::string_view kExecWithoutMulti = "ERR EXEC without MULTI";
+inline constexpr std::string_view kDiscardWithoutMulti = "ERR DISCARD without MULTI";
+inline constexpr std::string_view kWatchInMulti = "ERR WATCH inside MULTI is not allowed";
+inline constexpr std::string_view kNotInMulti = "ERR Command not allowed inside a transaction";
+inline constexpr std::string_view kExecAbort = "EXECABORT Transaction discarded because of previous errors.";
+// EXEC itself refused (arity, OOM, MISCONF): Redis's execCommandAbort. Errors Redis formats
+// (ERR ...) lose their "ERR " there; its fixed error objects (OOM, MISCONF) keep their code.
+inline std::string ExecAbortBecause(std::string_view error) {
+  if (error.starts_with("ERR ")) error.remove_prefix(4);
+  return "EXECABORT Transaction discarded because of: " + std::string(error);
+}
 
 }  // namespace ks::err

@@ -47,8 +47,9 @@ void Execution::Acquire(CommandContext& ctx, std::span<const uint16_t> extra_eng
   LockRouted(one, slots, false, extra_engines);
 }
 
-void Execution::Acquire(std::span<CommandContext* const> cmds) {
-  if (cmds.size() == 1) return Acquire(*cmds[0]);
+void Execution::Acquire(std::span<CommandContext* const> cmds, std::span<const uint16_t> extra_engines) {
+  if (!held_) held_.emplace(&locks_);
+  if (cmds.size() == 1) return Acquire(*cmds[0], extra_engines);
   bool all = false;
   Slots slots;
   for (CommandContext* ctx : cmds) {
@@ -57,10 +58,11 @@ void Execution::Acquire(std::span<CommandContext* const> cmds) {
     ctx->keys.clear();
     AddKeys(*ctx, CommandKeyIndexes(ctx->spec, static_cast<int>(ctx->args.size()), ctx->args.data()), slots);
   }
-  LockRouted(cmds, slots, all, {});
+  LockRouted(cmds, slots, all, extra_engines);
 }
 
 void Execution::LockKeys(std::span<const std::string_view> keys) {
+  if (!held_) held_.emplace(&locks_);
   if (keys.empty()) return;
   Slots slots;
   for (std::string_view k : keys) slots.push_back(KeySlot(k));
@@ -98,7 +100,7 @@ bool Execution::Run(CommandContext& ctx) {
   // With a memory budget, a command that may grow memory first makes room on the engines it
   // holds, or is refused when nothing can be evicted. Without one this costs a single relaxed
   // load. A blocked client being served was admitted when it blocked.
-  if ((spec.flag_bits & kCmdDenyOom) && !ctx.serving && !ctx.allow_oom &&
+  if ((spec.flag_bits & kCmdDenyOom) && !ctx.serving && !ctx.in_exec && !ctx.allow_oom &&
       state_.limits().memory_limited.load(std::memory_order_relaxed))
     for (Engine* e : locks_.held())
       if (e->PerformEvictions() == EvictStatus::kFail) {
@@ -107,16 +109,45 @@ bool Execution::Run(CommandContext& ctx) {
       }
   if (write) {
     // Read under the locks: turning the AOF on (CONFIG SET appendonly) switches with every
-    // engine locked, so each write is either in the new base or in the log.
-    aof_ = state_.aof();
+    // engine locked, so each write is either in the new base or in the log. A unit keeps
+    // the logs it started in.
+    if (!wrote_ || !unit_) aof_ = state_.aof();
     wrote_ = true;
     BeforeWrite(ctx);
   }
   spec.handler(ctx);
   if (ctx.after_unlock) after_unlock_.push_back(std::move(ctx.after_unlock));
   // A blocked client's command that still finds nothing changed nothing: nothing to log.
-  if (write && aof_ && !ctx.would_block) FeedAof(*aof_, ctx, touched_);
+  if (write && aof_ && !ctx.would_block) {
+    // One command over several engines is a unit of its own.
+    if (!unit_) {
+      bool several = spec.lock == LockMode::kAll;
+      for (const KeyRef& k : ctx.keys) several |= k.engine != ctx.keys[0].engine;
+      if (several) unit_ = true;
+    }
+    FeedAof(*aof_, ctx, touched_, unit_);
+  }
   return true;
+}
+
+void Execution::EndUnit() {
+  if (!unit_ || !aof_ || touched_.empty()) return;
+  if (touched_.size() == 1) {
+    aof_->log(touched_[0]).EndUnit({});
+    return;
+  }
+  const std::string note = aof_->NewUnitNote(touched_.size());
+  for (uint16_t e : touched_) aof_->log(e).EndUnit(note);
+  // Every part reaches its file before any engine is unlocked: no later command can be in a
+  // file ahead of a part of this unit, so a crash leaves either the whole unit or parts that
+  // are last in their files, which the loader drops.
+  for (uint16_t e : touched_) aof_->log(e).Write();
+}
+
+std::unique_lock<std::mutex> ScriptLockFor(ServerState& state, std::span<CommandContext* const> cmds) {
+  for (CommandContext* c : cmds)
+    if (c->spec.script_lock) return std::unique_lock<std::mutex>(state.script_mu());
+  return {};
 }
 
 void Execution::Release(std::vector<ReadyKey>* defer) {
@@ -124,9 +155,12 @@ void Execution::Release(std::vector<ReadyKey>* defer) {
   released_ = true;
   if (!wrote_ && after_unlock_.empty()) {
     // A read: nothing to log, nobody to serve.
+    held_.reset();
     locks_.UnlockAll();
     return;
   }
+  EndUnit();
+  held_.reset();
   // A write may have given data to keys that blocked clients wait for: they are served right
   // after, before anyone else can take it (server/blocking/blocking.h).
   bool waiters = false;

@@ -16,7 +16,16 @@
 //             work the handlers left for after the unlock (FLUSHALL's save)
 //
 // A one-key command takes one uncontended mutex and allocates nothing here.
+//
+// Atomic units in the logs: an Execution that runs several commands (EXEC, a script: they
+// call BeginUnit), or one command over several engines, is one unit in the append-only logs:
+// each engine's part is a MULTI ... EXEC block; a part of a unit over several engines ends with
+// a "#ks-unit:<id>:<parts>" annotation, and all parts are written to their files before the
+// engines are unlocked, so no later command can reach a file ahead of them. On load a unit
+// is applied only when every part is complete (docs/ARCHITECTURE.md, "Transactions").
 #include <functional>
+#include <mutex>
+#include <optional>
 #include <span>
 
 #include "routing/shard_set.h"
@@ -39,10 +48,15 @@ class Execution {
   // extra_engines are locked with them (the engines a blocked client is queued in).
   void Acquire(CommandContext& ctx, std::span<const uint16_t> extra_engines = {});
   // The same for several commands at once, under one lock set (EXEC, a script's declared
-  // keys): the union of their engines, or every engine if one of them needs all.
-  void Acquire(std::span<CommandContext* const> cmds);
-  // Locks the engines owning these keys (a script's declared KEYS, before its commands run).
+  // keys): the union of their engines and extra_engines (EXEC: those of its WATCHed keys),
+  // or every engine if one of them needs all. While the Execution lives, commands run in it
+  // that lock engines themselves (SCAN, DBSIZE: LockMode::kSelf) skip the ones held here.
+  void Acquire(std::span<CommandContext* const> cmds, std::span<const uint16_t> extra_engines = {});
+  // Locks the engines owning these keys (a script's declared KEYS, before its commands run);
+  // from here on commands run in it skip the engines held here, as above.
   void LockKeys(std::span<const std::string_view> keys);
+  // Makes everything Run from here on one atomic unit in the logs (see above).
+  void BeginUnit() { unit_ = true; }
   // Runs ctx's command with its engines held. Returns false if it was refused before its
   // handler ran (the OOM error is already written).
   bool Run(CommandContext& ctx);
@@ -58,8 +72,13 @@ class Execution {
   void LockRouted(std::span<CommandContext* const> cmds, std::span<const uint16_t> slots, bool all,
                   std::span<const uint16_t> extra_engines);
 
+  // Closes the unit's blocks in the logs, engines still locked.
+  void EndUnit();
+
   ServerState& state_;
   EngineLocks locks_;
+  std::optional<ThreadHeldEngines> held_;  // set by the several-command Acquire
+  bool unit_ = false;
   bool wrote_ = false;
   bool released_ = false;
   TouchedEngines touched_;
@@ -69,5 +88,11 @@ class Execution {
 
 // Acquire, Run, Release for one command.
 void Execute(ServerState& state, CommandContext& ctx);
+
+// The hook for scripts inside transactions: scripts take the server's script mutex before
+// they lock any engine, so an Execution about to run commands whose rows set
+// CommandSpec::script_lock (EVAL, FCALL) must take it first. Returns it locked when one of
+// cmds needs it, else an empty lock. EXEC calls it before Acquire.
+std::unique_lock<std::mutex> ScriptLockFor(ServerState& state, std::span<CommandContext* const> cmds);
 
 }  // namespace ks

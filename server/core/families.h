@@ -19,6 +19,9 @@ void RegisterMemoryFamily(CommandRegistry& reg);      // memory_family.cc: MEMOR
 void RegisterPersistenceFamily(CommandRegistry& reg);  // persistence_family.cc: DUMP, RESTORE
 void RegisterEvalFamily(CommandRegistry& reg);        // scripting/eval_family.cc: EVAL, EVALSHA, SCRIPT
 void RegisterFunctionFamily(CommandRegistry& reg);    // scripting/function_family.cc: FUNCTION, FCALL
+void RegisterBitmapFamily(CommandRegistry& reg);      // bitmap_family.cc: SETBIT, BITCOUNT, BITOP, BITFIELD...
+void RegisterHllFamily(CommandRegistry& reg);         // hll_family.cc: PFADD, PFCOUNT, PFMERGE, PFDEBUG...
+void RegisterMultiFamily(CommandRegistry& reg);       // multi/multi_family.cc: MULTI, EXEC, WATCH...
 
 inline void RegisterAllFamilies(CommandRegistry& reg) {
   RegisterStringFamily(reg);
@@ -36,6 +39,9 @@ inline void RegisterAllFamilies(CommandRegistry& reg) {
   RegisterPersistenceFamily(reg);
   RegisterEvalFamily(reg);
   RegisterFunctionFamily(reg);
+  RegisterBitmapFamily(reg);
+  RegisterHllFamily(reg);
+  RegisterMultiFamily(reg);
 }
 
 }  // namespace ks

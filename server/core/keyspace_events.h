@@ -20,7 +20,8 @@ enum class KeyEvent : uint8_t {
   kEvicted,  // removed by the engine to stay within maxmemory
 };
 
-// A change to a whole database.
+// A change to a whole database, signalled just before it happens (with every engine locked),
+// so a listener can still see the keys concerned.
 enum class DbEvent : uint8_t {
   kFlushDb,   // db emptied
   kFlushAll,  // every database emptied (db is -1)

@@ -10,6 +10,7 @@
 #include "server/persist/engine_hooks.h"
 #include "server/persist/snapshots.h"
 #include "server/scripting/scripting.h"
+#include "server/multi/watch_registry.h"
 
 namespace ks {
 
@@ -52,6 +53,8 @@ ServerState::ServerState(Config config, const Clock* clock)
       random_(SeedFromDevice()),
       start_ms_(clock->NowMs()) {
   PublishLimits();
+  watches_ = std::make_unique<WatchRegistry>(shards_);
+  keyspace_events_.Add(watches_.get());
   for (int i = 0; i < shards_.size(); ++i) {
     hooks_.push_back(std::make_unique<EngineHooks>(*this, i));
     Engine& e = shards_.engine(i);
@@ -151,6 +154,7 @@ void ServerState::PublishLimits() {
   set(limits_.set_max_intset_entries, config_.set_max_intset_entries);
   set(limits_.zset_max_listpack_entries, config_.zset_max_listpack_entries);
   set(limits_.zset_max_listpack_value, config_.zset_max_listpack_value);
+  set(limits_.hll_sparse_max_bytes, config_.hll_sparse_max_bytes);
   if (AofSet* a = aof())
     if (auto p = ParseFsyncPolicy(config_.appendfsync)) a->set_fsync(*p);
 }

@@ -27,6 +27,7 @@ class Scripting;
 
 // What the dispatcher answers while a script runs past busy-reply-threshold.
 enum class ScriptBusy : uint8_t { kNo, kEval, kFunction };
+class WatchRegistry;
 
 // A counter per I/O thread, so the hot path never shares a cache line between threads.
 struct alignas(64) ThreadCounters {
@@ -87,6 +88,7 @@ struct HotLimits {
   std::atomic<int64_t> zset_max_listpack_entries{0};
   std::atomic<int64_t> zset_max_listpack_value{0};
   std::atomic<int64_t> busy_reply_threshold{0};  // ms
+  std::atomic<int64_t> hll_sparse_max_bytes{0};
   // Whether any engine has a memory budget: the one load the dispatcher pays for eviction.
   std::atomic<bool> memory_limited{false};
 
@@ -136,6 +138,11 @@ class ServerState {
   std::optional<std::string> SetAppendOnly(bool on);
   // The "key modified" listeners (server/core/keyspace_events.h).
   KeyspaceEvents& keyspace_events() { return keyspace_events_; }
+  // WATCH's registry (server/multi/watch_registry.h), one of those listeners.
+  WatchRegistry& watches() { return *watches_; }
+  // Taken by scripts before any engine lock, and by EXEC when its queue holds a script
+  // (ScriptLockFor in server/core/executor.h).
+  std::mutex& script_mu() { return script_mu_; }
   // Each engine's observer (server/engine_hooks.h).
   EngineHooks& hooks(int engine) { return *hooks_[engine]; }
   // RDB snapshots and AOF bases in the background (server/snapshots.h).
@@ -167,6 +174,8 @@ class ServerState {
   std::string run_id_;
   std::atomic<AofSet*> aof_{nullptr};
   KeyspaceEvents keyspace_events_;
+  std::unique_ptr<WatchRegistry> watches_;
+  std::mutex script_mu_;
   std::vector<std::unique_ptr<EngineHooks>> hooks_;
   // Logs opened by CONFIG SET appendonly yes. Kept until exit even when turned off: a
   // command may still hold a pointer to one.

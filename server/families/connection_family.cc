@@ -44,6 +44,8 @@ void Quit(CommandContext& ctx) {
 
 void Reset(CommandContext& ctx) {
   ClientState& c = ctx.client;
+  // Redis's clearClientConnectionState: the transaction and the watched keys go too.
+  if (c.tx) c.tx->Discard();
   c.SetDb(0);
   c.SetResp(2);
   ctx.rb.set_resp3(false);
@@ -172,6 +174,7 @@ void RegisterConnectionFamily(CommandRegistry& reg) {
            .first_key = 0, .last_key = 0, .step = 0,
            .acl = "@fast @connection",
            .handler = Quit,
+           .in_multi = InMulti::kRunAlways,
            .group = "connection", .since = "1.0.0",
            .summary = "Replies OK, then closes the connection.",
            .complexity = "O(1)"});
@@ -181,6 +184,7 @@ void RegisterConnectionFamily(CommandRegistry& reg) {
            .first_key = 0, .last_key = 0, .step = 0,
            .acl = "@fast @connection",
            .handler = Reset,
+           .in_multi = InMulti::kRunAlways,
            .group = "connection", .since = "6.2.0",
            .summary = "Returns the connection to its initial state (db 0, RESP2, no name, replies on).",
            .complexity = "O(1)"});

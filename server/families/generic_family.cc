@@ -175,7 +175,7 @@ void Scan(CommandContext& ctx) {
   while (slot < kNumSlots && examined < opt.count) {
     // The run of consecutive slots owned by one engine, read under that engine's lock (with
     // it held, none of its slots can move away).
-    SlotGuard guard(shards, static_cast<uint16_t>(slot), ctx.held);
+    SlotGuard guard(shards, static_cast<uint16_t>(slot));
     const uint16_t owner = guard.engine_id();
     int run_end = slot + 1;
     while (run_end < kNumSlots && table.EngineOf(static_cast<uint16_t>(run_end)) == owner) ++run_end;

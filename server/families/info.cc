@@ -84,11 +84,11 @@ struct EngineCounts {
   std::array<std::pair<int64_t, int64_t>, kNumDbs> per_db{};  // keys, expires
 };
 
-std::vector<EngineCounts> CollectEngines(ShardSet& shards, const EngineLocks* held) {
+std::vector<EngineCounts> CollectEngines(ShardSet& shards) {
   std::vector<EngineCounts> v(static_cast<size_t>(shards.size()));
   for (int i = 0; i < shards.size(); ++i) {
     Engine& e = shards.engine(i);
-    EngineGuard lk(e, held);
+    EngineGuard lk(e);
     EngineCounts& c = v[static_cast<size_t>(i)];
     for (int d = 0; d < kNumDbs; ++d) {
       int64_t keys = static_cast<int64_t>(e.db(d).size());
@@ -116,7 +116,7 @@ std::string BuildInfo(CommandContext& ctx, uint32_t sections) {
   }
   int64_t now_ms = st.clock()->NowMs();
   std::vector<EngineCounts> engines;
-  if (sections & (kStats | kKeyspace | kKeyshard)) engines = CollectEngines(st.shards(), ctx.held);
+  if (sections & (kStats | kKeyspace | kKeyshard)) engines = CollectEngines(st.shards());
 
   if (sections & kServer) {
     header("Server");
@@ -149,7 +149,7 @@ std::string BuildInfo(CommandContext& ctx, uint32_t sections) {
     header("Memory");
     // used_memory is what maxmemory is held to: the engines' accounting plus the heap in use
     // at start-up (docs/ARCHITECTURE.md states how it compares with RSS).
-    MemoryFigures m = CollectMemory(st, ctx.held);
+    MemoryFigures m = CollectMemory(st);
     Field(out, "used_memory", m.used);
     Field(out, "used_memory_human", Human(m.used));
     Field(out, "used_memory_rss", m.rss);
@@ -245,7 +245,7 @@ std::string BuildInfo(CommandContext& ctx, uint32_t sections) {
   }
   if (sections & kKeyshard) {
     header("Keyshard");
-    MemoryFigures m = CollectMemory(st, ctx.held);
+    MemoryFigures m = CollectMemory(st);
     Field(out, "engines", static_cast<int64_t>(engines.size()));
     for (size_t i = 0; i < engines.size(); ++i) {
       const EngineCounts& e = engines[i];

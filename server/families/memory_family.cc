@@ -24,14 +24,14 @@ int64_t ResidentBytes() {
   return resident * sysconf(_SC_PAGESIZE);
 }
 
-MemoryFigures CollectMemory(ServerState& st, const EngineLocks* held) {
+MemoryFigures CollectMemory(ServerState& st) {
   MemoryFigures m;
   ShardSet& shards = st.shards();
   m.engines.resize(static_cast<size_t>(shards.size()));
   for (int i = 0; i < shards.size(); ++i) {
     Engine& e = shards.engine(i);
     EngineMemory& em = m.engines[static_cast<size_t>(i)];
-    EngineGuard lk(e, held);
+    EngineGuard lk(e);
     em.used = static_cast<int64_t>(e.UsedBytes());
     em.maxmemory = static_cast<int64_t>(e.memory_policy().maxmemory);
     em.policy = e.memory_policy().policy;
@@ -71,7 +71,7 @@ void MemoryUsage(CommandContext& ctx) {
 }
 
 void MemoryStats(CommandContext& ctx) {
-  MemoryFigures m = CollectMemory(ctx.server, ctx.held);
+  MemoryFigures m = CollectMemory(ctx.server);
   auto ratio = [](int64_t a, int64_t b) { return b ? static_cast<double>(a) / static_cast<double>(b) : 0.0; };
   ctx.rb.Map(11 + m.engines.size());
   ctx.rb.Bulk("total.allocated");

@@ -27,9 +27,9 @@ struct MemoryFigures {
   std::vector<EngineMemory> engines;
 };
 
-// Locks each engine in turn (never more than one at a time).
-// held: the engines a script running the command already holds (CommandContext::held).
-MemoryFigures CollectMemory(ServerState& st, const EngineLocks* held = nullptr);
+// Locks each engine in turn (never more than one at a time); engines the thread's Execution
+// holds (a script or EXEC running INFO/MEMORY) are read as they are (ThreadHeldEngines).
+MemoryFigures CollectMemory(ServerState& st);
 int64_t ResidentBytes();
 
 }  // namespace ks

@@ -21,7 +21,7 @@ void DbSize(CommandContext& ctx) {
   ShardSet& shards = ctx.shards();
   int64_t n = 0;
   for (int i = 0; i < shards.size(); ++i) {
-    EngineGuard lk(shards.engine(i), ctx.held);
+    EngineGuard lk(shards.engine(i));
     n += static_cast<int64_t>(shards.engine(i).KeyCount(ctx.db()));
   }
   ctx.rb.Int(n);
@@ -189,7 +189,7 @@ void ConfigResetStat(CommandContext& ctx) {
   st.rejected_connections.store(0, std::memory_order_relaxed);
   ShardSet& shards = ctx.shards();
   for (int i = 0; i < shards.size(); ++i) {
-    EngineGuard lk(shards.engine(i), ctx.held);
+    EngineGuard lk(shards.engine(i));
     shards.engine(i).stats() = EngineStats{};
   }
   ctx.rb.Ok();

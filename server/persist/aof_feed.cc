@@ -27,10 +27,14 @@ std::string_view FormatInt(int64_t v, char (&buf)[24]) {
   return {buf, static_cast<size_t>(r.ptr - buf)};
 }
 
-void Touch(TouchedEngines& t, uint16_t e) {
+// The log of engine e, for a command about to append to it: e joins touched, and a unit
+// opens its MULTI block there first.
+EngineLog& Open(AofSet& aof, uint16_t e, TouchedEngines& t, bool unit) {
   for (uint16_t x : t)
-    if (x == e) return;
+    if (x == e) return aof.log(e);
   t.push_back(e);
+  if (unit) aof.log(e).BeginUnit();
+  return aof.log(e);
 }
 
 // The database the second key is written to: another one when the row names an option for
@@ -47,15 +51,12 @@ int DestinationDb(CommandContext& ctx) {
 
 }  // namespace
 
-void FeedAof(AofSet& aof, CommandContext& ctx, TouchedEngines& touched) {
+void FeedAof(AofSet& aof, CommandContext& ctx, TouchedEngines& touched, bool unit) {
   const int db = ctx.db();
   if (ctx.spec.lock == LockMode::kAll) {
     // FLUSHALL, FLUSHDB, SWAPDB: every engine logs the command; replay applies it to that
     // engine only.
-    for (int e = 0; e < aof.engines(); ++e) {
-      aof.log(e).Append(db, ctx.args);
-      touched.push_back(static_cast<uint16_t>(e));
-    }
+    for (int e = 0; e < aof.engines(); ++e) Open(aof, static_cast<uint16_t>(e), touched, unit).Append(db, ctx.args);
     return;
   }
   if (ctx.keys.empty()) return;
@@ -63,8 +64,7 @@ void FeedAof(AofSet& aof, CommandContext& ctx, TouchedEngines& touched) {
   bool single = true;
   for (const KeyRef& k : ctx.keys) single &= k.engine == ctx.keys[0].engine;
   if (kind == AofLog::kVerbatim && single) {
-    aof.log(ctx.keys[0].engine).Append(db, ctx.args);
-    touched.push_back(ctx.keys[0].engine);
+    Open(aof, ctx.keys[0].engine, touched, unit).Append(db, ctx.args);
     return;
   }
   const int dst_db = DestinationDb(ctx);
@@ -77,8 +77,7 @@ void FeedAof(AofSet& aof, CommandContext& ctx, TouchedEngines& touched) {
     // The raw table entry: an expired one is logged with its past PEXPIREAT, which the
     // live clock then expires; nothing is deleted here.
     const Entry* e = ctx.engine(k).db(kdb).Find(k.slot, k.key);
-    Touch(touched, k.engine);
-    aof.log(k.engine).AppendWith(kdb, [&](std::string& out) {
+    Open(aof, k.engine, touched, unit).AppendWith(kdb, [&](std::string& out) {
       if (!e) {
         AppendRespCommand(out, {"DEL", k.key});
       } else if (kind == AofLog::kTtl) {

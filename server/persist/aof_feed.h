@@ -26,8 +26,10 @@ class ServerState;
 using TouchedEngines = boost::container::small_vector<uint16_t, 4>;
 
 // Appends what the write command in ctx did to the logs of the engines it touched (which
-// must still be locked) and records those engines in touched.
-void FeedAof(AofSet& aof, CommandContext& ctx, TouchedEngines& touched);
+// must still be locked) and records those engines in touched. In a unit (several commands,
+// or several engines, that must replay all or nothing: server/core/executor.h) an engine's
+// first append opens a MULTI block in its log; the Execution closes them.
+void FeedAof(AofSet& aof, CommandContext& ctx, TouchedEngines& touched, bool unit);
 
 // Replays every engine's log through svc (keys routed by slot). Run with time frozen at 0
 // (see persistence/loading_clock.h) so that nothing expires mid-replay: the logs hold

@@ -30,7 +30,7 @@ void EvalGeneric(CommandContext& ctx, bool by_sha, bool ro) {
   auto args = ctx.args.subspan(3 + static_cast<size_t>(numkeys));
 
   Scripting& sc = ctx.server.scripting();
-  std::lock_guard lk(sc.script_mu());  // before any engine lock
+  std::unique_lock lk = LockScripts(ctx);  // before any engine lock
   std::string sha;
   const Scripting::Script* s;
   if (by_sha) {
@@ -52,7 +52,7 @@ void EvalShaRo(CommandContext& ctx) { EvalGeneric(ctx, true, true); }
 
 void ScriptLoad(CommandContext& ctx) {
   Scripting& sc = ctx.server.scripting();
-  std::lock_guard lk(sc.script_mu());
+  std::unique_lock lk = LockScripts(ctx);
   std::string sha, error;
   if (!sc.LoadEval(ctx.arg(2), &sha, &error)) return ctx.rb.Error(error);
   ctx.rb.Bulk(sha);
@@ -60,7 +60,7 @@ void ScriptLoad(CommandContext& ctx) {
 
 void ScriptExists(CommandContext& ctx) {
   Scripting& sc = ctx.server.scripting();
-  std::lock_guard lk(sc.script_mu());
+  std::unique_lock lk = LockScripts(ctx);
   ctx.rb.Array(ctx.argc() - 2);
   for (size_t i = 2; i < ctx.argc(); ++i) ctx.rb.Int(sc.FindEval(Lower(ctx.arg(i))) ? 1 : 0);
 }
@@ -73,7 +73,7 @@ void ScriptFlush(CommandContext& ctx) {
     if (mode != "sync" && mode != "async") return ctx.rb.Error(err::kScriptFlushOption);
   }
   Scripting& sc = ctx.server.scripting();
-  std::lock_guard lk(sc.script_mu());
+  std::unique_lock lk = LockScripts(ctx);
   sc.FlushEval();
   ctx.rb.Ok();
 }
@@ -122,6 +122,7 @@ CommandSpec EvalRow(std::string_view name, CommandHandler h, bool ro, bool sha, 
           .handler = h,
           // The handler takes the script mutex and then the engines (Scripting::RunEval).
           .lock = LockMode::kSelf,
+          .script_lock = true,
           .group = "scripting", .since = ro ? "7.0.0" : "2.6.0",
           .summary = summary,
           .complexity = "Depends on the script that is executed."};
@@ -143,6 +144,12 @@ CommandSpec ScriptSub(std::string_view name, int arity, std::string_view flags, 
           .complexity = complexity};
 }
 
+// A subcommand whose handler takes the script mutex (LockScripts).
+CommandSpec ScriptLocking(CommandSpec s) {
+  s.script_lock = true;
+  return s;
+}
+
 }  // namespace
 
 void RegisterEvalFamily(CommandRegistry& reg) {
@@ -152,20 +159,20 @@ void RegisterEvalFamily(CommandRegistry& reg) {
   reg.Add(EvalRow("evalsha_ro", EvalShaRo, true, true, "Execute a read-only Lua script server side"));
   reg.Add(ContainerRow(
       "script", "scripting", "2.6.0", "A container for Lua scripts management commands",
-      {ScriptSub("load", 3, "noscript stale", "request_policy:all_nodes response_policy:all_succeeded", ScriptLoad,
+      {ScriptLocking(ScriptSub("load", 3, "noscript stale", "request_policy:all_nodes response_policy:all_succeeded", ScriptLoad,
                  "2.6.0", "Load the specified Lua script into the script cache.",
-                 "O(N) with N being the length in bytes of the script body."),
-       ScriptSub("flush", -2, "noscript", "request_policy:all_nodes response_policy:all_succeeded", ScriptFlush,
+                 "O(N) with N being the length in bytes of the script body.")),
+       ScriptLocking(ScriptSub("flush", -2, "noscript", "request_policy:all_nodes response_policy:all_succeeded", ScriptFlush,
                  "2.6.0", "Remove all the scripts from the script cache.",
-                 "O(N) with N being the number of scripts in cache"),
+                 "O(N) with N being the number of scripts in cache")),
        ScriptSub("kill", 2, "noscript allow_busy", "request_policy:all_shards response_policy:one_succeeded",
                  ScriptKill, "2.6.0", "Kill the script currently in execution.", "O(1)"),
        ScriptSub("help", 2, "loading stale", "", ScriptHelp, "5.0.0", "Show helpful text about the different subcommands",
                  "O(1)"),
-       ScriptSub("exists", -3, "noscript", "request_policy:all_shards response_policy:agg_logical_and", ScriptExists,
+       ScriptLocking(ScriptSub("exists", -3, "noscript", "request_policy:all_shards response_policy:agg_logical_and", ScriptExists,
                  "2.6.0", "Check existence of scripts in the script cache.",
                  "O(N) with N being the number of scripts to check (so checking a single script is an O(1) "
-                 "operation).")}));
+                 "operation)."))}));
 }
 
 }  // namespace ks

@@ -18,7 +18,7 @@ bool Is(std::string_view a, std::string_view b) { return EqualsNoCase(a, b); }
 
 void FcallGeneric(CommandContext& ctx, bool ro) {
   Scripting& sc = ctx.server.scripting();
-  std::lock_guard lk(sc.script_mu());  // before any engine lock
+  std::unique_lock lk = LockScripts(ctx);  // before any engine lock
   if (!sc.functions().Find(ctx.arg(1))) return ctx.rb.Error("ERR Function not found");
   int64_t numkeys;
   if (!StrToLL(ctx.arg(2), &numkeys)) return ctx.rb.Error("ERR Bad number of keys provided");
@@ -41,7 +41,7 @@ void FunctionLoad(CommandContext& ctx) {
   }
   if (ctx.argc() > i + 1) return ctx.rb.Error(err::WrongArgs("function|load"));
   Scripting& sc = ctx.server.scripting();
-  std::lock_guard lk(sc.script_mu());
+  std::unique_lock lk = LockScripts(ctx);
   // FUNCTION LOAD is denyoom without keys: under a memory budget it makes room on every
   // engine, or is refused when nothing can be evicted (engines locked after the script
   // mutex, in the one order scripts use).
@@ -59,7 +59,7 @@ void FunctionLoad(CommandContext& ctx) {
 
 void FunctionDelete(CommandContext& ctx) {
   Scripting& sc = ctx.server.scripting();
-  std::lock_guard lk(sc.script_mu());
+  std::unique_lock lk = LockScripts(ctx);
   if (!sc.functions().Delete(ctx.arg(2))) return ctx.rb.Error("ERR Library not found");
   ctx.rb.Ok();
 }
@@ -71,7 +71,7 @@ void FunctionFlush(CommandContext& ctx) {
   if (ctx.argc() == 3 && !Is(ctx.arg(2), "sync") && !Is(ctx.arg(2), "async"))
     return ctx.rb.Error("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
   Scripting& sc = ctx.server.scripting();
-  std::lock_guard lk(sc.script_mu());
+  std::unique_lock lk = LockScripts(ctx);
   sc.functions().Flush();
   ctx.rb.Ok();
 }
@@ -92,7 +92,7 @@ void FunctionList(CommandContext& ctx) {
     }
   }
   Scripting& sc = ctx.server.scripting();
-  std::lock_guard lk(sc.script_mu());
+  std::unique_lock lk = LockScripts(ctx);
   Functions& fns = sc.functions();
   std::vector<const Functions::Library*> libs;
   for (const auto& [name, lib] : fns.libraries())
@@ -159,7 +159,8 @@ void FunctionStats(CommandContext& ctx) {
     rb.Null();
   }
   size_t libs = 0, fns = 0;
-  if (std::unique_lock lk(sc.script_mu(), std::try_to_lock); lk.owns_lock()) {
+  // Inside EXEC (ctx.outer) this thread may hold the mutex already: the counts as published.
+  if (std::unique_lock lk(ctx.server.script_mu(), std::defer_lock); !ctx.outer && lk.try_lock()) {
     libs = sc.functions().libraries().size();
     fns = sc.functions().function_count();
     sc.set_function_counts(libs, fns);
@@ -232,6 +233,7 @@ CommandSpec FcallRow(std::string_view name, CommandHandler h, bool ro, std::stri
           .handler = h,
           // The handler takes the script mutex and then the engines (Scripting::RunFunction).
           .lock = LockMode::kSelf,
+          .script_lock = true,
           .group = "scripting", .since = "7.0.0",
           .summary = summary,
           .complexity = "Depends on the function that is executed."};
@@ -253,6 +255,12 @@ CommandSpec FunctionSub(std::string_view name, int arity, std::string_view flags
           .complexity = complexity};
 }
 
+// A subcommand whose handler takes the script mutex (LockScripts).
+CommandSpec ScriptLocking(CommandSpec s) {
+  s.script_lock = true;
+  return s;
+}
+
 }  // namespace
 
 void RegisterFunctionFamily(CommandRegistry& reg) {
@@ -261,18 +269,18 @@ void RegisterFunctionFamily(CommandRegistry& reg) {
   constexpr std::string_view kWriteAcl = "@write @slow @scripting", kAcl = "@slow @scripting";
   reg.Add(ContainerRow(
       "function", "scripting", "7.0.0", "A container for function commands",
-      {FunctionSub("delete", 3, "write noscript", kWriteAcl, "request_policy:all_shards response_policy:all_succeeded",
-                   FunctionDelete, "Delete a function by name", "O(1)"),
-       FunctionSub("flush", -2, "write noscript", kWriteAcl, "request_policy:all_shards response_policy:all_succeeded",
-                   FunctionFlush, "Deleting all functions", "O(N) where N is the number of functions deleted"),
+      {ScriptLocking(FunctionSub("delete", 3, "write noscript", kWriteAcl, "request_policy:all_shards response_policy:all_succeeded",
+                   FunctionDelete, "Delete a function by name", "O(1)")),
+       ScriptLocking(FunctionSub("flush", -2, "write noscript", kWriteAcl, "request_policy:all_shards response_policy:all_succeeded",
+                   FunctionFlush, "Deleting all functions", "O(N) where N is the number of functions deleted")),
        FunctionSub("stats", 2, "noscript allow_busy", kAcl,
                    "nondeterministic_output request_policy:all_shards response_policy:special", FunctionStats,
                    "Return information about the function currently running (name, description, duration)", "O(1)"),
-       FunctionSub("list", -2, "noscript", kAcl, "nondeterministic_output_order", FunctionList,
-                   "List information about all the functions", "O(N) where N is the number of functions"),
-       FunctionSub("load", -3, "write denyoom noscript", kWriteAcl,
+       ScriptLocking(FunctionSub("list", -2, "noscript", kAcl, "nondeterministic_output_order", FunctionList,
+                   "List information about all the functions", "O(N) where N is the number of functions")),
+       ScriptLocking(FunctionSub("load", -3, "write denyoom noscript", kWriteAcl,
                    "request_policy:all_shards response_policy:all_succeeded", FunctionLoad, "Create a function with the given arguments (name, code, description)",
-                   "O(1) (considering compilation time is redundant)"),
+                   "O(1) (considering compilation time is redundant)")),
        FunctionSub("kill", 2, "noscript allow_busy", kAcl, "request_policy:all_shards response_policy:one_succeeded",
                    FunctionKill, "Kill the function currently in execution.", "O(1)"),
        FunctionSub("help", 2, "loading stale", kAcl, "", FunctionHelp, "Show helpful text about the different subcommands",

@@ -221,6 +221,7 @@ std::string Functions::Load(std::string_view code, bool replace, std::string* na
     functions_[f.name] = std::move(f);
   }
   *name = lib;
+  sc_.set_function_counts(libraries_.size(), functions_.size());
   return {};
 }
 
@@ -239,6 +240,7 @@ bool Functions::Delete(std::string_view library) {
     functions_.erase(fit);
   }
   libraries_.erase(it);
+  sc_.set_function_counts(libraries_.size(), functions_.size());
   return true;
 }
 
@@ -246,6 +248,7 @@ void Functions::Flush() {
   for (auto& [n, f] : functions_) Unref(f);
   functions_.clear();
   libraries_.clear();
+  sc_.set_function_counts(0, 0);
 }
 
 }  // namespace ks

@@ -1,7 +1,7 @@
 #pragma once
 // Redis 7.0 functions: libraries loaded with FUNCTION LOAD into the functions engine's own Lua
 // state, whose registered functions FCALL runs. Everything here is used with the script mutex
-// held (Scripting::script_mu()).
+// held (ServerState::script_mu(), LockScripts).
 #include <cstdint>
 #include <map>
 #include <string>

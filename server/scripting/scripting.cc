@@ -41,21 +41,15 @@ bool ParseScriptFlag(std::string_view name, uint32_t* flag) {
   return false;
 }
 
-bool Scripting::NeedsScriptMutex(std::string_view name) {
-  static constexpr std::string_view kNames[] = {"eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro"};
-  for (std::string_view n : kNames) {
-    if (n.size() != name.size()) continue;
-    bool eq = true;
-    for (size_t i = 0; i < n.size() && eq; ++i)
-      eq = std::tolower(static_cast<unsigned char>(name[i])) == n[i];
-    if (eq) return true;
-  }
-  return false;
+std::unique_lock<std::mutex> LockScripts(CommandContext& ctx) {
+  if (ctx.outer) return {};
+  return std::unique_lock<std::mutex>(ctx.server.script_mu());
 }
 
 // ---- ScriptRun ----------------------------------------------------------------------------
 
-ScriptRun::ScriptRun(ServerState& st, CommandContext& caller_ctx) : state(st), caller(caller_ctx), ex(st) {
+ScriptRun::ScriptRun(ServerState& st, CommandContext& caller_ctx)
+    : state(st), caller(caller_ctx), ex(caller_ctx.outer ? *caller_ctx.outer : own.emplace(st)) {
   client.info = caller_ctx.client.info;
   client.db = caller_ctx.client.db;
   client.resp = 2;
@@ -83,7 +77,7 @@ std::string ScriptRun::Call(std::span<const std::string> argv) {
   ReplyBuilder rb(&out);
   rb.set_resp3(client.resp == 3);
   CommandContext ctx{std::span<const std::string_view>(args.data(), args.size()), rb, client, state, *spec, {}};
-  ctx.held = &ex.locks();
+  ctx.outer = &ex;
   ctx.allow_oom = allow_oom;
   ex.Acquire(ctx);
   ex.Run(ctx);
@@ -189,11 +183,12 @@ void Scripting::RunEval(CommandContext& ctx, const std::string& sha, const Scrip
   lua_getfield(L, LUA_REGISTRYINDEX, "ks_err_handler");
   lua_getfield(L, LUA_REGISTRYINDEX, ("f_" + sha).c_str());
   run.ex.LockKeys(keys);
+  run.ex.BeginUnit();
   BeginRun(run);
   Call(L, run, keys, args);
   lua_pop(L, 1);  // the error handler
   EndRun();
-  run.ex.Release();
+  if (run.own) run.ex.Release();
   // SELECT inside the script changed only the script's database.
   ctx.client.info->db.store(ctx.client.db, std::memory_order_relaxed);
 }
@@ -213,11 +208,12 @@ void Scripting::RunFunction(CommandContext& ctx, std::string_view name, std::spa
   lua_getfield(L, LUA_REGISTRYINDEX, "ks_err_handler");
   lua_rawgeti(L, LUA_REGISTRYINDEX, f->ref);
   run.ex.LockKeys(keys);
+  run.ex.BeginUnit();
   BeginRun(run);
   Call(L, run, keys, args);
   lua_pop(L, 1);  // the error handler
   EndRun();
-  run.ex.Release();
+  if (run.own) run.ex.Release();
   ctx.client.info->db.store(ctx.client.db, std::memory_order_relaxed);
 }
 

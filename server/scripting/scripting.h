@@ -1,12 +1,13 @@
 #pragma once
 // Lua scripting (EVAL/EVALSHA/SCRIPT) and functions (FUNCTION/FCALL), Redis 7.0's.
 //
-// Scripts run one at a time: the script mutex is taken before any engine lock, and the
-// script's declared KEYS lock their engines up front (Execution::LockKeys). A redis.call that
+// Scripts run one at a time: the script mutex (ServerState::script_mu()) is taken before any
+// engine lock, and the script's declared KEYS lock their engines up front (Execution::LockKeys). A redis.call that
 // reaches an engine the script does not hold locks it then and keeps it to the end
 // (EngineLocks' hold-and-wait, safe because only the script holder does it; see
 // routing/shard_set.h and docs/ARCHITECTURE.md). Every call of a script runs through the one
-// execution path inside one Execution, so its writes are logged as ordinary commands' are.
+// execution path inside one Execution, which makes them one unit in the AOF (a MULTI ... EXEC
+// block per engine, as Redis 7 propagates a script's effects).
 //
 // One Lua state serves EVAL scripts and one the function libraries, both used only under
 // the script mutex (per-thread states would only multiply memory and compile work, since
@@ -16,6 +17,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -58,7 +60,10 @@ struct ScriptRun {
   ServerState& state;
   CommandContext& caller;
   ClientState client;  // the script's own client: its database and redis.setresp's protocol
-  Execution ex;
+  // Every call runs in one Execution: the script's own, or that of the EXEC running it
+  // (caller.outer), so a script in a transaction is part of the transaction's unit.
+  std::optional<Execution> own;
+  Execution& ex;
   bool read_only = false;
   bool allow_oom = false;
   bool eval = true;
@@ -74,14 +79,7 @@ class Scripting {
   Scripting(const Scripting&) = delete;
   Scripting& operator=(const Scripting&) = delete;
 
-  // The script mutex: one script at a time; taken before any engine lock. EXEC of a queue
-  // holding EVAL/FCALL must take it before its engine locks too (NeedsScriptMutex).
-  std::mutex& script_mu() { return mu_; }
-  // True for the commands that run scripts (EVAL*, EVALSHA*, FCALL*): a transaction
-  // queueing one takes script_mu() before locking engines.
-  static bool NeedsScriptMutex(std::string_view command_name);
-
-  // ---- EVAL scripts; all with script_mu() held ----
+  // ---- EVAL scripts; all with the script mutex held (LockScripts) ----
   struct Script {
     std::string body;
     uint32_t flags = 0;
@@ -96,7 +94,7 @@ class Scripting {
   void RunEval(CommandContext& ctx, const std::string& sha, const Script& s, std::span<const std::string_view> keys,
                std::span<const std::string_view> args, bool ro_command);
 
-  // ---- Functions (FUNCTION LOAD, FCALL); all with script_mu() held ----
+  // ---- Functions (FUNCTION LOAD, FCALL); all with the script mutex held (LockScripts) ----
   Functions& functions() { return *functions_; }
   // Runs function `name` for ctx (FCALL/FCALL_RO) and writes its reply.
   void RunFunction(CommandContext& ctx, std::string_view name, std::span<const std::string_view> keys,
@@ -142,7 +140,6 @@ class Scripting {
 
  private:
   ServerState& state_;
-  std::mutex mu_;
   lua_State* eval_lua_ = nullptr;
   boost::unordered_flat_map<std::string, Script> scripts_;
   std::unique_ptr<Functions> functions_;
@@ -160,6 +157,12 @@ class Scripting {
   std::atomic<bool> kill_{false};
   std::atomic<size_t> lib_count_{0}, fn_count_{0};
 };
+
+// The script mutex (ServerState::script_mu()) for a command whose row sets script_lock:
+// locked here before any engine lock, or left alone (an empty lock) when the command runs
+// inside an Execution of several commands, which took it before its engines (EXEC,
+// ScriptLockFor). One script at a time either way.
+std::unique_lock<std::mutex> LockScripts(CommandContext& ctx);
 
 // SHA-1 of s as 40 lower-case hex digits (script ids, redis.sha1hex).
 std::string Sha1Hex(std::string_view s);

@@ -1,0 +1,160 @@
+#!/usr/bin/python3
+"""Transactions through redis-py (Debian's python3-redis 4.3.4), as an application uses them:
+pipeline() (MULTI/EXEC by default), pipeline(transaction=False), and transaction() with
+WATCH retries under a concurrent writer. Starts the server itself on a free port:
+
+  transactions_redis_py.py keyshard PATH_TO_KEYSHARD
+  transactions_redis_py.py redis-server            (the same checks against Redis 7.0)
+
+Exits non-zero (with the failed check) if anything misbehaves."""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+import redis
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(kind, binary, port, workdir):
+    if kind == "keyshard":
+        argv = [binary, "--port", str(port), "--shards", "8", "--dir", workdir, "--save", ""]
+    else:
+        argv = ["redis-server", "--port", str(port), "--dir", workdir, "--save", "", "--appendonly", "no"]
+    log = open(os.path.join(workdir, "server.log"), "w")
+    proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        try:
+            if redis.Redis(port=port).ping():
+                return proc
+        except redis.ConnectionError:
+            time.sleep(0.02)
+    proc.kill()
+    raise SystemExit("server did not start: " + " ".join(argv))
+
+
+def check(cond, what):
+    if not cond:
+        raise AssertionError(what)
+
+
+def test_pipeline_is_a_transaction(r):
+    r.flushall()
+    p = r.pipeline()  # transaction=True: MULTI ... EXEC
+    p.set("a", 1).incr("a").rpush("list", "x", "y").hset("h", "f", "v").mget("a", "list:none")
+    res = p.execute()
+    check(res == [True, 2, 2, 1, [b"2", None]], "pipeline() results %r" % (res,))
+    # A command failing at run time is reported in its place; the others still ran.
+    p = r.pipeline()
+    p.set("s", "text").incr("s").set("after", "1")
+    try:
+        p.execute()
+        check(False, "pipeline with a failing INCR did not raise")
+    except redis.ResponseError as e:
+        check("not an integer" in str(e), "run-time error text %r" % (e,))
+    check(r.get("after") == b"1", "commands after a run-time error did not run")
+    # A command refused while queueing aborts the whole transaction (EXECABORT).
+    p = r.pipeline()
+    p.set("never", "1").execute_command("NOSUCHCOMMAND")
+    try:
+        p.execute()
+        check(False, "EXECABORT not raised")
+    except redis.ResponseError as e:
+        check("unknown command" in str(e) or "EXECABORT" in str(e), "queue error %r" % (e,))
+    check(r.exists("never") == 0, "an aborted transaction wrote")
+
+
+def test_pipeline_without_transaction(r):
+    r.flushall()
+    p = r.pipeline(transaction=False)
+    for i in range(100):
+        p.set("k%d" % i, i)
+    p.mget(["k%d" % i for i in range(100)])
+    res = p.execute()
+    check(res[:100] == [True] * 100, "non-transactional SETs")
+    check(res[100] == [str(i).encode() for i in range(100)], "non-transactional MGET")
+
+
+def test_transaction_with_watch_retries(r, port):
+    r.flushall()
+    r.mset({"counter:a": 0, "counter:b": 0})
+    stop = threading.Event()
+    writer_incrs = [0]
+
+    def writer():
+        w = redis.Redis(port=port)
+        while not stop.is_set():
+            w.incr("counter:a")
+            writer_incrs[0] += 1
+
+    t = threading.Thread(target=writer)
+    t.start()
+    retries = [0]
+    attempts = [0]
+
+    def move(pipe):
+        attempts[0] += 1
+        a = int(pipe.get("counter:a"))
+        b = int(pipe.get("counter:b"))
+        pipe.multi()
+        pipe.set("counter:b", b + 1)
+        pipe.set("counter:mirror", a)
+
+    done = 0
+    try:
+        for _ in range(200):
+            res = r.transaction(move, "counter:a", "counter:b")
+            check(res == [True, True], "transaction() result %r" % (res,))
+            done += 1
+    finally:
+        stop.set()
+        t.join()
+    retries[0] = attempts[0] - done
+    check(int(r.get("counter:b")) == done, "each transaction applied exactly once")
+    check(int(r.get("counter:a")) == writer_incrs[0], "the concurrent writer's INCRs all applied")
+    check(retries[0] > 0, "the concurrent writer never made a WATCH fail (the test proves nothing)")
+    # WatchError surfaces when the caller does not retry.
+    p = r.pipeline()
+    p.watch("counter:b")
+    redis.Redis(port=port).set("counter:b", 0)
+    p.multi()
+    p.set("counter:b", 99)
+    try:
+        p.execute()
+        check(False, "WatchError not raised")
+    except redis.WatchError:
+        pass
+    check(r.get("counter:b") == b"0", "a dirty transaction wrote")
+    return retries[0]
+
+
+def main():
+    kind = sys.argv[1]
+    binary = sys.argv[2] if len(sys.argv) > 2 else None
+    workdir = tempfile.mkdtemp(prefix="ks-redis-py-")
+    port = free_port()
+    proc = start(kind, binary, port, workdir)
+    try:
+        r = redis.Redis(port=port)
+        test_pipeline_is_a_transaction(r)
+        test_pipeline_without_transaction(r)
+        retries = test_transaction_with_watch_retries(r, port)
+        print("redis-py transactions against %s: all checks passed (%d WATCH retries)" % (kind, retries))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
