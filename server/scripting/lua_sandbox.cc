@@ -19,6 +19,8 @@
 #include "server/core/command_context.h"
 #include "server/core/server_state.h"
 #include "server/scripting/functions.h"
+#include "server/scripting/lua_cmsgpack.h"
+#include "server/scripting/lua_struct.h"
 #include "server/scripting/lua_values.h"
 #include "server/scripting/scripting.h"
 
@@ -483,12 +485,14 @@ lua_State* Scripting::NewState(bool functions) {
   luaopen_bit(L);
   lua_setglobal(L, "bit");
   lua_settop(L, 0);
-  // ---- Libraries added at merge: cmsgpack and struct (branch luax) --------------------
-  //   luaopen_cmsgpack(L); lua_setglobal(L, "cmsgpack"); lua_settop(L, 0);
-  //   luaopen_struct(L);   lua_setglobal(L, "struct");   lua_settop(L, 0);
-  // (server/scripting/lua_cmsgpack.h, lua_struct.h). Nothing else needs to change: the
-  // sandbox below protects whatever tables are global by then.
-  // ---------------------------------------------------------------------------------
+  // cmsgpack and struct, as Redis 7.0 embeds them (server/scripting/lua_cmsgpack.h,
+  // lua_struct.h); the sandbox below protects them like every other global table.
+  luaopen_cmsgpack(L);
+  lua_setglobal(L, "cmsgpack");
+  lua_settop(L, 0);
+  luaopen_struct(L);
+  lua_setglobal(L, "struct");
+  lua_settop(L, 0);
 
   // What Redis 7.0 leaves out of the base library.
   for (const char* name : {"print", "dofile", "loadfile", "getfenv", "setfenv", "newproxy", "module", "require"}) {
