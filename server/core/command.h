@@ -63,6 +63,10 @@ enum class AofLog : uint8_t {
   // Verbatim, except that an EX or PX option (a relative expiry) logs the effect (SET +
   // PEXPIREAT), as Redis rewrites SET.
   kVerbatimUnlessRelativeTtl,
+  // A change to server-wide state rather than keys (FUNCTION LOAD/DELETE/FLUSH/RESTORE): logged
+  // as sent, once, in engine 0's log (replaying every engine's copy would apply it several
+  // times); it changes no slot, so a running snapshot copies nothing for it.
+  kServerWide,
 };
 
 // What a command does when its client is inside MULTI (server/multi/transaction.h).
@@ -87,10 +91,10 @@ struct CommandSpec {
   // its effect is logged there.
   std::string_view dst_db_option = {};
   InMulti in_multi = InMulti::kQueue;
-  // Commands that take the server's script mutex (EVAL, FCALL, SCRIPT LOAD, FUNCTION LOAD...)
-  // set this: an Execution that runs such a command takes the mutex before it locks any
-  // engine (EXEC whose queue holds one does; see ScriptLockFor in server/core/executor.h),
-  // and the command then runs without taking it again (LockScripts in server/scripting).
+  // Commands that use the scripts' state (EVAL, FCALL, SCRIPT LOAD, FUNCTION LOAD...) set
+  // this: the execution path takes the server's script mutex before it locks any engine
+  // (Execute; EXEC whose queue holds one, ScriptLockFor in server/core/executor.h), and the
+  // handler runs with it held.
   bool script_lock = false;
   // COMMAND DOCS.
   std::string_view group;

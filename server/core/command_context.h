@@ -187,7 +187,9 @@ struct CommandContext {
 // counter (Redis's server.dirty, which save points read) moves by the keys named.
 inline void BeforeWrite(CommandContext& ctx) {
   ShardSet& shards = ctx.shards();
-  if (ctx.spec.lock == LockMode::kAll) {
+  if (ctx.spec.aof == AofLog::kServerWide) {
+    // No key changes.
+  } else if (ctx.spec.lock == LockMode::kAll) {
     for (int i = 0; i < shards.size(); ++i) shards.engine(i).BeforeAllSlotsChange();
   } else {
     for (const KeyRef& k : ctx.keys) shards.engine(k.engine).BeforeSlotChange(k.slot);

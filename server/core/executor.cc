@@ -5,6 +5,7 @@
 #include "server/core/command_context.h"
 #include "server/core/command_registry.h"
 #include "server/core/errors.h"
+#include "server/core/server_state.h"
 
 namespace ks {
 
@@ -115,10 +116,14 @@ bool Execution::Run(CommandContext& ctx) {
     wrote_ = true;
     BeforeWrite(ctx);
   }
+  const uint64_t errors_before = ctx.rb.errors_written();
   spec.handler(ctx);
   if (ctx.after_unlock) after_unlock_.push_back(std::move(ctx.after_unlock));
   // A blocked client's command that still finds nothing changed nothing: nothing to log.
-  if (write && aof_ && !ctx.would_block) {
+  // A refused change of server-wide state (FUNCTION LOAD of an existing library) is not
+  // logged: replaying it would fail again.
+  if (write && aof_ && !ctx.would_block &&
+      (spec.aof != AofLog::kServerWide || ctx.rb.errors_written() == errors_before)) {
     // One command over several engines is a unit of its own.
     if (!unit_) {
       bool several = spec.lock == LockMode::kAll;
@@ -187,6 +192,11 @@ void Execution::Release(std::vector<ReadyKey>* defer) {
 // Flattened: the three steps and the one-key lock compile into one function, as the
 // dispatcher's hand-written fast path once did.
 [[gnu::flatten]] void Execute(ServerState& state, CommandContext& ctx) {
+  // Rows that use the scripts' state (EVAL, FCALL, FUNCTION LOAD...) run with the script
+  // mutex, taken before any engine lock (EXEC takes it for its queue: ScriptLockFor).
+  std::unique_lock<std::mutex> scripts;
+  if (ctx.spec.script_lock) [[unlikely]]
+    scripts = std::unique_lock<std::mutex>(state.script_mu());
   Execution ex(state);
   ex.Acquire(ctx);
   ex.Run(ctx);

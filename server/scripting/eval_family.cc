@@ -30,7 +30,6 @@ void EvalGeneric(CommandContext& ctx, bool by_sha, bool ro) {
   auto args = ctx.args.subspan(3 + static_cast<size_t>(numkeys));
 
   Scripting& sc = ctx.server.scripting();
-  std::unique_lock lk = LockScripts(ctx);  // before any engine lock
   std::string sha;
   const Scripting::Script* s;
   if (by_sha) {
@@ -52,7 +51,6 @@ void EvalShaRo(CommandContext& ctx) { EvalGeneric(ctx, true, true); }
 
 void ScriptLoad(CommandContext& ctx) {
   Scripting& sc = ctx.server.scripting();
-  std::unique_lock lk = LockScripts(ctx);
   std::string sha, error;
   if (!sc.LoadEval(ctx.arg(2), &sha, &error)) return ctx.rb.Error(error);
   ctx.rb.Bulk(sha);
@@ -60,7 +58,6 @@ void ScriptLoad(CommandContext& ctx) {
 
 void ScriptExists(CommandContext& ctx) {
   Scripting& sc = ctx.server.scripting();
-  std::unique_lock lk = LockScripts(ctx);
   ctx.rb.Array(ctx.argc() - 2);
   for (size_t i = 2; i < ctx.argc(); ++i) ctx.rb.Int(sc.FindEval(Lower(ctx.arg(i))) ? 1 : 0);
 }
@@ -73,7 +70,6 @@ void ScriptFlush(CommandContext& ctx) {
     if (mode != "sync" && mode != "async") return ctx.rb.Error(err::kScriptFlushOption);
   }
   Scripting& sc = ctx.server.scripting();
-  std::unique_lock lk = LockScripts(ctx);
   sc.FlushEval();
   ctx.rb.Ok();
 }
@@ -144,7 +140,7 @@ CommandSpec ScriptSub(std::string_view name, int arity, std::string_view flags, 
           .complexity = complexity};
 }
 
-// A subcommand whose handler takes the script mutex (LockScripts).
+// A subcommand that runs with the script mutex held (taken by the execution path).
 CommandSpec ScriptLocking(CommandSpec s) {
   s.script_lock = true;
   return s;

@@ -8,6 +8,8 @@
 #include "server/core/command_registry.h"
 #include "server/core/errors.h"
 #include "server/core/families.h"
+#include "persistence/rdb_reader.h"
+#include "persistence/rdb_writer.h"
 #include "server/scripting/functions.h"
 #include "server/scripting/scripting.h"
 
@@ -18,7 +20,6 @@ bool Is(std::string_view a, std::string_view b) { return EqualsNoCase(a, b); }
 
 void FcallGeneric(CommandContext& ctx, bool ro) {
   Scripting& sc = ctx.server.scripting();
-  std::unique_lock lk = LockScripts(ctx);  // before any engine lock
   if (!sc.functions().Find(ctx.arg(1))) return ctx.rb.Error("ERR Function not found");
   int64_t numkeys;
   if (!StrToLL(ctx.arg(2), &numkeys)) return ctx.rb.Error("ERR Bad number of keys provided");
@@ -41,25 +42,39 @@ void FunctionLoad(CommandContext& ctx) {
   }
   if (ctx.argc() > i + 1) return ctx.rb.Error(err::WrongArgs("function|load"));
   Scripting& sc = ctx.server.scripting();
-  std::unique_lock lk = LockScripts(ctx);
-  // FUNCTION LOAD is denyoom without keys: under a memory budget it makes room on every
-  // engine, or is refused when nothing can be evicted (engines locked after the script
-  // mutex, in the one order scripts use).
-  if (ctx.server.limits().memory_limited.load(std::memory_order_relaxed)) {
-    EngineLocks locks;
-    locks.LockAll(ctx.shards());
-    for (Engine* e : locks.held())
-      if (e->PerformEvictions() == EvictStatus::kFail) return ctx.rb.Error(err::kOom);
-  }
   std::string name;
   std::string e = sc.functions().Load(ctx.arg(i), replace, &name);
   if (!e.empty()) return ctx.rb.Error(e);
   ctx.rb.Bulk(name);
 }
 
+void FunctionDump(CommandContext& ctx) {
+  ctx.rb.Bulk(FunctionsDumpPayload(ctx.server.scripting().functions().Codes()));
+}
+
+void FunctionRestore(CommandContext& ctx) {
+  if (ctx.argc() > 4)
+    return ctx.rb.Error("ERR unknown subcommand or wrong number of arguments for '" + std::string(ctx.arg(1)) +
+                        "'. Try FUNCTION HELP.");
+  bool flush = false, replace = false;
+  if (ctx.argc() == 4) {
+    if (Is(ctx.arg(3), "flush"))
+      flush = true;
+    else if (Is(ctx.arg(3), "replace"))
+      replace = true;
+    else if (!Is(ctx.arg(3), "append"))
+      return ctx.rb.Error("ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.");
+  }
+  std::vector<std::string> codes;
+  std::string e = ParseFunctionsPayload(ctx.arg(2), &codes);
+  if (!e.empty()) return ctx.rb.Error("ERR " + e);
+  e = ctx.server.scripting().functions().Restore(codes, flush, replace);
+  if (!e.empty()) return ctx.rb.Error(e);
+  ctx.rb.Ok();
+}
+
 void FunctionDelete(CommandContext& ctx) {
   Scripting& sc = ctx.server.scripting();
-  std::unique_lock lk = LockScripts(ctx);
   if (!sc.functions().Delete(ctx.arg(2))) return ctx.rb.Error("ERR Library not found");
   ctx.rb.Ok();
 }
@@ -71,7 +86,6 @@ void FunctionFlush(CommandContext& ctx) {
   if (ctx.argc() == 3 && !Is(ctx.arg(2), "sync") && !Is(ctx.arg(2), "async"))
     return ctx.rb.Error("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
   Scripting& sc = ctx.server.scripting();
-  std::unique_lock lk = LockScripts(ctx);
   sc.functions().Flush();
   ctx.rb.Ok();
 }
@@ -92,7 +106,6 @@ void FunctionList(CommandContext& ctx) {
     }
   }
   Scripting& sc = ctx.server.scripting();
-  std::unique_lock lk = LockScripts(ctx);
   Functions& fns = sc.functions();
   std::vector<const Functions::Library*> libs;
   for (const auto& [name, lib] : fns.libraries())
@@ -213,6 +226,16 @@ void FunctionHelp(CommandContext& ctx) {
       "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
       "    * ASYNC: Asynchronously flush the libraries.",
       "    * SYNC: Synchronously flush the libraries.",
+      "DUMP",
+      "    Return a serialized payload representing the current libraries, can be restored using FUNCTION RESTORE command",
+      "RESTORE <PAYLOAD> [FLUSH|APPEND|REPLACE]",
+      "    Restore the libraries represented by the given payload, it is possible to give a restore policy to",
+      "    control how to handle existing libraries (default APPEND):",
+      "    * FLUSH: delete all existing libraries.",
+      "    * APPEND: appends the restored libraries to the existing libraries. On collision, abort.",
+      "    * REPLACE: appends the restored libraries to the existing libraries, On collision, replace the old",
+      "      libraries with the new libraries (notice that even on this option there is a chance of failure",
+      "      in case of functions name collision with another library).",
       "HELP",
       "    Prints this help.",
   };
@@ -255,9 +278,20 @@ CommandSpec FunctionSub(std::string_view name, int arity, std::string_view flags
           .complexity = complexity};
 }
 
-// A subcommand whose handler takes the script mutex (LockScripts).
+// A subcommand that runs with the script mutex held (taken by the execution path).
 CommandSpec ScriptLocking(CommandSpec s) {
   s.script_lock = true;
+  return s;
+}
+
+// A subcommand that changes the set of libraries: under the script mutex and every engine's
+// lock (so a snapshot, which holds every engine, sees the set before or after it, and a
+// denyoom one makes room on every engine or is refused, as Redis's OOM check), logged once
+// in engine 0's AOF (AofLog::kServerWide).
+CommandSpec LibraryChange(CommandSpec s) {
+  s.script_lock = true;
+  s.lock = LockMode::kAll;
+  s.aof = AofLog::kServerWide;
   return s;
 }
 
@@ -269,20 +303,27 @@ void RegisterFunctionFamily(CommandRegistry& reg) {
   constexpr std::string_view kWriteAcl = "@write @slow @scripting", kAcl = "@slow @scripting";
   reg.Add(ContainerRow(
       "function", "scripting", "7.0.0", "A container for function commands",
-      {ScriptLocking(FunctionSub("delete", 3, "write noscript", kWriteAcl, "request_policy:all_shards response_policy:all_succeeded",
+      {LibraryChange(FunctionSub("delete", 3, "write noscript", kWriteAcl, "request_policy:all_shards response_policy:all_succeeded",
                    FunctionDelete, "Delete a function by name", "O(1)")),
-       ScriptLocking(FunctionSub("flush", -2, "write noscript", kWriteAcl, "request_policy:all_shards response_policy:all_succeeded",
+       LibraryChange(FunctionSub("flush", -2, "write noscript", kWriteAcl, "request_policy:all_shards response_policy:all_succeeded",
                    FunctionFlush, "Deleting all functions", "O(N) where N is the number of functions deleted")),
        FunctionSub("stats", 2, "noscript allow_busy", kAcl,
                    "nondeterministic_output request_policy:all_shards response_policy:special", FunctionStats,
                    "Return information about the function currently running (name, description, duration)", "O(1)"),
        ScriptLocking(FunctionSub("list", -2, "noscript", kAcl, "nondeterministic_output_order", FunctionList,
                    "List information about all the functions", "O(N) where N is the number of functions")),
-       ScriptLocking(FunctionSub("load", -3, "write denyoom noscript", kWriteAcl,
+       LibraryChange(FunctionSub("load", -3, "write denyoom noscript", kWriteAcl,
                    "request_policy:all_shards response_policy:all_succeeded", FunctionLoad, "Create a function with the given arguments (name, code, description)",
                    "O(1) (considering compilation time is redundant)")),
        FunctionSub("kill", 2, "noscript allow_busy", kAcl, "request_policy:all_shards response_policy:one_succeeded",
                    FunctionKill, "Kill the function currently in execution.", "O(1)"),
+       ScriptLocking(FunctionSub("dump", 2, "noscript", kAcl, "", FunctionDump,
+                                 "Dump all functions into a serialized binary payload",
+                                 "O(N) where N is the number of functions")),
+       LibraryChange(FunctionSub("restore", -3, "write denyoom noscript", kWriteAcl,
+                                 "request_policy:all_shards response_policy:all_succeeded", FunctionRestore,
+                                 "Restore all the functions on the given payload",
+                                 "O(N) where N is the number of functions on the payload")),
        FunctionSub("help", 2, "loading stale", kAcl, "", FunctionHelp, "Show helpful text about the different subcommands",
                    "O(1)")}));
 }

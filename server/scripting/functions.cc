@@ -244,6 +244,44 @@ bool Functions::Delete(std::string_view library) {
   return true;
 }
 
+std::vector<std::string> Functions::Codes() const {
+  std::vector<std::string> out;
+  out.reserve(libraries_.size());
+  for (const auto& [name, lib] : libraries_) out.push_back(lib.code);
+  return out;
+}
+
+std::string Functions::Restore(std::span<const std::string> codes, bool flush, bool replace) {
+  // On any failure everything returns to the libraries held before (loaded again from code).
+  const std::vector<std::string> before = Codes();
+  auto rollback = [&] {
+    Flush();
+    std::string ignored;
+    for (const std::string& c : before) Load(c, false, &ignored);
+  };
+  if (flush) Flush();
+  std::vector<std::string> names;
+  for (const std::string& code : codes) {
+    std::string name;
+    // A library met twice in the payload itself is always an error.
+    std::string e = Load(code, false, &name);
+    if (!e.empty() && replace && e.ends_with("already exists") && e.starts_with("ERR Library ")) {
+      bool ours = false;
+      for (const std::string& n : names) ours |= e == "ERR Library '" + n + "' already exists";
+      if (!ours) e = Load(code, true, &name);
+    }
+    if (!e.empty()) {
+      rollback();
+      // Redis reports a clash with an existing library without the quotes FUNCTION LOAD uses.
+      if (e.starts_with("ERR Library '") && e.ends_with("' already exists"))
+        e = "ERR Library " + e.substr(13, e.size() - 13 - 16) + " already exists";
+      return e;
+    }
+    names.push_back(name);
+  }
+  return {};
+}
+
 void Functions::Flush() {
   for (auto& [n, f] : functions_) Unref(f);
   functions_.clear();

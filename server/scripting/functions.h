@@ -1,9 +1,12 @@
 #pragma once
 // Redis 7.0 functions: libraries loaded with FUNCTION LOAD into the functions engine's own Lua
 // state, whose registered functions FCALL runs. Everything here is used with the script mutex
-// held (ServerState::script_mu(), LockScripts).
+// held (ServerState::script_mu(), taken for rows with script_lock). The set of libraries
+// changes only with every engine locked as well (FUNCTION LOAD/DELETE/FLUSH/RESTORE lock all),
+// so a snapshot taken with every engine locked may read it without the script mutex.
 #include <cstdint>
 #include <map>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,6 +53,12 @@ class Functions {
   bool Delete(std::string_view library);
   void Flush();
   const std::map<std::string, Library>& libraries() const { return libraries_; }
+  // Every library's code, by name (RDB files, FUNCTION DUMP).
+  std::vector<std::string> Codes() const;
+  // FUNCTION RESTORE and loading files: registers libraries given by code, all or none. With
+  // flush the current ones go first; with replace a library of the same name is replaced,
+  // else it is an error (Redis's libraryJoin). Returns the error text, or empty.
+  std::string Restore(std::span<const std::string> codes, bool flush, bool replace);
   size_t function_count() const { return functions_.size(); }
   lua_State* lua() { return L_; }
 

@@ -41,11 +41,6 @@ bool ParseScriptFlag(std::string_view name, uint32_t* flag) {
   return false;
 }
 
-std::unique_lock<std::mutex> LockScripts(CommandContext& ctx) {
-  if (ctx.outer) return {};
-  return std::unique_lock<std::mutex>(ctx.server.script_mu());
-}
-
 // ---- ScriptRun ----------------------------------------------------------------------------
 
 ScriptRun::ScriptRun(ServerState& st, CommandContext& caller_ctx)
@@ -89,6 +84,15 @@ std::string ScriptRun::Call(std::span<const std::string> argv) {
 Scripting::Scripting(ServerState& state) : state_(state) {
   eval_lua_ = NewState(false);
   functions_ = std::make_unique<Functions>(*this);
+}
+
+std::string Scripting::LoadLibraries(std::vector<std::string>* codes) {
+  if (codes->empty()) return {};
+  std::lock_guard lk(state_.script_mu());
+  std::string e = functions_->Restore(*codes, false, false);
+  codes->clear();
+  if (!e.empty()) return "Failed loading the functions of an RDB file: " + e;
+  return {};
 }
 
 Scripting::~Scripting() {

@@ -79,7 +79,7 @@ class Scripting {
   Scripting(const Scripting&) = delete;
   Scripting& operator=(const Scripting&) = delete;
 
-  // ---- EVAL scripts; all with the script mutex held (LockScripts) ----
+  // ---- EVAL scripts; all with the script mutex held (rows with script_lock) ----
   struct Script {
     std::string body;
     uint32_t flags = 0;
@@ -94,8 +94,11 @@ class Scripting {
   void RunEval(CommandContext& ctx, const std::string& sha, const Script& s, std::span<const std::string_view> keys,
                std::span<const std::string_view> args, bool ro_command);
 
-  // ---- Functions (FUNCTION LOAD, FCALL); all with the script mutex held (LockScripts) ----
+  // ---- Functions (FUNCTION LOAD, FCALL); all with the script mutex held (rows with script_lock) ----
   Functions& functions() { return *functions_; }
+  // Registers the libraries an RDB file held (stats.libraries), taking the script mutex;
+  // a library already registered is an error, as in Redis. Clears *codes.
+  std::string LoadLibraries(std::vector<std::string>* codes);
   // Runs function `name` for ctx (FCALL/FCALL_RO) and writes its reply.
   void RunFunction(CommandContext& ctx, std::string_view name, std::span<const std::string_view> keys,
                    std::span<const std::string_view> args, bool ro_command);
@@ -157,12 +160,6 @@ class Scripting {
   std::atomic<bool> kill_{false};
   std::atomic<size_t> lib_count_{0}, fn_count_{0};
 };
-
-// The script mutex (ServerState::script_mu()) for a command whose row sets script_lock:
-// locked here before any engine lock, or left alone (an empty lock) when the command runs
-// inside an Execution of several commands, which took it before its engines (EXEC,
-// ScriptLockFor). One script at a time either way.
-std::unique_lock<std::mutex> LockScripts(CommandContext& ctx);
 
 // SHA-1 of s as 40 lower-case hex digits (script ids, redis.sha1hex).
 std::string Sha1Hex(std::string_view s);
