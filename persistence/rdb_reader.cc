@@ -501,6 +501,28 @@ bool VerifyDumpPayload(std::string_view p, uint8_t* type, std::string_view* valu
   return true;
 }
 
+std::string ParseFunctionsPayload(std::string_view p, std::vector<std::string>* libraries) {
+  if (p.size() < 10) return "DUMP payload version or checksum are wrong";
+  const auto* b = reinterpret_cast<const unsigned char*>(p.data());
+  const size_t footer = p.size() - 10;
+  const unsigned version = b[footer] | (b[footer + 1] << 8);
+  uint64_t crc = 0;
+  for (int i = 0; i < 8; ++i) crc |= static_cast<uint64_t>(b[footer + 2 + i]) << (8 * i);
+  if (version > static_cast<unsigned>(kVersion) || Crc64(0, p.data(), p.size() - 8) != crc)
+    return "DUMP payload version or checksum are wrong";
+  Input in(p.substr(0, footer));
+  while (!in.done()) {
+    uint8_t type;
+    if (!in.U8(&type)) return "can not read data type";
+    if (type == kOpFunction) return "Pre-GA function format not supported";
+    if (type != kOpFunction2) return "given type is not a function";
+    std::string code;
+    if (!in.String(&code)) return "failed loading the given functions payload";
+    libraries->push_back(std::move(code));
+  }
+  return {};
+}
+
 std::string LoadRdb(std::string_view image, std::string_view name, ShardSet& shards,
                     const RdbLoadLimits& limits, RdbLoadStats* stats) {
   Input in(image);
@@ -560,8 +582,13 @@ std::string LoadRdb(std::string_view image, std::string_view name, ShardSet& sha
       case kOpModuleAux:
         return in.Fail("module auxiliary data is not supported"), error();
       case kOpFunction:
-      case kOpFunction2:
-        return in.Fail("functions are not supported"), error();
+        return in.Fail("Pre-GA function format not supported"), error();
+      case kOpFunction2: {
+        std::string code;
+        if (!in.String(&code)) return error();
+        if (stats) stats->libraries.push_back(std::move(code));
+        continue;
+      }
       case kOpEof:
         break;
       default: {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/entry.h"
 #include "routing/shard_set.h"
@@ -25,6 +26,9 @@ struct RdbLoadLimits {
 struct RdbLoadStats {
   uint64_t keys_loaded = 0;
   uint64_t expired_skipped = 0;
+  // The code of each function library the file holds (FUNCTION2 records), in file order: the
+  // caller registers them (the RDB layer knows no scripting).
+  std::vector<std::string> libraries;
 };
 
 // Decodes a value of RDB type `type` from data (which must hold exactly that value). Returns
@@ -35,6 +39,11 @@ Entry* DecodeValue(uint8_t type, std::string_view data, std::string_view key,
 // Checks a DUMP payload's version and CRC64 (Redis's verifyDumpPayload); on success *type and
 // *value are the parts inside.
 bool VerifyDumpPayload(std::string_view payload, uint8_t* type, std::string_view* value);
+
+// Reads FUNCTION RESTORE's payload (Redis's functionRestoreCommand): the version and CRC64
+// are checked, then each record must be a FUNCTION2 library. Returns the error text (without
+// the "ERR " prefix, as Redis builds it), or empty with *libraries filled.
+std::string ParseFunctionsPayload(std::string_view payload, std::vector<std::string>* libraries);
 
 // Loads an RDB image (already in memory) into shards. Keys already expired at the shards'
 // clock are skipped; a key that already exists is an error (the same key in two files).

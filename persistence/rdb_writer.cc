@@ -262,6 +262,21 @@ void PutRdbHeader(std::string& out, int64_t now_ms, const RdbSaveOptions& opt) {
   PutAux(out, "ctime", std::to_string(now_ms / 1000));
   PutAux(out, "used-mem", std::to_string(opt.used_memory));
   PutAux(out, "aof-base", opt.aof_base ? "1" : "0");
+  for (const std::string& code : opt.libraries) {
+    out.push_back(static_cast<char>(kOpFunction2));
+    PutString(out, code, opt.compression);
+  }
+}
+
+std::string FunctionsDumpPayload(std::span<const std::string> libraries) {
+  std::string out;
+  for (const std::string& code : libraries) {
+    out.push_back(static_cast<char>(kOpFunction2));
+    PutString(out, code, true);
+  }
+  PutLE(out, kVersion, 2);
+  PutLE(out, Crc64(0, out.data(), out.size()), 8);
+  return out;
 }
 
 size_t PutSlotKeys(Engine& engine, uint16_t slot, int64_t now_ms, bool compress, int* cur_db, std::string& out) {

@@ -4,7 +4,9 @@
 // integer and LZF-compressed strings, QUICKLIST_2 lists of listpacks, listpack or hashtable
 // hashes, intset or hashtable sets, listpack or ZSET_2 sorted sets.
 #include <cstdint>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "engine/engine.h"
 
@@ -15,6 +17,9 @@ struct RdbSaveOptions {
   bool checksum = true;     // rdbchecksum: CRC64 trailer (0 when off, as Redis)
   uint64_t used_memory = 0; // the used-mem aux field
   bool aof_base = false;    // the aof-base aux field: the file is an append-only log's base
+  // Function libraries' code, each written as a FUNCTION2 record after the aux fields, as
+  // Redis 7.0's rdbSaveFunctions does (keyshard puts them in engine 0's file only).
+  std::vector<std::string> libraries;
 };
 
 // Appends the RDB encoding of e's value (without type byte) to out; returns the RDB type.
@@ -22,6 +27,9 @@ uint8_t SerializeValue(const Entry* e, bool compress, std::string& out);
 
 // Redis's DUMP payload: type, value, RDB version (2 bytes LE) and CRC64 (8 bytes LE).
 std::string DumpPayload(const Entry* e, bool compress);
+
+// FUNCTION DUMP's payload: a FUNCTION2 record per library, then the RDB version and CRC64.
+std::string FunctionsDumpPayload(std::span<const std::string> libraries);
 
 // Pieces of an RDB image for writers that produce one in parts (persistence/snapshot.h):
 // - the magic and the aux fields;

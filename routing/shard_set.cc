@@ -32,6 +32,9 @@ void ShardSet::AssignSlot(uint16_t slot, uint16_t to,
 void EngineLocks::LockSlots(ShardSet& shards, std::span<const uint16_t> slots, std::span<uint16_t> engines,
                             std::span<const uint16_t> extra) {
   const SlotMap& map = shards.slots();
+  // Engines held before this call stay held: a slot cannot move away from one of them, so a
+  // retry only ever drops what this call took.
+  const size_t keep = held_.size();
   for (;;) {
     for (size_t i = 0; i < slots.size(); ++i) engines[i] = map.EngineOf(slots[i]);
     shards.RunRouteHook();
@@ -41,7 +44,24 @@ void EngineLocks::LockSlots(ShardSet& shards, std::span<const uint16_t> slots, s
     bool same = true;
     for (size_t i = 0; i < slots.size() && same; ++i) same = map.EngineOf(slots[i]) == engines[i];
     if (same) return;
-    UnlockAll();
+    UnlockFrom(keep);
+    shards.CountReroute();
+  }
+}
+
+uint16_t EngineLocks::LockSlotHeld(ShardSet& shards, uint16_t slot) {
+  const SlotMap& map = shards.slots();
+  for (;;) {
+    const uint16_t id = map.EngineOf(slot);
+    shards.RunRouteHook();
+    Engine& e = shards.engine(id);
+    if (holds(&e)) return id;  // held: the slot cannot move away from it
+    e.mutex().lock();
+    if (map.EngineOf(slot) == id) {
+      held_.push_back(&e);
+      return id;
+    }
+    e.mutex().unlock();
     shards.CountReroute();
   }
 }
@@ -49,25 +69,57 @@ void EngineLocks::LockSlots(ShardSet& shards, std::span<const uint16_t> slots, s
 void EngineLocks::Lock(ShardSet& shards, EngineIds& ids) {
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  for (uint16_t id : ids) {
-    Engine& e = shards.engine(id);
-    if (ThreadHeldEngines::Holds(&e)) continue;
-    e.mutex().lock();
-    held_.push_back(&e);
-  }
+  // Engines held here or by the thread's running Execution are not locked again.
+  ids.erase(std::remove_if(ids.begin(), ids.end(),
+                           [&](uint16_t id) {
+                             const Engine* e = &shards.engine(id);
+                             return holds(e) || ThreadHeldEngines::Holds(e);
+                           }),
+            ids.end());
+  LockNoWait(shards, ids);
 }
 
 void EngineLocks::LockAll(ShardSet& shards) {
-  for (int i = 0; i < shards.size(); ++i) {
-    Engine& e = shards.engine(i);
-    if (ThreadHeldEngines::Holds(&e)) continue;
-    e.mutex().lock();
-    held_.push_back(&e);
+  EngineIds ids;
+  for (int i = 0; i < shards.size(); ++i) ids.push_back(static_cast<uint16_t>(i));
+  Lock(shards, ids);
+}
+
+void EngineLocks::LockNoWait(ShardSet& shards, std::span<const uint16_t> ids) {
+  const size_t n = ids.size();
+  if (n == 0) return;
+  size_t first = 0;
+  for (;;) {
+    shards.engine(ids[first]).mutex().lock();
+    size_t failed = n;
+    for (size_t i = 0; i < n; ++i) {
+      if (i == first) continue;
+      if (!shards.engine(ids[i]).mutex().try_lock()) {
+        failed = i;
+        break;
+      }
+    }
+    if (failed == n) {
+      for (uint16_t id : ids) held_.push_back(&shards.engine(id));
+      return;
+    }
+    // Back off: release what this attempt took, then wait for the one that was busy.
+    for (size_t i = 0; i < failed; ++i)
+      if (i != first) shards.engine(ids[i]).mutex().unlock();
+    shards.engine(ids[first]).mutex().unlock();
+    first = failed;
   }
 }
 
 bool EngineLocks::holds(const Engine* e) const {
   return std::find(held_.begin(), held_.end(), e) != held_.end();
+}
+
+void EngineLocks::UnlockFrom(size_t keep) {
+  while (held_.size() > keep) {
+    held_.back()->mutex().unlock();
+    held_.pop_back();
+  }
 }
 
 void EngineLocks::UnlockMany() {

@@ -65,7 +65,17 @@ class ShardSet {
 // Inline room for 16 (MSET and MGET of 10 keys, as redis-benchmark sends, allocate nothing).
 using EngineIds = boost::container::small_vector<uint16_t, 16>;
 
-// Holds the mutexes of a set of engines, taken in ascending id order and released in reverse.
+// Holds the mutexes of a set of engines. Taking several never blocks while holding one: the
+// first is locked, the others tried in order; on a failure everything is released, the
+// failed one is waited for, and the attempt starts again from it (std::lock's algorithm).
+// So an EngineLocks that starts empty can never be part of a deadlock cycle.
+//
+// Asking for engines while some are already held (a script whose redis.call reaches an
+// engine it did not declare) locks the missing ones, waiting while holding, and keeps them
+// until UnlockAll; engines already held, by this EngineLocks or by the thread's running
+// Execution (ThreadHeldEngines), are not locked again. That hold-and-wait is safe only
+// because one holder at a time does it: the script mutex (ServerState::script_mu()) admits
+// one script, and every other holder backs off as above.
 class EngineLocks {
  public:
   EngineLocks() = default;
@@ -81,6 +91,7 @@ class EngineLocks {
                  std::span<const uint16_t> extra = {});
   // LockSlots for one slot, the common case, inline: returns the engine that owns it, locked.
   uint16_t LockSlot(ShardSet& shards, uint16_t slot) {
+    if (!held_.empty()) [[unlikely]] return LockSlotHeld(shards, slot);
     const SlotMap& map = shards.slots();
     for (;;) {
       const uint16_t id = map.EngineOf(slot);
@@ -95,8 +106,9 @@ class EngineLocks {
       shards.CountReroute();
     }
   }
-  // Locks the given engines (ids need not be sorted or unique; sorts them).
+  // Locks the given engines not yet held (ids need not be sorted or unique; sorts them).
   void Lock(ShardSet& shards, EngineIds& ids);
+  // Locks every engine not yet held.
   void LockAll(ShardSet& shards);
   void UnlockAll() {
     if (held_.empty()) return;
@@ -113,14 +125,20 @@ class EngineLocks {
 
  private:
   void UnlockMany();
+  // Unlocks the engines taken after the first `keep` (a late lock whose slot moved).
+  void UnlockFrom(size_t keep);
+  uint16_t LockSlotHeld(ShardSet& shards, uint16_t slot);
+  // Locks ids (sorted, unique, none held) without blocking while holding any of them (the
+  // engines held before the call stay held while it waits: a script's late locks).
+  void LockNoWait(ShardSet& shards, std::span<const uint16_t> ids);
   boost::container::small_vector<Engine*, 8> held_;
 };
 
 // The engines that a running Execution of several commands (EXEC, a script) holds on this
 // thread. A command inside it that locks engines itself (LockMode::kSelf: SCAN, DBSIZE,
 // INFO, BGSAVE) must not lock them again, so EngineGuard, SlotGuard and EngineLocks::Lock /
-// LockAll skip the engines listed here. Executions never nest, so the per-command LockSlot(s)
-// path does not look.
+// LockAll skip the engines listed here. A script run inside EXEC runs in EXEC's Execution,
+// so Executions never nest and the per-command LockSlot(s) path does not look.
 class ThreadHeldEngines {
  public:
   explicit ThreadHeldEngines(const EngineLocks* held) : prev_(current_) { current_ = held; }
@@ -156,6 +174,7 @@ class EngineGuard {
 // The engine that owns a slot, locked, ownership re-checked (loading keys, SCAN).
 class SlotGuard {
  public:
+  // An owner this thread's Execution holds (ThreadHeldEngines) is used without locking it again.
   SlotGuard(ShardSet& shards, uint16_t slot);
   Engine& engine() { return *e_; }
   uint16_t engine_id() const { return id_; }

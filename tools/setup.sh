@@ -9,7 +9,7 @@ PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libhiredis-dev libtoml11-dev libgtest-dev
   liblzf-dev                 # LZF compression of RDB strings
-  liblua5.1-0-dev libmsgpuck-dev   # Lua 5.1 for scripts; msgpuck under our cmsgpack library
+  liblua5.1-0-dev lua-cjson-dev lua-bitop-dev libmsgpuck-dev libssl-dev  # Lua scripting, SHA-1
   redis-server redis-tools   # the reference server for differential tests and benchmarks
   chromium                   # headless browser test of the admin page (tests/browser/)
   python3-redis python3-rq python3-celery   # real clients of tests/clients (redis-py 4.3, RQ 1.13, Celery 5.2)

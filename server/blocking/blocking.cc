@@ -44,8 +44,8 @@ void BlockOnKeys(CommandContext& ctx, std::span<const KeyRef> keys, int64_t time
     ctx.would_block = true;
     return;
   }
-  if (ctx.in_exec) {
-    // Inside a transaction nothing may block: the answer is the timeout's, even for 0.
+  if (ctx.in_exec || ctx.outer) {
+    // Inside a transaction or a script nothing may block: the answer is the timeout's, even for 0.
     if (on_timeout == TimeoutReply::kNullArray)
       ctx.rb.NullArray();
     else

@@ -34,6 +34,7 @@ enum CmdFlag : uint32_t {
   kCmdMayReplicate = 1 << 12,  // held by CLIENT PAUSE WRITE like a write (EVAL, PUBLISH...)
   kCmdSkipSlowlog = 1 << 13,   // never logged by SLOWLOG (EXEC, AUTH...)
   kCmdSkipMonitor = 1 << 14,
+  kCmdAllowBusy = 1 << 15,     // answered while a script is busy (SCRIPT KILL, AUTH...)
 };
 
 // Redis 7 key specification, as COMMAND INFO reports it.
@@ -72,6 +73,10 @@ enum class AofLog : uint8_t {
   // The effect of the keys the handler changed (those it signalled), nothing when it changed
   // none: SORT and GEORADIUS log only their STORE destination, and nothing without STORE.
   kChangedKeys,
+  // A change to server-wide state rather than keys (FUNCTION LOAD/DELETE/FLUSH/RESTORE): logged
+  // as sent, once, in engine 0's log (replaying every engine's copy would apply it several
+  // times); it changes no slot, so a running snapshot copies nothing for it.
+  kServerWide,
 };
 
 // What a command does when its client is inside MULTI (server/multi/transaction.h).
@@ -102,9 +107,10 @@ struct CommandSpec {
   // its effect is logged there.
   std::string_view dst_db_option = {};
   InMulti in_multi = InMulti::kQueue;
-  // Scripts (EVAL, FCALL...) set this: an Execution that runs such a command takes the
-  // server's script mutex before it locks any engine (EXEC whose queue holds one does;
-  // see ScriptLockFor in server/core/executor.h).
+  // Commands that use the scripts' state (EVAL, FCALL, SCRIPT LOAD, FUNCTION LOAD...) set
+  // this: the execution path takes the server's script mutex before it locks any engine
+  // (Execute; EXEC whose queue holds one, ScriptLockFor in server/core/executor.h), and the
+  // handler runs with it held.
   bool script_lock = false;
   // COMMAND DOCS.
   std::string_view group;

@@ -23,6 +23,8 @@
 
 namespace ks {
 
+class Execution;
+
 struct KeyRef {
   std::string_view key;
   uint16_t slot;
@@ -87,6 +89,13 @@ struct CommandContext {
     notes.push_back(KeyspaceNote{type, event, db_index, std::string(key)});
   }
   void Notify(uint32_t type, std::string_view event, const KeyRef& k) { Notify(type, event, k.key, db()); }
+  // The Execution of several commands this one runs in (EXEC's queue, a script's redis.call),
+  // else null. Its engines are held (kSelf handlers skip them: ThreadHeldEngines), and it took
+  // the script mutex before them when it holds a script (ScriptLockFor): a script run here
+  // (EVAL in EXEC) runs in it without taking the mutex again.
+  Execution* outer = nullptr;
+  // Set for a command a script runs with the allow-oom flag: no eviction or OOM refusal.
+  bool allow_oom = false;
 
   // ---- Typed lookups (Redis's lookupKeyRead/lookupKeyWrite + checkType) -------------------
   // A key of the wrong type is reported, never returned. kRead counts a keyspace hit or miss,
@@ -235,7 +244,9 @@ struct CommandContext {
 // counter (Redis's server.dirty, which save points read) moves by the keys named.
 inline void BeforeWrite(CommandContext& ctx) {
   ShardSet& shards = ctx.shards();
-  if (ctx.spec.lock == LockMode::kAll) {
+  if (ctx.spec.aof == AofLog::kServerWide) {
+    // No key changes.
+  } else if (ctx.spec.lock == LockMode::kAll) {
     for (int i = 0; i < shards.size(); ++i) shards.engine(i).BeforeAllSlotsChange();
   } else {
     for (const KeyRef& k : ctx.keys) shards.engine(k.engine).BeforeSlotChange(k.slot);

@@ -12,7 +12,7 @@ uint32_t ParseCommandFlags(std::string_view flags) {
       {"write", kCmdWrite},     {"readonly", kCmdReadonly}, {"denyoom", kCmdDenyOom},
       {"admin", kCmdAdmin},     {"no_auth", kCmdNoAuth},    {"fast", kCmdFast},
       {"blocking", kCmdBlocking}, {"loading", kCmdLoading}, {"stale", kCmdStale},
-      {"noscript", kCmdNoScript}, {"movablekeys", kCmdMovableKeys},
+      {"noscript", kCmdNoScript}, {"movablekeys", kCmdMovableKeys}, {"allow_busy", kCmdAllowBusy},
       {"no_multi", kCmdNoMulti},
       {"may_replicate", kCmdMayReplicate}, {"skip_slowlog", kCmdSkipSlowlog},
       {"skip_monitor", kCmdSkipMonitor},

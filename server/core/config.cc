@@ -39,6 +39,7 @@ const std::vector<OptionDef>& ConfigOptions() {
       {"maxmemory-samples", OptionType::kInt, true, 1, 64, "Keys sampled per eviction (more is closer to true LRU/LFU).", nullptr, &Config::maxmemory_samples},
       {"maxmemory-eviction-tenacity", OptionType::kInt, true, 0, 100, "Time one write may spend evicting: 10 is 500 us, 100 unlimited.", nullptr, &Config::maxmemory_eviction_tenacity},
       {"lfu-log-factor", OptionType::kInt, true, 0, INT32_MAX, "LFU counter growth: higher needs more hits per increment.", nullptr, &Config::lfu_log_factor},
+      {"busy-reply-threshold", OptionType::kInt, true, 0, INT64_MAX, "Milliseconds a script runs before other clients get BUSY; 0 never.", nullptr, &Config::busy_reply_threshold, "lua-time-limit"},
       {"lfu-decay-time", OptionType::kInt, true, 0, INT32_MAX, "Minutes per LFU counter decrement; 0 never decays.", nullptr, &Config::lfu_decay_time},
       {"notify-keyspace-events", OptionType::kString, true, 0, 0, "Keyspace notification classes, e.g. \"KEA\" (Redis's letters K E g $ l s h z x e t m d n A); \"\" off.", &Config::notify_keyspace_events},
       {"tracking-table-max-keys", OptionType::kInt, true, 0, INT64_MAX, "Keys the client tracking table remembers at most; past it, keys are invalidated to make room; 0 no limit.", nullptr, &Config::tracking_table_max_keys},

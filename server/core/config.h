@@ -82,6 +82,8 @@ struct Config {
   std::string notify_keyspace_events;
   int64_t tracking_table_max_keys = 1000000;
   std::string client_output_buffer_limit = "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60";
+  // Milliseconds a script may run before other clients get BUSY (alias lua-time-limit).
+  int64_t busy_reply_threshold = 5000;
   // Per-engine overrides from proxy.toml tables [engine.N]; -1 / empty: use the default.
   struct EngineOverride {
     int64_t maxmemory = -1;

@@ -6,6 +6,7 @@
 #include "server/core/command_registry.h"
 #include "server/core/errors.h"
 #include "server/pubsub/tracking.h"
+#include "server/core/server_state.h"
 
 namespace ks {
 
@@ -75,7 +76,7 @@ void Execution::Acquire(CommandContext& ctx, std::span<const uint16_t> extra_eng
 }
 
 void Execution::Acquire(std::span<CommandContext* const> cmds, std::span<const uint16_t> extra_engines) {
-  held_.emplace(&locks_);
+  if (!held_) held_.emplace(&locks_);
   if (cmds.size() == 1) return Acquire(*cmds[0], extra_engines);
   bool all = false;
   Slots slots;
@@ -87,6 +88,15 @@ void Execution::Acquire(std::span<CommandContext* const> cmds, std::span<const u
     AddKeys(*ctx, CommandKeyIndexes(ctx->spec, static_cast<int>(ctx->args.size()), ctx->args.data()), slots);
   }
   LockRouted(cmds, slots, all, extra_engines);
+}
+
+void Execution::LockKeys(std::span<const std::string_view> keys) {
+  if (!held_) held_.emplace(&locks_);
+  if (keys.empty()) return;
+  Slots slots;
+  for (std::string_view k : keys) slots.push_back(KeySlot(k));
+  Slots engines(slots.size(), boost::container::default_init);
+  locks_.LockSlots(state_.shards(), slots, engines);
 }
 
 void Execution::LockRouted(std::span<CommandContext* const> cmds, std::span<const uint16_t> slots, bool all,
@@ -119,7 +129,7 @@ bool Execution::Run(CommandContext& ctx) {
   // With a memory budget, a command that may grow memory first makes room on the engines it
   // holds, or is refused when nothing can be evicted. Without one this costs a single relaxed
   // load. A blocked client being served was admitted when it blocked.
-  if ((spec.flag_bits & kCmdDenyOom) && !ctx.serving && !ctx.in_exec &&
+  if ((spec.flag_bits & kCmdDenyOom) && !ctx.serving && !ctx.in_exec && !ctx.allow_oom &&
       state_.limits().memory_limited.load(std::memory_order_relaxed))
     for (Engine* e : locks_.held())
       if (e->PerformEvictions() == EvictStatus::kFail) {
@@ -134,6 +144,7 @@ bool Execution::Run(CommandContext& ctx) {
     wrote_ = true;
     BeforeWrite(ctx);
   }
+  const uint64_t errors_before = ctx.rb.errors_written();
   spec.handler(ctx);
   for (Engine* e : locks_.held()) ++e->stats().commands;
   if (ctx.client.tracking) [[unlikely]]
@@ -144,7 +155,10 @@ bool Execution::Run(CommandContext& ctx) {
     ctx.notes.clear();
   }
   // A blocked client's command that still finds nothing changed nothing: nothing to log.
-  if (write && aof_ && !ctx.would_block) {
+  // A refused change of server-wide state (FUNCTION LOAD of an existing library) is not
+  // logged: replaying it would fail again.
+  if (write && aof_ && !ctx.would_block &&
+      (spec.aof != AofLog::kServerWide || ctx.rb.errors_written() == errors_before)) {
     // One command over several engines is a unit of its own.
     if (!unit_) {
       bool several = spec.lock == LockMode::kAll;
@@ -221,6 +235,11 @@ void Execution::Release(std::vector<ReadyKey>* defer) {
 // Flattened: the three steps and the one-key lock compile into one function, as the
 // dispatcher's hand-written fast path once did.
 [[gnu::flatten]] void Execute(ServerState& state, CommandContext& ctx) {
+  // Rows that use the scripts' state (EVAL, FCALL, FUNCTION LOAD...) run with the script
+  // mutex, taken before any engine lock (EXEC takes it for its queue: ScriptLockFor).
+  std::unique_lock<std::mutex> scripts;
+  if (ctx.spec.script_lock) [[unlikely]]
+    scripts = std::unique_lock<std::mutex>(state.script_mu());
   Execution ex(state);
   ex.Acquire(ctx);
   ex.Run(ctx);

@@ -53,6 +53,9 @@ class Execution {
   // or every engine if one of them needs all. While the Execution lives, commands run in it
   // that lock engines themselves (SCAN, DBSIZE: LockMode::kSelf) skip the ones held here.
   void Acquire(std::span<CommandContext* const> cmds, std::span<const uint16_t> extra_engines = {});
+  // Locks the engines owning these keys (a script's declared KEYS, before its commands run);
+  // from here on commands run in it skip the engines held here, as above.
+  void LockKeys(std::span<const std::string_view> keys);
   // Makes everything Run from here on one atomic unit in the logs (see above).
   void BeginUnit() { unit_ = true; }
   // Runs ctx's command with its engines held. Returns false if it was refused before its

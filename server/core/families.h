@@ -17,6 +17,8 @@ void RegisterHashFamily(CommandRegistry& reg);        // hash_family.cc: HSET, H
 void RegisterZSetFamily(CommandRegistry& reg);        // zset_family.cc (+ zset_range.cc, zset_setops.cc)
 void RegisterMemoryFamily(CommandRegistry& reg);      // memory_family.cc: MEMORY USAGE, MEMORY STATS
 void RegisterPersistenceFamily(CommandRegistry& reg);  // persistence_family.cc: DUMP, RESTORE
+void RegisterEvalFamily(CommandRegistry& reg);        // scripting/eval_family.cc: EVAL, EVALSHA, SCRIPT
+void RegisterFunctionFamily(CommandRegistry& reg);    // scripting/function_family.cc: FUNCTION, FCALL
 void RegisterBitmapFamily(CommandRegistry& reg);      // bitmap_family.cc: SETBIT, BITCOUNT, BITOP, BITFIELD...
 void RegisterHllFamily(CommandRegistry& reg);         // hll_family.cc: PFADD, PFCOUNT, PFMERGE, PFDEBUG...
 void RegisterMultiFamily(CommandRegistry& reg);       // multi/multi_family.cc: MULTI, EXEC, WATCH...
@@ -43,6 +45,8 @@ inline void RegisterAllFamilies(CommandRegistry& reg) {
   RegisterZSetFamily(reg);
   RegisterMemoryFamily(reg);
   RegisterPersistenceFamily(reg);
+  RegisterEvalFamily(reg);
+  RegisterFunctionFamily(reg);
   RegisterBitmapFamily(reg);
   RegisterHllFamily(reg);
   RegisterMultiFamily(reg);

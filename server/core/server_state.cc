@@ -10,6 +10,7 @@
 #include "server/persist/aof_feed.h"
 #include "server/persist/engine_hooks.h"
 #include "server/persist/snapshots.h"
+#include "server/scripting/scripting.h"
 #include "server/multi/watch_registry.h"
 #include "server/resharding/resharder.h"
 #include "server/pubsub/notifications.h"
@@ -80,6 +81,7 @@ ServerState::ServerState(Config config, const Clock* clock)
     e.set_observer(hooks_.back().get());
     e.set_expiry_hold(pause_.expiry_hold());
   }
+  scripting_ = std::make_unique<Scripting>(*this);
   snapshots_ = std::make_unique<Snapshots>(*this);
   resharder_ = std::make_unique<Resharder>(*this);
   snapshots_->rdb().last_save_sec.store(start_ms_ / 1000);
@@ -178,6 +180,7 @@ void ServerState::PublishEngineNotes() {
 void ServerState::PublishLimits() {
   auto set = [](std::atomic<int64_t>& a, int64_t v) { a.store(v, std::memory_order_relaxed); };
   set(limits_.proto_max_bulk_len, config_.proto_max_bulk_len);
+  set(limits_.busy_reply_threshold, config_.busy_reply_threshold);
   set(limits_.client_query_buffer_limit, config_.client_query_buffer_limit);
   set(limits_.tcp_keepalive, config_.tcp_keepalive);
   set(limits_.maxclients, config_.maxclients);

@@ -33,6 +33,10 @@ class Tracking;
 class EngineHooks;
 class Resharder;
 class Snapshots;
+class Scripting;
+
+// What the dispatcher answers while a script runs past busy-reply-threshold.
+enum class ScriptBusy : uint8_t { kNo, kEval, kFunction };
 class WatchRegistry;
 
 // A counter per I/O thread, so the hot path never shares a cache line between threads.
@@ -99,6 +103,7 @@ struct HotLimits {
   std::atomic<int64_t> set_max_intset_entries{0};
   std::atomic<int64_t> zset_max_listpack_entries{0};
   std::atomic<int64_t> zset_max_listpack_value{0};
+  std::atomic<int64_t> busy_reply_threshold{0};  // ms
   std::atomic<int64_t> hll_sparse_max_bytes{0};
   std::atomic<int64_t> stream_node_max_bytes{0};
   std::atomic<int64_t> stream_node_max_entries{0};
@@ -189,6 +194,10 @@ class ServerState {
   // stop-writes-on-bgsave-error is on, save points are set and the last background save
   // failed: Redis's writeCommandsDeniedByDiskError for RDB.
   bool WritesStoppedByDiskError();
+  // Lua scripts and functions (server/scripting/scripting.h).
+  Scripting& scripting() { return *scripting_; }
+  // Set while a script has run past busy-reply-threshold: other clients then get BUSY.
+  std::atomic<ScriptBusy>& script_busy() { return script_busy_; }
 
   // Per-command statistics (INFO commandstats/errorstats/latencystats, LATENCY HISTOGRAM).
   CommandStats& command_stats() { return *command_stats_; }
@@ -279,6 +288,8 @@ class ServerState {
   std::atomic<int64_t> peak_memory_{0};
   std::atomic<int64_t> rdb_keys_loaded_{0};
   std::atomic<int64_t> rdb_keys_expired_{0};
+  std::atomic<ScriptBusy> script_busy_{ScriptBusy::kNo};
+  std::unique_ptr<Scripting> scripting_;
   std::unique_ptr<Snapshots> snapshots_;  // stopped before anything it uses
   std::unique_ptr<Resharder> resharder_;  // last: its moves use the snapshots' hooks
 };

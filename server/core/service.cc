@@ -158,6 +158,13 @@ const CommandSpec* Service::Run(std::span<const std::string_view> args, ClientSt
     return reject(err::NotInSubscribedContext(spec->full_name));
   if (!spec->handler) return reject(err::WrongArgs(spec->full_name));
 
+  // A script past busy-reply-threshold holds the server, as in Redis: only commands flagged
+  // allow_busy (SCRIPT KILL, FUNCTION KILL...) get through. One relaxed load otherwise.
+  if (const ScriptBusy busy = state_.script_busy().load(std::memory_order_relaxed); busy != ScriptBusy::kNo)
+    [[unlikely]] {
+    if (!(spec->flag_bits & kCmdAllowBusy)) return reject(busy == ScriptBusy::kEval ? err::kBusyEval : err::kBusyFunction);
+  }
+
   // Queueing under maxmemory: any command but EXEC, DISCARD, QUIT and RESET is refused
   // when memory cannot be made (EXEC checks its queue itself).
   if (in_multi && spec->in_multi != InMulti::kRunAlways &&

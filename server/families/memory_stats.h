@@ -27,7 +27,8 @@ struct MemoryFigures {
   std::vector<EngineMemory> engines;
 };
 
-// Locks each engine in turn (never more than one at a time).
+// Locks each engine in turn (never more than one at a time); engines the thread's Execution
+// holds (a script or EXEC running INFO/MEMORY) are read as they are (ThreadHeldEngines).
 MemoryFigures CollectMemory(ServerState& st);
 int64_t ResidentBytes();
 

@@ -82,8 +82,12 @@ void Exec(CommandContext& ctx) {
   if (self_locking)
     for (int e = 0; e < shards.size(); ++e) extra.push_back(static_cast<uint16_t>(e));
 
+  // A queued script (EVAL, FCALL) or script-cache command takes the script mutex before any
+  // engine lock; the queue then runs in this one Execution (ctx.outer), a script too, without
+  // taking the mutex again, so the whole transaction is one unit in the logs.
   std::unique_lock<std::mutex> script_lock = ScriptLockFor(state, ptrs);
   Execution ex(state);
+  for (CommandContext* c : ptrs) c->outer = &ex;
   ex.Acquire(ptrs, extra);
   // Out of memory with a command that may grow it queued: the transaction is refused whole,
   // as Redis refuses EXEC before running any of it.

@@ -1,3 +1,4 @@
+#include "server/scripting/scripting.h"
 #include "server/persist/aof_feed.h"
 
 #include <charconv>
@@ -56,6 +57,11 @@ int DestinationDb(CommandContext& ctx) {
 
 void FeedAof(AofSet& aof, CommandContext& ctx, TouchedEngines& touched, bool unit) {
   const int db = ctx.db();
+  if (ctx.spec.aof == AofLog::kServerWide) {
+    // Engine 0 is locked: such rows lock every engine (LockMode::kAll).
+    Open(aof, 0, touched, unit).Append(db, ctx.args);
+    return;
+  }
   if (ctx.spec.lock == LockMode::kAll) {
     // FLUSHALL, FLUSHDB, SWAPDB: every engine logs the command; replay applies it to that
     // engine only.
@@ -131,6 +137,7 @@ std::optional<std::string> LoadAof(AofSet& aof, Service& svc, size_t* dropped) {
   auto load_rdb = [&](const std::string& path) -> std::optional<std::string> {
     bool found;
     std::string err = LoadRdbFile(path, state.shards(), RdbLoadLimitsFrom(state), &rdb_stats, &found);
+    if (err.empty()) err = state.scripting().LoadLibraries(&rdb_stats.libraries);
     if (!err.empty()) return err;
     if (!found) return "cannot open the append only file base " + path;
     return std::nullopt;

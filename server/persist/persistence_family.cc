@@ -10,6 +10,7 @@
 #include "persistence/aof_log.h"
 #include "persistence/rdb_reader.h"
 #include "persistence/rdb_writer.h"
+#include "server/scripting/scripting.h"
 #include "server/core/command_context.h"
 #include "server/core/command_registry.h"
 #include "server/core/errors.h"
@@ -163,6 +164,7 @@ std::optional<std::string> LoadRdbSnapshots(ServerState& state, uint64_t* keys) 
   for (int i = 0; i < 1024; ++i) {
     bool found = false;
     std::string err = LoadRdbFile(EngineRdbPath(dir, name, i), state.shards(), RdbLoadLimitsFrom(state), &stats, &found);
+    if (err.empty()) err = state.scripting().LoadLibraries(&stats.libraries);
     if (!err.empty()) return err;
   }
   *keys = stats.keys_loaded;
@@ -173,6 +175,7 @@ std::optional<std::string> ImportRdb(ServerState& state, const std::string& path
   RdbLoadStats stats;
   bool found = false;
   std::string err = LoadRdbFile(path, state.shards(), RdbLoadLimitsFrom(state), &stats, &found);
+  if (err.empty()) err = state.scripting().LoadLibraries(&stats.libraries);
   if (!err.empty()) return err;
   if (!found) return "cannot open the RDB file to import " + path + ": " + std::strerror(errno);
   *keys = stats.keys_loaded;

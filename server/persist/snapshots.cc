@@ -1,3 +1,5 @@
+#include "server/scripting/functions.h"
+#include "server/scripting/scripting.h"
 #include "server/persist/snapshots.h"
 
 #include <algorithm>
@@ -45,8 +47,13 @@ bool Snapshots::Start(SnapshotJob job) {
     locks.LockAll(shards);
     if (job.at_moment) err = job.at_moment();
     if (err.empty()) {
+      // The function libraries go in engine 0's file only (docs/ARCHITECTURE.md): each is
+      // registered once when the files load. Read without the script mutex: the set changes
+      // only with every engine locked, as they are here.
+      RdbSaveOptions first = job.opt;
+      first.libraries = state_.scripting().functions().Codes();
       for (int e = 0; e < shards.size(); ++e) {
-        snaps.push_back(std::make_unique<EngineSnapshot>(shards.engine(e), job.opt));
+        snaps.push_back(std::make_unique<EngineSnapshot>(shards.engine(e), e == 0 ? first : job.opt));
         state_.hooks(e).set_snapshot(snaps.back().get());
       }
     }

@@ -26,10 +26,28 @@ TEST(DenyoomCommands, EveryOneLocksTheEnginesOfItsKeys) {
   ForEachSpec(reg, [&](const CommandSpec& s) {
     if (!(s.flag_bits & kCmdDenyOom)) return;
     ++denyoom;
+    // Keyless in Redis (FUNCTION LOAD/RESTORE) means every engine locked: the check runs on all.
+    if (s.lock == LockMode::kAll) return;
     EXPECT_EQ(s.lock, LockMode::kKeys) << s.full_name << " would skip the OOM check";
     EXPECT_TRUE(s.first_key > 0 || !s.key_specs.empty()) << s.full_name << " has no key to lock an engine by";
   });
   EXPECT_GT(denyoom, 20);
+}
+
+TEST(DenyoomCommands, KeylessFunctionLoadAndRestoreAreRefusedWhenNothingCanBeEvicted) {
+  TestServer srv{4};
+  DirectClient c{srv};
+  const std::string lib = "#!lua name=l\nredis.register_function('f', function() return 1 end)";
+  ASSERT_EQ(c.Run({"SET", "a", "1"}), "OK");
+  ASSERT_EQ(c.Run({"CONFIG", "SET", "maxmemory", "1"}), "OK");  // noeviction: nothing may go
+  const std::string oom = "(error) " + std::string(err::kOom);
+  EXPECT_EQ(c.Run({"FUNCTION", "LOAD", lib}), oom);
+  EXPECT_EQ(c.Run({"FUNCTION", "RESTORE", "x"}), oom);
+  EXPECT_EQ(c.Run({"FUNCTION", "LIST"}), "[]");
+  EXPECT_EQ(c.Run({"FUNCTION", "FLUSH"}), "OK");  // not denyoom
+  EXPECT_EQ(c.Run({"GET", "a"}), "\"1\"");
+  ASSERT_EQ(c.Run({"CONFIG", "SET", "maxmemory", "0"}), "OK");
+  EXPECT_EQ(c.Run({"FUNCTION", "LOAD", lib}), "\"l\"");
 }
 
 TEST(DenyoomCommands, WriteOverSeveralEnginesIsRefusedWhileReadsWork) {
