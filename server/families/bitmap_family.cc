@@ -49,11 +49,13 @@ bool ParseBitOffset(CommandContext& ctx, std::string_view arg, bool hash, int bi
 
 // Redis's lookupStringForBitCommand: the string at k grown (zero-filled) to hold byte
 // `byte`, created if missing; nullptr after replying WRONGTYPE. The value becomes "raw", as
-// dbUnshareStringValue leaves it.
-Entry* StringForBitWrite(CommandContext& ctx, const KeyRef& k, uint64_t byte) {
+// dbUnshareStringValue leaves it. *grown (Redis's `dirty`) tells whether the key was created
+// or lengthened, which SETBIT counts as a change even when the bit keeps its value.
+Entry* StringForBitWrite(CommandContext& ctx, const KeyRef& k, uint64_t byte, bool* grown) {
   auto [e, wrong] = ctx.LookupOrReply(k, ObjType::kString, Access::kWrite);
   if (wrong) return nullptr;
   size_t need = static_cast<size_t>(byte) + 1;
+  *grown = !e || e->str().size() < need;
   if (!e) {
     Entry* n = Entry::NewZeroString(k.key, need, Encoding::kRaw);
     ctx.Put(k, n);
@@ -71,12 +73,14 @@ void SetBit(CommandContext& ctx) {
   if (!ParseBitOffset(ctx, ctx.arg(2), false, 0, &offset)) return;
   int64_t on;
   if (!StrToLL(ctx.arg(3), &on) || (on & ~1)) return ctx.rb.Error(err::kBitValue);
-  Entry* e = StringForBitWrite(ctx, ctx.keys[0], offset >> 3);
+  bool grown;
+  Entry* e = StringForBitWrite(ctx, ctx.keys[0], offset >> 3, &grown);
   if (!e) return;
   uint8_t& byte = reinterpret_cast<uint8_t&>(e->mutable_str()[offset >> 3]);
   const uint8_t mask = static_cast<uint8_t>(1u << (7 - (offset & 7)));
   const bool old = byte & mask;
   byte = static_cast<uint8_t>(on ? (byte | mask) : (byte & ~mask));
+  if (grown || old != (on != 0)) ctx.Notify(kNotifyString, "setbit", ctx.keys[0]);
   ctx.rb.Int(old ? 1 : 0);
 }
 
@@ -231,7 +235,7 @@ void BitOp(CommandContext& ctx) {
   }
   const KeyRef& dst = ctx.keys[0];
   if (maxlen == 0) {
-    ctx.Delete(dst);
+    if (ctx.Delete(dst)) ctx.Notify(kNotifyGeneric, "del", dst);
     return ctx.rb.Int(0);
   }
   std::string res(maxlen, '\0');
@@ -260,6 +264,7 @@ void BitOp(CommandContext& ctx) {
   }
   // setKey: any old value and its TTL go; Redis stores the result as a raw string.
   ctx.Put(dst, Entry::NewString(dst.key, res, Encoding::kRaw));
+  ctx.Notify(kNotifyString, "set", dst);
   ctx.rb.Int(static_cast<int64_t>(maxlen));
 }
 
@@ -320,6 +325,7 @@ void BitFieldGeneric(CommandContext& ctx, bool ro_command) {
 
   const KeyRef& k = ctx.keys[0];
   Entry* e;
+  bool grown = false;  // created or lengthened: every write counts as a change then
   if (readonly) {
     auto [found, wrong] = ctx.LookupOrReply(k, ObjType::kString, Access::kRead);
     if (wrong) return;
@@ -329,9 +335,10 @@ void BitFieldGeneric(CommandContext& ctx, bool ro_command) {
     // A field may end a few bytes past proto-max-bulk-len, as in Redis; only what an Entry
     // can hold limits it.
     if ((highest >> 3) + 1 > UINT32_MAX) return ctx.rb.Error(err::kStringTooLong);
-    e = StringForBitWrite(ctx, k, highest >> 3);
+    e = StringForBitWrite(ctx, k, highest >> 3, &grown);
     if (!e) return;
   }
+  size_t changes = 0;  // SET/INCRBY ops that changed the string, for the "setbit" event
 
   ctx.rb.Array(ops.size());
   for (const FieldOp& op : ops) {
@@ -369,6 +376,7 @@ void BitFieldGeneric(CommandContext& ctx, bool ro_command) {
       } else {
         ctx.rb.Int(retval);
         bits::SetUnsigned(p, op.offset, op.bits, static_cast<uint64_t>(newval));
+        if (grown || oldval != newval) ++changes;
       }
     } else {
       uint64_t oldval = bits::GetUnsigned(p, op.offset, op.bits), newval, retval, wrapped = 0;
@@ -389,9 +397,11 @@ void BitFieldGeneric(CommandContext& ctx, bool ro_command) {
       } else {
         ctx.rb.Int(static_cast<int64_t>(retval));
         bits::SetUnsigned(p, op.offset, op.bits, newval);
+        if (grown || oldval != newval) ++changes;
       }
     }
   }
+  if (changes) ctx.Notify(kNotifyString, "setbit", k);
 }
 
 void BitField(CommandContext& ctx) { BitFieldGeneric(ctx, false); }

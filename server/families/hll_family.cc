@@ -60,6 +60,7 @@ void PfAdd(CommandContext& ctx) {
     if (updated) {
       hll::InvalidateCache(e->mutable_str());
       ctx.Signal(k, KeyEvent::kWritten);
+      ctx.Notify(kNotifyString, "pfadd", k);
     }
     return ctx.rb.Int(updated ? 1 : 0);
   }
@@ -73,7 +74,10 @@ void PfAdd(CommandContext& ctx) {
   }
   if (updated && !corrupt) hll::InvalidateCache(v.data());
   // Redis edits the value in place, so what the elements before a corrupt opcode changed stays.
-  if (updated) StoreHll(ctx, k, e, v);
+  if (updated) {
+    StoreHll(ctx, k, e, v);
+    if (!corrupt) ctx.Notify(kNotifyString, "pfadd", k);  // Redis replies the error before notifying
+  }
   if (corrupt) return ctx.rb.Error(err::kHllInvalid);
   ctx.rb.Int(updated ? 1 : 0);
 }
@@ -139,6 +143,7 @@ void PfMerge(CommandContext& ctx) {
   }
   hll::InvalidateCache(v.data());
   StoreHll(ctx, dst, e, v);
+  ctx.Notify(kNotifyString, "pfadd", dst);  // Redis's PFMERGE raises "pfadd", not an event of its own
   ctx.rb.Ok();
 }
 

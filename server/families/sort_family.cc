@@ -318,8 +318,9 @@ void SortGeneric(CommandContext& ctx, bool readonly) {
     List* l = List::New(lim.get(lim.list_max_listpack_size));
     for (const std::string& s : out) l->Push(ListEnd::kTail, s);
     ctx.Put(*dst, Entry::NewObject(dst->key, ObjType::kList, Encoding::kQuicklist, l));
-  } else {
-    ctx.Delete(*dst);
+    ctx.Notify(kNotifyList, "sortstore", *dst);
+  } else if (ctx.Delete(*dst)) {
+    ctx.Notify(kNotifyGeneric, "del", *dst);
   }
   ctx.rb.Int(outputlen);
 }

@@ -377,6 +377,7 @@ void XAdd(CommandContext& ctx) {
   if (total > (size_t{1} << 30)) return ctx.rb.Error("ERR Elements are too large to be stored");
   if (!e) {
     e = NewStreamEntry(k.key);
+    ctx.Notify(kNotifyNew, "new", k);  // Redis's dbAdd, before the entry is appended
     ctx.engine(k).Put(ctx.db(), k.slot, e);
     s = AsStream(e);
     created = true;
@@ -384,7 +385,7 @@ void XAdd(CommandContext& ctx) {
   (void)created;
   s->Append(id, fv, NodeMaxBytes(ctx), NodeMaxEntries(ctx));
   ReplyId(ctx.rb, id);
-  s->Trim(a.trim);
+  int64_t trimmed = s->Trim(a.trim);
   if (ctx.Propagating()) {
     std::vector<std::string> log = {"XADD", std::string(k.key)};
     AppendTrimArgs(log, a.trim, *s, a.threshold);
@@ -393,6 +394,8 @@ void XAdd(CommandContext& ctx) {
     ctx.propagated.push_back({k.engine, std::move(log)});
   }
   ctx.Changed(k, e);
+  ctx.Notify(kNotifyStream, "xadd", k);
+  if (trimmed) ctx.Notify(kNotifyStream, "xtrim", k);
 }
 
 // XTRIM key MAXLEN|MINID [=|~] threshold [LIMIT count]
@@ -413,7 +416,7 @@ void XTrim(CommandContext& ctx) {
     AppendTrimArgs(log, a.trim, *AsStream(e), a.threshold);
     ctx.propagated.push_back({k.engine, std::move(log)});
   }
-  ctx.Changed(k, e);
+  ctx.Changed(k, e, kNotifyStream, "xtrim");
 }
 
 // XLEN key
@@ -482,7 +485,7 @@ void XDel(CommandContext& ctx) {
       s->set_first_id({});
     else if (first_entry)
       s->UpdateFirstId();
-    ctx.Changed(k, e);
+    ctx.Changed(k, e, kNotifyStream, "xdel");
   }
   ctx.rb.Int(deleted);
 }
@@ -617,18 +620,23 @@ void ReadGeneric(CommandContext& ctx, bool group_read) {
           gt = groups[j]->last_id;
         }
       }
-      consumer = groups[j]->FindConsumer(consumer_name);
-      if (!consumer) {
-        consumer = groups[j]->CreateConsumer(consumer_name, ctx.NowMs());
-        PropagateCreateConsumer(ctx, k, group_name, consumer_name);
-        changed = true;
-      }
-      consumer->seen_time = ctx.NowMs();
     } else if (s->length()) {
       StreamID maxid;
       if (s->EdgeId(false, &maxid) && maxid > gt) sync = true;
     }
     if (!sync) continue;
+    if (has_group) {
+      // As Redis 7.0, the consumer is looked up (and created, seen_time refreshed) only for a
+      // stream served now: a read that finds nothing, or blocks, leaves the group as it was.
+      consumer = groups[j]->FindConsumer(consumer_name);
+      if (!consumer) {
+        consumer = groups[j]->CreateConsumer(consumer_name, ctx.NowMs());
+        PropagateCreateConsumer(ctx, k, group_name, consumer_name);
+        ctx.Notify(kNotifyStream, "xgroup-createconsumer", k);
+        changed = true;
+      }
+      consumer->seen_time = ctx.NowMs();
+    }
     ++served;
     StreamID start = gt;
     start.Incr();
@@ -721,7 +729,7 @@ void XSetId(CommandContext& ctx) {
   s->set_last_id(id);
   if (entries_added != -1) s->set_entries_added(static_cast<uint64_t>(entries_added));
   if (max_given) s->set_max_deleted_id(max_xdel);
-  ctx.Changed(k, e);
+  ctx.Changed(k, e, kNotifyStream, "xsetid");
   ctx.rb.Ok();
 }
 

@@ -100,7 +100,7 @@ void XGroupCreate(CommandContext& ctx) {
     t.s = AsStream(t.e);
   }
   if (!t.s->CreateGroup(ctx.arg(3), id, entries_read)) return ctx.rb.Error("BUSYGROUP Consumer Group name already exists");
-  ctx.Changed(k, t.e);
+  ctx.Changed(k, t.e, kNotifyStream, "xgroup-create");
   ctx.rb.Ok();
 }
 
@@ -122,7 +122,7 @@ void XGroupSetId(CommandContext& ctx) {
   }
   t.g->last_id = id;
   t.g->entries_read = entries_read;
-  ctx.Changed(ctx.keys[0], t.e);
+  ctx.Changed(ctx.keys[0], t.e, kNotifyStream, "xgroup-setid");
   ctx.rb.Ok();
 }
 
@@ -132,7 +132,7 @@ void XGroupDestroy(CommandContext& ctx) {
   if (!LookupGroupTarget(ctx, false, false, &t)) return;
   if (!t.g) return ctx.rb.Int(0);
   t.s->DestroyGroup(ctx.arg(3));
-  ctx.Changed(ctx.keys[0], t.e);
+  ctx.Changed(ctx.keys[0], t.e, kNotifyStream, "xgroup-destroy");
   ctx.rb.Int(1);
 }
 
@@ -141,7 +141,7 @@ void XGroupCreateConsumer(CommandContext& ctx) {
   GroupTarget t;
   if (!LookupGroupTarget(ctx, false, true, &t)) return;
   bool created = t.g->CreateConsumer(ctx.arg(4), ctx.NowMs()) != nullptr;
-  if (created) ctx.Changed(ctx.keys[0], t.e);
+  if (created) ctx.Changed(ctx.keys[0], t.e, kNotifyStream, "xgroup-createconsumer");
   ctx.rb.Int(created ? 1 : 0);
 }
 
@@ -151,7 +151,7 @@ void XGroupDelConsumer(CommandContext& ctx) {
   if (!LookupGroupTarget(ctx, false, true, &t)) return;
   if (!t.g->FindConsumer(ctx.arg(4))) return ctx.rb.Int(0);
   int64_t pending = static_cast<int64_t>(t.g->DeleteConsumer(ctx.arg(4)));
-  ctx.Changed(ctx.keys[0], t.e);
+  ctx.Changed(ctx.keys[0], t.e, kNotifyStream, "xgroup-delconsumer");
   ctx.rb.Int(pending);
 }
 
@@ -320,8 +320,10 @@ StreamConsumer* LookupConsumerRefresh(CommandContext& ctx, StreamGroup& g, std::
   StreamConsumer* c = g.FindConsumer(name);
   if (c)
     c->seen_time = ctx.NowMs();
-  else
+  else {
     c = g.CreateConsumer(name, ctx.NowMs());
+    ctx.Notify(kNotifyStream, "xgroup-createconsumer", ctx.keys[0]);  // Redis's streamCreateConsumer
+  }
   return c;
 }
 
