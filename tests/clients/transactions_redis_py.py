@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Transactions through redis-py (Debian's python3-redis 4.3.4), as an application uses them:
-pipeline() (MULTI/EXEC by default), pipeline(transaction=False), and transaction() with
-WATCH retries under a concurrent writer. Starts the server itself on a free port:
+pipeline() (MULTI/EXEC by default), pipeline(transaction=False), transaction() with
+WATCH retries under a concurrent writer, and register_script() (EVALSHA, loading the script
+when the server does not know it, also inside a pipeline). Starts the server itself on a free port:
 
   transactions_redis_py.py keyshard PATH_TO_KEYSHARD
   transactions_redis_py.py redis-server            (the same checks against Redis 7.0)
@@ -138,6 +139,41 @@ def test_transaction_with_watch_retries(r, port):
     return retries[0]
 
 
+# Moves amount from KEYS[1] to KEYS[2] if the balance allows; returns the new balances.
+TRANSFER = """
+local from = tonumber(redis.call('GET', KEYS[1]) or '0')
+local amount = tonumber(ARGV[1])
+if from < amount then return redis.error_reply('ERR insufficient funds') end
+redis.call('DECRBY', KEYS[1], amount)
+local to = redis.call('INCRBY', KEYS[2], amount)
+return {from - amount, to}
+"""
+
+
+def test_register_script(r):
+    r.flushall()
+    r.script_flush()
+    transfer = r.register_script(TRANSFER)
+    # The keys hash to different engines on keyshard (no hash tag).
+    r.set("acct:alice", 100)
+    r.set("acct:bob", 5)
+    res = transfer(keys=["acct:alice", "acct:bob"], args=[30])  # EVALSHA -> NOSCRIPT -> EVAL
+    check(res == [70, 35], "register_script result %r" % (res,))
+    check(r.script_exists(transfer.sha) == [True], "script not cached after its first call")
+    try:
+        transfer(keys=["acct:alice", "acct:bob"], args=[1000])
+        check(False, "a script error was not raised")
+    except redis.ResponseError as e:
+        check("insufficient funds" in str(e), "script error text %r" % (str(e),))
+    # In a pipeline redis-py loads the script first (SCRIPT LOAD) and sends EVALSHA in MULTI.
+    r.script_flush()
+    p = r.pipeline()
+    transfer(keys=["acct:alice", "acct:bob"], args=[10], client=p)
+    p.get("acct:alice")
+    res = p.execute()
+    check(res == [[60, 45], b"60"], "register_script in a pipeline %r" % (res,))
+
+
 def main():
     kind = sys.argv[1]
     binary = sys.argv[2] if len(sys.argv) > 2 else None
@@ -149,6 +185,7 @@ def main():
         test_pipeline_is_a_transaction(r)
         test_pipeline_without_transaction(r)
         retries = test_transaction_with_watch_retries(r, port)
+        test_register_script(r)
         print("redis-py transactions against %s: all checks passed (%d WATCH retries)" % (kind, retries))
     finally:
         proc.terminate()
