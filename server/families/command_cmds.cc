@@ -195,19 +195,27 @@ bool KeySpecsValid(const CommandSpec& spec, std::span<const std::string_view> ar
   return true;
 }
 
-// COMMAND GETKEYS cmd arg...: the keys the table locates in a full command line.
-void CommandGetKeys(CommandContext& ctx) {
-  std::span<const std::string_view> cmdline = ctx.args.subspan(2);
+// COMMAND GETKEYS / GETKEYSANDFLAGS: the row of the command line after the subcommand, or
+// nullptr once Redis's error for a line it cannot find keys in is replied.
+const CommandSpec* GetKeysRow(CommandContext& ctx, std::span<const std::string_view> cmdline) {
   const CommandSpec* spec = ctx.server.commands().Find(cmdline[0]);
   if (spec && !spec->subcommands.empty() && cmdline.size() >= 2)
     spec = CommandRegistry::FindSub(*spec, cmdline[1]);
-  if (!spec) return ctx.rb.Error(err::kInvalidCommand);
-  bool has_keys = !spec->key_specs.empty() || spec->first_key > 0;
-  if (!has_keys) return ctx.rb.Error(err::kCommandHasNoKeys);
-  int argc = static_cast<int>(cmdline.size());
+  if (!spec) return ctx.rb.Error(err::kInvalidCommand), nullptr;
+  if (spec->key_specs.empty() && spec->first_key <= 0) return ctx.rb.Error(err::kCommandHasNoKeys), nullptr;
+  const int argc = static_cast<int>(cmdline.size());
   if ((spec->arity > 0 && spec->arity != argc) || argc < -spec->arity)
-    return ctx.rb.Error(err::kInvalidCommandArgCount);
-  if (!KeySpecsValid(*spec, cmdline)) return ctx.rb.Error(err::kInvalidCommandArgs);
+    return ctx.rb.Error(err::kInvalidCommandArgCount), nullptr;
+  if (!KeySpecsValid(*spec, cmdline)) return ctx.rb.Error(err::kInvalidCommandArgs), nullptr;
+  return spec;
+}
+
+// COMMAND GETKEYS cmd arg...: the keys the table locates in a full command line.
+void CommandGetKeys(CommandContext& ctx) {
+  std::span<const std::string_view> cmdline = ctx.args.subspan(2);
+  const CommandSpec* spec = GetKeysRow(ctx, cmdline);
+  if (!spec) return;
+  const int argc = static_cast<int>(cmdline.size());
   KeyIndexes idx = CommandKeyIndexes(*spec, argc, cmdline.data(), true);
   if (idx.empty()) return ctx.rb.Error(err::kInvalidCommandArgs);
   ctx.rb.Array(idx.size());
@@ -217,16 +225,9 @@ void CommandGetKeys(CommandContext& ctx) {
 // COMMAND GETKEYSANDFLAGS: each key with the flags of the key spec that found it.
 void CommandGetKeysAndFlags(CommandContext& ctx) {
   std::span<const std::string_view> cmdline = ctx.args.subspan(2);
-  const CommandSpec* spec = ctx.server.commands().Find(cmdline[0]);
-  if (spec && !spec->subcommands.empty() && cmdline.size() >= 2)
-    spec = CommandRegistry::FindSub(*spec, cmdline[1]);
-  if (!spec) return ctx.rb.Error(err::kInvalidCommand);
-  bool has_keys = !spec->key_specs.empty() || spec->first_key > 0;
-  if (!has_keys) return ctx.rb.Error(err::kCommandHasNoKeys);
-  int argc = static_cast<int>(cmdline.size());
-  if ((spec->arity > 0 && spec->arity != argc) || argc < -spec->arity)
-    return ctx.rb.Error(err::kInvalidCommandArgCount);
-  if (!KeySpecsValid(*spec, cmdline)) return ctx.rb.Error(err::kInvalidCommandArgs);
+  const CommandSpec* spec = GetKeysRow(ctx, cmdline);
+  if (!spec) return;
+  const int argc = static_cast<int>(cmdline.size());
   // Key spec by key spec, as Redis's getKeysUsingKeySpecs: a row of one spec finds its keys.
   std::vector<std::pair<int, std::string_view>> keys;
   for (const KeySpec& ks : spec->key_specs) {
