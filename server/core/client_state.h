@@ -114,6 +114,8 @@ struct ClientState {
   std::shared_ptr<ClientSubscriptions> subs;
   // TrackingFlag bits (server/pubsub/tracking.h), kept here too so a read checks a plain field.
   uint32_t tracking = 0;
+  // Error replies of the commands EXEC ran, which counted them as their own failed calls.
+  uint64_t nested_errors = 0;
 
   void SetDb(int d) {
     db = d;

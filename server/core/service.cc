@@ -2,15 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
-#if defined(__x86_64__)
-#include <x86intrin.h>
-#endif
-
-#include <chrono>
-#include <fstream>
-#include <sstream>
 #include <string>
 
+#include "server/core/call_stats.h"
 #include "server/core/command_context.h"
 #include "server/core/errors.h"
 #include "server/core/executor.h"
@@ -52,69 +46,16 @@ bool ArityOk(int arity, size_t argc) {
   return arity > 0 ? argc == static_cast<size_t>(arity) : argc >= static_cast<size_t>(-arity);
 }
 
-// Commands are timed with the CPU's time-stamp counter where it is invariant (constant rate,
-// running in every power state): reading it is one instruction, where clock_gettime costs
-// tens, and every command reads the clock twice. Its rate is measured once against the
-// monotonic clock; without an invariant TSC the monotonic clock is read instead.
-class CommandTimer {
- public:
-  CommandTimer() {
-#if defined(__x86_64__)
-    std::ifstream cpuinfo("/proc/cpuinfo");
-    std::string line;
-    bool constant = false, nonstop = false;
-    while (std::getline(cpuinfo, line) && line.rfind("flags", 0) != 0) {
-    }
-    std::istringstream flags(line);
-    for (std::string f; flags >> f;) {
-      constant |= f == "constant_tsc";
-      nonstop |= f == "nonstop_tsc";
-    }
-    if (!constant || !nonstop) return;
-    using namespace std::chrono;
-    const auto t0 = steady_clock::now();
-    const uint64_t c0 = __rdtsc();
-    while (steady_clock::now() - t0 < milliseconds(2)) {
-    }
-    const uint64_t c1 = __rdtsc();
-    const auto t1 = steady_clock::now();
-    if (c1 > c0) us_per_tick_ = duration<double, std::micro>(t1 - t0).count() / static_cast<double>(c1 - c0);
-#endif
-  }
-  uint64_t Now() const {
-#if defined(__x86_64__)
-    if (us_per_tick_ > 0) [[likely]]
-      return __rdtsc();
-#endif
-    return static_cast<uint64_t>(
-        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
-            .count());
-  }
-  int64_t ElapsedUs(uint64_t start, uint64_t end) const {
-    if (us_per_tick_ > 0) return static_cast<int64_t>(static_cast<double>(end - start) * us_per_tick_);
-    return static_cast<int64_t>(end - start);
-  }
-
- private:
-  double us_per_tick_ = 0;
-};
-
-const CommandTimer& Timer() {
-  static const CommandTimer timer;
-  return timer;
-}
-
 }  // namespace
 
 void Service::Dispatch(std::span<const std::string_view> args, ClientState& client, ReplyBuilder& rb) {
   const uint64_t errors_before = rb.errors_written();
   const CommandSpec* ran = Run(args, client, rb);
-  // Every error reply counts in INFO errorstats / total_error_replies, and a command that
-  // ran and replied with one is a failed call (Redis's afterErrorReply / call()).
-  if (const uint64_t errors = rb.errors_written() - errors_before) [[unlikely]] {
+  // Every error reply counts in INFO errorstats / total_error_replies (Redis's
+  // afterErrorReply).
+  // (Run counts the failed call: an EXEC whose queued commands failed did not fail itself.)
+  if (const uint64_t errors = rb.errors_written() - errors_before) [[unlikely]]
     state_.command_stats().CountError(rb.last_error_code(), errors);
-    if (ran) CommandStats::Add(state_.command_stats().At(client.thread_index, ran->id).failed, 1);
-  }
   // CLIENT CACHING holds for the next command only (Redis's resetClient), which CLIENT
   // subcommands do not count as.
   if (client.tracking & kTrackCaching) [[unlikely]]
@@ -202,38 +143,17 @@ const CommandSpec* Service::Run(std::span<const std::string_view> args, ClientSt
     state_.tracking().EnforceLimit(static_cast<uint64_t>(state_.limits().get(state_.limits().tracking_table_max_keys)));
 
   CommandContext ctx{args, rb, client, state_, *spec, {}};
-  const CommandTimer& timer = Timer();
+  const CommandTimer& timer = CommandTimer::Get();
+  const uint64_t errors_before = rb.errors_written();
+  client.nested_errors = 0;
   const uint64_t start = timer.Now();
   Execute(state_, ctx);
   const int64_t duration = timer.ElapsedUs(start, timer.Now());
-  // MONITOR sees what ran, as Redis's call() feeds it: not admin commands, not rejected ones.
-  if (state_.pubsub().has_monitors() && !(spec->flag_bits & (kCmdAdmin | kCmdSkipMonitor))) [[unlikely]]
-    FeedMonitors(state_, client, *spec, args);
-
-  CommandCounters& c = cs.At(client.thread_index, spec->id);
-  CommandStats::Add(c.calls, 1);
-  CommandStats::Add(c.usec, static_cast<uint64_t>(duration));
-  const HotLimits& hot = state_.limits();
-  if (hot.latency_tracking.load(std::memory_order_relaxed)) cs.RecordLatency(c, duration);
-  const int64_t slower_than = hot.get(hot.slowlog_log_slower_than);
-  const int64_t latency_threshold = hot.get(hot.latency_monitor_threshold);
-  if ((slower_than >= 0 && duration >= slower_than) || (latency_threshold > 0 && duration / 1000 >= latency_threshold))
-    [[unlikely]] RecordSlow(args, client, *spec, duration);
+  // A command that replied an error failed, unless the error was a queued command's inside
+  // EXEC, which counted it as its own (Redis's call() counts each error once).
+  const bool failed = rb.errors_written() - errors_before > client.nested_errors;
+  RecordCall(state_, client, *spec, args, duration, failed);
   return spec;
-}
-
-void Service::RecordSlow(std::span<const std::string_view> args, ClientState& client, const CommandSpec& spec,
-                         int64_t duration_us) {
-  const HotLimits& hot = state_.limits();
-  const int64_t now_sec = state_.clock()->NowMs() / 1000;
-  const int64_t latency_threshold = hot.get(hot.latency_monitor_threshold);
-  if (latency_threshold > 0 && duration_us / 1000 >= latency_threshold)
-    state_.latency().Add((spec.flag_bits & kCmdFast) ? "fast-command" : "command", now_sec,
-                         static_cast<uint32_t>(duration_us / 1000));
-  const int64_t slower_than = hot.get(hot.slowlog_log_slower_than);
-  if (slower_than < 0 || duration_us < slower_than || (spec.flag_bits & kCmdSkipSlowlog)) return;
-  state_.slowlog().Push(args, now_sec, duration_us, client.info->addr, client.info->name(),
-                        static_cast<size_t>(hot.get(hot.slowlog_max_len)));
 }
 
 }  // namespace ks

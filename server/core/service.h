@@ -23,8 +23,6 @@ class Service {
  private:
   // The command that ran (for its failed_calls), or nullptr if none did.
   const CommandSpec* Run(std::span<const std::string_view> args, ClientState& client, ReplyBuilder& rb);
-  void RecordSlow(std::span<const std::string_view> args, ClientState& client, const CommandSpec& spec,
-                  int64_t duration_us);
 
   ServerState& state_;
 };

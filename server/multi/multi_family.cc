@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "routing/shard_set.h"
+#include "server/core/call_stats.h"
 #include "server/core/command_context.h"
 #include "server/core/command_registry.h"
 #include "server/core/errors.h"
@@ -114,7 +115,18 @@ void Exec(CommandContext& ctx) {
   w.UnwatchAll();
   ex.BeginUnit();
   ctx.rb.Array(n);
-  for (CommandContext* c : ptrs) ex.Run(*c);
+  // Each queued command counts as a call of its own, as Redis's execCommand runs each
+  // through call(): commandstats, latency histogram, slow log.
+  const CommandTimer& timer = CommandTimer::Get();
+  for (CommandContext* c : ptrs) {
+    const uint64_t errors_before = ctx.rb.errors_written();
+    const uint64_t start = timer.Now();
+    ex.Run(*c);
+    const int64_t duration = timer.ElapsedUs(start, timer.Now());
+    const uint64_t errors = ctx.rb.errors_written() - errors_before;
+    client.nested_errors += errors;
+    RecordCall(state, client, c->spec, c->args, duration, errors > 0);
+  }
   ex.Release();
   tx.Discard();
 }

@@ -258,14 +258,14 @@ void Monitor(CommandContext& ctx) {
 }  // namespace
 
 void FeedMonitors(ServerState& state, const ClientState& c, const CommandSpec& spec,
-                  std::span<const std::string_view> args) {
+                  std::span<const std::string_view> args, CallOrigin origin) {
   using namespace std::chrono;
   // Wall-clock time with microseconds, as Redis prints it.
   const int64_t us = duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
   char ts[48];
   std::snprintf(ts, sizeof ts, "%lld.%06lld ", static_cast<long long>(us / 1000000), static_cast<long long>(us % 1000000));
   std::string line = ts;
-  line += "[" + std::to_string(c.db) + " " + c.info->addr + "] ";
+  line += "[" + std::to_string(c.db) + " " + (origin == CallOrigin::kScript ? std::string("lua") : c.info->addr) + "] ";
   // Passwords never reach monitors (Redis's redactClientCommandArgument in AUTH and HELLO).
   const CommandSpec& top = spec.parent ? *spec.parent : spec;
   for (size_t i = 0; i < args.size(); ++i) {

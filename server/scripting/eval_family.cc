@@ -7,6 +7,8 @@
 #include "server/core/command_registry.h"
 #include "server/core/errors.h"
 #include "server/core/families.h"
+#include "server/pubsub/pubsub.h"
+#include "server/pubsub/pubsub_family.h"
 #include "server/scripting/scripting.h"
 
 namespace ks {
@@ -20,6 +22,9 @@ std::string Lower(std::string_view s) {
 
 // EVAL script numkeys key... arg...: the script (or its sha) at 1, numkeys at 2.
 void EvalGeneric(CommandContext& ctx, bool by_sha, bool ro) {
+  // The row skips MONITOR's feed after the call: Redis shows a script before its commands.
+  if (ctx.server.pubsub().has_monitors()) [[unlikely]]
+    FeedMonitors(ctx.server, ctx.client, ctx.spec, ctx.args);
   // A sha of the wrong length cannot match, whatever numkeys says (as in Redis).
   if (by_sha && ctx.arg(1).size() != 40) return ctx.rb.Error(err::kNoScript);
   int64_t numkeys;

@@ -8,6 +8,8 @@
 #include "server/core/command_registry.h"
 #include "server/core/errors.h"
 #include "server/core/families.h"
+#include "server/pubsub/pubsub.h"
+#include "server/pubsub/pubsub_family.h"
 #include "persistence/rdb_reader.h"
 #include "persistence/rdb_writer.h"
 #include "server/scripting/functions.h"
@@ -19,6 +21,9 @@ namespace {
 bool Is(std::string_view a, std::string_view b) { return EqualsNoCase(a, b); }
 
 void FcallGeneric(CommandContext& ctx, bool ro) {
+  // The row skips MONITOR's feed after the call: Redis shows a script before its commands.
+  if (ctx.server.pubsub().has_monitors()) [[unlikely]]
+    FeedMonitors(ctx.server, ctx.client, ctx.spec, ctx.args);
   Scripting& sc = ctx.server.scripting();
   if (!sc.functions().Find(ctx.arg(1))) return ctx.rb.Error("ERR Function not found");
   int64_t numkeys;

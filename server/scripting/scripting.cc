@@ -7,6 +7,7 @@
 
 #include <boost/container/small_vector.hpp>
 
+#include "server/core/call_stats.h"
 #include "server/core/command_context.h"
 #include "server/core/errors.h"
 #include "server/core/server_state.h"
@@ -74,8 +75,14 @@ std::string ScriptRun::Call(std::span<const std::string> argv) {
   CommandContext ctx{std::span<const std::string_view>(args.data(), args.size()), rb, client, state, *spec, {}};
   ctx.outer = &ex;
   ctx.allow_oom = allow_oom;
+  // Counted as a call of its own, as Redis's scriptCall runs it through call(); the slow log
+  // names the script's client as Redis names its Lua client.
+  const CommandTimer& timer = CommandTimer::Get();
+  const uint64_t start = timer.Now();
   ex.Acquire(ctx);
   ex.Run(ctx);
+  RecordCall(state, client, *spec, ctx.args, timer.ElapsedUs(start, timer.Now()), rb.errors_written() > 0,
+             CallOrigin::kScript);
   return {};
 }
 

@@ -195,7 +195,12 @@ std::string MonitorLines(int port) {
   RawClient c(port);
   const std::vector<Cmd> cmds = {{"SET", "k", "a b\"c\n\x01\\"}, {"GET", "k"},   {"SELECT", "2"},
                                  {"AUTH", "secret"},                    {"HELLO", "2", "AUTH", "default", "pw"},
-                                 {"CONFIG", "GET", "maxmemory"},        {"NOSUCH"}, {"PING"}};
+                                 {"CONFIG", "GET", "maxmemory"},        {"NOSUCH"},
+                                 // Commands an EXEC or a script runs are shown one by one; a
+                                 // script before them, its commands as "lua"'s.
+                                 {"MULTI"}, {"SET", "a", "1"}, {"EVAL", "return redis.call('get', KEYS[1])", "1", "a"},
+                                 {"EXEC"}, {"EVALSHA", std::string(40, '0'), "0"}, {"EVAL", "return 1", "-1"},
+                                 {"PING"}};
   for (const Cmd& cmd : cmds) c.Call(cmd);
   for (;;) {
     std::string line = mon.Next(2000);
@@ -203,7 +208,8 @@ std::string MonitorLines(int port) {
     size_t db = line.find('[');
     size_t sp = line.find(' ', db);
     size_t end = line.find(']', sp);
-    out += "+T " + line.substr(db, sp - db) + " ADDR" + line.substr(end);
+    const bool lua = line.substr(sp + 1, end - sp - 1) == "lua";
+    out += "+T " + line.substr(db, sp - db) + (lua ? " lua" : " ADDR") + line.substr(end);
     if (line.find("\"ping\"") != std::string::npos) break;
   }
   return out;

@@ -174,6 +174,52 @@ TEST_F(ServerSurfaceDiff, InfoCountsErrorsRejectionsAndFailures) {
   }
 }
 
+// Redis's call() counts every command it runs: each one an EXEC runs and each redis.call of
+// a script is a call of its own (calls, failed calls, latency histogram, slow log), and an
+// EXEC whose queued command failed has not failed itself.
+TEST_F(ServerSurfaceDiff, CommandsRunByExecAndScriptsCountAsCalls) {
+  for (Client* c : {kc_.get(), rc_.get()}) {
+    ASSERT_EQ(c->Run({"CONFIG", "SET", "slowlog-log-slower-than", "0"}), "OK");
+    ASSERT_EQ(c->Run({"CONFIG", "SET", "latency-tracking", "yes"}), "OK");
+  }
+  for (const Cmd& c : std::vector<Cmd>{{"SET", "s", "abc"},
+                                       {"EVAL", "return redis.call('incr','s')", "0"},
+                                       {"EVAL", "return redis.pcall('incr','s')", "0"},
+                                       {"EVAL", "redis.call('set','x','1') return redis.call('get','x')", "0"},
+                                       {"MULTI"},
+                                       {"INCR", "s"},
+                                       {"SET", "q", "1"},
+                                       {"HSET", "h", "f", "v"},
+                                       {"EXEC"}})
+    Same(c);
+  // commandstats without the times, one line per command, in name order (the order differs).
+  auto counts = [](Client& c) {
+    std::istringstream in(c.Run({"INFO", "commandstats"}));
+    std::set<std::string> lines;
+    for (std::string line; std::getline(in, line);) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (line.rfind("cmdstat_", 0) != 0 || line.find("cmdstat_config") == 0) continue;
+      const size_t a = line.find(",usec="), b = line.find(",rejected_calls");
+      lines.insert(line.substr(0, a) + line.substr(b));
+    }
+    return lines;
+  };
+  const std::set<std::string> k = counts(*kc_), r = counts(*rc_);
+  EXPECT_EQ(k, r);
+  EXPECT_TRUE(r.count("cmdstat_incr:calls=3,rejected_calls=0,failed_calls=3")) << ::testing::PrintToString(r);
+  EXPECT_TRUE(r.count("cmdstat_exec:calls=1,rejected_calls=0,failed_calls=0")) << ::testing::PrintToString(r);
+  for (Client* c : {kc_.get(), rc_.get()}) {
+    std::string hist = c->Run({"INFO", "latencystats"});
+    EXPECT_NE(hist.find("latency_percentiles_usec_hset:"), std::string::npos) << hist;
+    EXPECT_NE(hist.find("latency_percentiles_usec_get:"), std::string::npos) << hist;
+    // A script's commands are logged as its client's, which has no address: "?:0".
+    std::string slow = c->Run({"SLOWLOG", "GET", "-1"});
+    EXPECT_NE(slow.find("[\"set\", \"x\", \"1\"], \"?:0\""), std::string::npos) << slow;
+    EXPECT_NE(slow.find("[\"HSET\", \"h\", \"f\", \"v\"], \"127.0.0.1:"), std::string::npos) << slow;
+    ASSERT_EQ(c->Run({"CONFIG", "SET", "slowlog-log-slower-than", "10000"}), "OK");
+  }
+}
+
 TEST_F(ServerSurfaceDiff, SlowlogLatencyAndAdminReplies) {
   for (const Cmd& c : std::vector<Cmd>{
            {"SLOWLOG", "HELP"}, {"SLOWLOG", "GET", "-2"}, {"SLOWLOG", "GET", "x"}, {"SLOWLOG", "GET", "1", "2"},
