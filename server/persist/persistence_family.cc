@@ -255,6 +255,22 @@ void RegisterPersistenceFamily(CommandRegistry& reg) {
                          "small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply "
                          "O(1). However for sorted set values the complexity is O(N*M*log(N)) because inserting "
                          "values into sorted sets is O(log(N))."});
+  // Redis Cluster's migration sends this (ASKING semantics: accepted in an importing slot).
+  // Outside a cluster it is RESTORE, as in Redis.
+  reg.Add({.name = "restore-asking",
+           .arity = -4,
+           .flags = "write denyoom asking",
+           .first_key = 1, .last_key = 1, .step = 1,
+           .acl = "@keyspace @write @slow @dangerous",
+           .key_specs = {{.flags = "OW update", .begin_index = 1, .last_key = 0, .key_step = 1, .limit = 0}},
+           .handler = Restore,
+           .group = "server", .since = "3.0.0",
+           .summary = "An internal command for migrating keys in a cluster",
+           .complexity = "O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, "
+                         "where N is the number of Redis objects composing the value and M their average size. For "
+                         "small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply "
+                         "O(1). However for sorted set values the complexity is O(N*M*log(N)) because inserting "
+                         "values into sorted sets is O(log(N))."});
 }
 
 }  // namespace ks

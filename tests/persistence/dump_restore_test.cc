@@ -177,6 +177,13 @@ TEST_F(DumpRestore, OptionsAndErrorsMatchRedis) {
       {"EXISTS", "str:raw"},
       {"RESTORE", "withttl", "100000", payload},
       {"TTL", "withttl"},
+      // Redis Cluster's migration command is RESTORE outside a cluster.
+      {"RESTORE-ASKING", "asked", "0", payload},
+      {"EXISTS", "asked"},
+      {"RESTORE-ASKING", "asked", "0", payload},
+      {"RESTORE-ASKING", "asked", "0", payload, "REPLACE", "ABSTTL"},
+      {"RESTORE-ASKING", "asked", "0", corrupt},
+      {"RESTORE-ASKING", "asked"},
   };
   for (const auto& c : cases) {
     std::string theirs = raw_.Run(c);
