@@ -204,7 +204,7 @@ bool ReadStrings(Input& in, uint64_t n, Strings* out) {
 }
 
 Entry* BuildList(const Strings& elems, std::string_view key, const RdbLoadLimits& lim) {
-  List* l = List::New(lim.list_fill);
+  List* l = List::New(lim.list_fill, lim.list_compress, lim.list_packed_threshold);
   for (const auto& s : elems) l->Push(ListEnd::kTail, s);
   return Entry::NewObject(key, ObjType::kList, Encoding::kQuicklist, l);
 }

@@ -23,9 +23,6 @@ namespace {
 
 using namespace rdb;
 
-// Redis's list-max-listpack-size default (-2): quicklist nodes of at most 8 KB.
-constexpr size_t kNodeBytes = 8192;
-
 void PutLE(std::string& out, uint64_t v, int n) {
   for (int i = 0; i < n; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
 }
@@ -101,22 +98,47 @@ void PutDouble(std::string& out, double d) {
   PutLE(out, u, 8);
 }
 
-uint8_t SerializeList(const List& l, bool compress, std::string& out) {
-  std::vector<std::string> nodes;
-  ListpackBuilder lp;
-  for (auto c = l.CursorAt(0); c.Valid(); c.Next()) {
-    lp.Append(c.Value());
-    if (lp.bytes() >= kNodeBytes) {
-      nodes.push_back(lp.Finish());
-      lp = ListpackBuilder();
+// rdbSaveObject's quicklist: one QUICKLIST_2 node per list node, a plain node's element as is
+// (container PLAIN), the others as a listpack; a node the list keeps compressed is written as
+// an LZF blob (rdbSaveLzfBlob) when LZF saves what quicklist.c asks of it.
+void PutListNode(std::string& out, bool plain, bool compressed, const std::string& blob, bool compress) {
+  PutLen(out, plain ? kQuicklistPlain : kQuicklistPacked);
+  if (compressed && blob.size() >= 48) {
+    std::string buf(blob.size(), '\0');
+    unsigned clen = lzf_compress(blob.data(), static_cast<unsigned>(blob.size()), buf.data(),
+                                 static_cast<unsigned>(buf.size()));
+    if (clen != 0 && clen + 8 < blob.size()) {
+      out.push_back(static_cast<char>(0xC0 | kEncLzf));
+      PutLen(out, clen);
+      PutLen(out, blob.size());
+      out.append(buf.data(), clen);
+      return;
     }
   }
-  if (lp.count() > 0) nodes.push_back(lp.Finish());
-  PutLen(out, nodes.size());
-  for (const auto& n : nodes) {
-    PutLen(out, kQuicklistPacked);
-    PutString(out, n, compress);
+  PutString(out, blob, compress);
+}
+
+uint8_t SerializeList(const List& l, bool compress, std::string& out) {
+  PutLen(out, l.node_count());
+  ListpackBuilder lp;
+  bool plain = false, compressed = false;
+  std::string plain_elem;
+  auto flush = [&] {
+    if (plain) PutListNode(out, true, compressed, plain_elem, compress);
+    else if (lp.count() > 0) PutListNode(out, false, compressed, lp.Finish(), compress);
+    lp = ListpackBuilder();
+    plain = false;
+  };
+  for (auto c = l.CursorAt(0); c.Valid(); c.Next()) {
+    if (c.AtNodeStart()) {
+      flush();
+      plain = c.NodePlain();
+      compressed = c.NodeCompressed();
+    }
+    if (plain) plain_elem.assign(c.Value());
+    else lp.Append(c.Value());
   }
+  flush();
   return kTypeListQuicklist2;
 }
 

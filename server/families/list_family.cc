@@ -27,7 +27,8 @@ List* ListOf(Entry* e) { return static_cast<List*>(e->obj()); }
 KeyLookup LookupOrCreateList(CommandContext& ctx, const KeyRef& k) {
   return ctx.LookupOrCreate(k, ObjType::kList, [&] {
     const HotLimits& lim = ctx.server.limits();
-    List* l = List::New(lim.get(lim.list_max_listpack_size));
+    List* l = List::New(lim.get(lim.list_max_listpack_size), lim.get(lim.list_compress_depth),
+                        static_cast<uint64_t>(lim.get(lim.list_packed_threshold)));
     return Entry::NewObject(k.key, ObjType::kList, Encoding::kQuicklist, l);
   });
 }

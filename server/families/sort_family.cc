@@ -315,7 +315,8 @@ void SortGeneric(CommandContext& ctx, bool readonly) {
   }
   if (outputlen > 0) {
     const HotLimits& lim = ctx.server.limits();
-    List* l = List::New(lim.get(lim.list_max_listpack_size));
+    List* l = List::New(lim.get(lim.list_max_listpack_size), lim.get(lim.list_compress_depth),
+                        static_cast<uint64_t>(lim.get(lim.list_packed_threshold)));
     for (const std::string& s : out) l->Push(ListEnd::kTail, s);
     ctx.Put(*dst, Entry::NewObject(dst->key, ObjType::kList, Encoding::kQuicklist, l));
     ctx.Notify(kNotifyList, "sortstore", *dst);
