@@ -491,6 +491,28 @@ void List::Push(ListEnd end, std::string_view v) {
   InsertInNode(n, head ? 0 : n->bytes, v);
 }
 
+void List::AppendNode(std::span<const std::string> elems, bool plain) {
+  DropScratch();
+  // A node counts at most 65535 elements, as Redis's 16-bit count.
+  for (size_t from = 0; from < elems.size(); from += UINT16_MAX) {
+    const size_t to = std::min(elems.size(), from + UINT16_MAX);
+    size_t bytes = 0;
+    for (size_t i = from; i < to; ++i) bytes += EncodedSize(elems[i].size());
+    Node* prev = tail_;
+    Node* n = NewNodeAfter(prev, bytes);
+    if (plain) n->flags |= Node::kPlain;
+    uint8_t* p = n->data();
+    for (size_t i = from; i < to; ++i) p = Encode(p, elems[i]);
+    n->bytes = static_cast<uint32_t>(bytes);
+    n->count = static_cast<uint16_t>(to - from);
+    count_ += to - from;
+    // _quicklistInsertNodeAfter: compress around the old tail, then around the new one.
+    Node* keep = n;
+    if (prev) CompressAround(prev, &keep);
+    CompressAround(keep, &keep);
+  }
+}
+
 void List::InsertAt(Pos p, std::string_view v) {
   Node* n = Open(p.node);
   if (AllowInsert(n, v.size())) {
@@ -503,7 +525,8 @@ void List::InsertAt(Pos p, std::string_view v) {
   bool at_head = p.off == 0, at_tail = p.off == n->bytes;
   Node* track = n;
   if (at_head && n->prev && AllowInsert(n->prev, v.size())) {
-    Node* m = InsertInNode(Open(n->prev), n->prev->bytes, v);
+    Node* m = Open(n->prev);
+    m = InsertInNode(m, m->bytes, v);
     if (m->flags & Node::kRecompress) CompressNode(m);
   } else if (at_tail && n->next && AllowInsert(n->next, v.size())) {
     Node* m = InsertInNode(Open(n->next), 0, v);

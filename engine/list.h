@@ -18,7 +18,10 @@
 // compresses it again afterwards. An element of `packed_threshold` bytes or more gets a node
 // of its own (Redis's PLAIN node, DEBUG QUICKLIST-PACKED-THRESHOLD).
 #include <cstddef>
+#include <algorithm>
 #include <cstdint>
+#include <span>
+#include <string>
 #include <string_view>
 
 namespace ks {
@@ -42,6 +45,8 @@ class List {
   size_t node_count() const { return nodes_; }
   int32_t fill() const { return fill_; }
   int compress_depth() const { return compress_; }
+  // Elements of this size or more get a plain node from now on.
+  void set_packed_threshold(uint64_t t) { packed_threshold_ = static_cast<uint32_t>(std::min<uint64_t>(t, UINT32_MAX)); }
   // Sum of the nodes' uncompressed element bytes.
   size_t RawBytes() const;
   // Nodes kept compressed and plain nodes, for tests and DEBUG.
@@ -52,6 +57,10 @@ class List {
   size_t AllocatedBytes() const;
 
   void Push(ListEnd end, std::string_view v);
+  // Appends one node holding elems at the tail, as Redis's RDB loader appends each node of the
+  // file (quicklistAppendListpack / quicklistAppendPlainNode): the file's node boundaries and
+  // plain nodes are kept.
+  void AppendNode(std::span<const std::string> elems, bool plain);
   // Calls f(element) with the element at `end`, then removes it. The list must not be empty.
   template <typename F>
   void Pop(ListEnd end, F&& f) {

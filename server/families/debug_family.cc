@@ -100,8 +100,17 @@ void DebugObject(CommandContext& ctx) {
   std::string extra;
   if (e->type() == ObjType::kList) {
     const List* l = static_cast<const List*>(e->obj());
-    size_t bytes = 7 * l->node_count();  // each listpack's header and end byte
-    for (auto c = l->CursorAt(0); c.Valid(); c.Next()) bytes += ListpackEntryBytes(c.Value());
+    // Redis sums node->sz: a listpack's bytes (header and end byte included), or a plain
+    // node's element.
+    size_t bytes = 0;
+    for (auto c = l->CursorAt(0); c.Valid(); c.Next()) {
+      if (c.NodePlain()) {
+        bytes += c.Value().size();
+        continue;
+      }
+      if (c.AtNodeStart()) bytes += 7;
+      bytes += ListpackEntryBytes(c.Value());
+    }
     const int64_t depth = l->compress_depth();  // the list's own, as ql->compress
     char buf[256];
     std::snprintf(buf, sizeof buf, " ql_nodes:%zu ql_avg_node:%.2f ql_listpack_max:%d ql_compressed:%d ql_uncompressed_size:%zu",

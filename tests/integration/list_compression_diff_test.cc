@@ -148,6 +148,39 @@ TEST(ListCompression, MemoryUsageDropsWithCompression) {
   EXPECT_LT(usage("packed") * 2, usage("raw")) << usage("packed") << " vs " << usage("raw");
 }
 
+// DEBUG OBJECT's quicklist fields (nodes, fill, compressed, uncompressed size) and the
+// serialized length as Redis, before and after DEBUG RELOAD (which keeps the file's nodes and
+// plain nodes even when the limits have changed since).
+TEST(ListCompression, DebugObjectMatchesRedisAcrossReload) {
+  KeyshardProcess ks({"--enable-debug-command", "yes"});
+  RedisProcess redis({"--enable-debug-command", "yes"});
+  ASSERT_TRUE(ks.running());
+  ASSERT_TRUE(redis.running());
+  Client k(ks.port()), r(redis.port());
+  auto fields = [](std::string s) {
+    s = s.substr(s.find("encoding:"));
+    size_t a = s.find(" lru:"), b = s.find(" ql_nodes");
+    return s.erase(a, b - a);
+  };
+  std::mt19937 rng1(5), rng2(5);
+  for (auto [c, rng] : {std::pair{&k, &rng1}, std::pair{&r, &rng2}}) {
+    Configure(*c, 1, "100b");
+    ASSERT_EQ(c->Run({"CONFIG", "SET", "list-max-listpack-size", "3"}), "OK");
+    FillList(*c, "l", 400, *rng);
+    c->Run({"RPUSH", "small", "a", std::string(150, 'b'), "c", "d", "e", "f", "g"});
+  }
+  for (const char* key : {"l", "small"}) EXPECT_EQ(fields(k.Run({"DEBUG", "OBJECT", key})), fields(r.Run({"DEBUG", "OBJECT", key})));
+  for (Client* c : {&k, &r}) {
+    ASSERT_EQ(c->Run({"CONFIG", "SET", "list-max-listpack-size", "128"}), "OK");
+    ASSERT_EQ(c->Run({"DEBUG", "QUICKLIST-PACKED-THRESHOLD", "0"}), "OK");
+    ASSERT_EQ(c->Run({"DEBUG", "RELOAD"}), "OK");
+  }
+  for (const char* key : {"l", "small"}) {
+    EXPECT_EQ(fields(k.Run({"DEBUG", "OBJECT", key})), fields(r.Run({"DEBUG", "OBJECT", key})));
+    EXPECT_EQ(k.Run({"LRANGE", key, "0", "-1"}), r.Run({"LRANGE", key, "0", "-1"}));
+  }
+}
+
 // The dump keyshard writes of one engine (the largest file), after checking every file.
 std::string CheckedLargestDump(const KeyshardProcess& ks) {
   std::string best;
