@@ -98,6 +98,12 @@ TEST_P(ListCompressionDiff, RandomCommandsMatchRedis) {
       // DUMP/RESTORE of a list with compressed nodes: the payload reloads here and there.
       std::string payload = k.Run({"DUMP", "{t}a"});
       if (payload != "(nil)") same({"LRANGE", "{t}a", "0", "-1"}, step);
+      // The node layout (count, fill, compression, bytes) follows Redis's too.
+      for (const auto& key_name : keys) {
+        std::string x = k.Run({"DEBUG", "OBJECT", key_name}), y = r.Run({"DEBUG", "OBJECT", key_name});
+        auto cut = [](const std::string& t) { return t.find("ql_nodes") == std::string::npos ? t : t.substr(t.find("ql_nodes")); };
+        EXPECT_EQ(cut(x), cut(y)) << "DEBUG OBJECT at step " << step << " " << key_name;
+      }
       ASSERT_EQ(k.Run({"DEBUG", "RELOAD"}), "OK");
       ASSERT_EQ(r.Run({"DEBUG", "RELOAD"}), "OK");
     }
