@@ -1,5 +1,7 @@
 #include "engine/list.h"
 
+#include "engine/listpack.h"
+
 #include <malloc.h>
 
 #include <algorithm>
@@ -19,7 +21,10 @@ struct List::Node {
   uint16_t count;  // elements in this node (a node holds at most 64 KB of 2-byte ones)
   uint8_t flags;
   uint8_t unused;
-  // Compressed: data() holds [uint32 LZF length][LZF bytes] instead of the elements.
+  // Compressed: data() holds [uint32 LZF length][uint32 Redis length][LZF bytes] instead of
+  // the elements, where the LZF bytes are Redis's own for this node: the compressed listpack
+  // of its elements (a plain node's element itself), so memory, MEMORY USAGE and the RDB blob
+  // are what Redis has.
   static constexpr uint8_t kCompressed = 1, kRecompress = 2, kPlain = 4;
   bool compressed() const { return flags & kCompressed; }
   bool plain() const { return flags & kPlain; }
@@ -28,6 +33,12 @@ struct List::Node {
     std::memcpy(&n, data(), 4);
     return n;
   }
+  uint32_t redis_len() const {
+    uint32_t n;
+    std::memcpy(&n, data() + 4, 4);
+    return n;
+  }
+  const uint8_t* lzf() const { return data() + 8; }
   uint8_t* data() { return reinterpret_cast<uint8_t*>(this + 1); }
   const uint8_t* data() const { return reinterpret_cast<const uint8_t*>(this + 1); }
 };
@@ -179,7 +190,7 @@ void List::Destroy(List* l) {
 List* List::Clone() const {
   List* c = New(fill_, compress_, packed_threshold_);
   for (const Node* n = head_; n; n = n->next) {
-    size_t len = n->compressed() ? 4 + n->lzf_len() : n->bytes;
+    size_t len = n->compressed() ? 8 + n->lzf_len() : n->bytes;
     Node* m = AllocNode(len);
     std::memcpy(m, n, sizeof(Node) + len);
     c->node_bytes_ += malloc_usable_size(m);
@@ -216,6 +227,37 @@ size_t List::PlainNodes() const {
 }
 
 bool List::Cursor::NodeCompressed() const { return pos_.node->compressed(); }
+
+std::string_view List::Cursor::NodeLzf(size_t* redis_len) const {
+  *redis_len = pos_.node->redis_len();
+  return {reinterpret_cast<const char*>(pos_.node->lzf()), pos_.node->lzf_len()};
+}
+
+namespace {
+
+// A raw node's elements as Redis holds them: a listpack, or a plain node's element as is.
+std::string_view RedisBytes(const List::Node* n, const uint8_t* raw, uint8_t** lp_out) {
+  *lp_out = nullptr;
+  if (n->flags & List::Node::kPlain) return Decode(raw);
+  uint8_t* lp = lp::New(n->bytes + lp::kHeaderSize + 1);
+  for (uint32_t off = 0; off < n->bytes; off += static_cast<uint32_t>(SizeAt(raw + off))) lp = lp::Append(lp, Decode(raw + off));
+  *lp_out = lp;
+  return {reinterpret_cast<const char*>(lp), lp::Bytes(lp)};
+}
+
+// Decompresses a compressed node's LZF bytes into its elements in our encoding at out.
+void Inflate(const List::Node* n, uint8_t* out) {
+  std::unique_ptr<uint8_t[]> buf(new uint8_t[n->redis_len()]);
+  lzf_decompress(n->lzf(), n->lzf_len(), buf.get(), n->redis_len());
+  if (n->flags & List::Node::kPlain) {
+    Encode(out, {reinterpret_cast<const char*>(buf.get()), n->redis_len()});
+    return;
+  }
+  char num[32];
+  for (uint32_t off = lp::First(buf.get()); off; off = lp::Next(buf.get(), off)) out = Encode(out, lp::Get(buf.get(), off).Str(num));
+}
+
+}  // namespace
 bool List::Cursor::NodePlain() const { return pos_.node->plain(); }
 
 // ---- Compression -------------------------------------------------------------------------
@@ -229,7 +271,7 @@ const uint8_t* List::Raw(const Node* n) const {
     scratch_ = static_cast<uint8_t*>(std::malloc(sizeof(Node*) + n->bytes));
     if (!scratch_) throw std::bad_alloc();
     std::memcpy(scratch_, &n, sizeof n);
-    lzf_decompress(n->data() + 4, n->lzf_len(), scratch_ + sizeof(Node*), n->bytes);
+    Inflate(n, scratch_ + sizeof(Node*));
   }
   return scratch_ + sizeof(Node*);
 }
@@ -262,7 +304,7 @@ List::Node* List::Decompress(Node* n, Node** track) {
   if (!n->compressed()) return n;
   Node* m = AllocNode(n->bytes);
   std::memcpy(m, n, sizeof(Node));
-  lzf_decompress(n->data() + 4, n->lzf_len(), m->data(), n->bytes);
+  Inflate(n, m->data());
   m->flags &= static_cast<uint8_t>(~Node::kCompressed);
   Relocate(n, m, track);
   return m;
@@ -272,15 +314,20 @@ List::Node* List::Decompress(Node* n, Node** track) {
 List::Node* List::CompressNode(Node* n, Node** track) {
   if (n->compressed() || !n->prev || !n->next) return n;
   n->flags &= static_cast<uint8_t>(~Node::kRecompress);
-  if (n->bytes < kMinCompressBytes) return n;
-  std::unique_ptr<uint8_t[]> buf(new uint8_t[n->bytes]);
-  unsigned clen = lzf_compress(n->data(), n->bytes, buf.get(), n->bytes);
-  if (clen == 0 || clen + kMinCompressImprove >= n->bytes) return n;
-  Node* m = AllocNode(4 + clen);
+  // The sizes and the saving are measured on Redis's bytes for the node, so exactly the nodes
+  // Redis compresses are compressed.
+  uint8_t* lp;
+  std::string_view rb = RedisBytes(n, n->data(), &lp);
+  std::unique_ptr<uint8_t, void (*)(uint8_t*)> lp_owner(lp, [](uint8_t* p) { if (p) lp::Free(p); });
+  if (rb.size() < kMinCompressBytes) return n;
+  std::unique_ptr<uint8_t[]> buf(new uint8_t[rb.size()]);
+  unsigned clen = lzf_compress(rb.data(), static_cast<unsigned>(rb.size()), buf.get(), static_cast<unsigned>(rb.size()));
+  if (clen == 0 || clen + kMinCompressImprove >= rb.size()) return n;
+  Node* m = AllocNode(8 + clen);
   std::memcpy(m, n, sizeof(Node));
-  uint32_t len = clen;
-  std::memcpy(m->data(), &len, 4);
-  std::memcpy(m->data() + 4, buf.get(), clen);
+  const uint32_t lens[2] = {clen, static_cast<uint32_t>(rb.size())};
+  std::memcpy(m->data(), lens, 8);
+  std::memcpy(m->data() + 8, buf.get(), clen);
   m->flags |= Node::kCompressed;
   Relocate(n, m, track);
   return m;
@@ -676,7 +723,8 @@ void List::EraseRange(size_t from, size_t n) {
     n -= k;
     node = ResizeNode(node, node->bytes);
     p = {node->next, 0};
-    Settle(node, &p.node);
+    // quicklistDelRange: quicklistRecompressOnly.
+    if (node->flags & Node::kRecompress) CompressNode(node, &p.node);
   }
 }
 

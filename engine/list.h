@@ -15,7 +15,8 @@
 // LZF-compressed (quicklist.c's rules: nodes under 48 bytes stay raw, compression is kept only
 // when it saves 8 bytes or more). Reading a compressed node decompresses it into a per-list
 // scratch copy (the node stays compressed); changing one decompresses it in place and
-// compresses it again afterwards. An element of `packed_threshold` bytes or more gets a node
+// compresses it again afterwards. The LZF bytes kept are Redis's own for the node (its
+// elements as a listpack, compressed), so RDB writes them as they are and memory matches. An element of `packed_threshold` bytes or more gets a node
 // of its own (Redis's PLAIN node, DEBUG QUICKLIST-PACKED-THRESHOLD).
 #include <cstddef>
 #include <algorithm>
@@ -93,6 +94,8 @@ class List {
     bool AtNodeStart() const { return pos_.off == 0; }
     bool NodeCompressed() const;
     bool NodePlain() const;
+    // A compressed node's LZF bytes (Redis's, see list.cc) and their uncompressed length.
+    std::string_view NodeLzf(size_t* redis_len) const;
 
    private:
     friend class List;

@@ -99,46 +99,36 @@ void PutDouble(std::string& out, double d) {
 }
 
 // rdbSaveObject's quicklist: one QUICKLIST_2 node per list node, a plain node's element as is
-// (container PLAIN), the others as a listpack; a node the list keeps compressed is written as
-// an LZF blob (rdbSaveLzfBlob) when LZF saves what quicklist.c asks of it.
-void PutListNode(std::string& out, bool plain, bool compressed, const std::string& blob, bool compress) {
-  PutLen(out, plain ? kQuicklistPlain : kQuicklistPacked);
-  if (compressed && blob.size() >= 48) {
-    std::string buf(blob.size(), '\0');
-    unsigned clen = lzf_compress(blob.data(), static_cast<unsigned>(blob.size()), buf.data(),
-                                 static_cast<unsigned>(buf.size()));
-    if (clen != 0 && clen + 8 < blob.size()) {
-      out.push_back(static_cast<char>(0xC0 | kEncLzf));
-      PutLen(out, clen);
-      PutLen(out, blob.size());
-      out.append(buf.data(), clen);
-      return;
-    }
-  }
-  PutString(out, blob, compress);
-}
-
+// (container PLAIN), the others as a listpack, and a node the list keeps compressed as its
+// LZF bytes (rdbSaveLzfBlob), which are Redis's for that node.
 uint8_t SerializeList(const List& l, bool compress, std::string& out) {
   PutLen(out, l.node_count());
   ListpackBuilder lp;
-  bool plain = false, compressed = false;
-  std::string plain_elem;
-  auto flush = [&] {
-    if (plain) PutListNode(out, true, compressed, plain_elem, compress);
-    else if (lp.count() > 0) PutListNode(out, false, compressed, lp.Finish(), compress);
-    lp = ListpackBuilder();
-    plain = false;
-  };
+  bool in_node = false;
   for (auto c = l.CursorAt(0); c.Valid(); c.Next()) {
-    if (c.AtNodeStart()) {
-      flush();
-      plain = c.NodePlain();
-      compressed = c.NodeCompressed();
+    if (!c.AtNodeStart()) {
+      if (in_node) lp.Append(c.Value());
+      continue;
     }
-    if (plain) plain_elem.assign(c.Value());
-    else lp.Append(c.Value());
+    if (lp.count() > 0) PutString(out, lp.Finish(), compress);
+    lp = ListpackBuilder();
+    in_node = false;
+    PutLen(out, c.NodePlain() ? kQuicklistPlain : kQuicklistPacked);
+    if (c.NodeCompressed()) {
+      size_t len;
+      std::string_view blob = c.NodeLzf(&len);
+      out.push_back(static_cast<char>(0xC0 | kEncLzf));
+      PutLen(out, blob.size());
+      PutLen(out, len);
+      out.append(blob);
+    } else if (c.NodePlain()) {
+      PutString(out, c.Value(), compress);
+    } else {
+      in_node = true;
+      lp.Append(c.Value());
+    }
   }
-  flush();
+  if (lp.count() > 0) PutString(out, lp.Finish(), compress);
   return kTypeListQuicklist2;
 }
 

@@ -103,6 +103,8 @@ TEST_P(ListCompressionDiff, RandomCommandsMatchRedis) {
         std::string x = k.Run({"DEBUG", "OBJECT", key_name}), y = r.Run({"DEBUG", "OBJECT", key_name});
         auto cut = [](const std::string& t) { return t.find("ql_nodes") == std::string::npos ? t : t.substr(t.find("ql_nodes")); };
         EXPECT_EQ(cut(x), cut(y)) << "DEBUG OBJECT at step " << step << " " << key_name;
+        // Compressed nodes are written as the LZF blobs Redis keeps: DUMP is byte for byte.
+        EXPECT_EQ(k.Run({"DUMP", key_name}), r.Run({"DUMP", key_name})) << "DUMP at step " << step << " " << key_name;
       }
       ASSERT_EQ(k.Run({"DEBUG", "RELOAD"}), "OK");
       ASSERT_EQ(r.Run({"DEBUG", "RELOAD"}), "OK");
@@ -175,7 +177,15 @@ TEST(ListCompression, DebugObjectMatchesRedisAcrossReload) {
     FillList(*c, "l", 400, *rng);
     c->Run({"RPUSH", "small", "a", std::string(150, 'b'), "c", "d", "e", "f", "g"});
   }
-  for (const char* key : {"l", "small"}) EXPECT_EQ(fields(k.Run({"DEBUG", "OBJECT", key})), fields(r.Run({"DEBUG", "OBJECT", key})));
+  for (const char* key : {"l", "small"}) {
+    EXPECT_EQ(fields(k.Run({"DEBUG", "OBJECT", key})), fields(r.Run({"DEBUG", "OBJECT", key})));
+    // Compressed nodes as LZF blobs, plain nodes as PLAIN containers: DUMP is byte for byte
+    // Redis's, with rdbcompression on and off.
+    EXPECT_EQ(k.Run({"DUMP", key}), r.Run({"DUMP", key})) << key;
+    for (Client* c : {&k, &r}) ASSERT_EQ(c->Run({"CONFIG", "SET", "rdbcompression", "no"}), "OK");
+    EXPECT_EQ(k.Run({"DUMP", key}), r.Run({"DUMP", key})) << key << " without rdbcompression";
+    for (Client* c : {&k, &r}) ASSERT_EQ(c->Run({"CONFIG", "SET", "rdbcompression", "yes"}), "OK");
+  }
   for (Client* c : {&k, &r}) {
     ASSERT_EQ(c->Run({"CONFIG", "SET", "list-max-listpack-size", "128"}), "OK");
     ASSERT_EQ(c->Run({"DEBUG", "QUICKLIST-PACKED-THRESHOLD", "0"}), "OK");
