@@ -70,7 +70,8 @@ class List {
     Erase(p);
   }
 
-  // Element i (0 = head), i < size(). The view lives until the list next changes.
+  // Element i (0 = head), i < size(). The view lives until the list next changes, or until
+  // another compressed node is read (the scratch copy holds one node).
   std::string_view At(size_t i) const { return Value(Locate(i)); }
   // Replaces element i, i < size().
   void Set(size_t i, std::string_view v);
@@ -83,6 +84,7 @@ class List {
   void EraseRange(size_t from, size_t n);
 
   // A cursor over the elements, in either direction; invalidated by any change to the list.
+  // Value() lives while the cursor stays in its node (copy it to keep it past a node).
   class Cursor {
    public:
     bool Valid() const { return pos_.node != nullptr; }
