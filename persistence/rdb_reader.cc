@@ -203,9 +203,20 @@ bool ReadStrings(Input& in, uint64_t n, Strings* out) {
   return true;
 }
 
-Entry* BuildList(const Strings& elems, std::string_view key, const RdbLoadLimits& lim) {
-  List* l = List::New(lim.list_fill);
-  for (const auto& s : elems) l->Push(ListEnd::kTail, s);
+// nodes: where each quicklist node of the file ends in elems and whether it is plain; empty
+// for the types without nodes, whose elements are pushed under the current limits.
+Entry* BuildList(const Strings& elems, const std::vector<std::pair<size_t, bool>>& nodes, std::string_view key,
+                 const RdbLoadLimits& lim) {
+  List* l = List::New(lim.list_fill, lim.list_compress, lim.list_packed_threshold);
+  if (nodes.empty()) {
+    for (const auto& s : elems) l->Push(ListEnd::kTail, s);
+  } else {
+    size_t from = 0;
+    for (auto [end, plain] : nodes) {
+      l->AppendNode(std::span<const std::string>(elems).subspan(from, end - from), plain);
+      from = end;
+    }
+  }
   return Entry::NewObject(key, ObjType::kList, Encoding::kQuicklist, l);
 }
 
@@ -371,6 +382,7 @@ Entry* ReadStream(uint8_t type, Input& in, std::string_view key) {
 Entry* ReadValue(uint8_t type, Input& in, std::string_view key, const RdbLoadLimits& lim, bool* empty) {
   *empty = false;
   Strings v;
+  std::vector<std::pair<size_t, bool>> list_nodes;
   uint64_t n;
   switch (type) {
     case kTypeString: {
@@ -397,6 +409,9 @@ Entry* ReadValue(uint8_t type, Input& in, std::string_view key, const RdbLoadLim
         } else {
           return in.Fail("unknown quicklist container " + std::to_string(container)), nullptr;
         }
+        // Empty listpacks are skipped, as Redis does.
+        if (v.size() > (list_nodes.empty() ? 0 : list_nodes.back().first))
+          list_nodes.emplace_back(v.size(), container == kQuicklistPlain);
       }
       break;
     case kTypeSet:
@@ -461,7 +476,7 @@ Entry* ReadValue(uint8_t type, Input& in, std::string_view key, const RdbLoadLim
     case kTypeListZiplist:
     case kTypeListQuicklist:
     case kTypeListQuicklist2:
-      return BuildList(v, key, lim);
+      return BuildList(v, list_nodes, key, lim);
     case kTypeSet:
     case kTypeSetIntset:
       return BuildSet(in, v, key, lim);

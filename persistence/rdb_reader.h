@@ -16,6 +16,8 @@ namespace ks {
 // The compact-encoding limits a loaded object is built under (the server's current config).
 struct RdbLoadLimits {
   int64_t list_fill = -2;
+  int64_t list_compress = 0;
+  uint64_t list_packed_threshold = uint64_t{1} << 30;
   int64_t hash_max_entries = 128;
   int64_t hash_max_value = 64;
   int64_t set_max_intset = 512;

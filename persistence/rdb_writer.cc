@@ -23,9 +23,6 @@ namespace {
 
 using namespace rdb;
 
-// Redis's list-max-listpack-size default (-2): quicklist nodes of at most 8 KB.
-constexpr size_t kNodeBytes = 8192;
-
 void PutLE(std::string& out, uint64_t v, int n) {
   for (int i = 0; i < n; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
 }
@@ -101,22 +98,37 @@ void PutDouble(std::string& out, double d) {
   PutLE(out, u, 8);
 }
 
+// rdbSaveObject's quicklist: one QUICKLIST_2 node per list node, a plain node's element as is
+// (container PLAIN), the others as a listpack, and a node the list keeps compressed as its
+// LZF bytes (rdbSaveLzfBlob), which are Redis's for that node.
 uint8_t SerializeList(const List& l, bool compress, std::string& out) {
-  std::vector<std::string> nodes;
+  PutLen(out, l.node_count());
   ListpackBuilder lp;
+  bool in_node = false;
   for (auto c = l.CursorAt(0); c.Valid(); c.Next()) {
-    lp.Append(c.Value());
-    if (lp.bytes() >= kNodeBytes) {
-      nodes.push_back(lp.Finish());
-      lp = ListpackBuilder();
+    if (!c.AtNodeStart()) {
+      if (in_node) lp.Append(c.Value());
+      continue;
+    }
+    if (lp.count() > 0) PutString(out, lp.Finish(), compress);
+    lp = ListpackBuilder();
+    in_node = false;
+    PutLen(out, c.NodePlain() ? kQuicklistPlain : kQuicklistPacked);
+    if (c.NodeCompressed()) {
+      size_t len;
+      std::string_view blob = c.NodeLzf(&len);
+      out.push_back(static_cast<char>(0xC0 | kEncLzf));
+      PutLen(out, blob.size());
+      PutLen(out, len);
+      out.append(blob);
+    } else if (c.NodePlain()) {
+      PutString(out, c.Value(), compress);
+    } else {
+      in_node = true;
+      lp.Append(c.Value());
     }
   }
-  if (lp.count() > 0) nodes.push_back(lp.Finish());
-  PutLen(out, nodes.size());
-  for (const auto& n : nodes) {
-    PutLen(out, kQuicklistPacked);
-    PutString(out, n, compress);
-  }
+  if (lp.count() > 0) PutString(out, lp.Finish(), compress);
   return kTypeListQuicklist2;
 }
 

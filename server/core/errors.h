@@ -220,6 +220,7 @@ inline constexpr std::string_view kDebugNotAllowed =
     "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a "
     "local connection, otherwise you need to set this option in the configuration file, and then restart the server.";
 inline constexpr std::string_view kNoSuchKeyDebug = "ERR no such key";
+inline constexpr std::string_view kPackedThreshold = "ERR argument must be a memory value bigger than 1 and smaller than 4gb";
 // protected-mode: what a non-loopback connection gets, without a password set, before it is
 // closed (Redis 7.0's text, including its "-" and "\r\n").
 inline constexpr std::string_view kProtectedModeDenied =

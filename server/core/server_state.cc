@@ -188,6 +188,7 @@ void ServerState::PublishLimits() {
   limits_.protected_mode.store(config_.protected_mode == "yes", std::memory_order_relaxed);
   limits_.rdbcompression.store(config_.rdbcompression == "yes", std::memory_order_relaxed);
   set(limits_.list_max_listpack_size, config_.list_max_listpack_size);
+  set(limits_.list_compress_depth, config_.list_compress_depth);
   set(limits_.hash_max_listpack_entries, config_.hash_max_listpack_entries);
   set(limits_.hash_max_listpack_value, config_.hash_max_listpack_value);
   set(limits_.set_max_intset_entries, config_.set_max_intset_entries);

@@ -98,6 +98,10 @@ struct HotLimits {
   std::atomic<bool> protected_mode{true};
   std::atomic<bool> rdbcompression{false};   // DUMP compresses
   std::atomic<int64_t> list_max_listpack_size{0};
+  std::atomic<int64_t> list_compress_depth{0};
+  // DEBUG QUICKLIST-PACKED-THRESHOLD: list elements this large get a node each (not a config
+  // option in Redis either, so CONFIG SET leaves it alone).
+  std::atomic<int64_t> list_packed_threshold{int64_t{1} << 30};
   std::atomic<int64_t> hash_max_listpack_entries{0};
   std::atomic<int64_t> hash_max_listpack_value{0};
   std::atomic<int64_t> set_max_intset_entries{0};
@@ -135,6 +139,7 @@ class ServerState {
   Config& config() { return config_; }  // read-mostly; CONFIG SET holds config_mu()
   std::mutex& config_mu() { return config_mu_; }
   const HotLimits& limits() const { return limits_; }
+  HotLimits& limits() { return limits_; }
   // Copies config() into limits(); call with config_mu() held after changing options.
   void PublishLimits();
   // Gives each engine its budget and policy from c: (maxmemory - startup_bytes) / shards each

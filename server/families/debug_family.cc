@@ -100,13 +100,18 @@ void DebugObject(CommandContext& ctx) {
   std::string extra;
   if (e->type() == ObjType::kList) {
     const List* l = static_cast<const List*>(e->obj());
-    size_t bytes = 7 * l->node_count();  // each listpack's header and end byte
-    for (auto c = l->CursorAt(0); c.Valid(); c.Next()) bytes += ListpackEntryBytes(c.Value());
-    int64_t depth;
-    {
-      std::lock_guard lk(ctx.server.config_mu());
-      depth = ctx.server.config().list_compress_depth;
+    // Redis sums node->sz: a listpack's bytes (header and end byte included), or a plain
+    // node's element.
+    size_t bytes = 0;
+    for (auto c = l->CursorAt(0); c.Valid(); c.Next()) {
+      if (c.NodePlain()) {
+        bytes += c.Value().size();
+        continue;
+      }
+      if (c.AtNodeStart()) bytes += 7;
+      bytes += ListpackEntryBytes(c.Value());
     }
+    const int64_t depth = l->compress_depth();  // the list's own, as ql->compress
     char buf[256];
     std::snprintf(buf, sizeof buf, " ql_nodes:%zu ql_avg_node:%.2f ql_listpack_max:%d ql_compressed:%d ql_uncompressed_size:%zu",
                   l->node_count(), l->node_count() ? static_cast<double>(l->size()) / static_cast<double>(l->node_count()) : 0.0,
@@ -160,6 +165,45 @@ void DebugQuicklist(CommandContext& ctx) {
   std::printf("{count : %zu}\n{len : %zu}\n{fill : %d}\n", l->size(), l->node_count(), l->fill());
   std::fflush(stdout);
   ctx.rb.Simple("Quicklist structure printed on stdout");
+}
+
+// memtoull as DEBUG QUICKLIST-PACKED-THRESHOLD parses its size: digits and an optional unit,
+// no sign; an empty number is 0, and the product wraps as unsigned arithmetic does.
+bool MemToULL(std::string_view s, uint64_t* out) {
+  size_t i = 0;
+  if (!s.empty() && s[0] == '-') return false;
+  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+  const std::string unit = ToLower(s.substr(i));
+  uint64_t mul;
+  if (unit.empty() || unit == "b") mul = 1;
+  else if (unit == "k") mul = 1000;
+  else if (unit == "kb") mul = 1024;
+  else if (unit == "m") mul = 1000 * 1000;
+  else if (unit == "mb") mul = 1024 * 1024;
+  else if (unit == "g") mul = 1000ull * 1000 * 1000;
+  else if (unit == "gb") mul = 1024ull * 1024 * 1024;
+  else return false;
+  uint64_t v = 0;
+  for (size_t j = 0; j < i; ++j) {
+    const uint64_t d = static_cast<uint64_t>(s[j] - '0');
+    if (v > (UINT64_MAX - d) / 10) {
+      v = UINT64_MAX;  // strtoull's ERANGE result
+      break;
+    }
+    v = v * 10 + d;
+  }
+  *out = v * mul;
+  return true;
+}
+
+// quicklistSetPackedThreshold: refused above 4 GB less 1 MB; 0 restores the default 1 GB.
+void DebugPackedThreshold(CommandContext& ctx) {
+  uint64_t sz;
+  if (!MemToULL(ctx.arg(2), &sz) || sz > (uint64_t{1} << 32) - (uint64_t{1} << 20))
+    return ctx.rb.Error(err::kPackedThreshold);
+  if (sz == 0) sz = uint64_t{1} << 30;
+  ctx.server.limits().list_packed_threshold.store(static_cast<int64_t>(sz), std::memory_order_relaxed);
+  ctx.rb.Ok();
 }
 
 void DebugDigest(CommandContext& ctx) {
@@ -347,6 +391,7 @@ void Debug(CommandContext& ctx) {
   if (is("object") && argc == 3) return DebugObject(ctx);
   if (is("listpack") && argc == 3) return DebugListpack(ctx);
   if (is("quicklist") && (argc == 3 || argc == 4)) return DebugQuicklist(ctx);
+  if (is("quicklist-packed-threshold") && argc == 3) return DebugPackedThreshold(ctx);
   if (is("digest") && argc == 2) return DebugDigest(ctx);
   if (is("digest-value") && argc >= 2) return DebugDigestValue(ctx);
   if (is("reload")) return DebugReload(ctx);

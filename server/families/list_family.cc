@@ -22,12 +22,22 @@ namespace {
 
 List* ListOf(Entry* e) { return static_cast<List*>(e->obj()); }
 
+// k's list about to receive elements: Redis's packed threshold is one global that DEBUG
+// QUICKLIST-PACKED-THRESHOLD changes for every list, so it is applied at each insertion.
+List* ListToInsertInto(CommandContext& ctx, Entry* e) {
+  List* l = ListOf(e);
+  const HotLimits& lim = ctx.server.limits();
+  l->set_packed_threshold(static_cast<uint64_t>(lim.get(lim.list_packed_threshold)));
+  return l;
+}
+
 // k's list for a push, created empty (with the current list-max-listpack-size) if k is
 // missing. The caller ends with ctx.Changed.
 KeyLookup LookupOrCreateList(CommandContext& ctx, const KeyRef& k) {
   return ctx.LookupOrCreate(k, ObjType::kList, [&] {
     const HotLimits& lim = ctx.server.limits();
-    List* l = List::New(lim.get(lim.list_max_listpack_size));
+    List* l = List::New(lim.get(lim.list_max_listpack_size), lim.get(lim.list_compress_depth),
+                        static_cast<uint64_t>(lim.get(lim.list_packed_threshold)));
     return Entry::NewObject(k.key, ObjType::kList, Encoding::kQuicklist, l);
   });
 }
@@ -51,7 +61,7 @@ void PushGeneric(CommandContext& ctx, ListEnd end, bool xx) {
   auto [e, wrong] = xx ? ctx.LookupOrReply(k, ObjType::kList, Access::kWrite) : LookupOrCreateList(ctx, k);
   if (wrong) return;
   if (!e) return ctx.rb.Int(0);  // LPUSHX/RPUSHX on a missing key
-  List* l = ListOf(e);
+  List* l = ListToInsertInto(ctx, e);
   for (size_t i = 2; i < ctx.argc(); ++i) l->Push(end, ctx.arg(i));
   int64_t len = static_cast<int64_t>(l->size());
   ctx.Changed(k, e, kNotifyList, end == ListEnd::kHead ? "lpush" : "rpush");
@@ -217,7 +227,7 @@ void LSet(CommandContext& ctx) {
   if (!e) return ctx.rb.Error(err::kNoSuchKey);
   int64_t index;
   if (!StrToLL(ctx.arg(2), &index)) return ctx.rb.Error(err::kNotInteger);
-  List* l = ListOf(e);
+  List* l = ListToInsertInto(ctx, e);
   int64_t llen = static_cast<int64_t>(l->size());
   if (index < 0) index += llen;
   if (index < 0 || index >= llen) return ctx.rb.Error(err::kIndexOutOfRange);
@@ -239,7 +249,7 @@ void LInsert(CommandContext& ctx) {
   auto [e, wrong] = ctx.LookupOrReply(ctx.keys[0], ObjType::kList, Access::kWrite);
   if (wrong) return;
   if (!e) return ctx.rb.Int(0);
-  List* l = ListOf(e);
+  List* l = ListToInsertInto(ctx, e);
   if (!l->InsertAtPivot(ctx.arg(3), ctx.arg(4), after)) return ctx.rb.Int(-1);
   int64_t len = static_cast<int64_t>(l->size());
   ctx.Changed(ctx.keys[0], e, kNotifyList, "linsert");
@@ -343,7 +353,7 @@ ListPop MoveElement(CommandContext& ctx, const KeyRef& src, const KeyRef& dst, L
   if (d_wrong) return ListPop::kReplied;
   std::string v;
   ListOf(s)->Pop(from, [&](std::string_view x) { v.assign(x); });
-  ListOf(d)->Push(to, v);
+  ListToInsertInto(ctx, d)->Push(to, v);
   ctx.rb.Bulk(v);
   Entry* src_left = d != s ? ctx.Changed(src, s) : s;  // deletes src with its last element
   ctx.Changed(dst, d);

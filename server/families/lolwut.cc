@@ -1,8 +1,10 @@
 // LOLWUT [VERSION v]: Redis 7.0's answer is its version line; VERSION 5 draws Georg Nees'
 // "Schotter" in Braille characters as Redis 5's lolwut5.c does (with keyshard's random
 // source, so the lower rows differ from any other run, as they do between Redis runs).
-// VERSION 6 (a skyline) is not drawn: it answers as 7 does.
+// VERSION 6 draws Redis 6's 8-bit skyline in terminal colours as lolwut6.c does (random too).
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -136,6 +138,109 @@ void Lolwut5(CommandContext& ctx, std::span<const std::string_view> args) {
   ctx.rb.Verbatim(out);
 }
 
+// lolwut6.c: a canvas of grey levels (0 black .. 3 white), one character per pixel.
+struct GreyCanvas {
+  int width, height;
+  std::vector<uint8_t> pixels;
+  GreyCanvas(int w, int h) : width(w), height(h), pixels(static_cast<size_t>(w) * static_cast<size_t>(h), 3) {}
+  void Set(int x, int y, int color) {
+    if (x < 0 || x >= width || y < 0 || y >= height) return;
+    pixels[static_cast<size_t>(x + y * width)] = static_cast<uint8_t>(color);
+  }
+  int Get(int x, int y) const {
+    if (x < 0 || x >= width || y < 0 || y >= height) return 0;
+    return pixels[static_cast<size_t>(x + y * width)];
+  }
+};
+
+struct Skyscraper {
+  int xoff, width, height;
+  bool windows;
+  int color;
+};
+
+// generateSkyscraper: a block with a roof two pixels narrower on each side and, in the
+// foreground, windows two pixels wide of a random grey.
+template <typename Rand>
+void DrawSkyscraper(GreyCanvas& c, const Skyscraper& si, Rand& rand) {
+  const int starty = c.height - 1;
+  const int endy = starty - si.height + 1;
+  for (int y = starty; y >= endy; --y) {
+    for (int x = si.xoff; x < si.xoff + si.width; ++x) {
+      if (y == endy && (x <= si.xoff + 1 || x >= si.xoff + si.width - 2)) continue;
+      int color = si.color;
+      if (si.windows && x > si.xoff + 1 && x < si.xoff + si.width - 2 && y > endy + 1 && y < starty - 1) {
+        const int relx = x - (si.xoff + 1), rely = y - (endy + 1);
+        if (relx / 2 % 2 && rely % 2) {
+          do {
+            color = 1 + rand() % 2;
+          } while (color == si.color);
+          if (relx % 2) color = c.Get(x - 1, y);  // both pixels of a window share its grey
+        }
+      }
+      c.Set(x, y, color);
+    }
+  }
+}
+
+// generateSkyline: two background layers without windows (lighter behind), then the
+// foreground with windows.
+template <typename Rand>
+void DrawSkyline(GreyCanvas& c, Rand& rand) {
+  Skyscraper si{};
+  for (int color = 2; color >= 1; --color) {
+    si.color = color;
+    for (int offset = -10; offset < c.width;) {
+      offset += rand() % 8;
+      si.xoff = offset;
+      si.width = 10 + rand() % 9;
+      si.height = color == 2 ? c.height / 2 + rand() % c.height / 2 : c.height / 2 + rand() % c.height / 3;
+      si.windows = false;
+      DrawSkyscraper(c, si, rand);
+      offset += color == 2 ? si.width / 2 : si.width + 1;
+    }
+  }
+  si.color = 0;
+  for (int offset = -10; offset < c.width;) {
+    offset += rand() % 8;
+    si.xoff = offset;
+    si.width = 5 + rand() % 14;
+    if (si.width % 4) si.width += si.width % 3;
+    si.height = c.height / 3 + rand() % c.height / 2;
+    si.windows = true;
+    DrawSkyscraper(c, si, rand);
+    offset += si.width + 5;
+  }
+}
+
+void Lolwut6(CommandContext& ctx, std::span<const std::string_view> args) {
+  int64_t cols = 80, rows = 20;
+  // lolwut6Command clamps its arguments instead of refusing them.
+  if (args.size() > 1 && !StrToLL(args[1], &cols)) return ctx.rb.Error(err::kNotInteger);
+  if (args.size() > 2 && !StrToLL(args[2], &rows)) return ctx.rb.Error(err::kNotInteger);
+  cols = std::clamp<int64_t>(cols, 1, 1000);
+  rows = std::clamp<int64_t>(rows, 1, 1000);
+  GreyCanvas canvas(static_cast<int>(cols), static_cast<int>(rows));
+  Rng rng = ctx.random();
+  auto rand = [&] { return static_cast<int>(rng() >> 33); };  // rand()'s 0..2^31-1
+  DrawSkyline(canvas, rand);
+  static constexpr std::string_view kGrey[] = {"0;30;40m", "0;90;100m", "0;37;47m", "0;97;107m"};
+  std::string out;
+  for (int y = 0; y < canvas.height; ++y) {
+    for (int x = 0; x < canvas.width; ++x) {
+      out += "\033[";
+      out += kGrey[canvas.Get(x, y) & 3];
+      out += " \033[0m";
+    }
+    if (y != canvas.height - 1) out += '\n';
+  }
+  out += "\nDedicated to the 8 bit game developers of past and present.\n"
+         "Original 8 bit image from Plaguemon by hikikomori. Redis ver. ";
+  out += kVersion;
+  out += '\n';
+  ctx.rb.Verbatim(out);
+}
+
 void Lolwut(CommandContext& ctx) {
   std::string version(kVersion);
   std::span<const std::string_view> args = ctx.args;
@@ -149,6 +254,9 @@ void Lolwut(CommandContext& ctx) {
   if ((version[0] == '5' && version[1] == '.' && version[2] != '9') ||
       (version[0] == '4' && version[1] == '.' && version[2] == '9'))
     return Lolwut5(ctx, args);
+  if ((version[0] == '6' && version[1] == '.' && version[2] != '9') ||
+      (version[0] == '5' && version[1] == '.' && version[2] == '9'))
+    return Lolwut6(ctx, args);
   ctx.rb.Verbatim("Redis ver. " + std::string(kVersion) + "\n");
 }
 

@@ -315,7 +315,9 @@ void SortGeneric(CommandContext& ctx, bool readonly) {
   }
   if (outputlen > 0) {
     const HotLimits& lim = ctx.server.limits();
-    List* l = List::New(lim.get(lim.list_max_listpack_size));
+    // Redis 7.0's SORT STORE builds its list with createQuicklistObject() alone: quicklist.c's
+    // defaults (fill -2, no compression), whatever the config says.
+    List* l = List::New(-2, 0, static_cast<uint64_t>(lim.get(lim.list_packed_threshold)));
     for (const std::string& s : out) l->Push(ListEnd::kTail, s);
     ctx.Put(*dst, Entry::NewObject(dst->key, ObjType::kList, Encoding::kQuicklist, l));
     ctx.Notify(kNotifyList, "sortstore", *dst);

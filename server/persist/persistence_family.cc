@@ -144,6 +144,8 @@ void Lastsave(CommandContext& ctx) { ctx.rb.Int(ctx.server.snapshots().rdb().las
 RdbLoadLimits RdbLoadLimitsFrom(ServerState& s) {
   const HotLimits& l = s.limits();
   return {.list_fill = l.get(l.list_max_listpack_size),
+          .list_compress = l.get(l.list_compress_depth),
+          .list_packed_threshold = static_cast<uint64_t>(l.get(l.list_packed_threshold)),
           .hash_max_entries = l.get(l.hash_max_listpack_entries),
           .hash_max_value = l.get(l.hash_max_listpack_value),
           .set_max_intset = l.get(l.set_max_intset_entries),

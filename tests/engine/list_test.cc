@@ -9,6 +9,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace ks {
@@ -174,11 +175,10 @@ TEST(List, SmallListsStayCompact) {
 }
 
 // Random operations against a deque, for several node settings.
-class ListModel : public ::testing::TestWithParam<int> {};
-
-TEST_P(ListModel, RandomOperationsMatchDeque) {
-  std::mt19937_64 rng(GetParam() * 7919 + 1);
-  ListPtr l(List::New(GetParam()));
+// fill, compress depth and packed threshold as List::New takes them.
+void RunRandomOperations(int fill, int compress, uint64_t threshold, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  ListPtr l(List::New(fill, compress, threshold));
   std::deque<std::string> d;
   auto value = [&] {
     int kind = rng() % 10;
@@ -270,9 +270,95 @@ TEST_P(ListModel, RandomOperationsMatchDeque) {
   }
   ASSERT_TRUE(l->Check());
   ASSERT_EQ(Contents(*l), Model(d));
+  if (compress > 0) {
+    ListPtr c(l->Clone());
+    ASSERT_TRUE(c->Check());
+    ASSERT_EQ(Contents(*c), Model(d));
+  }
+}
+
+class ListModel : public ::testing::TestWithParam<int> {};
+
+TEST_P(ListModel, RandomOperationsMatchDeque) {
+  RunRandomOperations(GetParam(), 0, List::kDefaultPackedThreshold, GetParam() * 7919 + 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Fills, ListModel, ::testing::Values(-5, -2, -1, 0, 1, 3, 128));
+
+// The same with inner nodes compressed (depth 1..3) and with a low packed threshold, so that
+// every operation meets compressed and plain nodes.
+class CompressedListModel : public ::testing::TestWithParam<std::tuple<int, int, uint64_t>> {};
+
+TEST_P(CompressedListModel, RandomOperationsMatchDeque) {
+  auto [depth, fill, threshold] = GetParam();
+  RunRandomOperations(fill, depth, threshold, static_cast<uint64_t>(depth * 131 + fill * 7 + 3) + threshold);
+}
+
+INSTANTIATE_TEST_SUITE_P(Depths, CompressedListModel,
+                         ::testing::Combine(::testing::Values(1, 2, 3), ::testing::Values(-2, 3, 16),
+                                            ::testing::Values(List::kDefaultPackedThreshold, uint64_t{200})));
+
+// Which nodes are compressed after pushes: all but `depth` at each end, as quicklist.c.
+TEST(List, CompressesAllButTheEndNodes) {
+  for (int depth = 1; depth <= 3; ++depth) {
+    ListPtr l(List::New(16, depth));
+    for (int i = 0; i < 16 * 20; ++i) l->Push(i < 160 ? ListEnd::kTail : ListEnd::kHead, std::string(40, 'x'));
+    ASSERT_EQ(l->node_count(), 20u);
+    EXPECT_EQ(l->CompressedNodes(), 20u - 2 * static_cast<size_t>(depth)) << depth;
+    EXPECT_TRUE(l->Check());
+    // Reading an inner node leaves it compressed.
+    EXPECT_EQ(l->At(16 * 10), std::string(40, 'x'));
+    EXPECT_EQ(l->CompressedNodes(), 20u - 2 * static_cast<size_t>(depth));
+    // Popping down to 2*depth nodes leaves every node raw.
+    for (int i = 0; i < 16 * (20 - 2 * depth); ++i) l->Pop(ListEnd::kTail, [](std::string_view) {});
+    EXPECT_EQ(l->CompressedNodes(), 0u) << depth;
+    EXPECT_TRUE(l->Check());
+  }
+}
+
+TEST(List, CompressionShrinksMemoryAndSkipsSmallOrIncompressibleNodes) {
+  ListPtr raw(List::New(-2)), packed(List::New(-2, 1));
+  for (int i = 0; i < 20000; ++i) {
+    std::string v = "element:" + std::to_string(i % 100) + ":padding-padding-padding";
+    raw->Push(ListEnd::kTail, v);
+    packed->Push(ListEnd::kTail, v);
+  }
+  EXPECT_GT(packed->CompressedNodes(), 10u);
+  EXPECT_LT(packed->AllocatedBytes() * 3, raw->AllocatedBytes());
+  EXPECT_EQ(packed->RawBytes(), raw->RawBytes());
+  // Under 48 bytes a node is never compressed (fill 1: one short element per node).
+  ListPtr tiny(List::New(1, 1));
+  for (int i = 0; i < 10; ++i) tiny->Push(ListEnd::kTail, "aaaaaaaaaaaaaaaaaaaa");
+  EXPECT_EQ(tiny->CompressedNodes(), 0u);
+  // Random bytes do not compress by 8 bytes: kept raw.
+  std::mt19937_64 rng(5);
+  ListPtr noise(List::New(1, 1));
+  for (int i = 0; i < 5; ++i) {
+    std::string v(200, '\0');
+    for (char& ch : v) ch = static_cast<char>(rng());
+    noise->Push(ListEnd::kTail, v);
+  }
+  EXPECT_EQ(noise->CompressedNodes(), 0u);
+}
+
+TEST(List, LargeElementsGetPlainNodes) {
+  ListPtr l(List::New(-2, 0, 100));
+  l->Push(ListEnd::kTail, "a");
+  l->Push(ListEnd::kTail, std::string(100, 'b'));  // at the threshold: plain
+  l->Push(ListEnd::kTail, "c");
+  l->Push(ListEnd::kHead, std::string(99, 'd'));  // below it: packed with "a"
+  EXPECT_EQ(l->node_count(), 3u);
+  EXPECT_EQ(l->PlainNodes(), 1u);
+  // Replacing a packed element with a large one splits its node around a plain node.
+  l->Set(0, std::string(150, 'e'));
+  EXPECT_EQ(Contents(*l), (std::vector<std::string>{std::string(150, 'e'), "a", std::string(100, 'b'), "c"}));
+  EXPECT_EQ(l->PlainNodes(), 2u);
+  // And a plain element replaced by a small one goes back into a packed node.
+  l->Set(2, "f");
+  EXPECT_EQ(Contents(*l), (std::vector<std::string>{std::string(150, 'e'), "a", "f", "c"}));
+  EXPECT_EQ(l->PlainNodes(), 1u);
+  EXPECT_TRUE(l->Check());
+}
 
 }  // namespace
 }  // namespace ks

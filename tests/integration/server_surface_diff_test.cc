@@ -262,6 +262,39 @@ TEST_F(ServerSurfaceDiff, SlowlogLatencyAndAdminReplies) {
   }
 }
 
+TEST_F(ServerSurfaceDiff, LolwutSixDrawsTheSkylineAsRedisDoes) {
+  // A 1x1 canvas (arguments are clamped, not refused) is deterministic: white sky only.
+  for (const Cmd& c : std::vector<Cmd>{{"LOLWUT", "VERSION", "6", "0", "-5"}, {"LOLWUT", "VERSION", "6", "1", "1"},
+                                       {"LOLWUT", "VERSION", "6", "x"}, {"LOLWUT", "VERSION", "6", "3", "y"},
+                                       {"LOLWUT", "VERSION", "59"}, {"LOLWUT", "VERSION", "5", "1", "1", "1"}})
+    Same(c);
+  // Otherwise the skyline is random: the same rows, pixels per row and text once each
+  // pixel's grey is masked.
+  auto shape = [](std::string r) {
+    std::string out;
+    for (size_t i = 0; i < r.size();) {
+      size_t m = r.find('m', i);
+      if (r.compare(i, 2, "0;") == 0 && m != std::string::npos && m - i <= 9) {
+        out += "G";
+        i = m + 1;
+      } else {
+        out += r[i++];
+      }
+    }
+    return out;
+  };
+  for (const Cmd& c : std::vector<Cmd>{{"LOLWUT", "VERSION", "6"}, {"LOLWUT", "VERSION", "6", "30", "12"},
+                                       {"LOLWUT", "VERSION", "6", "2000", "3"}, {"LOLWUT", "VERSION", "6", "7"}}) {
+    std::string k = kc_->Run(c), r = rc_->Run(c);
+    EXPECT_EQ(shape(k), shape(r)) << c.back();
+    EXPECT_NE(k.find("Original 8 bit image from Plaguemon by hikikomori. Redis ver. 7.0.15"), std::string::npos);
+  }
+  // The default skyline has black foreground buildings and both greys somewhere.
+  std::string sky = kc_->Run({"LOLWUT", "VERSION", "6"});
+  for (const char* grey : {"0;30;40m", "0;90;100m", "0;37;47m", "0;97;107m"})
+    EXPECT_NE(sky.find(grey), std::string::npos) << grey;
+}
+
 TEST_F(ServerSurfaceDiff, BlockingTimeoutRepliesInBothProtocols) {
   const std::vector<std::string> cmds = {
       "BLPOP nokey 0.01", "BRPOP nokey 0.01", "BLMOVE nokey dst LEFT RIGHT 0.01", "BRPOPLPUSH nokey dst 0.01",

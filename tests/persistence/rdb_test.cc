@@ -139,6 +139,7 @@ void Fill(TestServer& s) {
 RdbLoadLimits LimitsOf(TestServer& s) {
   const Config& c = s.state.config();
   return {.list_fill = c.list_max_listpack_size,
+          .list_compress = c.list_compress_depth,
           .hash_max_entries = c.hash_max_listpack_entries,
           .hash_max_value = c.hash_max_listpack_value,
           .set_max_intset = c.set_max_intset_entries,
