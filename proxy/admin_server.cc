@@ -16,6 +16,8 @@
 
 #include "common/strconv.h"
 #include "engine/eviction.h"
+#include "server/core/command_registry.h"
+#include "server/core/command_stats.h"
 #include "server/core/config.h"
 #include "server/core/server_state.h"
 #include "server/resharding/resharder.h"
@@ -81,6 +83,31 @@ bool ParseBody(const Request& req, json::object* out, std::string* err) {
   }
   *out = std::move(v.as_object());
   return true;
+}
+
+// A label value in the Prometheus text format: backslash, double quote and newline escaped.
+std::string LabelValue(std::string_view v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+// A sample value: integers as such, others in the shortest form that reads back the same.
+std::string SampleValue(double v) {
+  char buf[32];
+  double back = 0;
+  for (int prec = 1; prec <= 17; ++prec) {
+    std::snprintf(buf, sizeof buf, "%.*g", prec, v);
+    if (std::sscanf(buf, "%lf", &back) == 1 && back == v) break;
+  }
+  return buf;
 }
 
 }  // namespace
@@ -202,22 +229,80 @@ struct AdminServer::Impl {
       if (e < n) ++owned[e];
     }
     for (int i = 0; i < n; ++i) out += "keyshard_engine_slots{engine=\"" + std::to_string(i) + "\"} " + std::to_string(owned[i]) + "\n";
+    CommandMetrics(out, family);
     family("keyshard_connected_clients", "gauge", "Client connections.");
     out += "keyshard_connected_clients " + std::to_string(state.clients().size()) + "\n";
-    family("keyshard_slot_map_version", "counter", "Changes of slot owner since start-up.");
-    out += "keyshard_slot_map_version " + std::to_string(state.shards().slots().version()) + "\n";
+    family("keyshard_slot_map_changes_total", "counter", "Changes of slot owner since start-up.");
+    out += "keyshard_slot_map_changes_total " + std::to_string(state.shards().slots().version()) + "\n";
     auto moves = state.resharder().List();
     family("keyshard_move_slots_done", "gauge", "Slots a move has handed over.");
-    for (auto& m : moves) out += "keyshard_move_slots_done{move=\"" + m.id + "\"} " + std::to_string(m.slots_done) + "\n";
+    for (auto& m : moves) out += "keyshard_move_slots_done{move=\"" + LabelValue(m.id) + "\"} " + std::to_string(m.slots_done) + "\n";
     family("keyshard_move_slots_total", "gauge", "Slots a move hands over.");
-    for (auto& m : moves) out += "keyshard_move_slots_total{move=\"" + m.id + "\"} " + std::to_string(m.slots_total) + "\n";
+    for (auto& m : moves) out += "keyshard_move_slots_total{move=\"" + LabelValue(m.id) + "\"} " + std::to_string(m.slots_total) + "\n";
     family("keyshard_move_keys_moved", "gauge", "Keys a move has handed over.");
-    for (auto& m : moves) out += "keyshard_move_keys_moved{move=\"" + m.id + "\"} " + std::to_string(m.keys_moved) + "\n";
+    for (auto& m : moves) out += "keyshard_move_keys_moved{move=\"" + LabelValue(m.id) + "\"} " + std::to_string(m.keys_moved) + "\n";
     family("keyshard_moves_running", "gauge", "Moves queued or running.");
     size_t running = 0;
     for (auto& m : moves) running += m.state == MoveInfo::State::kRunning;
     out += "keyshard_moves_running " + std::to_string(running) + "\n";
     return out;
+  }
+
+  // Per command, from the counters INFO commandstats and latencystats read (summed over the
+  // I/O threads by CommandStats): only commands with a call, a rejection or a failure appear,
+  // as in INFO. Latency is a summary whose quantiles are latency-tracking-info-percentiles
+  // read from the command's histogram, as INFO latencystats reports them.
+  template <typename Family>
+  void CommandMetrics(std::string& out, Family& family) {
+    CommandStats& cs = state.command_stats();
+    std::vector<double> percentiles;
+    {
+      std::lock_guard lk(state.config_mu());
+      percentiles = ParsePercentiles(state.config().latency_tracking_info_percentiles);
+    }
+    struct Row {
+      std::string cmd;  // the label, escaped
+      CommandTotals t;
+      bool has_hist = false;
+      LatencyHistogram hist;
+    };
+    std::vector<std::unique_ptr<Row>> rows;
+    for (const CommandSpec* spec : state.commands().by_id()) {
+      CommandTotals t = cs.Totals(spec->id);
+      if (!t.calls && !t.failed && !t.rejected) continue;
+      auto row = std::make_unique<Row>();
+      row->cmd = "{cmd=\"" + LabelValue(spec->full_name) + "\"";
+      row->t = t;
+      row->has_hist = cs.Histogram(spec->id, &row->hist);
+      rows.push_back(std::move(row));
+    }
+    auto per_command = [&](const char* name, const char* type, const char* help, auto get) {
+      family(name, type, help);
+      for (auto& r : rows) out += std::string(name) + r->cmd + "} " + get(r->t) + "\n";
+    };
+    per_command("keyshard_commands_total", "counter", "Calls of the command (INFO commandstats calls).",
+                [](const CommandTotals& t) { return std::to_string(t.calls); });
+    per_command("keyshard_commands_duration_seconds_total", "counter", "Time spent running the command (INFO commandstats usec).",
+                [](const CommandTotals& t) { return SampleValue(static_cast<double>(t.usec) / 1e6); });
+    per_command("keyshard_commands_rejected_calls_total", "counter",
+                "Calls refused before running (arity, ACL, OOM... INFO commandstats rejected_calls).",
+                [](const CommandTotals& t) { return std::to_string(t.rejected); });
+    per_command("keyshard_commands_failed_calls_total", "counter", "Calls that ran and replied an error (INFO commandstats failed_calls).",
+                [](const CommandTotals& t) { return std::to_string(t.failed); });
+    family("keyshard_command_latency_seconds", "summary",
+           "Command latency from its histogram (INFO latencystats), quantiles as latency-tracking-info-percentiles.");
+    for (auto& r : rows) {
+      if (!r->has_hist) continue;
+      for (double p : percentiles) {
+        // 99.9 / 100 is 0.9990000000000001 in binary: the label says what was asked for.
+        char q[32];
+        std::snprintf(q, sizeof q, "%.10g", p / 100.0);
+        out += "keyshard_command_latency_seconds" + r->cmd + ",quantile=\"" + q + "\"} " +
+               SampleValue(static_cast<double>(r->hist.ValueAtPercentile(p)) / 1e9) + "\n";
+      }
+      out += "keyshard_command_latency_seconds_sum" + r->cmd + "} " + SampleValue(static_cast<double>(r->t.usec) / 1e6) + "\n";
+      out += "keyshard_command_latency_seconds_count" + r->cmd + "} " + std::to_string(r->t.calls) + "\n";
+    }
   }
 
   Response PutEngine(int64_t id, const Request& req) {

@@ -10,7 +10,12 @@
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 #include <chrono>
+#include <cctype>
 #include <cstdlib>
+#include <cstring>
+#include <map>
+#include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -43,6 +48,115 @@ HttpReply Call(int port, http::verb method, const std::string& target, const std
   http::response<http::string_body> res;
   http::read(sock, buf, res);
   return {static_cast<int>(res.result_int()), res.body()};
+}
+
+// The Prometheus text exposition (format 0.0.4), parsed strictly: every sample belongs to a
+// family with exactly one TYPE line (and one HELP line) before its samples, label values are
+// quoted with only \\, \" and \n escaped, values are numbers, no sample appears twice.
+struct Exposition {
+  std::map<std::string, std::string> types;               // family -> counter|gauge|summary|...
+  std::map<std::string, double> samples;                  // name{labels as given} -> value
+  std::string error;                                      // the first problem found
+  double at(const std::string& key) const {
+    auto it = samples.find(key);
+    return it == samples.end() ? -1 : it->second;
+  }
+};
+
+Exposition ParseExposition(const std::string& text) {
+  Exposition x;
+  std::set<std::string> helps;
+  std::istringstream in(text);
+  std::string line;
+  auto fail = [&](const std::string& why) {
+    if (x.error.empty()) x.error = why + ": " + line;
+  };
+  auto is_name = [](std::string_view n) {
+    if (n.empty() || std::isdigit(static_cast<unsigned char>(n[0]))) return false;
+    for (char c : n)
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != ':') return false;
+    return true;
+  };
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    if (line.starts_with("# ")) {
+      std::istringstream w(line.substr(2));
+      std::string kw, name, rest;
+      w >> kw >> name;
+      std::getline(w, rest);
+      if (!is_name(name)) fail("bad family name");
+      if (kw == "TYPE") {
+        if (x.types.count(name)) fail("a second TYPE line");
+        static const std::set<std::string> kTypes{" counter", " gauge", " summary", " histogram", " untyped"};
+        if (!kTypes.count(rest)) fail("bad type");
+        x.types[name] = rest.substr(1);
+      } else if (kw == "HELP") {
+        if (!helps.insert(name).second) fail("a second HELP line");
+      }
+      continue;
+    }
+    size_t p = 0;
+    while (p < line.size() && line[p] != '{' && line[p] != ' ') ++p;
+    std::string name = line.substr(0, p);
+    if (!is_name(name)) fail("bad sample name");
+    std::string key = name;
+    if (p < line.size() && line[p] == '{') {
+      key += '{';
+      ++p;
+      while (p < line.size() && line[p] != '}') {
+        size_t eq = line.find('=', p);
+        if (eq == std::string::npos || !is_name(std::string_view(line).substr(p, eq - p)) || eq + 1 >= line.size() ||
+            line[eq + 1] != '"') {
+          fail("bad label");
+          break;
+        }
+        key += line.substr(p, eq - p) + "=\"";
+        size_t q = eq + 2;
+        for (; q < line.size() && line[q] != '"'; ++q) {
+          if (line[q] == '\\') {
+            if (q + 1 >= line.size() || (line[q + 1] != '\\' && line[q + 1] != '"' && line[q + 1] != 'n')) fail("bad escape");
+            key += line[q++];
+          }
+          key += line[q];
+        }
+        if (q >= line.size()) {
+          fail("unterminated label value");
+          break;
+        }
+        key += '"';
+        p = q + 1;
+        if (p < line.size() && line[p] == ',') {
+          key += ',';
+          ++p;
+        }
+      }
+      if (p >= line.size()) {
+        fail("unterminated labels");
+        continue;
+      }
+      key += '}';
+      ++p;
+    }
+    if (p >= line.size() || line[p] != ' ') {
+      fail("no value");
+      continue;
+    }
+    std::string value = line.substr(p + 1);
+    char* end = nullptr;
+    double v = std::strtod(value.c_str(), &end);
+    if (value.empty() || *end) fail("bad value");
+    // The sample's family: itself, or a summary/histogram's _sum, _count, _bucket.
+    std::string fam = name;
+    if (!x.types.count(fam))
+      for (const char* suffix : {"_sum", "_count", "_bucket"})
+        if (name.ends_with(suffix) && x.types.count(name.substr(0, name.size() - std::strlen(suffix))))
+          fam = name.substr(0, name.size() - std::strlen(suffix));
+    if (!x.types.count(fam)) fail("a sample before or without its TYPE line");
+    if (!helps.count(fam)) fail("a sample without its family's HELP line");
+    if (x.types.count(fam) && x.types[fam] == "counter" && !fam.ends_with("_total")) fail("a counter not named _total");
+    if (!x.samples.emplace(key, v).second) fail("a sample given twice");
+  }
+  return x;
 }
 
 class AdminApi : public ::testing::Test {
@@ -105,9 +219,63 @@ TEST_F(AdminApi, EnginesSlotsAndAMoveFromStartToDone) {
   EXPECT_EQ(Change(http::verb::delete_, "/api/moves/nope").status, 404);
 
   std::string metrics = Get("/metrics").body;
+  EXPECT_EQ(ParseExposition(metrics).error, "");
   EXPECT_NE(metrics.find("# TYPE keyshard_engine_keys gauge"), std::string::npos);
   EXPECT_NE(metrics.find("keyshard_move_slots_done{move=\"" + id + "\"} 1001"), std::string::npos);
   EXPECT_NE(metrics.find("keyshard_engine_slots{engine=\"2\"} 6462"), std::string::npos) << metrics;
+}
+
+TEST_F(AdminApi, MetricsCountEachCommandAsInfoCommandstatsDoes) {
+  Client c(ks_->port());
+  for (int i = 0; i < 13; ++i) c.Run({"APPEND", "k{t}", "x"});
+  for (int i = 0; i < 4; ++i) c.Run({"GET", "k{t}"});
+  c.Run({"INCR", "k{t}"});           // fails: not an integer
+  c.Run({"GET"});                    // rejected: wrong arity
+  c.Run({"CLIENT", "SETNAME", "a"});  // a subcommand: its own row
+  Exposition x = ParseExposition(Get("/metrics").body);
+  ASSERT_EQ(x.error, "");
+  EXPECT_EQ(x.types["keyshard_commands_total"], "counter");
+  EXPECT_EQ(x.types["keyshard_command_latency_seconds"], "summary");
+  EXPECT_EQ(x.at("keyshard_commands_total{cmd=\"append\"}"), 13);
+  EXPECT_EQ(x.at("keyshard_commands_total{cmd=\"get\"}"), 4);
+  EXPECT_EQ(x.at("keyshard_commands_rejected_calls_total{cmd=\"get\"}"), 1);
+  EXPECT_EQ(x.at("keyshard_commands_failed_calls_total{cmd=\"incr\"}"), 1);
+  EXPECT_EQ(x.at("keyshard_commands_total{cmd=\"client|setname\"}"), 1);
+  EXPECT_GE(x.at("keyshard_commands_duration_seconds_total{cmd=\"append\"}"), 0);
+  EXPECT_EQ(x.at("keyshard_command_latency_seconds_count{cmd=\"append\"}"), 13);
+  // Default latency-tracking-info-percentiles: 50 99 99.9, in seconds, ordered.
+  double p50 = x.at("keyshard_command_latency_seconds{cmd=\"append\",quantile=\"0.5\"}");
+  double p99 = x.at("keyshard_command_latency_seconds{cmd=\"append\",quantile=\"0.99\"}");
+  double p999 = x.at("keyshard_command_latency_seconds{cmd=\"append\",quantile=\"0.999\"}");
+  EXPECT_GT(p50, 0);
+  EXPECT_LE(p50, p99);
+  EXPECT_LE(p99, p999);
+  EXPECT_LT(p999, 1.0);
+  // Commands never called do not appear, as in INFO commandstats.
+  EXPECT_EQ(x.at("keyshard_commands_total{cmd=\"zadd\"}"), -1);
+  // The same numbers as INFO commandstats, command by command.
+  std::string info = c.Run({"INFO", "commandstats"});
+  size_t rows = 0;
+  for (size_t p = info.find("cmdstat_"); p != std::string::npos; p = info.find("cmdstat_", p + 1)) {
+    std::string cmd = info.substr(p + 8, info.find(':', p) - p - 8);
+    if (cmd == "info") continue;  // the INFO above ran after the scrape
+    auto field = [&](const std::string& f) {
+      size_t at = info.find(f + "=", p);
+      return std::stod(info.substr(at + f.size() + 1));
+    };
+    EXPECT_EQ(x.at("keyshard_commands_total{cmd=\"" + cmd + "\"}"), field("calls")) << cmd;
+    EXPECT_EQ(x.at("keyshard_commands_rejected_calls_total{cmd=\"" + cmd + "\"}"), field("rejected_calls")) << cmd;
+    EXPECT_EQ(x.at("keyshard_commands_failed_calls_total{cmd=\"" + cmd + "\"}"), field("failed_calls")) << cmd;
+    ++rows;
+  }
+  EXPECT_GE(rows, 4u);
+  // The per-engine and process figures the issue lists.
+  for (const char* f : {"keyshard_engine_keys", "keyshard_engine_used_memory_bytes", "keyshard_engine_maxmemory_bytes",
+                        "keyshard_engine_keyspace_hits_total", "keyshard_engine_keyspace_misses_total",
+                        "keyshard_engine_evicted_keys_total", "keyshard_engine_expired_keys_total", "keyshard_engine_slots"})
+    EXPECT_GE(x.at(std::string(f) + "{engine=\"2\"}"), 0) << f;
+  EXPECT_GE(x.at("keyshard_connected_clients"), 1);
+  EXPECT_EQ(x.at("keyshard_moves_running"), 0);
 }
 
 TEST_F(AdminApi, BadInputIs4xxNamingTheProblemAndChangesNothing) {
