@@ -470,7 +470,7 @@ struct AdminServer::Impl {
 AdminServer::AdminServer(ServerState& state) : impl_(std::make_unique<Impl>(state)) {}
 AdminServer::~AdminServer() { Stop(); }
 
-std::string AdminServer::Start(const std::string& bind, int port, std::string token) {
+std::string AdminServer::Bind(const std::string& bind, int port) {
   boost::system::error_code ec;
   auto addr = asio::ip::make_address(bind == "localhost" ? "127.0.0.1" : bind, ec);
   if (ec) return "admin-bind " + bind + ": " + ec.message();
@@ -480,13 +480,23 @@ std::string AdminServer::Start(const std::string& bind, int port, std::string to
   if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) a.bind(ep, ec);
   if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return "admin server on " + bind + ":" + std::to_string(port) + ": " + ec.message();
+  if (ec) {
+    // Two servers started from one proxy.toml both ask for its admin-port: say which option.
+    std::string where = bind + ":" + std::to_string(port);
+    if (ec == asio::error::address_in_use)
+      return "the admin server cannot listen on " + where + " (options admin-bind, admin-port): " + ec.message() +
+             "; set admin-port to a free one, or to 0 to turn the admin server off";
+    return "the admin server cannot listen on " + where + " (options admin-bind, admin-port): " + ec.message();
+  }
   impl_->port = a.local_endpoint().port();
+  return {};
+}
+
+void AdminServer::Serve(std::string token) {
   impl_->token = std::move(token);
   asio::co_spawn(impl_->io, impl_->Accept(), asio::detached);
   asio::co_spawn(impl_->io, impl_->SampleRates(), asio::detached);
   impl_->thread = std::thread([this] { impl_->io.run(); });
-  return {};
 }
 
 int AdminServer::port() const { return impl_->port; }

@@ -13,6 +13,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -373,6 +374,43 @@ TEST_F(AdminApi, EngineAddedRebalancedToAndRemoved) {
 TEST(AdminApiStartup, RefusesNonLoopbackBindWithoutToken) {
   KeyshardProcess ks({"--admin-port", std::to_string(FreePort()), "--admin-bind", "0.0.0.0"});
   EXPECT_FALSE(ks.running());
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// proxy.toml turns the admin server on at a fixed port (7379), so two servers started from
+// it collide: the second stops at start-up naming the address and the options, before
+// loading anything. Tests never use the fixed port: admin-port is overridden here.
+TEST(AdminApiStartup, TakenAdminPortStopsTheStartNamingTheOption) {
+  const std::string toml = std::string(KEYSHARD_SOURCE_DIR) + "/proxy.toml";
+  const std::string admin = std::to_string(FreePort());
+  KeyshardProcess first({"--config", toml, "--port", "0", "--admin-port", admin});
+  ASSERT_TRUE(first.running());
+  EXPECT_EQ(Call(std::stoi(admin), http::verb::get, "/api/slots").status, 200);
+  KeyshardProcess second({"--config", toml, "--port", "0", "--admin-port", admin});
+  EXPECT_FALSE(second.running());
+  std::string log = ReadFile(second.dir() + "/out.log");
+  EXPECT_TRUE(log.starts_with("keyshard: the admin server cannot listen on ")) << log;  // an exit, not a crash
+  EXPECT_NE(log.find("127.0.0.1:" + admin), std::string::npos) << log;
+  EXPECT_NE(log.find("admin-port"), std::string::npos) << log;
+  EXPECT_NE(log.find("Address already in use"), std::string::npos) << log;
+  EXPECT_EQ(log.find("keyshard ready"), std::string::npos) << log;
+  // The first one is unharmed.
+  Client c(first.port());
+  EXPECT_EQ(c.Run({"PING"}), "PONG");
+}
+
+// proxy.toml as shipped starts (with the ports overridden, admin-port 0 turning the page off).
+TEST(AdminApiStartup, ProxyTomlStartsWithItsPortsOverridden) {
+  KeyshardProcess ks({"--config", std::string(KEYSHARD_SOURCE_DIR) + "/proxy.toml", "--port", "0", "--admin-port", "0"});
+  ASSERT_TRUE(ks.running());
+  Client c(ks.port());
+  EXPECT_EQ(c.Run({"CONFIG", "GET", "admin-port"}), R"(["admin-port", "0"])");
 }
 
 }  // namespace
