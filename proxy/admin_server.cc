@@ -51,6 +51,7 @@ http::status StatusOf(const ReshardError& e) {
     case ReshardError::Kind::kBadInput: return http::status::bad_request;
     case ReshardError::Kind::kNotFound: return http::status::not_found;
     case ReshardError::Kind::kConflict: return http::status::conflict;
+    case ReshardError::Kind::kInternal: return http::status::internal_server_error;
   }
   return http::status::bad_request;
 }
@@ -163,13 +164,13 @@ struct AdminServer::Impl {
   }
 
   json::array Engines() {
-    Resharder& r = state.resharder();
     SlotOwners owners;
     for (int s = 0; s < kNumSlots; ++s) owners[s] = state.shards().slots().EngineOf(static_cast<uint16_t>(s));
     auto runs = SlotRuns(owners);
     json::array out;
     std::lock_guard lk(rate_mu);
-    for (int id = 0; id < r.active_engines(); ++id) {
+    // Removed engines and spares are not listed: the page lists and colours what it gets.
+    for (int id : state.shards().ActiveIds()) {
       EngineFigures f = Figures(id);
       json::array slots;
       size_t count = 0;
@@ -207,12 +208,13 @@ struct AdminServer::Impl {
     auto family = [&](const char* name, const char* type, const char* help) {
       out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
     };
-    const int n = state.resharder().active_engines();
+    const std::vector<int> ids = state.shards().ActiveIds();
     std::vector<EngineFigures> figs;
-    for (int i = 0; i < n; ++i) figs.push_back(Figures(i));
+    for (int i : ids) figs.push_back(Figures(i));
     auto per_engine = [&](const char* name, const char* type, const char* help, auto get) {
       family(name, type, help);
-      for (int i = 0; i < n; ++i) out += std::string(name) + "{engine=\"" + std::to_string(i) + "\"} " + std::to_string(get(figs[i])) + "\n";
+      for (size_t i = 0; i < ids.size(); ++i)
+        out += std::string(name) + "{engine=\"" + std::to_string(ids[i]) + "\"} " + std::to_string(get(figs[i])) + "\n";
     };
     per_engine("keyshard_engine_keys", "gauge", "Keys held by the engine (all databases).", [](auto& f) { return f.keys; });
     per_engine("keyshard_engine_used_memory_bytes", "gauge", "Bytes of keys and values held by the engine.", [](auto& f) { return f.used; });
@@ -223,12 +225,9 @@ struct AdminServer::Impl {
     per_engine("keyshard_engine_expired_keys_total", "counter", "Keys removed because their TTL passed.", [](auto& f) { return f.stats.expired_keys; });
     per_engine("keyshard_engine_commands_total", "counter", "Commands run on the engine.", [](auto& f) { return f.stats.commands; });
     family("keyshard_engine_slots", "gauge", "Hash slots the engine owns.");
-    std::vector<size_t> owned(n, 0);
-    for (int s = 0; s < kNumSlots; ++s) {
-      uint16_t e = state.shards().slots().EngineOf(static_cast<uint16_t>(s));
-      if (e < n) ++owned[e];
-    }
-    for (int i = 0; i < n; ++i) out += "keyshard_engine_slots{engine=\"" + std::to_string(i) + "\"} " + std::to_string(owned[i]) + "\n";
+    std::vector<size_t> owned(state.shards().size(), 0);
+    for (int s = 0; s < kNumSlots; ++s) ++owned[state.shards().slots().EngineOf(static_cast<uint16_t>(s))];
+    for (int i : ids) out += "keyshard_engine_slots{engine=\"" + std::to_string(i) + "\"} " + std::to_string(owned[i]) + "\n";
     CommandMetrics(out, family);
     family("keyshard_connected_clients", "gauge", "Client connections.");
     out += "keyshard_connected_clients " + std::to_string(state.clients().size()) + "\n";
@@ -383,7 +382,7 @@ struct AdminServer::Impl {
       int64_t id;
       if (!StrToLL(id_after("/api/engines/"), &id) || id < 0)
         return MakeError(http::status::bad_request, "bad engine id '" + id_after("/api/engines/") + "'");
-      if (id >= r.active_engines()) return MakeError(http::status::not_found, "no engine " + std::to_string(id));
+      if (!r.IsActive(id)) return MakeError(http::status::not_found, "no engine " + std::to_string(id));
       if (method == http::verb::delete_) {
         if (!r.RemoveEngine(id, &err)) return MakeError(StatusOf(err), err.message);
         return MakeJson(http::status::ok, json::object{{"removed", id}});

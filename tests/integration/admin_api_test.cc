@@ -303,8 +303,10 @@ TEST_F(AdminApi, BadInputIs4xxNamingTheProblemAndChangesNothing) {
       {http::verb::put, "/api/engines/1", R"({"color":"red"})", 400, "unknown field"},
       {http::verb::put, "/api/engines/x", R"({"maxmemory":1})", 400, "bad engine id"},
       {http::verb::put, "/api/engines/9", R"({"maxmemory":1})", 404, "no engine 9"},
-      {http::verb::delete_, "/api/engines/0", "", 409, "only the last engine"},
+      {http::verb::delete_, "/api/engines/0", "", 409, "engine 0 still owns 5462 slots"},
       {http::verb::delete_, "/api/engines/2", "", 409, "still owns"},
+      {http::verb::delete_, "/api/engines/3", "", 404, "no engine 3"},  // a spare, not added
+      {http::verb::post, "/api/moves", R"({"slots":"1","to":3})", 400, "no engine 3 (the active engines are 0-2)"},
       {http::verb::get, "/api/nothing", "", 404, "no such resource"},
       {http::verb::patch, "/api/moves", "", 405, "use GET or POST"},
   };
@@ -376,12 +378,138 @@ TEST(AdminApiStartup, RefusesNonLoopbackBindWithoutToken) {
   EXPECT_FALSE(ks.running());
 }
 
+// The ids GET /api/engines lists.
+std::string EngineIds(int admin_port) {
+  std::string ids;
+  json::value engines = Call(admin_port, http::verb::get, "/api/engines").Json();
+  for (auto& e : engines.as_array())
+    ids += (ids.empty() ? "" : ",") + std::to_string(e.at("id").to_number<int64_t>());
+  return ids;
+}
+
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
 }
+
+// Any engine that owns no slots can be removed, not only the highest; it stays removed
+// across restarts (slots.conf keeps the active set), its files bring nothing back, and
+// POST /api/engines activates it again (the lowest inactive one). With the AOF and with RDB.
+class EngineRemoval : public ::testing::TestWithParam<bool> {
+ protected:
+  std::unique_ptr<KeyshardProcess> Start(const std::string& dir, int* admin) {
+    *admin = FreePort();
+    std::vector<std::string> args{"--shards", "4", "--max-shards", "5", "--admin-port", std::to_string(*admin)};
+    if (!dir.empty()) args.insert(args.end(), {"--dir", dir});
+    if (GetParam()) args.insert(args.end(), {"--appendonly", "yes"});
+    auto ks = std::make_unique<KeyshardProcess>(args);
+    EXPECT_TRUE(ks->running());
+    return ks;
+  }
+  // Stops the server, saving first without the AOF.
+  void Stop(KeyshardProcess& ks) {
+    if (!GetParam()) {
+      Client c(ks.port());
+      EXPECT_EQ(c.Run({"SAVE"}), "OK");
+    }
+    ks.Stop();
+  }
+  std::string Move(int admin, const std::string& slots, int to) {
+    HttpReply r = Call(admin, http::verb::post, "/api/moves", R"({"slots":")" + slots + R"(","to":)" + std::to_string(to) + "}");
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.status == 201 ? std::string(r.Json().at("id").as_string()) : "";
+  }
+  void WaitDone(int admin, const std::string& id) {
+    for (int i = 0; i < 3000; ++i) {
+      json::object m = Call(admin, http::verb::get, "/api/moves/" + id).Json().as_object();
+      if (m.at("state") == "running") {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        continue;
+      }
+      EXPECT_EQ(m.at("state"), "done") << json::serialize(m);
+      return;
+    }
+    ADD_FAILURE() << "move " << id << " did not finish";
+  }
+  // k0..k999 hold "v<i>" except k0..k99, deleted after engine 1 was emptied.
+  void ExpectData(Client& c) {
+    EXPECT_EQ(c.Run({"DBSIZE"}), "(integer) 901");
+    for (int i = 0; i < 1000; ++i) {
+      std::string k = "k" + std::to_string(i);
+      ASSERT_EQ(c.Run({"GET", k}), i < 100 ? "(nil)" : "\"v" + std::to_string(i) + "\"") << k;
+    }
+    EXPECT_EQ(c.Run({"HGET", "h", "f"}), "\"x\"");
+  }
+};
+
+TEST_P(EngineRemoval, AMiddleEngineIsRemovedStaysRemovedAndComesBack) {
+  int admin = 0;
+  auto first = Start("", &admin);
+  const std::string dir = first->dir();
+  {
+    Client c(first->port());
+    for (int i = 0; i < 1000; ++i) c.Run({"SET", "k" + std::to_string(i), "old"});
+    c.Run({"HSET", "h", "f", "x"});
+    // Engine 1 (slots 4096-8191) is emptied and removed.
+    HttpReply refused = Call(admin, http::verb::delete_, "/api/engines/1");
+    EXPECT_EQ(refused.status, 409);
+    EXPECT_NE(refused.body.find("still owns 4096 slots"), std::string::npos) << refused.body;
+    WaitDone(admin, Move(admin, "4096-8191", 0));
+    HttpReply removed = Call(admin, http::verb::delete_, "/api/engines/1");
+    ASSERT_EQ(removed.status, 200) << removed.body;
+    EXPECT_EQ(EngineIds(admin), "0,2,3");
+    EXPECT_EQ(Call(admin, http::verb::delete_, "/api/engines/1").status, 404);
+    HttpReply to_removed = Call(admin, http::verb::post, "/api/moves", R"({"slots":"1","to":1})");
+    EXPECT_EQ(to_removed.status, 400);
+    EXPECT_NE(to_removed.body.find("no engine 1 (the active engines are 0,2-3)"), std::string::npos) << to_removed.body;
+    // Rebalancing spreads the slots over the active engines only.
+    HttpReply reb = Call(admin, http::verb::post, "/api/rebalance", R"({"by":"slots"})");
+    ASSERT_EQ(reb.status, 201) << reb.body;
+    json::value ids = reb.Json();
+    for (auto& id : ids.at("ids").as_array()) WaitDone(admin, std::string(id.as_string()));
+    json::value engines = Call(admin, http::verb::get, "/api/engines").Json();
+    for (auto& e : engines.as_array()) {
+      int64_t n = e.at("slot_count").to_number<int64_t>();
+      EXPECT_TRUE(n == 5461 || n == 5462) << json::serialize(e);
+    }
+    // Writes after the removal: a copy the removed engine's files kept would bring these back.
+    for (int i = 0; i < 1000; ++i) c.Run({"SET", "k" + std::to_string(i), "v" + std::to_string(i)});
+    for (int i = 0; i < 100; ++i) c.Run({"DEL", "k" + std::to_string(i)});
+    ExpectData(c);
+  }
+  Stop(*first);
+  auto second = Start(dir, &admin);
+  EXPECT_NE(ReadFile(dir + "/slots.conf").find("\nactive 0 2 3\n"), std::string::npos) << ReadFile(dir + "/slots.conf");
+  {
+    Client c(second->port());
+    ExpectData(c);
+    EXPECT_EQ(EngineIds(admin), "0,2,3");
+    // Added again: the lowest inactive engine, empty, then given slots back.
+    HttpReply added = Call(admin, http::verb::post, "/api/engines");
+    ASSERT_EQ(added.status, 201) << added.body;
+    EXPECT_EQ(added.body, R"({"id":1})");
+    json::array es = Call(admin, http::verb::get, "/api/engines").Json().as_array();
+    ASSERT_EQ(es.size(), 4u);
+    EXPECT_EQ(es[1].at("id").to_number<int64_t>(), 1);
+    EXPECT_EQ(es[1].at("keys").to_number<int64_t>(), 0);
+    EXPECT_EQ(es[1].at("slot_count").to_number<int64_t>(), 0);
+    WaitDone(admin, Move(admin, "0-16383", 1));
+    ExpectData(c);
+    // The next add is the spare, engine 4.
+    EXPECT_EQ(Call(admin, http::verb::post, "/api/engines").body, R"({"id":4})");
+  }
+  Stop(*second);
+  auto third = Start(dir, &admin);
+  Client c(third->port());
+  ExpectData(c);
+  EXPECT_EQ(EngineIds(admin), "0,1,2,3,4");
+  EXPECT_EQ(Call(admin, http::verb::get, "/api/slots").body, R"([{"from":0,"to":16383,"engine":1}])");
+}
+
+INSTANTIATE_TEST_SUITE_P(Persistence, EngineRemoval, ::testing::Values(true, false),
+                         [](const auto& info) { return info.param ? std::string("Aof") : std::string("Rdb"); });
 
 // proxy.toml turns the admin server on at a fixed port (7379), so two servers started from
 // it collide: the second stops at start-up naming the address and the options, before
