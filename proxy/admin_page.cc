@@ -33,7 +33,7 @@ canvas{image-rendering:pixelated;border:1px solid #ddd}
 <section><h2>Slot map (16384 slots, 128 per row)</h2><canvas id="map" width="512" height="512"></canvas>
 <div id="legend"></div><div id="hover">&nbsp;</div></section>
 <div>
-<section><h2>Engines</h2><table id="engines"><thead><tr><th>engine</th><th>slots</th><th>keys</th><th>memory / budget</th><th>ops/s</th><th>hit ratio</th><th>policy</th></tr></thead><tbody></tbody></table>
+<section><h2>Engines</h2><table id="engines"><thead><tr><th>engine</th><th>slots</th><th>keys</th><th>memory / budget</th><th>ops/s</th><th>hit ratio</th><th>policy</th><th></th></tr></thead><tbody></tbody></table>
 <form id="addengine"><button type="submit" id="add-engine">Add engine</button></form></section>
 <section style="margin-top:16px"><h2>Move slots</h2>
 <form id="moveform"><label>slots <input id="slots" placeholder="0-999,5000" required size="18"></label>
@@ -71,7 +71,12 @@ function renderEngines(es){
     const tr=document.createElement('tr');
     tr.innerHTML=`<td><span class="sw" style="background:${color(e.id)}"></span>${e.id}</td><td>${e.slot_count}</td><td>${e.keys}</td>
 <td>${fmtBytes(e.used_memory)} / ${e.maxmemory?fmtBytes(e.maxmemory):'∞'} <span class="mem"><i style="width:${pct}%"></i></span></td>
-<td>${e.ops_per_sec}</td><td>${ratio}</td><td>${e.policy}</td>`;tb.appendChild(tr);}
+<td>${e.ops_per_sec}</td><td>${ratio}</td><td>${e.policy}</td><td></td>`;
+    // An engine that owns no slots can be removed (the API refuses the others anyway).
+    if(!e.slot_count&&es.length>1){const b=document.createElement('button');b.className='remove';b.textContent='Remove';
+      b.onclick=()=>api('DELETE','/api/engines/'+e.id).then(refresh).catch(err=>$('formerr').textContent=err.message);
+      tr.lastElementChild.appendChild(b);}
+    tb.appendChild(tr);}
   const sel=$('to'),cur=sel.value;sel.innerHTML=es.map(e=>`<option value="${e.id}">${e.id}</option>`).join('');if(cur!=='')sel.value=cur;
   $('legend').innerHTML=es.map(e=>`<span><span class="sw" style="background:${color(e.id)}"></span>engine ${e.id}</span>`).join('');
   $('summary').textContent=`${es.length} engines · ${keys} keys`;

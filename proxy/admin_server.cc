@@ -16,6 +16,8 @@
 
 #include "common/strconv.h"
 #include "engine/eviction.h"
+#include "server/core/command_registry.h"
+#include "server/core/command_stats.h"
 #include "server/core/config.h"
 #include "server/core/server_state.h"
 #include "server/resharding/resharder.h"
@@ -49,6 +51,7 @@ http::status StatusOf(const ReshardError& e) {
     case ReshardError::Kind::kBadInput: return http::status::bad_request;
     case ReshardError::Kind::kNotFound: return http::status::not_found;
     case ReshardError::Kind::kConflict: return http::status::conflict;
+    case ReshardError::Kind::kInternal: return http::status::internal_server_error;
   }
   return http::status::bad_request;
 }
@@ -81,6 +84,31 @@ bool ParseBody(const Request& req, json::object* out, std::string* err) {
   }
   *out = std::move(v.as_object());
   return true;
+}
+
+// A label value in the Prometheus text format: backslash, double quote and newline escaped.
+std::string LabelValue(std::string_view v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+// A sample value: integers as such, others in the shortest form that reads back the same.
+std::string SampleValue(double v) {
+  char buf[32];
+  double back = 0;
+  for (int prec = 1; prec <= 17; ++prec) {
+    std::snprintf(buf, sizeof buf, "%.*g", prec, v);
+    if (std::sscanf(buf, "%lf", &back) == 1 && back == v) break;
+  }
+  return buf;
 }
 
 }  // namespace
@@ -136,13 +164,13 @@ struct AdminServer::Impl {
   }
 
   json::array Engines() {
-    Resharder& r = state.resharder();
     SlotOwners owners;
     for (int s = 0; s < kNumSlots; ++s) owners[s] = state.shards().slots().EngineOf(static_cast<uint16_t>(s));
     auto runs = SlotRuns(owners);
     json::array out;
     std::lock_guard lk(rate_mu);
-    for (int id = 0; id < r.active_engines(); ++id) {
+    // Removed engines and spares are not listed: the page lists and colours what it gets.
+    for (int id : state.shards().ActiveIds()) {
       EngineFigures f = Figures(id);
       json::array slots;
       size_t count = 0;
@@ -180,12 +208,13 @@ struct AdminServer::Impl {
     auto family = [&](const char* name, const char* type, const char* help) {
       out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
     };
-    const int n = state.resharder().active_engines();
+    const std::vector<int> ids = state.shards().ActiveIds();
     std::vector<EngineFigures> figs;
-    for (int i = 0; i < n; ++i) figs.push_back(Figures(i));
+    for (int i : ids) figs.push_back(Figures(i));
     auto per_engine = [&](const char* name, const char* type, const char* help, auto get) {
       family(name, type, help);
-      for (int i = 0; i < n; ++i) out += std::string(name) + "{engine=\"" + std::to_string(i) + "\"} " + std::to_string(get(figs[i])) + "\n";
+      for (size_t i = 0; i < ids.size(); ++i)
+        out += std::string(name) + "{engine=\"" + std::to_string(ids[i]) + "\"} " + std::to_string(get(figs[i])) + "\n";
     };
     per_engine("keyshard_engine_keys", "gauge", "Keys held by the engine (all databases).", [](auto& f) { return f.keys; });
     per_engine("keyshard_engine_used_memory_bytes", "gauge", "Bytes of keys and values held by the engine.", [](auto& f) { return f.used; });
@@ -196,28 +225,83 @@ struct AdminServer::Impl {
     per_engine("keyshard_engine_expired_keys_total", "counter", "Keys removed because their TTL passed.", [](auto& f) { return f.stats.expired_keys; });
     per_engine("keyshard_engine_commands_total", "counter", "Commands run on the engine.", [](auto& f) { return f.stats.commands; });
     family("keyshard_engine_slots", "gauge", "Hash slots the engine owns.");
-    std::vector<size_t> owned(n, 0);
-    for (int s = 0; s < kNumSlots; ++s) {
-      uint16_t e = state.shards().slots().EngineOf(static_cast<uint16_t>(s));
-      if (e < n) ++owned[e];
-    }
-    for (int i = 0; i < n; ++i) out += "keyshard_engine_slots{engine=\"" + std::to_string(i) + "\"} " + std::to_string(owned[i]) + "\n";
+    std::vector<size_t> owned(state.shards().size(), 0);
+    for (int s = 0; s < kNumSlots; ++s) ++owned[state.shards().slots().EngineOf(static_cast<uint16_t>(s))];
+    for (int i : ids) out += "keyshard_engine_slots{engine=\"" + std::to_string(i) + "\"} " + std::to_string(owned[i]) + "\n";
+    CommandMetrics(out, family);
     family("keyshard_connected_clients", "gauge", "Client connections.");
     out += "keyshard_connected_clients " + std::to_string(state.clients().size()) + "\n";
-    family("keyshard_slot_map_version", "counter", "Changes of slot owner since start-up.");
-    out += "keyshard_slot_map_version " + std::to_string(state.shards().slots().version()) + "\n";
+    family("keyshard_slot_map_changes_total", "counter", "Changes of slot owner since start-up.");
+    out += "keyshard_slot_map_changes_total " + std::to_string(state.shards().slots().version()) + "\n";
     auto moves = state.resharder().List();
     family("keyshard_move_slots_done", "gauge", "Slots a move has handed over.");
-    for (auto& m : moves) out += "keyshard_move_slots_done{move=\"" + m.id + "\"} " + std::to_string(m.slots_done) + "\n";
+    for (auto& m : moves) out += "keyshard_move_slots_done{move=\"" + LabelValue(m.id) + "\"} " + std::to_string(m.slots_done) + "\n";
     family("keyshard_move_slots_total", "gauge", "Slots a move hands over.");
-    for (auto& m : moves) out += "keyshard_move_slots_total{move=\"" + m.id + "\"} " + std::to_string(m.slots_total) + "\n";
+    for (auto& m : moves) out += "keyshard_move_slots_total{move=\"" + LabelValue(m.id) + "\"} " + std::to_string(m.slots_total) + "\n";
     family("keyshard_move_keys_moved", "gauge", "Keys a move has handed over.");
-    for (auto& m : moves) out += "keyshard_move_keys_moved{move=\"" + m.id + "\"} " + std::to_string(m.keys_moved) + "\n";
+    for (auto& m : moves) out += "keyshard_move_keys_moved{move=\"" + LabelValue(m.id) + "\"} " + std::to_string(m.keys_moved) + "\n";
     family("keyshard_moves_running", "gauge", "Moves queued or running.");
     size_t running = 0;
     for (auto& m : moves) running += m.state == MoveInfo::State::kRunning;
     out += "keyshard_moves_running " + std::to_string(running) + "\n";
     return out;
+  }
+
+  // Per command, from the counters INFO commandstats and latencystats read (summed over the
+  // I/O threads by CommandStats): only commands with a call, a rejection or a failure appear,
+  // as in INFO. Latency is a summary whose quantiles are latency-tracking-info-percentiles
+  // read from the command's histogram, as INFO latencystats reports them.
+  template <typename Family>
+  void CommandMetrics(std::string& out, Family& family) {
+    CommandStats& cs = state.command_stats();
+    std::vector<double> percentiles;
+    {
+      std::lock_guard lk(state.config_mu());
+      percentiles = ParsePercentiles(state.config().latency_tracking_info_percentiles);
+    }
+    struct Row {
+      std::string cmd;  // the label, escaped
+      CommandTotals t;
+      bool has_hist = false;
+      LatencyHistogram hist;
+    };
+    std::vector<std::unique_ptr<Row>> rows;
+    for (const CommandSpec* spec : state.commands().by_id()) {
+      CommandTotals t = cs.Totals(spec->id);
+      if (!t.calls && !t.failed && !t.rejected) continue;
+      auto row = std::make_unique<Row>();
+      row->cmd = "{cmd=\"" + LabelValue(spec->full_name) + "\"";
+      row->t = t;
+      row->has_hist = cs.Histogram(spec->id, &row->hist);
+      rows.push_back(std::move(row));
+    }
+    auto per_command = [&](const char* name, const char* type, const char* help, auto get) {
+      family(name, type, help);
+      for (auto& r : rows) out += std::string(name) + r->cmd + "} " + get(r->t) + "\n";
+    };
+    per_command("keyshard_commands_total", "counter", "Calls of the command (INFO commandstats calls).",
+                [](const CommandTotals& t) { return std::to_string(t.calls); });
+    per_command("keyshard_commands_duration_seconds_total", "counter", "Time spent running the command (INFO commandstats usec).",
+                [](const CommandTotals& t) { return SampleValue(static_cast<double>(t.usec) / 1e6); });
+    per_command("keyshard_commands_rejected_calls_total", "counter",
+                "Calls refused before running (arity, ACL, OOM... INFO commandstats rejected_calls).",
+                [](const CommandTotals& t) { return std::to_string(t.rejected); });
+    per_command("keyshard_commands_failed_calls_total", "counter", "Calls that ran and replied an error (INFO commandstats failed_calls).",
+                [](const CommandTotals& t) { return std::to_string(t.failed); });
+    family("keyshard_command_latency_seconds", "summary",
+           "Command latency from its histogram (INFO latencystats), quantiles as latency-tracking-info-percentiles.");
+    for (auto& r : rows) {
+      if (!r->has_hist) continue;
+      for (double p : percentiles) {
+        // 99.9 / 100 is 0.9990000000000001 in binary: the label says what was asked for.
+        char q[32];
+        std::snprintf(q, sizeof q, "%.10g", p / 100.0);
+        out += "keyshard_command_latency_seconds" + r->cmd + ",quantile=\"" + q + "\"} " +
+               SampleValue(static_cast<double>(r->hist.ValueAtPercentile(p)) / 1e9) + "\n";
+      }
+      out += "keyshard_command_latency_seconds_sum" + r->cmd + "} " + SampleValue(static_cast<double>(r->t.usec) / 1e6) + "\n";
+      out += "keyshard_command_latency_seconds_count" + r->cmd + "} " + std::to_string(r->t.calls) + "\n";
+    }
   }
 
   Response PutEngine(int64_t id, const Request& req) {
@@ -298,7 +382,7 @@ struct AdminServer::Impl {
       int64_t id;
       if (!StrToLL(id_after("/api/engines/"), &id) || id < 0)
         return MakeError(http::status::bad_request, "bad engine id '" + id_after("/api/engines/") + "'");
-      if (id >= r.active_engines()) return MakeError(http::status::not_found, "no engine " + std::to_string(id));
+      if (!r.IsActive(id)) return MakeError(http::status::not_found, "no engine " + std::to_string(id));
       if (method == http::verb::delete_) {
         if (!r.RemoveEngine(id, &err)) return MakeError(StatusOf(err), err.message);
         return MakeJson(http::status::ok, json::object{{"removed", id}});
@@ -385,7 +469,7 @@ struct AdminServer::Impl {
 AdminServer::AdminServer(ServerState& state) : impl_(std::make_unique<Impl>(state)) {}
 AdminServer::~AdminServer() { Stop(); }
 
-std::string AdminServer::Start(const std::string& bind, int port, std::string token) {
+std::string AdminServer::Bind(const std::string& bind, int port) {
   boost::system::error_code ec;
   auto addr = asio::ip::make_address(bind == "localhost" ? "127.0.0.1" : bind, ec);
   if (ec) return "admin-bind " + bind + ": " + ec.message();
@@ -395,13 +479,23 @@ std::string AdminServer::Start(const std::string& bind, int port, std::string to
   if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) a.bind(ep, ec);
   if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return "admin server on " + bind + ":" + std::to_string(port) + ": " + ec.message();
+  if (ec) {
+    // Two servers started from one proxy.toml both ask for its admin-port: say which option.
+    std::string where = bind + ":" + std::to_string(port);
+    if (ec == asio::error::address_in_use)
+      return "the admin server cannot listen on " + where + " (options admin-bind, admin-port): " + ec.message() +
+             "; set admin-port to a free one, or to 0 to turn the admin server off";
+    return "the admin server cannot listen on " + where + " (options admin-bind, admin-port): " + ec.message();
+  }
   impl_->port = a.local_endpoint().port();
+  return {};
+}
+
+void AdminServer::Serve(std::string token) {
   impl_->token = std::move(token);
   asio::co_spawn(impl_->io, impl_->Accept(), asio::detached);
   asio::co_spawn(impl_->io, impl_->SampleRates(), asio::detached);
   impl_->thread = std::thread([this] { impl_->io.run(); });
-  return {};
 }
 
 int AdminServer::port() const { return impl_->port; }

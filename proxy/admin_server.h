@@ -15,9 +15,12 @@ class AdminServer {
   explicit AdminServer(ServerState& state);
   ~AdminServer();
 
-  // Binds admin-bind:admin-port (port 0 picks a free one) and starts serving on its own
-  // thread. Returns an error text or empty.
-  std::string Start(const std::string& bind, int port, std::string token);
+  // Binds admin-bind:admin-port (port 0 picks a free one) without serving yet, so a taken
+  // port stops the start-up before any data is loaded. Returns an error text naming the
+  // address and the options, or empty.
+  std::string Bind(const std::string& bind, int port);
+  // Starts serving (on its own thread) once the server is ready.
+  void Serve(std::string token);
   int port() const;
   void Stop();
 

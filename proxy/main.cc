@@ -102,6 +102,15 @@ int main(int argc, char** argv) {
                                                                             : std::string(buf) + "/" + config_path);
   }
   Service service(state);
+  // The admin port is taken before anything is loaded, so a clash (two servers started from
+  // one proxy.toml) stops the start-up at once with the option named; it serves once ready.
+  AdminServer admin(state);
+  if (config.admin_port) {
+    if (std::string err = admin.Bind(config.admin_bind, static_cast<int>(config.admin_port)); !err.empty()) {
+      std::fprintf(stderr, "keyshard: %s\n", err.c_str());
+      return 1;
+    }
+  }
   // The slot map first: loading routes every key by slot.
   if (auto err = LoadSlotMapAtStartup(state)) {
     std::fprintf(stderr, "keyshard: %s\n", err->c_str());
@@ -151,12 +160,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   state.port() = server.port();
-  AdminServer admin(state);
   if (config.admin_port) {
-    if (std::string err = admin.Start(config.admin_bind, static_cast<int>(config.admin_port), config.admin_token); !err.empty()) {
-      std::fprintf(stderr, "keyshard: %s\n", err.c_str());
-      return 1;
-    }
+    admin.Serve(config.admin_token);
     std::printf("keyshard admin page: http://%s:%d/\n", config.admin_bind.c_str(), admin.port());
   }
   Housekeeper housekeeper(state);

@@ -5,12 +5,23 @@
 namespace ks {
 
 ShardSet::ShardSet(int engines, const Clock* clock, int active)
-    : clock_(clock), active_(active > 0 && active < engines ? active : engines), map_(active_) {
+    : clock_(clock),
+      initial_active_(active > 0 && active < engines ? active : engines),
+      active_(std::make_unique<std::atomic<bool>[]>(static_cast<size_t>(engines))),
+      map_(initial_active_) {
+  for (int i = 0; i < engines; ++i) active_[static_cast<size_t>(i)].store(i < initial_active_);
   engines_.reserve(engines);
   for (int i = 0; i < engines; ++i) {
     engines_.push_back(std::make_unique<Engine>(i, clock));
     engines_.back()->set_slot_fn(&KeySlot);
   }
+}
+
+std::vector<int> ShardSet::ActiveIds() const {
+  std::vector<int> ids;
+  for (int i = 0; i < size(); ++i)
+    if (IsActive(i)) ids.push_back(i);
+  return ids;
 }
 
 void ShardSet::AssignSlot(uint16_t slot, uint16_t to,

@@ -5,6 +5,7 @@
 // multi-engine commands are atomic and never deadlock), other work through EngineGuard or
 // SlotGuard. Locking by slot re-checks ownership once the engines are held and routes again
 // if a slot moved in between, so slots can change hands while commands run.
+#include <atomic>
 #include <boost/container/small_vector.hpp>
 #include <cstdint>
 #include <functional>
@@ -27,7 +28,15 @@ class ShardSet {
   ShardSet(int engines, const Clock* clock, int active = 0);
 
   int size() const { return static_cast<int>(engines_.size()); }
-  int active() const { return active_; }
+  // How many engines shared the slots at first (the configured `shards`).
+  int initial_active() const { return initial_active_; }
+  // Whether engine i takes part in routing: slots may be given to it. Spares (and engines
+  // removed at run time) are not; the resharding code switches engines on and off and
+  // persists the set with the slot map (slots.conf).
+  bool IsActive(int i) const { return active_[static_cast<size_t>(i)].load(std::memory_order_acquire); }
+  void SetActive(int i, bool on) { active_[static_cast<size_t>(i)].store(on, std::memory_order_release); }
+  // The active engines, ascending.
+  std::vector<int> ActiveIds() const;
   Engine& engine(int i) { return *engines_[i]; }
   const SlotMap& slots() const { return map_; }
   const Clock* clock() const { return clock_; }
@@ -56,7 +65,8 @@ class ShardSet {
  private:
   const Clock* clock_;
   std::vector<std::unique_ptr<Engine>> engines_;
-  int active_;
+  int initial_active_;
+  std::unique_ptr<std::atomic<bool>[]> active_;
   SlotMap map_;
   std::function<void()> route_hook_;
   std::atomic<uint64_t> reroutes_{0};

@@ -146,7 +146,7 @@ bool ServerState::WritesStoppedByDiskError() {
 void ServerState::ApplyMemoryPolicies(const Config& c) {
   bool limited = false;
   // Spare engines (max-shards) get the same share as the engines that start with slots.
-  const int n = shards_.active();
+  const int n = shards_.initial_active();
   for (int i = 0; i < shards_.size(); ++i) {
     MemoryPolicy p;
     // used_memory (startup heap + engines) is what maxmemory limits, as in Redis: the engines

@@ -5,7 +5,11 @@
 //   KEYSHARD CANCEL <id>               stop a move between batches
 //   KEYSHARD REBALANCE [SLOTS|MEMORY]  queue moves evening the engines out, reply their ids
 //   KEYSHARD SLOTS                     the slot map as [first, last, engine] runs
+//   KEYSHARD ENGINES                   the active engines as [id, slots owned] pairs
+//   KEYSHARD ADDENGINE                 activate the lowest inactive engine, reply its id
+//   KEYSHARD DELENGINE <engine>        deactivate an engine that owns no slots
 #include <string>
+#include <vector>
 
 #include "common/strconv.h"
 #include "server/core/command_context.h"
@@ -82,6 +86,33 @@ void KeyshardSlots(CommandContext& ctx) {
   }
 }
 
+void KeyshardEngines(CommandContext& ctx) {
+  const ShardSet& shards = ctx.server.shards();
+  std::vector<int64_t> owned(static_cast<size_t>(shards.size()), 0);
+  for (int s = 0; s < kNumSlots; ++s) ++owned[shards.slots().EngineOf(static_cast<uint16_t>(s))];
+  std::vector<int> ids = shards.ActiveIds();
+  ctx.rb.Array(ids.size());
+  for (int id : ids) {
+    ctx.rb.Array(2);
+    ctx.rb.Int(id), ctx.rb.Int(owned[static_cast<size_t>(id)]);
+  }
+}
+
+void KeyshardAddEngine(CommandContext& ctx) {
+  ReshardError err;
+  int id = ctx.server.resharder().AddEngine(&err);
+  if (id < 0) return ReplyError(ctx, err);
+  ctx.rb.Int(id);
+}
+
+void KeyshardDelEngine(CommandContext& ctx) {
+  int64_t id;
+  if (!StrToLL(ctx.arg(2), &id)) return ctx.rb.Error("ERR engine is not an integer");
+  ReshardError err;
+  if (!ctx.server.resharder().RemoveEngine(id, &err)) return ReplyError(ctx, err);
+  ctx.rb.Ok();
+}
+
 CommandSpec Sub(std::string_view name, int arity, CommandHandler h, std::string_view summary,
                 std::string_view complexity) {
   return {.name = name,
@@ -112,6 +143,14 @@ void RegisterKeyshardFamily(CommandRegistry& reg) {
               "Queues moves evening out the engines by slot count (SLOTS, the default) or memory (MEMORY).",
               "O(N) where N is the number of slots."),
           Sub("slots", 2, KeyshardSlots, "Lists the slot map as [first, last, engine] runs.",
+              "O(N) where N is the number of slots."),
+          Sub("engines", 2, KeyshardEngines, "Lists the active engines as [engine, slots owned] pairs.",
+              "O(N) where N is the number of slots."),
+          Sub("addengine", 2, KeyshardAddEngine,
+              "Activates the lowest inactive engine (a spare up to max-shards, or one removed before); replies its id.",
+              "O(N) where N is the number of slots."),
+          Sub("delengine", 3, KeyshardDelEngine,
+              "Removes an engine that owns no slots: it takes no moves until added again.",
               "O(N) where N is the number of slots."),
       }));
 }

@@ -44,9 +44,22 @@ std::optional<std::string> LoadSlotMapAtStartup(ServerState& state) {
     std::lock_guard lk(state.config_mu());
     dir = state.config().dir;
   }
+  ShardSet& shards = state.shards();
   std::optional<SlotOwners> owners;
-  if (auto err = LoadSlotMap(dir, state.shards().size(), &owners)) return err;
-  if (owners) state.shards().ResetSlots(*owners);
+  std::optional<std::vector<int>> active;
+  if (auto err = LoadSlotMap(dir, shards.size(), &owners, &active)) return err;
+  if (!owners) return std::nullopt;
+  shards.ResetSlots(*owners);
+  // A file without the active line (written before engines could be removed): the engines
+  // that start with slots and every owner.
+  std::vector<bool> on(static_cast<size_t>(shards.size()), false);
+  if (active) {
+    for (int e : *active) on[static_cast<size_t>(e)] = true;
+  } else {
+    for (int e = 0; e < shards.initial_active(); ++e) on[static_cast<size_t>(e)] = true;
+    for (uint16_t e : *owners) on[e] = true;
+  }
+  for (int e = 0; e < shards.size(); ++e) shards.SetActive(e, on[static_cast<size_t>(e)]);
   return std::nullopt;
 }
 
@@ -74,7 +87,21 @@ const char* MoveStateName(MoveInfo::State s) {
   return "?";
 }
 
-Resharder::Resharder(ServerState& state) : state_(state), active_(state.shards().active()) {
+// "0-2,4": the active engines for error messages.
+std::string ActiveList(const ShardSet& shards) {
+  std::string out;
+  std::vector<int> ids = shards.ActiveIds();
+  for (size_t i = 0; i < ids.size();) {
+    size_t j = i;
+    while (j + 1 < ids.size() && ids[j + 1] == ids[j] + 1) ++j;
+    if (!out.empty()) out += ",";
+    out += j == i ? std::to_string(ids[i]) : std::to_string(ids[i]) + "-" + std::to_string(ids[j]);
+    i = j + 1;
+  }
+  return out;
+}
+
+Resharder::Resharder(ServerState& state) : state_(state) {
   std::lock_guard lk(state.config_mu());
   dir_ = state.config().dir;
 }
@@ -96,9 +123,9 @@ std::string Resharder::StartMove(std::string_view spec, int64_t to, ReshardError
     *err = {ReshardError::Kind::kBadInput, *e};
     return {};
   }
-  if (to < 0 || to >= active_engines()) {
+  if (!IsActive(to)) {
     *err = {ReshardError::Kind::kBadInput,
-            "no engine " + std::to_string(to) + " (engines are 0-" + std::to_string(active_engines() - 1) + ")"};
+            "no engine " + std::to_string(to) + " (the active engines are " + ActiveList(state_.shards()) + ")"};
     return {};
   }
   return Queue(std::move(slots), static_cast<int>(to), std::string(spec));
@@ -126,7 +153,7 @@ std::vector<std::string> Resharder::Rebalance(std::string_view by, ReshardError*
     return {};
   }
   ShardSet& shards = state_.shards();
-  const int n = active_engines();
+  const std::vector<int> active = shards.ActiveIds();
   SlotOwners owners = CurrentOwners(shards);
   // Weight of each slot: 1, or its bytes (every database) plus 1 so empty slots spread too.
   std::vector<uint64_t> weight(kNumSlots, 1);
@@ -146,17 +173,17 @@ std::vector<std::string> Resharder::Rebalance(std::string_view by, ReshardError*
     total += weight[s];
   }
   // Greedy: repeatedly move the heaviest engine's lightest-fitting slots to the lightest
-  // engine while that narrows the gap. Slots of inactive engines all go to active ones.
-  std::vector<std::vector<uint16_t>> gets(n);
-  const uint64_t target = total / n;
+  // active engine while that narrows the gap. Slots of inactive engines all go to active ones.
+  std::vector<std::vector<uint16_t>> gets(shards.size());
+  const uint64_t target = total / active.size();
   std::vector<int> order(kNumSlots);
   for (int s = 0; s < kNumSlots; ++s) order[s] = kNumSlots - 1 - s;  // highest slots leave first
   for (int s : order) {
     int from = owners[s];
-    bool must = from >= n;
+    bool must = !shards.IsActive(from);
     if (!must && load[from] <= target) continue;
-    int to = 0;
-    for (int e = 1; e < n; ++e)
+    int to = active[0];
+    for (int e : active)
       if (load[e] < load[to]) to = e;
     if (to == from) continue;
     if (!must && load[to] + weight[s] >= load[from]) continue;  // would not narrow the gap
@@ -166,7 +193,7 @@ std::vector<std::string> Resharder::Rebalance(std::string_view by, ReshardError*
     gets[to].push_back(static_cast<uint16_t>(s));
   }
   std::vector<std::string> ids;
-  for (int e = 0; e < n; ++e) {
+  for (int e : active) {
     if (gets[e].empty()) continue;
     std::sort(gets[e].begin(), gets[e].end());
     std::string spec;
@@ -224,34 +251,46 @@ bool Resharder::WaitIdle(int64_t timeout_ms) {
   return cv_.wait_for(lk, std::chrono::milliseconds(timeout_ms), [&] { return queue_.empty() && !current_; });
 }
 
+bool Resharder::IsActive(int64_t id) const {
+  return id >= 0 && id < state_.shards().size() && state_.shards().IsActive(static_cast<int>(id));
+}
+
+std::string Resharder::SaveMapLocked(const SlotOwners& owners) {
+  return SaveSlotMap(dir_, owners, state_.shards().ActiveIds());
+}
+
 int Resharder::AddEngine(ReshardError* err) {
   std::lock_guard lk(mu_);
-  int n = active_.load();
-  if (n >= state_.shards().size()) {
-    *err = {ReshardError::Kind::kConflict, "all " + std::to_string(n) + " engines are in use (raise max-shards)"};
+  ShardSet& shards = state_.shards();
+  int id = 0;
+  while (id < shards.size() && shards.IsActive(id)) ++id;
+  if (id == shards.size()) {
+    *err = {ReshardError::Kind::kConflict, "all " + std::to_string(id) + " engines are in use (raise max-shards)"};
     return -1;
   }
-  active_.store(n + 1, std::memory_order_release);
-  return n;
+  std::lock_guard file(file_mu_);
+  shards.SetActive(id, true);
+  if (std::string e = SaveMapLocked(CurrentOwners(shards)); !e.empty()) {
+    shards.SetActive(id, false);
+    *err = {ReshardError::Kind::kInternal, "saving " + SlotMapPath(dir_) + " failed: " + e};
+    return -1;
+  }
+  return id;
 }
 
 bool Resharder::RemoveEngine(int64_t id, ReshardError* err) {
   std::lock_guard lk(mu_);
-  int n = active_.load();
-  if (id < 0 || id >= n) {
+  ShardSet& shards = state_.shards();
+  if (!IsActive(id)) {
     *err = {ReshardError::Kind::kNotFound, "no engine " + std::to_string(id)};
     return false;
   }
-  if (id != n - 1) {
-    *err = {ReshardError::Kind::kConflict, "only the last engine (" + std::to_string(n - 1) + ") can be removed"};
-    return false;
-  }
-  if (n == 1) {
+  if (shards.ActiveIds().size() == 1) {
     *err = {ReshardError::Kind::kConflict, "the last engine cannot be removed"};
     return false;
   }
   size_t owned = 0;
-  for (int s = 0; s < kNumSlots; ++s) owned += state_.shards().slots().EngineOf(static_cast<uint16_t>(s)) == id;
+  for (int s = 0; s < kNumSlots; ++s) owned += shards.slots().EngineOf(static_cast<uint16_t>(s)) == id;
   if (owned) {
     *err = {ReshardError::Kind::kConflict,
             "engine " + std::to_string(id) + " still owns " + std::to_string(owned) + " slots: move them away first"};
@@ -266,7 +305,15 @@ bool Resharder::RemoveEngine(int64_t id, ReshardError* err) {
     *err = {ReshardError::Kind::kConflict, "move " + current_->info.id + " is moving slots to engine " + std::to_string(id)};
     return false;
   }
-  active_.store(n - 1, std::memory_order_release);
+  // No move is queued or running to it (checked under mu_, which Queue and Loop hold), so
+  // no slot can reach it from here on.
+  std::lock_guard file(file_mu_);
+  shards.SetActive(static_cast<int>(id), false);
+  if (std::string e = SaveMapLocked(CurrentOwners(shards)); !e.empty()) {
+    shards.SetActive(static_cast<int>(id), true);
+    *err = {ReshardError::Kind::kInternal, "saving " + SlotMapPath(dir_) + " failed: " + e};
+    return false;
+  }
   return true;
 }
 
@@ -300,7 +347,8 @@ void Resharder::Loop() {
 bool Resharder::SaveMapIfUnsaved(std::string* error) {
   if (!map_unsaved_) return true;
   map_saved_at_ = std::chrono::steady_clock::now();
-  if (std::string err = SaveSlotMap(dir_, CurrentOwners(state_.shards())); !err.empty()) {
+  std::lock_guard file(file_mu_);
+  if (std::string err = SaveMapLocked(CurrentOwners(state_.shards())); !err.empty()) {
     *error = "saving " + SlotMapPath(dir_) + " failed: " + err;
     return false;
   }
@@ -323,7 +371,7 @@ void Resharder::Run(Job& job) {
   };
   while (i < job.slots.size()) {
     if (job.cancel.load()) return finish(MoveInfo::State::kCancelled);
-    if (to >= active_engines()) return finish(MoveInfo::State::kFailed, "engine " + std::to_string(to) + " was removed");
+    if (!IsActive(to)) return finish(MoveInfo::State::kFailed, "engine " + std::to_string(to) + " was removed");
     // Slots already at the target count as done; the next batch is a run of slots with the
     // same owner.
     size_t skipped = 0;
@@ -388,9 +436,12 @@ bool Resharder::MoveBatch(Job& job, uint16_t from, uint16_t to, const std::vecto
   // 3. The map naming the new owner, durable, before any command can see it. Without the
   // AOF, data comes back from RDB files, which route keys by slot under any map: the map is
   // then saved after the unlock, off the clients' path.
+  // file_mu_ stays held until the new owners are assigned (4.), so no other writer of
+  // slots.conf (an engine added or removed) saves the map as it was before this batch.
+  std::unique_lock file(file_mu_);
   SlotOwners owners = CurrentOwners(shards);
   for (uint16_t s : mine) owners[s] = to;
-  if (std::string err = aof ? SaveSlotMap(dir_, owners) : std::string(); !err.empty()) {
+  if (std::string err = aof ? SaveMapLocked(owners) : std::string(); !err.empty()) {
     if (aof) LogDeletes(aof->log(to), moved_keys);
     *error = "saving " + SlotMapPath(dir_) + " failed: " + err;
     return false;
@@ -403,6 +454,7 @@ bool Resharder::MoveBatch(Job& job, uint16_t from, uint16_t to, const std::vecto
     dst.AdoptSlot(s, std::move(d));
     shards.AssignSlotLocked(s, to);
   }
+  file.unlock();
   // 5. The source's log forgets them (written with its next command or within a second; if
   // lost in a crash, start-up drops keys of slots an engine does not own).
   if (aof) LogDeletes(aof->log(from), moved_keys);

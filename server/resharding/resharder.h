@@ -31,13 +31,15 @@
 #include <thread>
 #include <vector>
 
+#include "server/resharding/slot_map_file.h"
+
 namespace ks {
 
 class ServerState;
 class ShardSet;
 
-// Start-up, before any data is loaded: the slot map from <dir>/slots.conf, if there is one.
-// Returns the error that must stop the start-up.
+// Start-up, before any data is loaded: the slot map and the active engines from
+// <dir>/slots.conf, if there is one. Returns the error that must stop the start-up.
 std::optional<std::string> LoadSlotMapAtStartup(ServerState& state);
 // Start-up, after loading: drops keys each engine holds for slots it does not own (left by a
 // move a crash cut short). Returns how many.
@@ -59,10 +61,11 @@ struct MoveInfo {
 };
 const char* MoveStateName(MoveInfo::State s);
 
-// Why a request was refused: kBadInput (the request is wrong) or kConflict (the state does
-// not allow it, e.g. removing an engine that owns slots).
+// Why a request was refused: kBadInput (the request is wrong), kConflict (the state does
+// not allow it, e.g. removing an engine that owns slots) or kInternal (writing slots.conf
+// failed; nothing changed).
 struct ReshardError {
-  enum class Kind { kBadInput, kNotFound, kConflict };
+  enum class Kind { kBadInput, kNotFound, kConflict, kInternal };
   Kind kind;
   std::string message;
 };
@@ -83,12 +86,13 @@ class Resharder {
   std::optional<MoveInfo> Get(const std::string& id);
   // Waits until no move is queued or running (tests, shutdown). False on timeout.
   bool WaitIdle(int64_t timeout_ms);
-  // Engines that take part in routing: slots may be given to them. Engines beyond the
-  // configured `shards` (up to max-shards) start inactive and are added at run time.
-  int active_engines() const { return active_.load(std::memory_order_acquire); }
-  // POST /api/engines: activates the next spare engine; returns its id.
+  // Engines that take part in routing (ShardSet::IsActive): slots may be given to them.
+  // Engines beyond the configured `shards` (up to max-shards) start inactive; any engine can
+  // be removed once it owns no slot and added again. The set is kept in slots.conf.
+  bool IsActive(int64_t id) const;
+  // POST /api/engines: activates the lowest inactive engine; returns its id.
   int AddEngine(ReshardError* err);
-  // DELETE /api/engines/<id>: deactivates the highest engine once it owns no slot.
+  // DELETE /api/engines/<id>: deactivates an engine that owns no slot and no move targets.
   bool RemoveEngine(int64_t id, ReshardError* err);
 
  private:
@@ -105,12 +109,17 @@ class Resharder {
   std::string Queue(std::vector<uint16_t> slots, int to, std::string spec);
   // Without the AOF the map is saved at most every 200 ms and at the end of each move.
   bool SaveMapIfUnsaved(std::string* error);
+  // Writes slots.conf: `owners` and the active engines. Caller holds file_mu_.
+  std::string SaveMapLocked(const SlotOwners& owners);
   bool map_unsaved_ = false;  // worker thread only
   std::chrono::steady_clock::time_point map_saved_at_{};
 
   ServerState& state_;
   std::string dir_;
-  std::atomic<int> active_;
+  // Held while slots.conf is written and until what it says is true in memory (a batch's
+  // new owners assigned, an engine switched on or off), so no writer saves an older state
+  // over a newer one. Taken after mu_ or the engines' locks, never before.
+  std::mutex file_mu_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::shared_ptr<Job>> queue_;

@@ -1,5 +1,6 @@
 #include "server/resharding/slot_map_file.h"
 
+#include <algorithm>
 #include <bitset>
 #include <fstream>
 #include <sstream>
@@ -22,8 +23,10 @@ std::vector<SlotRun> SlotRuns(const SlotOwners& owners) {
 
 std::string SlotMapPath(const std::string& dir) { return dir + "/slots.conf"; }
 
-std::string SaveSlotMap(const std::string& dir, const SlotOwners& owners) {
-  std::string out = "# keyshard slot map: <first slot>-<last slot> <engine>\n";
+std::string SaveSlotMap(const std::string& dir, const SlotOwners& owners, const std::vector<int>& active) {
+  std::string out = "# keyshard slot map: the active engines, then <first slot>-<last slot> <engine>\nactive";
+  for (int e : active) out += " " + std::to_string(e);
+  out += "\n";
   for (const SlotRun& r : SlotRuns(owners))
     out += std::to_string(r.from) + "-" + std::to_string(r.to) + " " + std::to_string(r.engine) + "\n";
   return WriteFileAtomically(SlotMapPath(dir), out);
@@ -51,17 +54,45 @@ bool ParseRange(std::string_view s, uint16_t* from, uint16_t* to) {
 
 }  // namespace
 
-std::optional<std::string> LoadSlotMap(const std::string& dir, int engines, std::optional<SlotOwners>* owners) {
+std::optional<std::string> LoadSlotMap(const std::string& dir, int engines, std::optional<SlotOwners>* owners,
+                                       std::optional<std::vector<int>>* active) {
   owners->reset();
+  active->reset();
   const std::string path = SlotMapPath(dir);
   std::ifstream in(path);
   if (!in) return std::nullopt;
   SlotOwners map{};
   std::bitset<kNumSlots> seen;
+  std::vector<bool> on(static_cast<size_t>(engines), false);
+  std::optional<std::vector<int>> listed;
+  int active_line = 0;
   std::string line;
   for (int n = 1; std::getline(in, line); ++n) {
     if (line.empty() || line[0] == '#') continue;
     auto bad = [&](const std::string& why) { return path + " line " + std::to_string(n) + ": " + why; };
+    if (line.starts_with("active")) {
+      if (listed) return bad("a second active line");
+      listed.emplace();
+      active_line = n;
+      std::string_view rest = std::string_view(line).substr(6);
+      while (!rest.empty()) {
+        if (rest.front() == ' ') {
+          rest.remove_prefix(1);
+          continue;
+        }
+        size_t sp = std::min(rest.find(' '), rest.size());
+        int64_t e;
+        if (!StrToLL(rest.substr(0, sp), &e) || e < 0) return bad("bad engine number in the active line");
+        if (e >= engines)
+          return bad("engine " + std::to_string(e) + " does not exist (max-shards is " + std::to_string(engines) + ")");
+        if (on[static_cast<size_t>(e)]) return bad("engine " + std::to_string(e) + " listed twice");
+        on[static_cast<size_t>(e)] = true;
+        listed->push_back(static_cast<int>(e));
+        rest.remove_prefix(sp);
+      }
+      if (listed->empty()) return bad("no active engine");
+      continue;
+    }
     size_t sp = line.find(' ');
     uint16_t from, to;
     int64_t e;
@@ -77,7 +108,15 @@ std::optional<std::string> LoadSlotMap(const std::string& dir, int engines, std:
     }
   }
   if (!seen.all()) return path + ": slots missing (" + std::to_string(kNumSlots - seen.count()) + " of 16384)";
+  if (listed) {
+    for (int s = 0; s < kNumSlots; ++s)
+      if (!on[map[s]])
+        return path + " line " + std::to_string(active_line) + ": engine " + std::to_string(map[s]) + " owns slot " +
+               std::to_string(s) + " but is not active";
+    std::sort(listed->begin(), listed->end());
+  }
   *owners = map;
+  *active = std::move(listed);
   return std::nullopt;
 }
 

@@ -3,8 +3,11 @@
 // atomically (temporary file, fsync, rename, directory fsync) after every batch of slot moves
 // and read at start-up before any data is loaded, since loading routes keys by slot.
 //
-// Format: comment lines starting with '#', then one "<first>-<last> <engine>" line per run of
-// slots with the same owner, ascending, covering 0-16383.
+// Format: comment lines starting with '#', an "active <engine> <engine>..." line naming the
+// engines that take part in routing (engines added or removed at run time; a file without
+// it, from before engines could be removed, means the first `shards` engines and every
+// owner), then one "<first>-<last> <engine>" line per run of slots with the same owner,
+// ascending, covering 0-16383. Every owner is active.
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -25,11 +28,13 @@ struct SlotRun {
 std::vector<SlotRun> SlotRuns(const SlotOwners& owners);
 
 std::string SlotMapPath(const std::string& dir);
-// Writes the map. Returns an empty string or the error.
-std::string SaveSlotMap(const std::string& dir, const SlotOwners& owners);
+// Writes the map and the active engines (ascending). Returns an empty string or the error.
+std::string SaveSlotMap(const std::string& dir, const SlotOwners& owners, const std::vector<int>& active);
 // Reads the map: nullopt in *owners (and no error) if there is no file; an error naming the
-// line when it is malformed, incomplete or names an engine >= engines.
-std::optional<std::string> LoadSlotMap(const std::string& dir, int engines, std::optional<SlotOwners>* owners);
+// line when it is malformed, incomplete, names an engine >= engines or gives slots to an
+// engine the active line leaves out. *active is nullopt when the file has no active line.
+std::optional<std::string> LoadSlotMap(const std::string& dir, int engines, std::optional<SlotOwners>* owners,
+                                       std::optional<std::vector<int>>* active);
 
 // Parses a slot list such as "0-999,5000" (ranges inclusive, ascending or not, no
 // duplicates). Returns the error naming the bad part.

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Browser test of the admin page: headless Chromium driven over the DevTools protocol (a
 minimal websocket client below, standard library only) opens the page, fills the move form,
-clicks Move, waits for the move's bar to reach 100% and saves a screenshot.
+clicks Move, waits for the move's bar to reach 100%, saves a screenshot, then removes an
+engine left without slots with its Remove button.
 
 usage: admin_page_test.py KEYSHARD_BINARY [SCREENSHOT.png]
 """
@@ -136,6 +137,15 @@ def main():
             with open(shot, "wb") as f:
                 f.write(base64.b64decode(png))
             print("screenshot:", shot)
+        # Engine 1 owns no slots now (0-8191 went to 3): its Remove button takes it off the list.
+        wait_for("engine 1's Remove button", lambda: ws.eval(
+            "[...document.querySelectorAll('#engines tbody tr')].some(r => r.cells[0].textContent.trim() === '1'"
+            " && r.querySelector('button.remove'))"))
+        ws.eval("[...document.querySelectorAll('#engines tbody tr')].find(r => r.cells[0].textContent.trim() === '1')"
+                ".querySelector('button.remove').click()")
+        wait_for("three engines listed", lambda: ws.eval("document.querySelectorAll('#engines tbody tr').length") == 3)
+        ids = [e["id"] for e in json.loads(_get(base + "/api/engines"))]
+        assert ids == [0, 2, 3], ids
         print("PASS")
         return 0
     finally:

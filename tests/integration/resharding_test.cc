@@ -132,7 +132,7 @@ TEST(Resharding, CancelLeavesEveryKeyServed) {
   for (int i = 0; i < 3000; i += 7) EXPECT_EQ(c.Run({"GET", "key:" + std::to_string(i)}), "\"" + std::to_string(i) + "\"");
   EXPECT_EQ(c.Run({"KEYSHARD", "CANCEL", id}).rfind("(error) ERR move " + id + " is already", 0), 0u);
   EXPECT_EQ(c.Run({"KEYSHARD", "CANCEL", "m999"}), "(error) ERR no move m999");
-  EXPECT_EQ(c.Run({"KEYSHARD", "MOVE", "0-99", "9"}), "(error) ERR no engine 9 (engines are 0-3)");
+  EXPECT_EQ(c.Run({"KEYSHARD", "MOVE", "0-99", "9"}), "(error) ERR no engine 9 (the active engines are 0-3)");
   EXPECT_EQ(c.Run({"KEYSHARD", "MOVE", "5-3", "1"}),
             "(error) ERR bad slot range '5-3' (want N or N-M with 0 <= N <= M <= 16383)");
 }
@@ -224,6 +224,26 @@ TEST(Resharding, SlotMapSurvivesRestartAndRdbHoldsEveryKeyOnce) {
   EXPECT_EQ(c.Run({"KEYSHARD", "SLOTS"}),
             "[[(integer) 0, (integer) 99, (integer) 0], [(integer) 100, (integer) 9000, (integer) 3], "
             "[(integer) 9001, (integer) 12287, (integer) 2], [(integer) 12288, (integer) 16383, (integer) 3]]");
+}
+
+// The engine operations of the admin API from redis-cli: any engine without slots goes,
+// the lowest inactive one comes back.
+TEST(Resharding, KeyshardEnginesAddAndDelete) {
+  KeyshardProcess ks({"--shards", "3", "--max-shards", "4"});
+  ASSERT_TRUE(ks.running());
+  Client c(ks.port());
+  EXPECT_EQ(c.Run({"KEYSHARD", "ENGINES"}),
+            "[[(integer) 0, (integer) 5462], [(integer) 1, (integer) 5461], [(integer) 2, (integer) 5461]]");
+  EXPECT_EQ(c.Run({"KEYSHARD", "DELENGINE", "1"}), "(error) ERR engine 1 still owns 5461 slots: move them away first");
+  EXPECT_EQ(c.Run({"KEYSHARD", "DELENGINE", "x"}), "(error) ERR engine is not an integer");
+  EXPECT_EQ(c.Run({"KEYSHARD", "DELENGINE", "3"}), "(error) ERR no engine 3");
+  WaitMove(c, MoveId(c.Run({"KEYSHARD", "MOVE", "5462-10922", "2"})));
+  EXPECT_EQ(c.Run({"KEYSHARD", "DELENGINE", "1"}), "OK");
+  EXPECT_EQ(c.Run({"KEYSHARD", "ENGINES"}), "[[(integer) 0, (integer) 5462], [(integer) 2, (integer) 10922]]");
+  EXPECT_EQ(c.Run({"KEYSHARD", "MOVE", "0", "1"}), "(error) ERR no engine 1 (the active engines are 0,2)");
+  EXPECT_EQ(c.Run({"KEYSHARD", "ADDENGINE"}), "(integer) 1");
+  EXPECT_EQ(c.Run({"KEYSHARD", "ADDENGINE"}), "(integer) 3");
+  EXPECT_EQ(c.Run({"KEYSHARD", "ADDENGINE"}), "(error) ERR all 4 engines are in use (raise max-shards)");
 }
 
 }  // namespace
