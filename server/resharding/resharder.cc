@@ -6,6 +6,7 @@
 #include "persistence/aof_format.h"
 #include "persistence/aof_log.h"
 #include "server/core/server_state.h"
+#include "server/resharding/log_precopy.h"
 #include "server/resharding/slot_map_file.h"
 
 namespace ks {
@@ -74,7 +75,8 @@ const char* MoveStateName(MoveInfo::State s) {
   return "?";
 }
 
-Resharder::Resharder(ServerState& state) : state_(state), active_(state.shards().active()) {
+Resharder::Resharder(ServerState& state)
+    : precopy_(std::make_unique<LogPreCopy>(state.shards())), state_(state), active_(state.shards().active()) {
   std::lock_guard lk(state.config_mu());
   dir_ = state.config().dir;
 }
@@ -313,6 +315,7 @@ void Resharder::Run(Job& job) {
   const uint16_t to = static_cast<uint16_t>(job.info.to);
   size_t i = 0;
   auto finish = [&](MoveInfo::State s, std::string error = {}) {
+    Listen(false);
     if (std::string e; !SaveMapIfUnsaved(&e) && s != MoveInfo::State::kFailed) {
       s = MoveInfo::State::kFailed;
       error = e;
@@ -347,16 +350,62 @@ void Resharder::Run(Job& job) {
       batch.push_back(job.slots[i++]);
     }
     std::string error;
-    if (!MoveBatch(job, from, to, batch, &error)) return finish(MoveInfo::State::kFailed, error);
+    switch (MoveBatch(job, from, to, batch, &error)) {
+      case BatchResult::kMoved: break;
+      case BatchResult::kCancelled: return finish(MoveInfo::State::kCancelled);
+      case BatchResult::kFailed: return finish(MoveInfo::State::kFailed, error);
+    }
   }
   finish(MoveInfo::State::kDone);
 }
 
-bool Resharder::MoveBatch(Job& job, uint16_t from, uint16_t to, const std::vector<uint16_t>& slots, std::string* error) {
+void Resharder::Listen(bool on) {
+  if (on == listening_) return;
+  EngineLocks locks;
+  locks.LockAll(state_.shards());
+  if (on) state_.keyspace_events().Add(precopy_.get());
+  else state_.keyspace_events().Remove(precopy_.get());
+  listening_ = on;
+}
+
+Resharder::BatchResult Resharder::MoveBatch(Job& job, uint16_t from, uint16_t to, const std::vector<uint16_t>& slots,
+                                            std::string* error) {
   ShardSet& shards = state_.shards();
+  // With the AOF on, the keys go to the end of the target's log first, holding one engine at
+  // a time; the two-engine hold below then writes only the keys changed since.
+  AofSet* copied_to = state_.aof();
+  struct EndCopy {
+    LogPreCopy& p;
+    ~EndCopy() {
+      if (p.active()) p.End();
+    }
+  } end_copy{*precopy_};
+  constexpr int kCopyAttempts = 3;
   EngineLocks locks;
   EngineIds ids{from, to};
-  locks.Lock(shards, ids);
+  for (int attempt = 1;; ++attempt) {
+    if (copied_to) {
+      Listen(true);
+      if (!precopy_->active()) precopy_->Begin(from, to, slots);
+      LogPreCopy::Result r = precopy_->Copy(*copied_to, job.cancel);
+      if (r != LogPreCopy::Result::kCopied) {
+        {
+          EngineGuard g(shards, to);
+          precopy_->Undo(copied_to->log(to));
+        }
+        if (r == LogPreCopy::Result::kCancelled) return BatchResult::kCancelled;
+        *error = "writing the append-only log of engine " + std::to_string(to) + " failed";
+        return BatchResult::kFailed;
+      }
+    }
+    locks.Lock(shards, ids);
+    // An AOF rewrite that switched the target's log to a new file since the copy began
+    // dropped the copy with the old file (so did turning the AOF off and on): copy again.
+    AofSet* now = state_.aof();
+    if (!now || (now == copied_to && precopy_->Valid(now)) || attempt == kCopyAttempts) break;
+    locks.UnlockAll();
+    copied_to = now;
+  }
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<uint16_t> mine;
   for (uint16_t s : slots)
@@ -368,21 +417,21 @@ bool Resharder::MoveBatch(Job& job, uint16_t from, uint16_t to, const std::vecto
     src.BeforeSlotChange(s);
     dst.BeforeSlotChange(s);
   }
-  // 2. The keys at the end of the target's log, durable.
+  // 2. The keys at the end of the target's log, durable: what the copy did not cover (keys
+  // changed since their copy; everything if the copy no longer stands).
   AofSet* aof = state_.aof();
   std::vector<std::pair<int, std::string>> moved_keys;
   if (aof) {
     EngineLog& log = aof->log(to);
+    const bool all = !(aof == copied_to && precopy_->Valid(aof));
+    if (!precopy_->active()) precopy_->Begin(from, to, slots);
+    const size_t n = precopy_->AppendDirty(log, all);
     for (int db = 0; db < kNumDbs; ++db)
-      for (uint16_t s : mine)
-        src.db(db).ForEachInSlot(s, [&](Entry* e) {
-          log.AppendWith(db, [&](std::string& out) { AppendKeyRebuild(out, e, true); });
-          moved_keys.emplace_back(db, std::string(e->key()));
-        });
-    if (!moved_keys.empty() && (!log.Write() || !log.Sync())) {
-      LogDeletes(log, moved_keys);  // the copy is not the target's: undo it in its log
+      for (uint16_t s : mine) src.db(db).ForEachInSlot(s, [&](Entry* e) { moved_keys.emplace_back(db, std::string(e->key())); });
+    if (n && (!log.Write() || !log.Sync())) {
+      precopy_->Undo(log);  // the copy is not the target's: undo it in its log
       *error = "writing the append-only log of engine " + std::to_string(to) + " failed";
-      return false;
+      return BatchResult::kFailed;
     }
   }
   // 3. The map naming the new owner, durable, before any command can see it. Without the
@@ -391,9 +440,9 @@ bool Resharder::MoveBatch(Job& job, uint16_t from, uint16_t to, const std::vecto
   SlotOwners owners = CurrentOwners(shards);
   for (uint16_t s : mine) owners[s] = to;
   if (std::string err = aof ? SaveSlotMap(dir_, owners) : std::string(); !err.empty()) {
-    if (aof) LogDeletes(aof->log(to), moved_keys);
+    if (aof) precopy_->Undo(aof->log(to));
     *error = "saving " + SlotMapPath(dir_) + " failed: " + err;
-    return false;
+    return BatchResult::kFailed;
   }
   // 4. The tables and blocked clients, and the owner.
   size_t keys = 0;
@@ -403,6 +452,8 @@ bool Resharder::MoveBatch(Job& job, uint16_t from, uint16_t to, const std::vecto
     dst.AdoptSlot(s, std::move(d));
     shards.AssignSlotLocked(s, to);
   }
+  // The slots' keys now change under the target's lock: stop tracking them before unlocking.
+  if (precopy_->active()) precopy_->End();
   // 5. The source's log forgets them (written with its next command or within a second; if
   // lost in a crash, start-up drops keys of slots an engine does not own).
   if (aof) LogDeletes(aof->log(from), moved_keys);
@@ -412,13 +463,13 @@ bool Resharder::MoveBatch(Job& job, uint16_t from, uint16_t to, const std::vecto
   if (!aof) {
     map_unsaved_ = true;
     if (std::chrono::steady_clock::now() - map_saved_at_ >= std::chrono::milliseconds(200) && !SaveMapIfUnsaved(error))
-      return false;
+      return BatchResult::kFailed;
   }
   std::lock_guard lk(mu_);
   job.info.slots_done += slots.size();
   job.info.keys_moved += keys;
   job.info.max_pause_us = std::max(job.info.max_pause_us, pause);
-  return true;
+  return BatchResult::kMoved;
 }
 
 }  // namespace ks

@@ -33,6 +33,7 @@
 
 namespace ks {
 
+class LogPreCopy;
 class ServerState;
 class ShardSet;
 
@@ -99,9 +100,16 @@ class Resharder {
   };
   void Loop();
   void Run(Job& job);
-  // Moves slots (all owned by `from` when routed) to `to` under one lock hold. Returns false
-  // with *error set when it failed (nothing moved then).
-  bool MoveBatch(Job& job, uint16_t from, uint16_t to, const std::vector<uint16_t>& slots, std::string* error);
+  enum class BatchResult { kMoved, kCancelled, kFailed };
+  // Moves slots (all owned by `from` when routed) to `to`: with the AOF on, copies their keys
+  // to the target's log first (LogPreCopy), then hands them over under one hold of both
+  // engines. kFailed comes with *error set; nothing moved then, nor when cancelled.
+  BatchResult MoveBatch(Job& job, uint16_t from, uint16_t to, const std::vector<uint16_t>& slots, std::string* error);
+  // Registers the pre-copy's listener on the key-modified hook (every engine locked, so no
+  // signal is being sent), or removes it; only moves with the AOF on listen.
+  void Listen(bool on);
+  std::unique_ptr<LogPreCopy> precopy_;  // worker thread only
+  bool listening_ = false;
   std::string Queue(std::vector<uint16_t> slots, int to, std::string spec);
   // Without the AOF the map is saved at most every 200 ms and at the end of each move.
   bool SaveMapIfUnsaved(std::string* error);
