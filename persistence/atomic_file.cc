@@ -20,6 +20,7 @@ std::string AtomicFile::Open(const std::string& path) {
   fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd_ < 0) return "Failed opening the temp file " + tmp_ + ": " + std::strerror(errno);
   size_ = 0;
+  synced_ = false;
   return {};
 }
 
@@ -37,12 +38,24 @@ std::string AtomicFile::Append(std::string_view data) {
     off += static_cast<size_t>(w);
   }
   size_ += data.size();
+  synced_ = false;
+  return {};
+}
+
+std::string AtomicFile::Sync() {
+  if (fd_ < 0) return "sync of " + tmp_ + " after an error";
+  if (::fsync(fd_) != 0) {
+    std::string err = "fsync of " + tmp_ + " failed: " + std::strerror(errno);
+    Abort();
+    return err;
+  }
+  synced_ = true;
   return {};
 }
 
 std::string AtomicFile::Commit() {
   if (fd_ < 0) return "commit of " + tmp_ + " after an error";
-  if (::fsync(fd_) != 0) {
+  if (!synced_ && ::fsync(fd_) != 0) {
     std::string err = "fsync of " + tmp_ + " failed: " + std::strerror(errno);
     Abort();
     return err;

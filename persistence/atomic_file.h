@@ -19,6 +19,9 @@ class AtomicFile {
   std::string Open(const std::string& path);
   // Appends data. Returns an empty string or the error (the file is then abandoned).
   std::string Append(std::string_view data);
+  // Makes the data appended so far durable in the temporary file, ahead of Commit (which then
+  // only renames and fsyncs the directory). Returns an empty string or the error.
+  std::string Sync();
   // Makes the file durable under its name. Returns an empty string or the error.
   std::string Commit();
   // Removes the temporary file (also done by the destructor when not committed).
@@ -31,6 +34,7 @@ class AtomicFile {
   std::string path_, tmp_;
   int fd_ = -1;
   uint64_t size_ = 0;
+  bool synced_ = false;  // nothing appended since Sync()
 };
 
 // Writes data to path atomically. Returns an empty string or the error.

@@ -5,6 +5,7 @@
 
 #include "persistence/aof_format.h"
 #include "persistence/aof_log.h"
+#include "persistence/atomic_file.h"
 #include "server/core/server_state.h"
 #include "server/resharding/log_precopy.h"
 #include "server/resharding/slot_map_file.h"
@@ -381,6 +382,11 @@ Resharder::BatchResult Resharder::MoveBatch(Job& job, uint16_t from, uint16_t to
     }
   } end_copy{*precopy_};
   constexpr int kCopyAttempts = 3;
+  // With the AOF the map is saved under the hold; its file is written and fsynced before, so
+  // the hold only renames it and fsyncs the directory.
+  AtomicFile map_file;
+  SlotOwners map_next{};
+  bool map_ready = false;
   EngineLocks locks;
   EngineIds ids{from, to};
   for (int attempt = 1;; ++attempt) {
@@ -397,6 +403,12 @@ Resharder::BatchResult Resharder::MoveBatch(Job& job, uint16_t from, uint16_t to
         *error = "writing the append-only log of engine " + std::to_string(to) + " failed";
         return BatchResult::kFailed;
       }
+    }
+    if (state_.aof() && !map_ready) {
+      map_next = CurrentOwners(shards);
+      for (uint16_t s : slots) map_next[s] = to;
+      map_ready = map_file.Open(SlotMapPath(dir_)).empty() && map_file.Append(SlotMapText(map_next)).empty() &&
+                  map_file.Sync().empty();
     }
     locks.Lock(shards, ids);
     // An AOF rewrite that switched the target's log to a new file since the copy began
@@ -439,7 +451,9 @@ Resharder::BatchResult Resharder::MoveBatch(Job& job, uint16_t from, uint16_t to
   // then saved after the unlock, off the clients' path.
   SlotOwners owners = CurrentOwners(shards);
   for (uint16_t s : mine) owners[s] = to;
-  if (std::string err = aof ? SaveSlotMap(dir_, owners) : std::string(); !err.empty()) {
+  std::string err;
+  if (aof) err = map_ready && owners == map_next ? map_file.Commit() : SaveSlotMap(dir_, owners);
+  if (!err.empty()) {
     if (aof) precopy_->Undo(aof->log(to));
     *error = "saving " + SlotMapPath(dir_) + " failed: " + err;
     return BatchResult::kFailed;

@@ -22,11 +22,15 @@ std::vector<SlotRun> SlotRuns(const SlotOwners& owners) {
 
 std::string SlotMapPath(const std::string& dir) { return dir + "/slots.conf"; }
 
-std::string SaveSlotMap(const std::string& dir, const SlotOwners& owners) {
+std::string SlotMapText(const SlotOwners& owners) {
   std::string out = "# keyshard slot map: <first slot>-<last slot> <engine>\n";
   for (const SlotRun& r : SlotRuns(owners))
     out += std::to_string(r.from) + "-" + std::to_string(r.to) + " " + std::to_string(r.engine) + "\n";
-  return WriteFileAtomically(SlotMapPath(dir), out);
+  return out;
+}
+
+std::string SaveSlotMap(const std::string& dir, const SlotOwners& owners) {
+  return WriteFileAtomically(SlotMapPath(dir), SlotMapText(owners));
 }
 
 namespace {

@@ -25,6 +25,8 @@ struct SlotRun {
 std::vector<SlotRun> SlotRuns(const SlotOwners& owners);
 
 std::string SlotMapPath(const std::string& dir);
+// The file's text for a map.
+std::string SlotMapText(const SlotOwners& owners);
 // Writes the map. Returns an empty string or the error.
 std::string SaveSlotMap(const std::string& dir, const SlotOwners& owners);
 // Reads the map: nullopt in *owners (and no error) if there is no file; an error naming the
