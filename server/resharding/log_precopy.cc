@@ -126,6 +126,14 @@ LogPreCopy::Pass LogPreCopy::CopyItems(AofSet& aof, const std::vector<Item>& ite
             ++i;
             continue;
           }
+          if (e->type() == ObjType::kStream) {
+            // A stream's consumer groups change in ways the hook does not always hear of
+            // (a consumer created by an XREADGROUP that delivers nothing): the two-engine
+            // hold writes streams whole.
+            dirty_.insert(it.name);
+            ++i;
+            continue;
+          }
           dirty_.erase(it.name);
           written_.insert(it.name);
         } else if (!e || dirty_.contains(it.name)) {

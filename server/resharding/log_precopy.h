@@ -19,6 +19,8 @@
 //   earlier copy of the key in the target's log, whole or partial. Copies of keys the target
 //   does not own are replayed into the target at start-up and dropped there (DropUnownedKeys):
 //   they never touch the source's keys, which replay from the source's log.
+// - Streams are not copied ahead: consumer-group changes do not all reach the hook (a consumer
+//   created by an XREADGROUP that delivers nothing), so the hold writes them whole.
 // - FLUSHDB/FLUSHALL/SWAPDB (DbChanged) make every key copied so far dirty (SWAPDB: under both
 //   databases' names, since the copy may be appended on either side of the swap in the
 //   target's log) and start the copy over. An AOF rewrite that switched the target's log to a
