@@ -15,6 +15,9 @@
 #include "routing/shard_set.h"
 #include "routing/slots.h"
 #include "server/persist/aof_feed.h"
+#include "server/resharding/log_precopy.h"
+#include "server/resharding/resharder.h"
+#include "server/resharding/slot_map_file.h"
 #include "tests/support/direct_client.h"
 #include "tests/support/processes.h"
 
@@ -40,6 +43,7 @@ struct AofServer {
     aof.reset();
     srv = std::make_unique<TestServer>(4, AofConfig(dir, truncated));
     srv->clock.Set(now_ms);
+    if (auto err = LoadSlotMapAtStartup(srv->state)) return err;
     auto err = StartAof(srv->service, [&](bool f) { srv->clock.Set(f ? 0 : now_ms); }, &aof);
     return err;
   }
@@ -264,6 +268,83 @@ TEST(AofRebuild, PartsReplayOverAnOldValueToTheWholeValue) {
     EXPECT_EQ(b.Run({"PEXPIRETIME", k}), a.Run({"PEXPIRETIME", k})) << k;
   }
   EXPECT_EQ(b.Run({"DEBUG", "DIGEST"}), a.Run({"DEBUG", "DIGEST"}));
+}
+
+// Live resharding's copy ahead of the two-engine hold (LogPreCopy): the hold writes only the
+// keys changed, deleted or created after their copy, and with the slot then owned by the
+// target (a crash right after slots.conf named it), the target's log alone replays to the
+// source's keys. A cancelled copy's DELs leave no key behind.
+TEST(AofSlotMove, TheHoldWritesOnlyKeysChangedAfterTheCopy) {
+  AofServer a(MakeTempDir("ks-aof-move"));
+  ASSERT_EQ(a.Start(1000), std::nullopt);
+  ShardSet& shards = a.srv->state.shards();
+  const uint16_t slot = KeySlot("{t}");
+  const uint16_t from = shards.slots().EngineOf(slot), to = (from + 1) % 4;
+  DirectClient c(*a.srv);
+  std::vector<std::string> zadd{"ZADD", "{t}big"};
+  for (int i = 0; i < 5000; ++i) zadd.insert(zadd.end(), {std::to_string(i), "member-" + std::to_string(i)});
+  c.Run(zadd);
+  for (auto cmd : std::vector<std::vector<std::string>>{{"SET", "{t}same", "s"},
+                                                        {"RPUSH", "{t}list", "a", "b"},
+                                                        {"SET", "{t}gone", "g"},
+                                                        {"SELECT", "3"},
+                                                        {"HSET", "{t}h3", "f", "v"},
+                                                        {"SELECT", "0"}})
+    c.Run(cmd);
+  LogPreCopy copy(shards);
+  a.srv->state.keyspace_events().Add(&copy);
+  copy.Begin(from, to, std::vector<uint16_t>{slot});
+  std::atomic<bool> cancel{false};
+  ASSERT_EQ(copy.Copy(*a.aof, cancel), LogPreCopy::Result::kCopied);
+  c.Run({"ZADD", "{t}big", "-1", "late"});
+  c.Run({"DEL", "{t}gone"});
+  c.Run({"SET", "{t}new", "n"});
+  c.Run({"RPUSH", "{t}list", "c"});
+  {
+    EngineLocks locks;
+    EngineIds ids{from, to};
+    locks.Lock(shards, ids);
+    EXPECT_TRUE(copy.Valid(a.aof.get()));
+    EXPECT_EQ(copy.AppendDirty(a.aof->log(to), false), 4u);  // big, gone (DEL), new, list
+  }
+  copy.End();
+  a.srv->state.keyspace_events().Remove(&copy);
+  auto probe = [](TestServer& s) {
+    DirectClient p(s);
+    return std::vector<std::string>{p.Run({"ZCARD", "{t}big"}), p.Run({"ZSCORE", "{t}big", "late"}),
+                                    p.Run({"ZSCORE", "{t}big", "member-4999"}), p.Run({"GET", "{t}same"}),
+                                    p.Run({"LRANGE", "{t}list", "0", "-1"}), p.Run({"EXISTS", "{t}gone"}),
+                                    p.Run({"GET", "{t}new"}), p.Run({"DBSIZE"}), p.Run({"SELECT", "3"}),
+                                    p.Run({"HGETALL", "{t}h3"})};
+  };
+  const std::vector<std::string> before = probe(*a.srv);
+  EXPECT_EQ(before[0], "(integer) 5001");
+  // slots.conf naming the target, as step 3 of a move writes it; nothing else is moved.
+  SlotOwners owners;
+  for (int s = 0; s < kNumSlots; ++s) owners[s] = shards.slots().EngineOf(static_cast<uint16_t>(s));
+  owners[slot] = to;
+  ASSERT_EQ(SaveSlotMap(a.dir, owners), "");
+  a.Stop();
+  ASSERT_EQ(a.Start(1000), std::nullopt);
+  EXPECT_EQ(a.srv->state.shards().slots().EngineOf(slot), to);
+  EXPECT_EQ(probe(*a.srv), before);
+
+  // A copy undone, as a cancelled or failed batch undoes it: with slots.conf naming the copy's
+  // target (which held none of the keys before), none of them comes back.
+  {
+    ShardSet& sh = a.srv->state.shards();
+    LogPreCopy undo(sh);
+    undo.Begin(to, from, std::vector<uint16_t>{slot});
+    ASSERT_EQ(undo.Copy(*a.aof, cancel), LogPreCopy::Result::kCopied);
+    EngineGuard g(sh, from);
+    undo.Undo(a.aof->log(from));
+  }
+  owners[slot] = from;
+  ASSERT_EQ(SaveSlotMap(a.dir, owners), "");
+  a.Stop();
+  ASSERT_EQ(a.Start(1000), std::nullopt);
+  DirectClient after(*a.srv);
+  EXPECT_EQ(after.Run({"EXISTS", "{t}big", "{t}same", "{t}list", "{t}new"}), "(integer) 0");
 }
 
 TEST(AofReader, EveryTruncatedPrefixOfACommandIsTruncatedNotCorrupt) {
