@@ -53,7 +53,17 @@ std::string AtomicFile::Sync() {
   return {};
 }
 
-std::string AtomicFile::Commit() {
+void FsyncDirOf(const std::string& path) {
+  size_t slash = path.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+}
+
+std::string AtomicFile::Commit(bool sync_dir) {
   if (fd_ < 0) return "commit of " + tmp_ + " after an error";
   if (!synced_ && ::fsync(fd_) != 0) {
     std::string err = "fsync of " + tmp_ + " failed: " + std::strerror(errno);
@@ -69,13 +79,7 @@ std::string AtomicFile::Commit() {
     return err;
   }
   tmp_.clear();
-  size_t slash = path_.rfind('/');
-  std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path_.substr(0, slash));
-  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
+  if (sync_dir) FsyncDirOf(path_);
   return {};
 }
 

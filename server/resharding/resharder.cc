@@ -430,8 +430,11 @@ Resharder::BatchResult Resharder::MoveBatch(Job& job, uint16_t from, uint16_t to
     dst.BeforeSlotChange(s);
   }
   // 2. The keys at the end of the target's log, durable: what the copy did not cover (keys
-  // changed since their copy; everything if the copy no longer stands).
+  // changed since their copy; everything if the copy no longer stands). Under everysec and
+  // no, write(2) is enough for a kill -9, and nothing promises more than the last second on
+  // power loss: the fsyncs are left out of the hold (see below).
   AofSet* aof = state_.aof();
+  const bool strict = aof && aof->fsync() == FsyncPolicy::kAlways;
   std::vector<std::pair<int, std::string>> moved_keys;
   if (aof) {
     EngineLog& log = aof->log(to);
@@ -440,7 +443,7 @@ Resharder::BatchResult Resharder::MoveBatch(Job& job, uint16_t from, uint16_t to
     const size_t n = precopy_->AppendDirty(log, all);
     for (int db = 0; db < kNumDbs; ++db)
       for (uint16_t s : mine) src.db(db).ForEachInSlot(s, [&](Entry* e) { moved_keys.emplace_back(db, std::string(e->key())); });
-    if (n && (!log.Write() || !log.Sync())) {
+    if (n && (!log.Write() || (strict && !log.Sync()))) {
       precopy_->Undo(log);  // the copy is not the target's: undo it in its log
       *error = "writing the append-only log of engine " + std::to_string(to) + " failed";
       return BatchResult::kFailed;
@@ -452,7 +455,12 @@ Resharder::BatchResult Resharder::MoveBatch(Job& job, uint16_t from, uint16_t to
   SlotOwners owners = CurrentOwners(shards);
   for (uint16_t s : mine) owners[s] = to;
   std::string err;
-  if (aof) err = map_ready && owners == map_next ? map_file.Commit() : SaveSlotMap(dir_, owners);
+  if (aof && map_ready && owners == map_next) {
+    err = map_file.Commit(strict);
+  } else if (aof) {
+    map_file.Abort();  // its temporary file is the one SaveSlotMap writes
+    err = SaveSlotMap(dir_, owners);
+  }
   if (!err.empty()) {
     if (aof) precopy_->Undo(aof->log(to));
     *error = "saving " + SlotMapPath(dir_) + " failed: " + err;
@@ -469,11 +477,17 @@ Resharder::BatchResult Resharder::MoveBatch(Job& job, uint16_t from, uint16_t to
   // The slots' keys now change under the target's lock: stop tracking them before unlocking.
   if (precopy_->active()) precopy_->End();
   // 5. The source's log forgets them (written with its next command or within a second; if
-  // lost in a crash, start-up drops keys of slots an engine does not own).
-  if (aof) LogDeletes(aof->log(from), moved_keys);
+  // lost in a crash, start-up drops keys of slots an engine does not own). Never before the
+  // map naming the target is durable, or a power loss could leave the old map and the DELs.
+  if (strict) LogDeletes(aof->log(from), moved_keys);
   const uint64_t pause =
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
   locks.UnlockAll();
+  if (aof && !strict) {
+    FsyncDirOf(SlotMapPath(dir_));  // the rename, durable
+    EngineGuard g(shards, from);
+    LogDeletes(aof->log(from), moved_keys);
+  }
   if (!aof) {
     map_unsaved_ = true;
     if (std::chrono::steady_clock::now() - map_saved_at_ >= std::chrono::milliseconds(200) && !SaveMapIfUnsaved(error))

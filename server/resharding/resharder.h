@@ -15,15 +15,20 @@
 //      (EngineObserver::BeforeSlotChange), so it stays the image of its moment: the source's
 //      file holds the keys, the target's does not;
 //   2. with the AOF on, the keys still dirty go to the end of the target's log (DEL if gone,
-//      else a whole rebuild starting with DEL), made durable (write + fdatasync) when there
-//      are any. If an AOF rewrite switched the target's log to a new file after the copy
+//      else a whole rebuild starting with DEL), written (and, under appendfsync always,
+//      fdatasynced) when there are any. If an AOF rewrite switched the target's log to a new file after the copy
 //      began, the copy went with the old file: the batch unlocks and copies again (twice at
 //      most; then this step writes every key of the batch, as a move did before the copy);
-//   3. slots.conf names the new owner (the prepared file renamed over it, directory fsync;
-//      written whole here if the map changed meanwhile);
+//   3. slots.conf names the new owner (the prepared file renamed over it, and under always
+//      the directory fsynced; written whole here if the map changed meanwhile);
 //   4. each slot's tables (every database) and its blocked clients move to the target in
 //      O(1) per slot (Engine::TakeSlot / AdoptSlot), and the slot map is flipped;
-//   5. with the AOF on, the source's log gets a DEL of every moved key.
+//   5. with the AOF on, the source's log gets a DEL of every moved key. Under everysec and no
+//      this waits until after the unlock and a directory fsync: the DELs must never be
+//      durable before the map naming the target is. The hold then does no fsync at all:
+//      kill -9 needs only write(2); a power loss may lose the changes made since a key's
+//      last copy (the last delta pass, moments before the hold: everysec promises about a
+//      second), never the copy itself, fsynced before the rename.
 // A crash before 3 leaves the source owner: the copies the target's log holds (whole or cut
 // short) replay into the target only, never over the source's keys (each engine's log
 // replays into its own engine), and are dropped at start-up (DropUnownedKeys). A crash after
