@@ -280,26 +280,26 @@ TEST(AofSlotMove, TheHoldWritesOnlyKeysChangedAfterTheCopy) {
   ShardSet& shards = a.srv->state.shards();
   const uint16_t slot = KeySlot("{t}");
   const uint16_t from = shards.slots().EngineOf(slot), to = (from + 1) % 4;
-  DirectClient c(*a.srv);
+  auto c = std::make_unique<DirectClient>(*a.srv);  // gone before the restart
   std::vector<std::string> zadd{"ZADD", "{t}big"};
   for (int i = 0; i < 5000; ++i) zadd.insert(zadd.end(), {std::to_string(i), "member-" + std::to_string(i)});
-  c.Run(zadd);
+  c->Run(zadd);
   for (auto cmd : std::vector<std::vector<std::string>>{{"SET", "{t}same", "s"},
                                                         {"RPUSH", "{t}list", "a", "b"},
                                                         {"SET", "{t}gone", "g"},
                                                         {"SELECT", "3"},
                                                         {"HSET", "{t}h3", "f", "v"},
                                                         {"SELECT", "0"}})
-    c.Run(cmd);
+    c->Run(cmd);
   LogPreCopy copy(shards);
   a.srv->state.keyspace_events().Add(&copy);
   copy.Begin(from, to, std::vector<uint16_t>{slot});
   std::atomic<bool> cancel{false};
   ASSERT_EQ(copy.Copy(*a.aof, cancel), LogPreCopy::Result::kCopied);
-  c.Run({"ZADD", "{t}big", "-1", "late"});
-  c.Run({"DEL", "{t}gone"});
-  c.Run({"SET", "{t}new", "n"});
-  c.Run({"RPUSH", "{t}list", "c"});
+  c->Run({"ZADD", "{t}big", "-1", "late"});
+  c->Run({"DEL", "{t}gone"});
+  c->Run({"SET", "{t}new", "n"});
+  c->Run({"RPUSH", "{t}list", "c"});
   {
     EngineLocks locks;
     EngineIds ids{from, to};
@@ -309,6 +309,7 @@ TEST(AofSlotMove, TheHoldWritesOnlyKeysChangedAfterTheCopy) {
   }
   copy.End();
   a.srv->state.keyspace_events().Remove(&copy);
+  c.reset();
   auto probe = [](TestServer& s) {
     DirectClient p(s);
     return std::vector<std::string>{p.Run({"ZCARD", "{t}big"}), p.Run({"ZSCORE", "{t}big", "late"}),
