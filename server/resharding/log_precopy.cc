@@ -118,11 +118,10 @@ LogPreCopy::Pass LogPreCopy::CopyItems(AofSet& aof, const std::vector<Item>& ite
         const Entry* e = g.engine().db(db).Find(it.slot, KeyOf(it.name));
         if (!cur.started) {
           if (!e) {
-            // Gone since it was listed or copied: the log forgets it now if it holds a copy.
-            if (written_.contains(it.name)) {
-              AppendRespCommand(piece(db), {"DEL", KeyOf(it.name)});
-              dirty_.erase(it.name);
-            }
+            // Gone since it was listed or copied: the log forgets it now if it holds a copy
+            // (never copied, the log holds nothing of it either).
+            if (written_.contains(it.name)) AppendRespCommand(piece(db), {"DEL", KeyOf(it.name)});
+            dirty_.erase(it.name);
             ++i;
             continue;
           }
