@@ -1,6 +1,7 @@
 #include "persistence/aof_format.h"
 
 #include <charconv>
+#include <cstdint>
 
 #include "common/strconv.h"
 #include "engine/entry.h"
@@ -33,10 +34,13 @@ class Batcher {
  public:
   Batcher(std::string& out, std::string_view cmd, std::string_view key) : out_(out), cmd_(cmd), key_(key) {}
   ~Batcher() { Flush(); }
-  void Add(std::string_view a) { args_.emplace_back(a); }
-  void AddPair(std::string_view a, std::string_view b) {
+  void Add(std::string_view a) {
     args_.emplace_back(a);
-    args_.emplace_back(b);
+    bytes_ += a.size();
+  }
+  void AddPair(std::string_view a, std::string_view b) {
+    Add(a);
+    Add(b);
     if (args_.size() >= kBatch) Flush();
   }
   void AddOne(std::string_view a) {
@@ -51,12 +55,15 @@ class Batcher {
     for (auto& a : args_) AppendBulk(out_, a);
     args_.clear();
   }
+  // Bytes of arguments added so far (a part's budget counts them).
+  size_t bytes() const { return bytes_; }
 
  private:
   static constexpr size_t kBatch = 128;  // arguments per command, as Redis's AOF_REWRITE_ITEMS_PER_CMD (64 pairs)
   std::string& out_;
   std::string_view cmd_, key_;
   std::vector<std::string> args_;
+  size_t bytes_ = 0;
 };
 
 }  // namespace
@@ -127,11 +134,13 @@ void AppendStreamRebuild(std::string& out, std::string_view key, const Stream& s
   }
 }
 
-}  // namespace
-
-void AppendKeyRebuild(std::string& out, const Entry* e, bool replace) {
+// A rebuild from c on: DEL first (with replace), then elements until `budget` bytes of them
+// went out; the TTL once the value is complete.
+bool RebuildPart(std::string& out, const Entry* e, RebuildCursor& c, size_t budget, bool replace) {
   std::string_view key = e->key();
-  if (replace && e->type() != ObjType::kString) AppendRespCommand(out, {"DEL", key});
+  if (!c.started && replace && e->type() != ObjType::kString) AppendRespCommand(out, {"DEL", key});
+  c.started = true;
+  bool done = true;
   switch (e->type()) {
     case ObjType::kString:
       AppendRespCommand(out, {"SET", key, e->str()});
@@ -139,19 +148,46 @@ void AppendKeyRebuild(std::string& out, const Entry* e, bool replace) {
     case ObjType::kList: {
       const List* l = static_cast<const List*>(e->obj());
       Batcher b(out, "RPUSH", key);
-      for (auto c = l->CursorAt(0); c.Valid(); c.Next()) b.AddOne(c.Value());
+      if (c.pos >= l->size()) break;
+      for (auto cur = l->CursorAt(c.pos); cur.Valid();) {
+        b.AddOne(cur.Value());
+        ++c.pos;
+        cur.Next();
+        if (b.bytes() >= budget && cur.Valid()) {
+          done = false;
+          break;
+        }
+      }
       break;
     }
     case ObjType::kSet: {
       const SetObject* s = static_cast<const SetObject*>(e->obj());
       Batcher b(out, "SADD", key);
-      s->ForEach([&](std::string_view m) { b.AddOne(m); });
+      if (s->is_intset()) {
+        char buf[kSetIntBuf];
+        const size_t n = s->size();
+        while (c.pos < n && b.bytes() < budget) b.AddOne(SetObject::FormatInt(s->IntAt(c.pos++), buf));
+        done = c.pos >= n;
+      } else {
+        // A scan cursor over an unchanged table visits every bucket once.
+        uint64_t cursor = c.pos;
+        do {
+          cursor = s->ScanTableStep(cursor, [&](std::string_view m) { b.AddOne(m); });
+        } while (cursor != 0 && b.bytes() < budget);
+        c.pos = cursor;
+        done = cursor == 0;
+      }
       break;
     }
     case ObjType::kHash: {
       Hash h(e->obj());
       Batcher b(out, "HSET", key);
-      h.ForEach([&](std::string_view f, std::string_view v) { b.AddPair(f, v); });
+      uint64_t cursor = c.pos;
+      do {
+        cursor = h.Scan(cursor, [&](std::string_view f, std::string_view v) { b.AddPair(f, v); });
+      } while (cursor != 0 && b.bytes() < budget);
+      c.pos = cursor;
+      done = cursor == 0;
       break;
     }
     case ObjType::kStream:
@@ -160,16 +196,36 @@ void AppendKeyRebuild(std::string& out, const Entry* e, bool replace) {
     case ObjType::kZSet: {
       ZSet z(e->obj());
       Batcher b(out, "ZADD", key);
-      int64_t n = static_cast<int64_t>(z.size());
-      z.ForRanks(0, n - 1, false, [&](std::string_view m, double score) { b.AddPair(DToStr(score), m); });
+      if (z.empty()) break;
+      for (auto cur = z.At(static_cast<int64_t>(c.pos), false); cur.Valid();) {
+        b.AddPair(DToStr(cur.score()), cur.member());
+        ++c.pos;
+        cur.Next();
+        if (b.bytes() >= budget && cur.Valid()) {
+          done = false;
+          break;
+        }
+      }
       break;
     }
   }
-  if (e->has_expire()) {
+  if (done && e->has_expire()) {
     char buf[24];
     auto r = std::to_chars(buf, buf + sizeof buf, e->expire_ms());
     AppendRespCommand(out, {"PEXPIREAT", key, std::string_view(buf, r.ptr - buf)});
   }
+  return done;
+}
+
+}  // namespace
+
+void AppendKeyRebuild(std::string& out, const Entry* e, bool replace) {
+  RebuildCursor c;
+  RebuildPart(out, e, c, SIZE_MAX, replace);
+}
+
+bool AppendKeyRebuildPart(std::string& out, const Entry* e, RebuildCursor& c, size_t budget) {
+  return RebuildPart(out, e, c, budget, true);
 }
 
 int AofReader::ReadLine(size_t& p, char prefix, int64_t* out) const {

@@ -21,6 +21,18 @@ void AppendRespCommand(std::string& out, std::initializer_list<std::string_view>
 // key may already exist); a string's SET replaces on its own.
 void AppendKeyRebuild(std::string& out, const Entry* e, bool replace);
 
+// Where a rebuild written in parts stopped: live resharding copies a big collection to the
+// target's log over several short holds of the source engine's lock.
+struct RebuildCursor {
+  bool started = false;
+  uint64_t pos = 0;  // elements written (lists, sorted sets, intsets) or a table's scan cursor
+};
+// Appends the next part of e's rebuild (the first part starts with DEL, so it replaces
+// whatever the log held under the key), stopping once about `budget` bytes of elements went
+// out. Returns true when the rebuild is complete (PEXPIREAT, for a TTL, ends the last part).
+// e must not have changed since the first part: the positions would no longer mean anything.
+bool AppendKeyRebuildPart(std::string& out, const Entry* e, RebuildCursor& c, size_t budget);
+
 // Splits AOF bytes into commands. Next() returns kCommand with args filled, kEnd at a clean
 // end, kTruncated if the bytes stop inside a command, kCorrupt if they are not RESP.
 // offset() is where the last complete command ended (or where the bad bytes start).

@@ -169,6 +169,7 @@ void EngineLog::SwitchTo(int fd) {
   std::lock_guard blk(buf_mu_);
   cur_db_ = -1;
   incr_bytes_.store(0);
+  switches_.fetch_add(1, std::memory_order_release);
 }
 
 // ---- AofSet ---------------------------------------------------------------------------

@@ -58,6 +58,10 @@ class EngineLog {
   bool Sync();
 
   uint64_t incr_bytes() const { return incr_bytes_.load(std::memory_order_relaxed); }
+  // How many times a rewrite switched this log to a new file (changes only with the engine
+  // locked): what was appended before a switch is in files the rewrite then drops, so live
+  // resharding re-copies keys it wrote to the log before one.
+  uint64_t switches() const { return switches_.load(std::memory_order_acquire); }
 
  private:
   friend class AofSet;
@@ -79,6 +83,7 @@ class EngineLog {
   int fd_ = -1;
   uint64_t written_ = 0;
   std::atomic<uint64_t> incr_bytes_{0};  // size of the current incremental files
+  std::atomic<uint64_t> switches_{0};
 };
 
 class AofSet {

@@ -20,6 +20,7 @@ std::string AtomicFile::Open(const std::string& path) {
   fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd_ < 0) return "Failed opening the temp file " + tmp_ + ": " + std::strerror(errno);
   size_ = 0;
+  synced_ = false;
   return {};
 }
 
@@ -37,12 +38,34 @@ std::string AtomicFile::Append(std::string_view data) {
     off += static_cast<size_t>(w);
   }
   size_ += data.size();
+  synced_ = false;
   return {};
 }
 
-std::string AtomicFile::Commit() {
-  if (fd_ < 0) return "commit of " + tmp_ + " after an error";
+std::string AtomicFile::Sync() {
+  if (fd_ < 0) return "sync of " + tmp_ + " after an error";
   if (::fsync(fd_) != 0) {
+    std::string err = "fsync of " + tmp_ + " failed: " + std::strerror(errno);
+    Abort();
+    return err;
+  }
+  synced_ = true;
+  return {};
+}
+
+void FsyncDirOf(const std::string& path) {
+  size_t slash = path.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+}
+
+std::string AtomicFile::Commit(bool sync_dir) {
+  if (fd_ < 0) return "commit of " + tmp_ + " after an error";
+  if (!synced_ && ::fsync(fd_) != 0) {
     std::string err = "fsync of " + tmp_ + " failed: " + std::strerror(errno);
     Abort();
     return err;
@@ -56,13 +79,7 @@ std::string AtomicFile::Commit() {
     return err;
   }
   tmp_.clear();
-  size_t slash = path_.rfind('/');
-  std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path_.substr(0, slash));
-  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
+  if (sync_dir) FsyncDirOf(path_);
   return {};
 }
 

@@ -5,7 +5,9 @@
 
 #include "persistence/aof_format.h"
 #include "persistence/aof_log.h"
+#include "persistence/atomic_file.h"
 #include "server/core/server_state.h"
+#include "server/resharding/log_precopy.h"
 #include "server/resharding/slot_map_file.h"
 
 namespace ks {
@@ -101,7 +103,8 @@ std::string ActiveList(const ShardSet& shards) {
   return out;
 }
 
-Resharder::Resharder(ServerState& state) : state_(state) {
+Resharder::Resharder(ServerState& state)
+    : precopy_(std::make_unique<LogPreCopy>(state.shards())), state_(state) {
   std::lock_guard lk(state.config_mu());
   dir_ = state.config().dir;
 }
@@ -361,6 +364,7 @@ void Resharder::Run(Job& job) {
   const uint16_t to = static_cast<uint16_t>(job.info.to);
   size_t i = 0;
   auto finish = [&](MoveInfo::State s, std::string error = {}) {
+    Listen(false);
     if (std::string e; !SaveMapIfUnsaved(&e) && s != MoveInfo::State::kFailed) {
       s = MoveInfo::State::kFailed;
       error = e;
@@ -395,16 +399,77 @@ void Resharder::Run(Job& job) {
       batch.push_back(job.slots[i++]);
     }
     std::string error;
-    if (!MoveBatch(job, from, to, batch, &error)) return finish(MoveInfo::State::kFailed, error);
+    switch (MoveBatch(job, from, to, batch, &error)) {
+      case BatchResult::kMoved: break;
+      case BatchResult::kCancelled: return finish(MoveInfo::State::kCancelled);
+      case BatchResult::kFailed: return finish(MoveInfo::State::kFailed, error);
+    }
   }
   finish(MoveInfo::State::kDone);
 }
 
-bool Resharder::MoveBatch(Job& job, uint16_t from, uint16_t to, const std::vector<uint16_t>& slots, std::string* error) {
+void Resharder::Listen(bool on) {
+  if (on == listening_) return;
+  EngineLocks locks;
+  locks.LockAll(state_.shards());
+  if (on) state_.keyspace_events().Add(precopy_.get());
+  else state_.keyspace_events().Remove(precopy_.get());
+  listening_ = on;
+}
+
+Resharder::BatchResult Resharder::MoveBatch(Job& job, uint16_t from, uint16_t to, const std::vector<uint16_t>& slots,
+                                            std::string* error) {
   ShardSet& shards = state_.shards();
+  // With the AOF on, the keys go to the end of the target's log first, holding one engine at
+  // a time; the two-engine hold below then writes only the keys changed since.
+  AofSet* copied_to = state_.aof();
+  struct EndCopy {
+    LogPreCopy& p;
+    ~EndCopy() {
+      if (p.active()) p.End();
+    }
+  } end_copy{*precopy_};
+  constexpr int kCopyAttempts = 3;
+  // With the AOF the map is saved under the hold; its file is written and fsynced before, so
+  // the hold only renames it and fsyncs the directory.
+  AtomicFile map_file;
+  SlotOwners map_next{};
+  std::vector<int> map_active;
+  bool map_ready = false;
   EngineLocks locks;
   EngineIds ids{from, to};
-  locks.Lock(shards, ids);
+  for (int attempt = 1;; ++attempt) {
+    if (copied_to) {
+      Listen(true);
+      if (!precopy_->active()) precopy_->Begin(from, to, slots);
+      LogPreCopy::Result r = precopy_->Copy(*copied_to, job.cancel);
+      if (r != LogPreCopy::Result::kCopied) {
+        {
+          EngineGuard g(shards, to);
+          precopy_->Undo(copied_to->log(to));
+        }
+        if (r == LogPreCopy::Result::kCancelled) return BatchResult::kCancelled;
+        *error = "writing the append-only log of engine " + std::to_string(to) + " failed";
+        return BatchResult::kFailed;
+      }
+    }
+    if (state_.aof() && !map_ready) {
+      // Under file_mu_: the temporary file is the one every writer of slots.conf uses.
+      std::lock_guard file(file_mu_);
+      map_next = CurrentOwners(shards);
+      for (uint16_t s : slots) map_next[s] = to;
+      map_active = shards.ActiveIds();
+      map_ready = map_file.Open(SlotMapPath(dir_)).empty() &&
+                  map_file.Append(SlotMapText(map_next, map_active)).empty() && map_file.Sync().empty();
+    }
+    locks.Lock(shards, ids);
+    // An AOF rewrite that switched the target's log to a new file since the copy began
+    // dropped the copy with the old file (so did turning the AOF off and on): copy again.
+    AofSet* now = state_.aof();
+    if (!now || (now == copied_to && precopy_->Valid(now)) || attempt == kCopyAttempts) break;
+    locks.UnlockAll();
+    copied_to = now;
+  }
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<uint16_t> mine;
   for (uint16_t s : slots)
@@ -416,21 +481,24 @@ bool Resharder::MoveBatch(Job& job, uint16_t from, uint16_t to, const std::vecto
     src.BeforeSlotChange(s);
     dst.BeforeSlotChange(s);
   }
-  // 2. The keys at the end of the target's log, durable.
+  // 2. The keys at the end of the target's log, durable: what the copy did not cover (keys
+  // changed since their copy; everything if the copy no longer stands). Under everysec and
+  // no, write(2) is enough for a kill -9, and nothing promises more than the last second on
+  // power loss: the fsyncs are left out of the hold (see below).
   AofSet* aof = state_.aof();
+  const bool strict = aof && aof->fsync() == FsyncPolicy::kAlways;
   std::vector<std::pair<int, std::string>> moved_keys;
   if (aof) {
     EngineLog& log = aof->log(to);
+    const bool all = !(aof == copied_to && precopy_->Valid(aof));
+    if (!precopy_->active()) precopy_->Begin(from, to, slots);
+    const size_t n = precopy_->AppendDirty(log, all);
     for (int db = 0; db < kNumDbs; ++db)
-      for (uint16_t s : mine)
-        src.db(db).ForEachInSlot(s, [&](Entry* e) {
-          log.AppendWith(db, [&](std::string& out) { AppendKeyRebuild(out, e, true); });
-          moved_keys.emplace_back(db, std::string(e->key()));
-        });
-    if (!moved_keys.empty() && (!log.Write() || !log.Sync())) {
-      LogDeletes(log, moved_keys);  // the copy is not the target's: undo it in its log
+      for (uint16_t s : mine) src.db(db).ForEachInSlot(s, [&](Entry* e) { moved_keys.emplace_back(db, std::string(e->key())); });
+    if (n && (!log.Write() || (strict && !log.Sync()))) {
+      precopy_->Undo(log);  // the copy is not the target's: undo it in its log
       *error = "writing the append-only log of engine " + std::to_string(to) + " failed";
-      return false;
+      return BatchResult::kFailed;
     }
   }
   // 3. The map naming the new owner, durable, before any command can see it. Without the
@@ -441,10 +509,19 @@ bool Resharder::MoveBatch(Job& job, uint16_t from, uint16_t to, const std::vecto
   std::unique_lock file(file_mu_);
   SlotOwners owners = CurrentOwners(shards);
   for (uint16_t s : mine) owners[s] = to;
-  if (std::string err = aof ? SaveMapLocked(owners) : std::string(); !err.empty()) {
-    if (aof) LogDeletes(aof->log(to), moved_keys);
+  std::string err;
+  // An engine added or removed since the file was prepared saved the map itself, through the
+  // same temporary file: write it again then.
+  if (aof && map_ready && owners == map_next && shards.ActiveIds() == map_active) {
+    err = map_file.Commit(strict);
+  } else if (aof) {
+    map_file.Abort();  // its temporary file is the one SaveSlotMap writes
+    err = SaveMapLocked(owners);
+  }
+  if (!err.empty()) {
+    if (aof) precopy_->Undo(aof->log(to));
     *error = "saving " + SlotMapPath(dir_) + " failed: " + err;
-    return false;
+    return BatchResult::kFailed;
   }
   // 4. The tables and blocked clients, and the owner.
   size_t keys = 0;
@@ -455,22 +532,30 @@ bool Resharder::MoveBatch(Job& job, uint16_t from, uint16_t to, const std::vecto
     shards.AssignSlotLocked(s, to);
   }
   file.unlock();
+  // The slots' keys now change under the target's lock: stop tracking them before unlocking.
+  if (precopy_->active()) precopy_->End();
   // 5. The source's log forgets them (written with its next command or within a second; if
-  // lost in a crash, start-up drops keys of slots an engine does not own).
-  if (aof) LogDeletes(aof->log(from), moved_keys);
+  // lost in a crash, start-up drops keys of slots an engine does not own). Never before the
+  // map naming the target is durable, or a power loss could leave the old map and the DELs.
+  if (strict) LogDeletes(aof->log(from), moved_keys);
   const uint64_t pause =
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
   locks.UnlockAll();
+  if (aof && !strict) {
+    FsyncDirOf(SlotMapPath(dir_));  // the rename, durable
+    EngineGuard g(shards, from);
+    LogDeletes(aof->log(from), moved_keys);
+  }
   if (!aof) {
     map_unsaved_ = true;
     if (std::chrono::steady_clock::now() - map_saved_at_ >= std::chrono::milliseconds(200) && !SaveMapIfUnsaved(error))
-      return false;
+      return BatchResult::kFailed;
   }
   std::lock_guard lk(mu_);
   job.info.slots_done += slots.size();
   job.info.keys_moved += keys;
   job.info.max_pause_us = std::max(job.info.max_pause_us, pause);
-  return true;
+  return BatchResult::kMoved;
 }
 
 }  // namespace ks

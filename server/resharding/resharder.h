@@ -3,22 +3,43 @@
 //
 // A move hands a set of slots to one engine, in batches, on its own thread, while clients
 // keep reading and writing. Per batch (slots with the same current owner, bounded so no
-// client waits long) the old and new owners are locked together and, in this order:
+// client waits long), with the AOF on, first, holding one engine at a time:
+//   0. the batch's keys are copied to the end of the target's log (LogPreCopy,
+//      log_precopy.h): the source is locked for short steps of ~64 KB of rebuild commands
+//      (a big collection in parts), the target only to append each step; keys changed after
+//      their copy began (the key-modified hook) are copied again while that shrinks them;
+//      then the log is fsynced, and the next slots.conf is written to its temporary file
+//      and fsynced.
+// Then the old and new owners are locked together and, in this order:
 //   1. a running snapshot (BGSAVE, AOF rewrite base) copies the slots on both engines first
 //      (EngineObserver::BeforeSlotChange), so it stays the image of its moment: the source's
 //      file holds the keys, the target's does not;
-//   2. with the AOF on, the keys are rebuilt at the end of the target's log, which is made
-//      durable (write + fdatasync);
-//   3. slots.conf is rewritten naming the new owner (temp file + fsync + rename);
+//   2. with the AOF on, the keys still dirty go to the end of the target's log (DEL if gone,
+//      else a whole rebuild starting with DEL), written (and, under appendfsync always,
+//      fdatasynced) when there are any. If an AOF rewrite switched the target's log to a new file after the copy
+//      began, the copy went with the old file: the batch unlocks and copies again (twice at
+//      most; then this step writes every key of the batch, as a move did before the copy);
+//   3. slots.conf names the new owner (the prepared file renamed over it, and under always
+//      the directory fsynced; written whole here if the map changed meanwhile);
 //   4. each slot's tables (every database) and its blocked clients move to the target in
 //      O(1) per slot (Engine::TakeSlot / AdoptSlot), and the slot map is flipped;
-//   5. with the AOF on, the source's log gets a DEL of every moved key.
-// A crash before 3 leaves the source owner (a copy the target's log may hold is dropped at
-// start-up, see DropUnownedKeys); a crash after 3 makes the target the owner, whose log now
-// holds the keys (the source's copy is dropped). So a restart brings back exactly what was
-// acknowledged, and each engine's log replays to exactly its keys.
+//   5. with the AOF on, the source's log gets a DEL of every moved key. Under everysec and no
+//      this waits until after the unlock and a directory fsync: the DELs must never be
+//      durable before the map naming the target is. The hold then does no fsync at all:
+//      kill -9 needs only write(2); a power loss may lose the changes made since a key's
+//      last copy (the last delta pass, moments before the hold: everysec promises about a
+//      second), never the copy itself, fsynced before the rename.
+// A crash before 3 leaves the source owner: the copies the target's log holds (whole or cut
+// short) replay into the target only, never over the source's keys (each engine's log
+// replays into its own engine), and are dropped at start-up (DropUnownedKeys). A crash after
+// 3 makes the target the owner, whose log holds every key: its copy, then the rewrite of
+// each key changed since (the source's copy is dropped). So a restart brings back exactly
+// what was acknowledged, and each engine's log replays to exactly its keys. A cancelled or
+// failed batch appends a DEL of every key it copied to the target's log, so a later move of
+// the slot finds no stale copy there.
 // Moves run one at a time, in the order they were asked for; cancelling stops a move
-// between batches: every slot is then served by its old or its new owner.
+// between batches or during a batch's copy: every slot is then served by its old or its new
+// owner.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -35,6 +56,7 @@
 
 namespace ks {
 
+class LogPreCopy;
 class ServerState;
 class ShardSet;
 
@@ -103,9 +125,16 @@ class Resharder {
   };
   void Loop();
   void Run(Job& job);
-  // Moves slots (all owned by `from` when routed) to `to` under one lock hold. Returns false
-  // with *error set when it failed (nothing moved then).
-  bool MoveBatch(Job& job, uint16_t from, uint16_t to, const std::vector<uint16_t>& slots, std::string* error);
+  enum class BatchResult { kMoved, kCancelled, kFailed };
+  // Moves slots (all owned by `from` when routed) to `to`: with the AOF on, copies their keys
+  // to the target's log first (LogPreCopy), then hands them over under one hold of both
+  // engines. kFailed comes with *error set; nothing moved then, nor when cancelled.
+  BatchResult MoveBatch(Job& job, uint16_t from, uint16_t to, const std::vector<uint16_t>& slots, std::string* error);
+  // Registers the pre-copy's listener on the key-modified hook (every engine locked, so no
+  // signal is being sent), or removes it; only moves with the AOF on listen.
+  void Listen(bool on);
+  std::unique_ptr<LogPreCopy> precopy_;  // worker thread only
+  bool listening_ = false;
   std::string Queue(std::vector<uint16_t> slots, int to, std::string spec);
   // Without the AOF the map is saved at most every 200 ms and at the end of each move.
   bool SaveMapIfUnsaved(std::string* error);

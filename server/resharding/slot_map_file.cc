@@ -23,13 +23,17 @@ std::vector<SlotRun> SlotRuns(const SlotOwners& owners) {
 
 std::string SlotMapPath(const std::string& dir) { return dir + "/slots.conf"; }
 
-std::string SaveSlotMap(const std::string& dir, const SlotOwners& owners, const std::vector<int>& active) {
+std::string SlotMapText(const SlotOwners& owners, const std::vector<int>& active) {
   std::string out = "# keyshard slot map: the active engines, then <first slot>-<last slot> <engine>\nactive";
   for (int e : active) out += " " + std::to_string(e);
   out += "\n";
   for (const SlotRun& r : SlotRuns(owners))
     out += std::to_string(r.from) + "-" + std::to_string(r.to) + " " + std::to_string(r.engine) + "\n";
-  return WriteFileAtomically(SlotMapPath(dir), out);
+  return out;
+}
+
+std::string SaveSlotMap(const std::string& dir, const SlotOwners& owners, const std::vector<int>& active) {
+  return WriteFileAtomically(SlotMapPath(dir), SlotMapText(owners, active));
 }
 
 namespace {

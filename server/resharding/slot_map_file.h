@@ -28,7 +28,9 @@ struct SlotRun {
 std::vector<SlotRun> SlotRuns(const SlotOwners& owners);
 
 std::string SlotMapPath(const std::string& dir);
-// Writes the map and the active engines (ascending). Returns an empty string or the error.
+// The file's text for a map and the active engines (ascending).
+std::string SlotMapText(const SlotOwners& owners, const std::vector<int>& active);
+// Writes the map and the active engines. Returns an empty string or the error.
 std::string SaveSlotMap(const std::string& dir, const SlotOwners& owners, const std::vector<int>& active);
 // Reads the map: nullopt in *owners (and no error) if there is no file; an error naming the
 // line when it is malformed, incomplete, names an engine >= engines or gives slots to an

@@ -1,11 +1,16 @@
 // Live slot moves against a real process: writers recording every acknowledged write and
 // readers checking that MSET/MGET stay atomic while slots move back and forth, cancel, a
-// blocked client following its key, and kill -9 in the middle of moves under appendfsync
-// always (KEYSHARD MOVE drives the moves here; the HTTP API has its own test).
+// blocked client following its key, kill -9 in the middle of moves under appendfsync always,
+// and, with the AOF on, writers changing the moving keys while they are copied to the target's
+// log, a big sorted set, SWAPDB/FLUSHDB during the copy (KEYSHARD MOVE drives the moves here;
+// the HTTP API has its own test).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <iostream>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -33,6 +38,22 @@ std::string WaitMove(Client& c, const std::string& id) {
   }
   ADD_FAILURE() << "move " << id << " still running: " << r;
   return r;
+}
+
+// Adds n members (m0 with score 0, m1 with 1, ...) to a sorted set, 2000 per ZADD.
+void LoadZset(Client& c, const std::string& key, int n) {
+  for (int i = 0; i < n;) {
+    std::vector<std::string> zadd{"ZADD", key};
+    for (int end = std::min(n, i + 2000); i < end; ++i) zadd.insert(zadd.end(), {std::to_string(i), "m" + std::to_string(i)});
+    ASSERT_EQ(c.Run(zadd).rfind("(integer)", 0), 0u);
+  }
+}
+
+// DEBUG DIGEST-VALUE of a key (its value's digest, as Redis computes it).
+std::string Digest(Client& c, const std::string& key) {
+  std::string d = c.Run({"DEBUG", "DIGEST-VALUE", key});
+  EXPECT_EQ(d.size(), 42u) << d;  // "<40 hex digits>"
+  return d;
 }
 
 // Keys of a group share nothing but the group number, so they land in different slots.
@@ -160,11 +181,17 @@ TEST(Resharding, BlockedClientFollowsItsMovedKey) {
 
 TEST(Resharding, KillDuringMovesWithAofAlwaysKeepsExactlyTheAcknowledgedData) {
   for (int round = 0; round < 2; ++round) {
-    KeyshardProcess first({"--shards", "4", "--appendonly", "yes", "--appendfsync", "always"});
+    KeyshardProcess first(
+        {"--shards", "4", "--appendonly", "yes", "--appendfsync", "always", "--enable-debug-command", "local"});
     ASSERT_TRUE(first.running());
+    std::string big_digest;
     {
       Client c(first.port());
       for (int i = 0; i < 2000; ++i) c.Run({"SET", "base:" + std::to_string(i), std::to_string(i)});
+      // Copied to the target's log in many parts by every move of its slot: the kill may cut
+      // such a copy anywhere.
+      LoadZset(c, "bigz", 50000);
+      big_digest = Digest(c, "bigz");
     }
     std::atomic<bool> stop{false};
     std::vector<long> acked(3, 0);
@@ -187,10 +214,11 @@ TEST(Resharding, KillDuringMovesWithAofAlwaysKeepsExactlyTheAcknowledgedData) {
     stop = true;
     for (auto& t : writers) t.join();
     mover.join();
-    KeyshardProcess second({"--dir", first.dir(), "--shards", "4", "--appendonly", "yes"});
+    KeyshardProcess second({"--dir", first.dir(), "--shards", "4", "--appendonly", "yes", "--enable-debug-command", "local"});
     ASSERT_TRUE(second.running());
     Client c(second.port());
-    EXPECT_EQ(c.Run({"DBSIZE"}), "(integer) 2003");
+    EXPECT_EQ(c.Run({"DBSIZE"}), "(integer) 2004");
+    EXPECT_EQ(Digest(c, "bigz"), big_digest);
     for (int i = 0; i < 2000; i += 13) EXPECT_EQ(c.Run({"GET", "base:" + std::to_string(i)}), "\"" + std::to_string(i) + "\"");
     for (int w = 0; w < 3; ++w) {
       long len = IntReply(c.Run({"LLEN", "list:" + std::to_string(w)}));
@@ -204,7 +232,7 @@ TEST(Resharding, KillDuringMovesWithAofAlwaysKeepsExactlyTheAcknowledgedData) {
     second.Stop();
     KeyshardProcess third({"--dir", first.dir(), "--shards", "4", "--appendonly", "yes"});
     Client c3(third.port());
-    EXPECT_EQ(c3.Run({"DBSIZE"}), "(integer) 2003");
+    EXPECT_EQ(c3.Run({"DBSIZE"}), "(integer) 2004");
   }
 }
 
@@ -244,6 +272,236 @@ TEST(Resharding, KeyshardEnginesAddAndDelete) {
   EXPECT_EQ(c.Run({"KEYSHARD", "ADDENGINE"}), "(integer) 1");
   EXPECT_EQ(c.Run({"KEYSHARD", "ADDENGINE"}), "(integer) 3");
   EXPECT_EQ(c.Run({"KEYSHARD", "ADDENGINE"}), "(error) ERR all 4 engines are in use (raise max-shards)");
+}
+
+// The flags of the AOF tests below (DEBUG DIGEST compares what comes back with what was there).
+std::vector<std::string> AofFlags(const std::string& shards, const std::string& fsync) {
+  return {"--shards", shards, "--appendonly", "yes", "--appendfsync", fsync, "--enable-debug-command", "local"};
+}
+
+// The same flags on an existing data directory (a restart).
+std::vector<std::string> OnDir(std::vector<std::string> flags, const std::string& dir) {
+  flags.insert(flags.end(), {"--dir", dir});
+  return flags;
+}
+
+// A key's type and whole value, as one text.
+std::string Probe(Client& c, const std::string& k) {
+  std::string t = c.Run({"TYPE", k});
+  if (t == "string") return t + " " + c.Run({"GET", k});
+  if (t == "list") return t + " " + c.Run({"LRANGE", k, "0", "-1"});
+  if (t == "hash") return t + " " + c.Run({"HGETALL", k});
+  return t;
+}
+
+// Fills each of dbs with n keys "k:<i>" = "<db>-<i>", 1000 per MSET.
+void LoadStrings(Client& c, std::initializer_list<int> dbs, int n) {
+  for (int db : dbs) {
+    c.Run({"SELECT", std::to_string(db)});
+    for (int i = 0; i < n;) {
+      std::vector<std::string> mset{"MSET"};
+      for (int end = std::min(n, i + 1000); i < end; ++i)
+        mset.insert(mset.end(), {"k:" + std::to_string(i), std::to_string(db) + "-" + std::to_string(i)});
+      ASSERT_EQ(c.Run(mset), "OK");
+    }
+  }
+  c.Run({"SELECT", "0"});
+}
+
+// With the AOF on, a batch's keys are copied to the target's log before the batch moves, and
+// keys changed after their copy are written again: writers that keep changing the moving keys
+// (a key deleted and re-created as another type, a big sorted set growing and shrinking while
+// it is copied in parts) must find every acknowledged value before and after a kill -9.
+TEST(Resharding, AofMovesWhileWritersChangeTheMovingKeysKeepEveryAcknowledgedValue) {
+  const auto flags = AofFlags("4", "everysec");
+  KeyshardProcess first(flags);
+  ASSERT_TRUE(first.running());
+  constexpr int kWriters = 2, kKeys = 300, kBig = 30000;
+  {
+    Client c(first.port());
+    LoadStrings(c, {0}, 40000);  // keys no writer touches
+    for (int w = 0; w < kWriters; ++w) LoadZset(c, "grow:" + std::to_string(w), kBig);
+  }
+  std::atomic<bool> stop{false};
+  std::atomic<long> errors{0};
+  std::vector<std::map<std::string, std::string>> model(kWriters);  // key -> its Probe
+  std::vector<long> zcard(kWriters, kBig);
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w)
+    writers.emplace_back([&, w] {
+      Client c(first.port());
+      const std::string grow = "grow:" + std::to_string(w);
+      auto expect = [&](const std::string& got, const std::string& want) {
+        if (got != want) ++errors;
+        return got == want;
+      };
+      for (long n = 0; !stop && errors == 0; ++n) {
+        const std::string k = "w" + std::to_string(w) + ":" + std::to_string(n % kKeys), v = std::to_string(n);
+        switch ((n / kKeys) % 4) {
+          case 0:
+            if (expect(c.Run({"SET", k, "v-" + v}), "OK")) model[w][k] = "string \"v-" + v + "\"";
+            break;
+          case 1:
+            c.Run({"DEL", k});
+            if (expect(c.Run({"RPUSH", k, "a-" + v, "b-" + v}), "(integer) 2"))
+              model[w][k] = "list [\"a-" + v + "\", \"b-" + v + "\"]";
+            break;
+          case 2:
+            if (expect(c.Run({"DEL", k}), "(integer) 1")) model[w][k] = "none";
+            break;
+          case 3:
+            if (expect(c.Run({"HSET", k, "f", v}), "(integer) 1")) model[w][k] = "hash [\"f\", \"" + v + "\"]";
+            break;
+        }
+        if (expect(c.Run({"ZADD", grow, std::to_string(kBig + n), "x" + v}), "(integer) 1")) ++zcard[w];
+        if (n % 10 == 0 && expect(c.Run({"ZREM", grow, "m" + std::to_string(n / 10)}), "(integer) 1")) --zcard[w];
+      }
+    });
+  Client admin(first.port());
+  for (int round = 0; round < 4; ++round) {
+    std::string r = WaitMove(admin, MoveId(admin.Run({"KEYSHARD", "MOVE", "0-16383", std::to_string((round + 1) % 4)})));
+    EXPECT_NE(r.find("\"done\""), std::string::npos) << r;
+  }
+  stop = true;
+  for (auto& t : writers) t.join();
+  ASSERT_EQ(errors.load(), 0);
+  auto check = [&](Client& c, const char* when) {
+    for (int w = 0; w < kWriters; ++w) {
+      EXPECT_GT(model[w].size(), 0u);
+      for (auto& [k, want] : model[w]) EXPECT_EQ(Probe(c, k), want) << k << " " << when;
+      EXPECT_EQ(IntReply(c.Run({"ZCARD", "grow:" + std::to_string(w)})), zcard[w]) << when;
+    }
+  };
+  check(admin, "before the kill");
+  const std::string digest = admin.Run({"DEBUG", "DIGEST"}), slots = admin.Run({"KEYSHARD", "SLOTS"});
+  first.Kill();
+  KeyshardProcess second(OnDir(flags, first.dir()));
+  ASSERT_TRUE(second.running());
+  Client c(second.port());
+  check(c, "after the kill");
+  EXPECT_EQ(c.Run({"DEBUG", "DIGEST"}), digest);
+  EXPECT_EQ(c.Run({"KEYSHARD", "SLOTS"}), slots);
+}
+
+// A 200000-member sorted set moves without holding both engines for its whole rebuild, and a
+// kill -9 right after the move (appendfsync always) brings it back whole.
+TEST(Resharding, BigSortedSetMovedUnderAofAlwaysComesBackAfterKill) {
+  const auto flags = AofFlags("2", "always");
+  KeyshardProcess first(flags);
+  ASSERT_TRUE(first.running());
+  Client c(first.port());
+  LoadZset(c, "big", 200000);
+  const std::string digest = Digest(c, "big");
+  const std::string slot = c.Run({"CLUSTER", "KEYSLOT", "big"}).substr(10);
+  std::atomic<bool> stop{false};
+  long acked = 0;
+  std::thread writer([&] {  // another key of the same engines keeps being written meanwhile
+    Client w(first.port());
+    for (long i = 1; !stop; ++i) {
+      if (w.Run({"INCR", "other"}) != "(integer) " + std::to_string(i)) return;
+      acked = i;
+    }
+  });
+  for (int to : {1, 0}) {  // at least one of them moves the set
+    std::string r = WaitMove(c, MoveId(c.Run({"KEYSHARD", "MOVE", slot, std::to_string(to)})));
+    EXPECT_NE(r.find("\"done\""), std::string::npos) << r;
+    std::cout << "move to " << to << ": " << r << "\n";
+  }
+  stop = true;
+  writer.join();
+  const std::string slots = c.Run({"KEYSHARD", "SLOTS"});
+  first.Kill();
+  KeyshardProcess second(OnDir(flags, first.dir()));
+  ASSERT_TRUE(second.running());
+  Client c2(second.port());
+  EXPECT_EQ(c2.Run({"ZCARD", "big"}), "(integer) 200000");
+  EXPECT_EQ(Digest(c2, "big"), digest);
+  EXPECT_EQ(c2.Run({"GET", "other"}), "\"" + std::to_string(acked) + "\"");
+  EXPECT_EQ(c2.Run({"KEYSHARD", "SLOTS"}), slots);
+}
+
+// SWAPDB and FLUSHDB while keys are being copied to the target's log: the copy may then hold
+// keys under the other database's name, or keys since flushed; the batch copies again, and
+// the logs replay to exactly the data there was.
+TEST(Resharding, AofMoveWithSwapdbAndFlushdbDuringTheCopyReplaysToTheSameData) {
+  const auto flags = AofFlags("4", "everysec");
+  KeyshardProcess first(flags);
+  ASSERT_TRUE(first.running());
+  Client c(first.port());
+  LoadStrings(c, {0, 1, 2}, 30000);
+  Client other(first.port());
+  int swaps = 0;
+  for (int to : {3, 0}) {
+    const std::string id = MoveId(c.Run({"KEYSHARD", "MOVE", "0-16383", std::to_string(to)}));
+    for (int i = 0; i < 200 && c.Run({"KEYSHARD", "MOVES", id}).find("\"running\"") != std::string::npos; ++i) {
+      EXPECT_EQ(other.Run({"SWAPDB", "0", "1"}), "OK");
+      ++swaps;
+      other.Run({"SELECT", "2"});
+      if (i % 5 == 0) EXPECT_EQ(other.Run({"FLUSHDB"}), "OK");
+      EXPECT_EQ(other.Run({"SET", "k:" + std::to_string(i), "late"}), "OK");
+      other.Run({"SELECT", "0"});
+    }
+    std::string r = WaitMove(c, id);
+    EXPECT_NE(r.find("\"done\""), std::string::npos) << r;
+  }
+  std::cout << swaps << " SWAPDB during the moves\n";
+  std::vector<std::string> sizes;
+  for (int db = 0; db < 3; ++db) {
+    c.Run({"SELECT", std::to_string(db)});
+    sizes.push_back(c.Run({"DBSIZE"}));
+  }
+  const std::string digest = c.Run({"DEBUG", "DIGEST"});
+  first.Kill();
+  KeyshardProcess second(OnDir(flags, first.dir()));
+  ASSERT_TRUE(second.running());
+  Client c2(second.port());
+  EXPECT_EQ(c2.Run({"DEBUG", "DIGEST"}), digest);
+  for (int db = 0; db < 3; ++db) {
+    c2.Run({"SELECT", std::to_string(db)});
+    EXPECT_EQ(c2.Run({"DBSIZE"}), sizes[db]) << db;
+  }
+}
+
+// A move cancelled while its batch is being copied to the target's log leaves that copy
+// undone (its DELs follow it): keys deleted afterwards must not come back from it when the
+// slot moves to the same engine later and the logs replay.
+TEST(Resharding, CancelledCopyLeavesNoStaleKeyInTheTargetsLog) {
+  const auto flags = AofFlags("4", "everysec");
+  KeyshardProcess first(flags);
+  ASSERT_TRUE(first.running());
+  Client c(first.port());
+  // One slot holding all the keys: its batch is copied in many steps, for the cancel to land
+  // in.
+  for (int i = 0; i < 20000;) {
+    std::vector<std::string> mset{"MSET"};
+    for (int end = i + 1000; i < end; ++i) mset.insert(mset.end(), {"{c}k:" + std::to_string(i), "v"});
+    ASSERT_EQ(c.Run(mset), "OK");
+  }
+  LoadZset(c, "{c}big", 100000);
+  const std::string slot = c.Run({"CLUSTER", "KEYSLOT", "{c}"}).substr(10);
+  const std::string to = slot == "0" ? "1" : std::to_string((std::stoi(slot) / 4096 + 1) % 4);
+  // A small move first: once it is done the worker has already taken up the big one (a move
+  // cancelled while still queued would never start its copy).
+  const std::string other = slot == "16383" ? "0" : "16383";
+  const std::string first_id = MoveId(c.Run({"KEYSHARD", "MOVE", other, to}));
+  const std::string id = MoveId(c.Run({"KEYSHARD", "MOVE", slot, to}));
+  WaitMove(c, first_id);
+  std::string cancel = c.Run({"KEYSHARD", "CANCEL", id});
+  std::string r = WaitMove(c, id);
+  EXPECT_NE(r.find(cancel == "OK" ? "\"cancelled\"" : "\"done\""), std::string::npos) << r;
+  for (int i = 0; i < 20000; i += 2) c.Run({"DEL", "{c}k:" + std::to_string(i)});
+  c.Run({"DEL", "{c}big"});
+  r = WaitMove(c, MoveId(c.Run({"KEYSHARD", "MOVE", slot, to})));
+  EXPECT_NE(r.find("\"done\""), std::string::npos) << r;
+  const std::string digest = c.Run({"DEBUG", "DIGEST"});
+  EXPECT_EQ(c.Run({"DBSIZE"}), "(integer) 10000");
+  first.Kill();
+  KeyshardProcess second(OnDir(flags, first.dir()));
+  ASSERT_TRUE(second.running());
+  Client c2(second.port());
+  EXPECT_EQ(c2.Run({"DBSIZE"}), "(integer) 10000");
+  EXPECT_EQ(c2.Run({"EXISTS", "{c}big", "{c}k:0", "{c}k:19998"}), "(integer) 0");
+  EXPECT_EQ(c2.Run({"DEBUG", "DIGEST"}), digest);
 }
 
 }  // namespace

@@ -12,8 +12,12 @@
 
 #include "persistence/aof_format.h"
 #include "persistence/aof_log.h"
+#include "routing/shard_set.h"
 #include "routing/slots.h"
 #include "server/persist/aof_feed.h"
+#include "server/resharding/log_precopy.h"
+#include "server/resharding/resharder.h"
+#include "server/resharding/slot_map_file.h"
 #include "tests/support/direct_client.h"
 #include "tests/support/processes.h"
 
@@ -39,6 +43,7 @@ struct AofServer {
     aof.reset();
     srv = std::make_unique<TestServer>(4, AofConfig(dir, truncated));
     srv->clock.Set(now_ms);
+    if (auto err = LoadSlotMapAtStartup(srv->state)) return err;
     auto err = StartAof(srv->service, [&](bool f) { srv->clock.Set(f ? 0 : now_ms); }, &aof);
     return err;
   }
@@ -209,6 +214,138 @@ TEST(Aof, CorruptMiddleRefusesToStartNamingFileOffsetAndTheFixTool) {
   EXPECT_NE(err->find(path), std::string::npos) << *err;
   EXPECT_NE(err->find("at offset " + std::to_string(bad)), std::string::npos) << *err;
   EXPECT_NE(err->find("redis-check-aof --fix"), std::string::npos) << *err;
+}
+
+// Live resharding copies a big collection to the target's log in parts, over several holds
+// of the source's lock: the parts, replayed over whatever the log held under the key, must
+// give the value one rebuild gives.
+TEST(AofRebuild, PartsReplayOverAnOldValueToTheWholeValue) {
+  Config config = TestServer::NoSavePoints();
+  config.enable_debug_command = "yes";  // DEBUG DIGEST-VALUE compares the values
+  TestServer src(1, config), dst(1, config);
+  DirectClient a(src), b(dst);
+  std::vector<std::string> list{"RPUSH", "list"}, set{"SADD", "set"}, ints{"SADD", "ints"}, hash{"HSET", "hash"},
+      zset{"ZADD", "zset"};
+  for (int i = 0; i < 3000; ++i) {
+    std::string n = std::to_string(i);
+    list.push_back("e" + n);
+    set.push_back("m" + n);
+    hash.insert(hash.end(), {"f" + n, "v" + n});
+    zset.insert(zset.end(), {std::to_string(i * 0.5), "z" + n});
+    if (i < 400) ints.push_back(n);
+  }
+  for (auto* cmd : {&list, &set, &ints, &hash, &zset}) ASSERT_EQ(a.Run(*cmd).rfind("(integer)", 0), 0u) << a.Run(*cmd);
+  a.Run({"HSET", "small", "a", "1", "b", "2"});
+  a.Run({"ZADD", "smallz", "1", "x", "2", "y"});
+  a.Run({"SET", "str", "value"});
+  a.Run({"PEXPIREAT", "zset", "9999999999999"});
+  a.Run({"PEXPIREAT", "str", "9999999999999"});
+  const std::vector<std::string> keys{"list", "set", "ints", "hash", "zset", "small", "smallz", "str"};
+  // Old values under the same names, of other types or with other members.
+  for (const auto& k : keys) b.Run({"RPUSH", k, "old"});
+  b.Run({"DEL", "zset"});
+  b.Run({"ZADD", "zset", "7", "stale"});
+  for (const auto& k : keys) {
+    std::string out;
+    RebuildCursor cur;
+    int parts = 0;
+    {
+      EngineGuard g(src.state.shards(), 0);
+      const Entry* e = g.engine().db(0).Find(KeySlot(k), k);
+      ASSERT_NE(e, nullptr) << k;
+      while (!AppendKeyRebuildPart(out, e, cur, 512)) ++parts;
+    }
+    if (k == "list" || k == "set" || k == "hash" || k == "zset") {
+      EXPECT_GT(parts, 10) << k;
+    }
+    AofReader r(out);
+    std::vector<std::string_view> args;
+    while (r.Next(args) == AofReader::Status::kCommand) b.Run(std::vector<std::string>(args.begin(), args.end()));
+    EXPECT_EQ(r.offset(), out.size()) << k;
+    const std::string digest = a.Run({"DEBUG", "DIGEST-VALUE", k});
+    EXPECT_EQ(digest.size(), 42u) << digest;  // [<40 hex digits>]
+    EXPECT_EQ(b.Run({"DEBUG", "DIGEST-VALUE", k}), digest) << k;
+    EXPECT_EQ(b.Run({"PEXPIRETIME", k}), a.Run({"PEXPIRETIME", k})) << k;
+  }
+  EXPECT_EQ(b.Run({"DEBUG", "DIGEST"}), a.Run({"DEBUG", "DIGEST"}));
+}
+
+// Live resharding's copy ahead of the two-engine hold (LogPreCopy): the hold writes only the
+// keys changed, deleted or created after their copy, and with the slot then owned by the
+// target (a crash right after slots.conf named it), the target's log alone replays to the
+// source's keys. A cancelled copy's DELs leave no key behind.
+TEST(AofSlotMove, TheHoldWritesOnlyKeysChangedAfterTheCopy) {
+  AofServer a(MakeTempDir("ks-aof-move"));
+  ASSERT_EQ(a.Start(1000), std::nullopt);
+  ShardSet& shards = a.srv->state.shards();
+  const uint16_t slot = KeySlot("{t}");
+  const uint16_t from = shards.slots().EngineOf(slot), to = (from + 1) % 4;
+  auto c = std::make_unique<DirectClient>(*a.srv);  // gone before the restart
+  std::vector<std::string> zadd{"ZADD", "{t}big"};
+  for (int i = 0; i < 5000; ++i) zadd.insert(zadd.end(), {std::to_string(i), "member-" + std::to_string(i)});
+  c->Run(zadd);
+  for (auto cmd : std::vector<std::vector<std::string>>{{"SET", "{t}same", "s"},
+                                                        {"RPUSH", "{t}list", "a", "b"},
+                                                        {"SET", "{t}gone", "g"},
+                                                        {"SELECT", "3"},
+                                                        {"HSET", "{t}h3", "f", "v"},
+                                                        {"SELECT", "0"}})
+    c->Run(cmd);
+  LogPreCopy copy(shards);
+  a.srv->state.keyspace_events().Add(&copy);
+  copy.Begin(from, to, std::vector<uint16_t>{slot});
+  std::atomic<bool> cancel{false};
+  ASSERT_EQ(copy.Copy(*a.aof, cancel), LogPreCopy::Result::kCopied);
+  c->Run({"ZADD", "{t}big", "-1", "late"});
+  c->Run({"DEL", "{t}gone"});
+  c->Run({"SET", "{t}new", "n"});
+  c->Run({"RPUSH", "{t}list", "c"});
+  {
+    EngineLocks locks;
+    EngineIds ids{from, to};
+    locks.Lock(shards, ids);
+    EXPECT_TRUE(copy.Valid(a.aof.get()));
+    EXPECT_EQ(copy.AppendDirty(a.aof->log(to), false), 4u);  // big, gone (DEL), new, list
+  }
+  copy.End();
+  a.srv->state.keyspace_events().Remove(&copy);
+  c.reset();
+  auto probe = [](TestServer& s) {
+    DirectClient p(s);
+    return std::vector<std::string>{p.Run({"ZCARD", "{t}big"}), p.Run({"ZSCORE", "{t}big", "late"}),
+                                    p.Run({"ZSCORE", "{t}big", "member-4999"}), p.Run({"GET", "{t}same"}),
+                                    p.Run({"LRANGE", "{t}list", "0", "-1"}), p.Run({"EXISTS", "{t}gone"}),
+                                    p.Run({"GET", "{t}new"}), p.Run({"DBSIZE"}), p.Run({"SELECT", "3"}),
+                                    p.Run({"HGETALL", "{t}h3"})};
+  };
+  const std::vector<std::string> before = probe(*a.srv);
+  EXPECT_EQ(before[0], "(integer) 5001");
+  // slots.conf naming the target, as step 3 of a move writes it; nothing else is moved.
+  SlotOwners owners;
+  for (int s = 0; s < kNumSlots; ++s) owners[s] = shards.slots().EngineOf(static_cast<uint16_t>(s));
+  owners[slot] = to;
+  ASSERT_EQ(SaveSlotMap(a.dir, owners, a.srv->state.shards().ActiveIds()), "");
+  a.Stop();
+  ASSERT_EQ(a.Start(1000), std::nullopt);
+  EXPECT_EQ(a.srv->state.shards().slots().EngineOf(slot), to);
+  EXPECT_EQ(probe(*a.srv), before);
+
+  // A copy undone, as a cancelled or failed batch undoes it: with slots.conf naming the copy's
+  // target (which held none of the keys before), none of them comes back.
+  {
+    ShardSet& sh = a.srv->state.shards();
+    LogPreCopy undo(sh);
+    undo.Begin(to, from, std::vector<uint16_t>{slot});
+    ASSERT_EQ(undo.Copy(*a.aof, cancel), LogPreCopy::Result::kCopied);
+    EngineGuard g(sh, from);
+    undo.Undo(a.aof->log(from));
+  }
+  owners[slot] = from;
+  ASSERT_EQ(SaveSlotMap(a.dir, owners, a.srv->state.shards().ActiveIds()), "");
+  a.Stop();
+  ASSERT_EQ(a.Start(1000), std::nullopt);
+  DirectClient after(*a.srv);
+  EXPECT_EQ(after.Run({"EXISTS", "{t}big", "{t}same", "{t}list", "{t}new"}), "(integer) 0");
 }
 
 TEST(AofReader, EveryTruncatedPrefixOfACommandIsTruncatedNotCorrupt) {
