@@ -124,8 +124,19 @@ redis.pcall('get')
 local big = string.rep('x', 300)
 redis.call('set', KEYS[1], big)
 redis.call('get', KEYS[1])
+redis.pcall('hget', KEYS[1], 'f')
 local x = nil
 return x.field
+"""
+
+RESP3 = """redis.call('hset', KEYS[1], 'a', '1')
+redis.call('sadd', KEYS[2], 'm')
+redis.setresp(3)
+redis.call('hgetall', KEYS[1])
+redis.call('smembers', KEYS[2])
+redis.call('get', 'missing')
+redis.call('exists', KEYS[1])
+return redis.call('hgetall', KEYS[1])
 """
 
 LOOPY = """local n = 0
@@ -148,7 +159,11 @@ SCENARIOS = [
       "xyz", "c", "c"]),
     ("stepping", TOUR, ["k1", ",", "val1"], ["n", "next", "s", "step", "s", "s", "s", "s"]),
     ("abort", TOUR, ["k1", ",", "val1"], ["s", "s", "s", "a"]),
-    ("errors", ERRORS, ["k1"], ["s", "s", "s", "s", "s", "s", "s", "s", "s"]),
+    ("errors", ERRORS, ["k1"], ["s"] * 10),
+    ("resp3", RESP3, ["h", "s"], ["s"] * 8),
+    ("eval-values", RESP3, ["h", "s"], ["e {1, 'a\\n\\0b', true, {x = {}}}", "e nil", "e 1/0", "e 0.1",
+                                       "e 'unterminated", "e error('boom')", "e redis.pcall('nosuch')",
+                                       "r hset h b 2", "r hgetall h", "r incr h", "c"]),
     ("errors-continue", ERRORS, ["k1"], ["c"]),
     ("maxlen", ERRORS, ["k1"], ["m 60", "b 6", "c", "s", "m 0", "r get k1", "c"]),
     ("loop-trace", LOOPY, ["k1"], ["b 6", "c", "t", "p", "p v", "p n", "c"]),
