@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -155,6 +156,14 @@ asio::awaitable<void> Connection::Run() {
     if (!keep) break;
   }
   boost::system::error_code ec;
+  if (client_.socket_handed_off) {
+    // Only this descriptor goes: a shutdown would end the child's session too. release()
+    // takes it out of epoll first (closing it would leave the open file, which the child
+    // still has, registered there).
+    const int fd = socket_.release(ec);
+    if (!ec) ::close(fd);
+    co_return;
+  }
   socket_.shutdown(tcp::socket::shutdown_both, ec);
   socket_.close(ec);
 }
@@ -328,7 +337,17 @@ bool Connection::ProcessInput() {
     bool was_auth = client_.authenticated;
     ReplyMode before = client_.reply_mode;
     rb_.set_output(before == ReplyMode::kOn ? &out_ : &discard_);
+    client_.unread_input = std::string_view(in_.data() + pos, in_len_ - pos);
     service_.Dispatch(args_, client_, rb_);
+    client_.unread_input = {};
+    if (client_.socket_handed_off) [[unlikely]] {
+      // The socket belongs to a forked debugging session now: nothing more goes out here.
+      out_.clear();
+      discard_.clear();
+      keep = false;
+      pos = in_len_;
+      break;
+    }
     if (client_.held) {
       // Held by CLIENT PAUSE: the command stays in the buffer, to be parsed again.
       pos -= r.consumed;

@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 #include "server/multi/transaction.h"
 
@@ -19,6 +20,8 @@ struct ClientSubscriptions;
 class Subscriber;
 
 enum class ReplyMode : uint8_t { kOn, kOff, kSkip };
+// SCRIPT DEBUG's mode for the client's next EVAL: off, YES (a forked session), SYNC.
+enum class LdbMode : uint8_t { kOff, kFork, kSync };
 
 struct ClientInfo {
   uint64_t id = 0;
@@ -116,6 +119,13 @@ struct ClientState {
   uint32_t tracking = 0;
   // Error replies of the commands EXEC ran, which counted them as their own failed calls.
   uint64_t nested_errors = 0;
+  LdbMode ldb = LdbMode::kOff;
+  // While a command runs: the bytes the connection read after it (pipelined requests), for a
+  // command that takes over the socket (a Lua debugging session reads them first).
+  std::string_view unread_input;
+  // Set by a command that gave the socket to another process (a forked debugging session):
+  // the connection writes nothing more and closes its descriptor without a shutdown.
+  bool socket_handed_off = false;
 
   void SetDb(int d) {
     db = d;

@@ -162,6 +162,9 @@ inline constexpr std::string_view kInvalidFreq = "ERR Invalid FREQ value, must b
 // Scripting and functions (server/scripting).
 inline constexpr std::string_view kNoScript = "NOSCRIPT No matching script. Please use EVAL.";
 inline constexpr std::string_view kNumkeysNegative = "ERR Number of keys can't be negative";
+inline constexpr std::string_view kLdbEvalsha = "ERR Please use EVAL instead of EVALSHA for debugging";
+inline constexpr std::string_view kScriptDebugPipeline = "ERR SCRIPT DEBUG must be called outside a pipeline";
+inline constexpr std::string_view kScriptDebugMode = "ERR Use SCRIPT DEBUG YES/SYNC/NO";
 inline constexpr std::string_view kNotBusy = "NOTBUSY No scripts in execution right now.";
 inline constexpr std::string_view kUnkillable =
     "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the "

@@ -49,6 +49,11 @@ class KeyspaceEvents {
     listeners_.erase(std::remove(listeners_.begin(), listeners_.end(), l), listeners_.end());
     any_ = !listeners_.empty();
   }
+  // Drops every listener: a forked Lua debugging child, whose changes nobody may see.
+  void RemoveAll() {
+    listeners_.clear();
+    any_ = false;
+  }
   bool any() const { return any_; }
 
   void KeyModified(int db, std::string_view key, uint16_t slot, KeyEvent cause, uint64_t client = 0) {

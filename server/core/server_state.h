@@ -140,6 +140,8 @@ class ServerState {
   std::mutex& config_mu() { return config_mu_; }
   const HotLimits& limits() const { return limits_; }
   HotLimits& limits() { return limits_; }
+  // A forked Lua debugging child raises no keyspace notifications (server/scripting/ldb.h).
+  void DropNotifications() { limits_.notify_flags.store(0, std::memory_order_relaxed); }
   // Copies config() into limits(); call with config_mu() held after changing options.
   void PublishLimits();
   // Gives each engine its budget and policy from c: (maxmemory - startup_bytes) / shards each

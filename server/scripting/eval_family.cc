@@ -1,6 +1,7 @@
 // EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT (Redis 7.0's eval.c).
 #include <cctype>
 #include <mutex>
+#include <optional>
 
 #include "common/strconv.h"
 #include "server/core/command_context.h"
@@ -21,12 +22,7 @@ std::string Lower(std::string_view s) {
 }
 
 // EVAL script numkeys key... arg...: the script (or its sha) at 1, numkeys at 2.
-void EvalGeneric(CommandContext& ctx, bool by_sha, bool ro) {
-  // The row skips MONITOR's feed after the call: Redis shows a script before its commands.
-  if (ctx.server.pubsub().has_monitors()) [[unlikely]]
-    FeedMonitors(ctx.server, ctx.client, ctx.spec, ctx.args);
-  // A sha of the wrong length cannot match, whatever numkeys says (as in Redis).
-  if (by_sha && ctx.arg(1).size() != 40) return ctx.rb.Error(err::kNoScript);
+void EvalBody(CommandContext& ctx, bool by_sha, bool ro) {
   int64_t numkeys;
   if (!StrToLL(ctx.arg(2), &numkeys)) return ctx.rb.Error(err::kNotInteger);
   if (numkeys > static_cast<int64_t>(ctx.argc()) - 3) return ctx.rb.Error(err::kNumkeysTooMany);
@@ -47,6 +43,37 @@ void EvalGeneric(CommandContext& ctx, bool by_sha, bool ro) {
     if (!s) return ctx.rb.Error(error);
   }
   sc.RunEval(ctx, sha, *s, keys, args, ro);
+}
+
+// EVAL after SCRIPT DEBUG YES|SYNC (evalGenericCommandWithDebugging): the session starts
+// before anything is checked, so even an error reply comes after "<endsession>". The script
+// runs in an Execution the session holds from the start (a forked session locks every engine
+// in it before the fork); inside EXEC, that is EXEC's.
+void EvalDebugging(CommandContext& ctx, bool ro) {
+  Ldb& ldb = ctx.server.scripting().ldb();
+  Execution* const outer = ctx.outer;
+  std::optional<Execution> own;
+  Execution& ex = outer ? *outer : own.emplace(ctx.server);
+  ctx.outer = &ex;
+  if (ldb.Start(ctx, ex)) {
+    EvalBody(ctx, false, ro);
+    ldb.End(ctx);
+  }
+  ctx.outer = outer;
+  ctx.client.ldb = LdbMode::kOff;
+}
+
+void EvalGeneric(CommandContext& ctx, bool by_sha, bool ro) {
+  // The row skips MONITOR's feed after the call: Redis shows a script before its commands.
+  if (ctx.server.pubsub().has_monitors()) [[unlikely]]
+    FeedMonitors(ctx.server, ctx.client, ctx.spec, ctx.args);
+  // A sha of the wrong length cannot match, whatever numkeys says (as in Redis).
+  if (by_sha && ctx.arg(1).size() != 40) return ctx.rb.Error(err::kNoScript);
+  if (ctx.client.ldb != LdbMode::kOff) [[unlikely]] {
+    if (by_sha) return ctx.rb.Error(err::kLdbEvalsha);
+    return EvalDebugging(ctx, ro);
+  }
+  EvalBody(ctx, by_sha, ro);
 }
 
 void Eval(CommandContext& ctx) { EvalGeneric(ctx, false, false); }
@@ -86,9 +113,29 @@ void ScriptKill(CommandContext& ctx) {
   ctx.rb.Ok();
 }
 
+// SCRIPT DEBUG YES|SYNC|NO: the mode of the client's next EVAL. Refused with replies still
+// to be sent before it (a pipeline, or inside EXEC), which the session's direct writes
+// would overtake.
+void ScriptDebug(CommandContext& ctx) {
+  if (const std::string* out = ctx.rb.output(); out && !out->empty())
+    return ctx.rb.Error(err::kScriptDebugPipeline);
+  const std::string mode = Lower(ctx.arg(2));
+  if (mode == "no")
+    ctx.client.ldb = LdbMode::kOff;
+  else if (mode == "yes")
+    ctx.client.ldb = LdbMode::kFork;
+  else if (mode == "sync")
+    ctx.client.ldb = LdbMode::kSync;
+  else
+    return ctx.rb.Error(err::kScriptDebugMode);
+  ctx.rb.Ok();
+}
+
 void ScriptHelp(CommandContext& ctx) {
   static constexpr std::string_view kLines[] = {
       "SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "DEBUG (YES|SYNC|NO)",
+      "    Set the debug mode for subsequent scripts executed.",
       "EXISTS <sha1> [<sha1> ...]",
       "    Return information about the existence of the scripts in the script cache.",
       "FLUSH [ASYNC|SYNC]",
@@ -168,6 +215,8 @@ void RegisterEvalFamily(CommandRegistry& reg) {
                  "O(N) with N being the number of scripts in cache")),
        ScriptSub("kill", 2, "noscript allow_busy", "request_policy:all_shards response_policy:one_succeeded",
                  ScriptKill, "2.6.0", "Kill the script currently in execution.", "O(1)"),
+       ScriptSub("debug", 3, "noscript", "", ScriptDebug, "3.2.0", "Set the debug mode for executed scripts.",
+                 "O(1)"),
        ScriptSub("help", 2, "loading stale", "", ScriptHelp, "5.0.0", "Show helpful text about the different subcommands",
                  "O(1)"),
        ScriptLocking(ScriptSub("exists", -3, "noscript", "request_policy:all_shards response_policy:agg_logical_and", ScriptExists,

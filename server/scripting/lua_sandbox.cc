@@ -57,6 +57,12 @@ int RaiseError(lua_State* L, const char* text) {
 
 // ---- redis.call / redis.pcall ---------------------------------------------------------
 
+// Redis logs every error of a reply as it turns it into a Lua value (luaPushErrorBuff).
+void LogReplyErrors(Ldb& ldb, const RespValue& v) {
+  if (v.IsError()) ldb.Log("<error> -" + v.str);
+  for (const RespValue& e : v.elems) LogReplyErrors(ldb, e);
+}
+
 enum class CallOutcome { kReply, kReplyError, kError };
 
 // The part of redis.call that holds C++ objects; it returns before anything is raised.
@@ -81,12 +87,26 @@ CallOutcome DoCall(lua_State* L, ScriptRun& run, int argc) {
   }
   lua_pop(L, argc);
   if (bad) {
-    PushErrorTable(L, "Lua redis lib command arguments must be strings or integers");
+    LdbPushError(L, "Lua redis lib command arguments must be strings or integers");
     return CallOutcome::kError;
+  }
+  Ldb& ldb = Owner(L)->ldb();
+  if (ldb.logging()) [[unlikely]] {
+    // The command as the debugger shows it: at most ten arguments.
+    std::string log = "<redis>";
+    for (size_t j = 0; j < argv.size(); ++j) {
+      if (j == 10) {
+        log += " ... (" + std::to_string(argv.size() - j - 1) + " more)";
+        break;
+      }
+      log += ' ';
+      log += argv[j];
+    }
+    ldb.Log(std::move(log));
   }
   std::string err = run.Call(argv);
   if (!err.empty()) {
-    PushErrorTable(L, err);
+    LdbPushError(L, err);
     lua_pushboolean(L, 1);
     lua_setfield(L, -2, "ignore_error_stats_update");
     return CallOutcome::kError;
@@ -94,6 +114,10 @@ CallOutcome DoCall(lua_State* L, ScriptRun& run, int argc) {
   RespValue v;
   ParseReply(run.out, &v);
   PushReply(L, v, run.client.resp == 3);
+  if (ldb.logging()) [[unlikely]] {
+    LogReplyErrors(ldb, v);
+    ldb.LogReply(run.out);
+  }
   return v.IsError() ? CallOutcome::kReplyError : CallOutcome::kReply;
 }
 
@@ -102,7 +126,7 @@ int GenericCall(lua_State* L, bool raise) {
   if (!run) return RaiseError(L, "redis.call/pcall can only be called inside a script invocation");
   const int argc = lua_gettop(L);
   if (argc == 0) {
-    PushErrorTable(L, "Please specify at least one argument for this redis lib call");
+    LdbPushError(L, "Please specify at least one argument for this redis lib call");
     return raise ? lua_error(L) : 1;
   }
   CallOutcome r = DoCall(L, *run, argc);
@@ -238,10 +262,24 @@ int AclCheckCmdFn(lua_State* L) {
 
 // Outside a debugging session (SCRIPT DEBUG), as in Redis: no breakpoint, debug() is a no-op.
 int BreakpointFn(lua_State* L) {
-  lua_pushboolean(L, 0);
+  Ldb& ldb = Owner(L)->ldb();
+  if (ldb.active()) ldb.BreakOnNextLine();
+  lua_pushboolean(L, ldb.active());
   return 1;
 }
-int DebugFn(lua_State*) { return 0; }
+// "<debug> line N: " and the arguments as the debugger prints values.
+int DebugFn(lua_State* L) {
+  Ldb& ldb = Owner(L)->ldb();
+  if (!ldb.active()) return 0;
+  int argc = lua_gettop(L);
+  std::string log = "<debug> line " + std::to_string(ldb.current_line()) + ": ";
+  while (argc--) {
+    LdbCatValue(log, L, -1 - argc);
+    if (argc != 0) log += ", ";
+  }
+  ldb.Log(std::move(log));
+  return 0;
+}
 // Effects replication is always on in Redis 7.
 int ReplicateCommandsFn(lua_State* L) {
   lua_pushboolean(L, 1);
@@ -631,13 +669,35 @@ void ScriptHook(lua_State* L, lua_Debug*) {
   RaiseError(L, "Script killed by user with SCRIPT KILL...");
 }
 
+// The debugger's hook (luaLdbLineHook): every line of the script, and every 100000
+// instructions for its infinite-loop timeout. Raises what the debugger asks for (abort).
+static void LdbLineHook(lua_State* L, lua_Debug* ar) {
+  ScriptRun* run = CurrentRun(L);
+  if (!run) return;
+  Ldb& ldb = Owner(L)->ldb();
+  if (!ldb.OnHook(L, ar, *run)) return;
+  LdbPushError(L, ldb.raise_text());
+  lua_error(L);
+}
+
+void LdbPushError(lua_State* L, std::string_view text) {
+  Ldb& ldb = Owner(L)->ldb();
+  if (ldb.logging()) [[unlikely]]
+    ldb.Log("<error> " + std::string(text));
+  PushErrorTable(L, text);
+}
+
 void Scripting::Call(lua_State* L, ScriptRun& run, std::span<const std::string_view> keys,
                      std::span<const std::string_view> args) {
   // Stack: error handler, function.
   lua_pushlightuserdata(L, &run);
   lua_setfield(L, LUA_REGISTRYINDEX, kRunKey);
-  const bool hook = state_.limits().get(state_.limits().busy_reply_threshold) > 0;
-  if (hook) lua_sethook(L, ScriptHook, LUA_MASKCOUNT, 100000);
+  const bool debug = ldb_.active() && run.eval;
+  const bool hook = debug || state_.limits().get(state_.limits().busy_reply_threshold) > 0;
+  if (debug)
+    lua_sethook(L, LdbLineHook, LUA_MASKLINE | LUA_MASKCOUNT, 100000);
+  else if (hook)
+    lua_sethook(L, ScriptHook, LUA_MASKCOUNT, 100000);
   auto push_array = [&](std::span<const std::string_view> items) {
     lua_createtable(L, static_cast<int>(items.size()), 0);
     for (size_t j = 0; j < items.size(); ++j) {

@@ -2,8 +2,14 @@
 
 #include <openssl/sha.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstdio>
+#include <thread>
 
 #include <boost/container/small_vector.hpp>
 
@@ -81,14 +87,17 @@ std::string ScriptRun::Call(std::span<const std::string> argv) {
   const uint64_t start = timer.Now();
   ex.Acquire(ctx);
   ex.Run(ctx);
-  RecordCall(state, client, *spec, ctx.args, timer.ElapsedUs(start, timer.Now()), rb.errors_written() > 0,
-             CallOrigin::kScript);
+  // A forked debugging child keeps out of the server's shared statistics (their locks may
+  // have been held by another thread at the fork, and its counts would be lost anyway).
+  if (!state.scripting().ldb().forked())
+    RecordCall(state, client, *spec, ctx.args, timer.ElapsedUs(start, timer.Now()), rb.errors_written() > 0,
+               CallOrigin::kScript);
   return {};
 }
 
 // ---- Scripting ----------------------------------------------------------------------------
 
-Scripting::Scripting(ServerState& state) : state_(state) {
+Scripting::Scripting(ServerState& state) : state_(state), ldb_(state) {
   eval_lua_ = NewState(false);
   functions_ = std::make_unique<Functions>(*this);
 }
@@ -103,6 +112,7 @@ std::string Scripting::LoadLibraries(std::vector<std::string>* codes) {
 }
 
 Scripting::~Scripting() {
+  KillDebugChildren();
   functions_.reset();
   if (eval_lua_) lua_close(eval_lua_);
 }
@@ -282,6 +292,29 @@ std::string Scripting::Kill(bool eval) {
   if (!eval && running_eval_) return std::string(err::kBusyEval);
   kill_.store(true, std::memory_order_relaxed);
   return {};
+}
+
+void Scripting::AddDebugChild(int pid) {
+  std::shared_ptr<DebugChildren> children = debug_children_;
+  {
+    std::lock_guard lk(children->mu);
+    children->pids.push_back(pid);
+  }
+  std::thread([children, pid] {
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    std::lock_guard lk(children->mu);
+    children->pids.erase(std::remove(children->pids.begin(), children->pids.end(), pid), children->pids.end());
+  }).detach();
+}
+
+void Scripting::KillDebugChildren() {
+  std::lock_guard lk(debug_children_->mu);
+  for (int pid : debug_children_->pids) {
+    std::fprintf(stderr, "keyshard: Killing debugging session %d\n", pid);
+    kill(pid, SIGKILL);
+  }
 }
 
 // Redis's rand48 (rand.c): the 48-bit linear congruential generator of lrand48.

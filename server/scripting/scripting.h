@@ -27,6 +27,7 @@
 
 #include "server/core/client_state.h"
 #include "server/core/executor.h"
+#include "server/scripting/ldb.h"
 #include "server/scripting/lua_api.h"
 
 namespace ks {
@@ -141,6 +142,15 @@ class Scripting {
 
   ServerState& state() { return state_; }
 
+  // ---- The Lua debugger (SCRIPT DEBUG); used under the script mutex ----
+  Ldb& ldb() { return ldb_; }
+  // Holds the running script's state still (a debugging session forks with it held).
+  std::unique_lock<std::mutex> LockRunState() { return std::unique_lock<std::mutex>(run_mu_); }
+  // Remembers a forked debugging session's process: a thread reaps it when it exits, and
+  // the server kills the ones still running when it stops (as Redis kills them at shutdown).
+  void AddDebugChild(int pid);
+  void KillDebugChildren();
+
  private:
   ServerState& state_;
   lua_State* eval_lua_ = nullptr;
@@ -159,6 +169,12 @@ class Scripting {
   std::atomic<bool> written_{false};
   std::atomic<bool> kill_{false};
   std::atomic<size_t> lib_count_{0}, fn_count_{0};
+  Ldb ldb_;
+  struct DebugChildren {
+    std::mutex mu;
+    std::vector<int> pids;
+  };
+  std::shared_ptr<DebugChildren> debug_children_ = std::make_shared<DebugChildren>();
 };
 
 // SHA-1 of s as 40 lower-case hex digits (script ids, redis.sha1hex).

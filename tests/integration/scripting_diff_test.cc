@@ -177,6 +177,16 @@ std::vector<DiffCase> Cases() {
         {"EVALSHA", "e0e1f9fabfc9d4800c877a703b823ac0578ff8db", "0"}, {"SCRIPT", "KILL"}, {"SCRIPT", "KILL", "x"},
         {"SCRIPT", "EXISTS"}, {"SCRIPT", "LOAD"}, {"SCRIPT", "bogus"}, {"SCRIPT"},
         Eval("return 7"), {"EVALSHA", "5c4ff8f7d6ac9e5b2f2d36fb3d8bc4c7d1b2a12a", "0"}}},
+      // SCRIPT DEBUG's replies and errors; the sessions themselves are driven through
+      // redis-cli by tests/clients/ldb_redis_cli.py. Every case ends with the mode off.
+      {"ScriptDebug",
+       {{"SCRIPT", "DEBUG", "bogus"}, {"SCRIPT", "DEBUG"}, {"SCRIPT", "DEBUG", "yes", "x"}, {"SCRIPT", "HELP"},
+        {"SCRIPT", "DEBUG", "YES"}, {"EVALSHA", "e0e1f9fabfc9d4800c877a703b823ac0578ff8db", "0"},
+        {"EVALSHA", "abc", "0"}, {"EVALSHA_RO", "e0e1f9fabfc9d4800c877a703b823ac0578ff8db", "0"},
+        {"SCRIPT", "DEBUG", "sync"}, {"SCRIPT", "DEBUG", "no"}, {"SCRIPT", "DEBUG", "NO"},
+        {"MULTI"}, {"SCRIPT", "DEBUG", "YES"}, {"EXEC"},
+        Eval("return {redis.breakpoint(), redis.debug('ignored', 1)}"),
+        Eval("redis.debug(); return 'no session'")}},
       {"CmsgpackAndStruct",
        {Eval("return cmsgpack.pack({1, 2, 3})"), Eval("return cmsgpack.pack('abc', 1.5, -7, true, {a = 1})"),
         Eval("return cmsgpack.unpack(cmsgpack.pack({10, 'x', {20, 30}}))"),
