@@ -11,6 +11,11 @@
 #include <sstream>
 #include <thread>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "tests/support/processes.h"
 #include "tests/support/raw_client.h"
 
@@ -30,6 +35,30 @@ std::string WriteConfig(const std::string& dir, int remote_port, const std::stri
   return path;
 }
 
+// The body of an HTTP GET to the admin server.
+std::string HttpGet(int port, const std::string& target) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    ::close(fd);
+    return "";
+  }
+  const std::string req = "GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+  if (::write(fd, req.data(), req.size()) != static_cast<ssize_t>(req.size())) {
+    ::close(fd);
+    return "";
+  }
+  std::string out;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) out.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  const size_t body = out.find("\r\n\r\n");
+  return body == std::string::npos ? out : out.substr(body + 4);
+}
+
 int64_t Slot(Client& c, const std::string& key) {
   const std::string r = c.Run({"CLUSTER", "KEYSLOT", key});  // "(integer) N"
   return std::stoll(r.substr(r.find(' ') + 1));
@@ -41,7 +70,9 @@ class RemoteShards : public ::testing::Test {
     remote_ = std::make_unique<RedisProcess>(std::vector<std::string>{"--enable-debug-command", "yes"});
     ASSERT_GT(remote_->port(), 0);
     conf_dir_ = MakeTempDir("keyshard-remote");
-    ks_ = std::make_unique<KeyshardProcess>(std::vector<std::string>{"--config", WriteConfig(conf_dir_, remote_->port())});
+    admin_port_ = FreePort();
+    ks_ = std::make_unique<KeyshardProcess>(std::vector<std::string>{
+        "--config", WriteConfig(conf_dir_, remote_->port()), "--admin-port", std::to_string(admin_port_)});
     ASSERT_GT(ks_->port(), 0);
     kc_ = std::make_unique<Client>(ks_->port());
     rc_ = std::make_unique<Client>(remote_->port());
@@ -59,6 +90,7 @@ class RemoteShards : public ::testing::Test {
   }
 
   std::unique_ptr<RedisProcess> remote_;
+  int admin_port_ = 0;
   std::string conf_dir_;
   std::unique_ptr<KeyshardProcess> ks_;
   std::unique_ptr<Client> kc_, rc_;
@@ -142,6 +174,29 @@ TEST_F(RemoteShards, KeysOnARemoteAndAnotherShardAreRefusedWhole) {
   EXPECT_NE(exec.find("EXECABORT"), std::string::npos) << exec;
   EXPECT_NE(exec.find("cache-b"), std::string::npos) << exec;
   EXPECT_EQ(kc_->Run({"EXISTS", "{bar}t"}), "(integer) 0");
+  // SORT's BY/GET patterns may name keys on any shard: refused rather than answered wrong.
+  kc_->Run({"RPUSH", "{bar}ids", "1", "2"});
+  EXPECT_EQ(kc_->Run({"SORT", "{bar}ids", "BY", "w_*"}), "(error) CROSSSLOT Keys in request don't hash to the same slot");
+  EXPECT_EQ(kc_->Run({"SORT", "{bar}ids"}), "[\"1\", \"2\"]");
+}
+
+TEST_F(RemoteShards, RemotesAreListedBesideEnginesInTheAdminApiAndMetrics) {
+  ASSERT_EQ(kc_->Run({"SET", "{foo}k", "v"}), "OK");
+  std::string engines;
+  // The remote's key count comes from a background INFO (every 2 s): polled, not assumed.
+  for (auto deadline = Clock::now() + std::chrono::seconds(10); Clock::now() < deadline;) {
+    engines = HttpGet(admin_port_, "/api/engines");
+    if (engines.find("\"keys\":1,") != std::string::npos && engines.find("\"id\":\"cache-b\"") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_NE(engines.find("\"id\":\"cache-b\",\"remote\":true"), std::string::npos) << engines;
+  EXPECT_NE(engines.find("\"slot_count\":8192"), std::string::npos) << engines;
+  EXPECT_NE(engines.find("\"keys\":1,"), std::string::npos) << engines;
+  EXPECT_NE(engines.find("\"state\":\"connected\""), std::string::npos) << engines;
+  const std::string metrics = HttpGet(admin_port_, "/metrics");
+  EXPECT_NE(metrics.find("keyshard_remote_up{remote=\"cache-b\"} 1"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("keyshard_remote_requests_total{remote=\"cache-b\"} 1"), std::string::npos) << metrics;
+  EXPECT_NE(HttpGet(admin_port_, "/api/slots").find("\"engine\":\"cache-b\""), std::string::npos);
 }
 
 TEST_F(RemoteShards, KilledRemoteFailsItsSlotsOnlyAndIsReconnected) {
