@@ -10,6 +10,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
+#include <algorithm>
 #include <chrono>
 #include <mutex>
 #include <thread>
@@ -383,6 +384,12 @@ struct AdminServer::Impl {
       auto slots = body.if_contains("slots");
       auto to = body.if_contains("to");
       if (!slots || !slots->is_string()) return MakeError(http::status::bad_request, "\"slots\" must be a string such as \"0-999,5000\"");
+      if (to && to->is_string()) {
+        const auto& names = state.remote_names();
+        if (std::find(names.begin(), names.end(), std::string_view(to->as_string())) != names.end())
+          return MakeError(http::status::conflict, "moving slots to remote shard '" + std::string(to->as_string()) +
+                                                       "' is not supported yet");
+      }
       if (!to || !to->is_int64()) return MakeError(http::status::bad_request, "\"to\" must be an engine id (an integer)");
       for (auto& [k, v] : body)
         if (k != "slots" && k != "to") return MakeError(http::status::bad_request, "unknown field \"" + std::string(k) + "\"");

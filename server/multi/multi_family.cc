@@ -205,6 +205,7 @@ void RegisterMultiFamily(CommandRegistry& reg) {
            .key_specs = {{.flags = "RO", .begin_index = 1, .last_key = -1, .key_step = 1, .limit = 0}},
            .handler = Watch,
            .in_multi = InMulti::kRun,
+           .no_forward = true,
            .group = "transactions", .since = "2.2.0",
            .summary = "Watch the given keys to determine execution of the MULTI/EXEC block",
            .complexity = "O(1) for every key."});

@@ -270,6 +270,42 @@ TEST_F(RemoteShards, BlpopForwardedToTheRemoteIsServedByAPushThroughKeyshard) {
   EXPECT_GE(Clock::now() - t0, std::chrono::milliseconds(900));
 }
 
+TEST_F(RemoteShards, ForwardedBlockingCommandHoldsTheRestOfThePipelineUntilServed) {
+  RawClient c(ks_->port());
+  // A remote write, then BLPOP on the remote, then a local write, in one pipeline: BLPOP goes
+  // after the write (it finds the element), and the local SET waits for BLPOP as in Redis.
+  std::string bytes = EncodeCommand({"RPUSH", "{foo}p", "first"}) + EncodeCommand({"BLPOP", "{foo}p", "0"}) +
+                      EncodeCommand({"BLPOP", "{foo}p", "0"}) + EncodeCommand({"SET", "{bar}after", "1"});
+  ASSERT_EQ(::write(c.fd(), bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
+  EXPECT_EQ(c.Next(), ":1\r\n");
+  EXPECT_EQ(c.Next(), "*2\r\n$6\r\n{foo}p\r\n$5\r\nfirst\r\n");
+  EXPECT_TRUE(c.Quiet(200));  // the second BLPOP waits...
+  EXPECT_EQ(kc_->Run({"EXISTS", "{bar}after"}), "(integer) 0");  // ...and the SET behind it too
+  EXPECT_EQ(kc_->Run({"RPUSH", "{foo}p", "second"}), "(integer) 1");
+  EXPECT_EQ(c.Next(), "*2\r\n$6\r\n{foo}p\r\n$6\r\nsecond\r\n");
+  EXPECT_EQ(c.Next(), "+OK\r\n");
+  EXPECT_EQ(kc_->Run({"GET", "{bar}after"}), "\"1\"");
+}
+
+TEST_F(RemoteShards, ConnectionStateCommandsAreNotForwarded) {
+  // WATCH would set state on a shared upstream connection: refused for a remote key.
+  const std::string watch = kc_->Run({"WATCH", "{foo}w"});
+  EXPECT_NE(watch.find("CROSSSLOT"), std::string::npos) << watch;
+  EXPECT_EQ(kc_->Run({"WATCH", "{bar}w"}), "OK");
+  // Shard channels are this server's pub/sub, whatever slot they hash to.
+  RawClient sub(ks_->port());
+  EXPECT_EQ(sub.Call({"SSUBSCRIBE", "{foo}ch"}), "*3\r\n$10\r\nssubscribe\r\n$7\r\n{foo}ch\r\n:1\r\n");
+  EXPECT_EQ(kc_->Run({"SPUBLISH", "{foo}ch", "hi"}), "(integer) 1");
+  EXPECT_EQ(sub.Next(), "*3\r\n$8\r\nsmessage\r\n$7\r\n{foo}ch\r\n$2\r\nhi\r\n");
+  // QUIT right after forwarded commands: their replies come first.
+  RawClient q(ks_->port());
+  const std::string bytes = EncodeCommand({"SET", "{foo}q", "v"}) + EncodeCommand({"GET", "{foo}q"}) + EncodeCommand({"QUIT"});
+  ASSERT_EQ(::write(q.fd(), bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
+  EXPECT_EQ(q.Next(), "+OK\r\n");
+  EXPECT_EQ(q.Next(), "$1\r\nv\r\n");
+  EXPECT_EQ(q.Next(), "+OK\r\n");
+}
+
 TEST_F(RemoteShards, RemoteOwnershipIsPersistedInSlotsConf) {
   std::ifstream f(ks_->dir() + "/slots.conf");
   std::stringstream ss;
