@@ -13,6 +13,7 @@
 #include "resp/resp_parser.h"
 #include "server/core/client_state.h"
 #include "server/core/service.h"
+#include "proxy/ordered_replies.h"
 #include "proxy/push_queue.h"
 
 namespace ks {
@@ -35,6 +36,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Waits while CLIENT PAUSE holds the client's next command (client_.held). Returns false
   // if the client went away meanwhile.
   boost::asio::awaitable<bool> WaitWhileHeld();
+  // Waits until every forwarded command's reply has arrived (writing them as they come), for
+  // a blocking command forwarded to a remote (client_.remote_wait). False if the client left.
+  boost::asio::awaitable<bool> WaitRemoteReplies();
   // Writes out_ to the socket; false on error.
   boost::asio::awaitable<bool> Flush();
   void UpdateParserLimits();
@@ -42,13 +46,19 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // message is queued for it. Returns true when the socket is readable.
   boost::asio::awaitable<bool> WaitInputOrPush();
 
+  class Deferred;
+  // Puts a forwarded command's reply in its place and wakes the coroutine to write it.
+  void FillRemoteReply(uint64_t id, std::string_view reply);
+
   boost::asio::ip::tcp::socket socket_;
   Service& service_;
   ClientState client_;
   RequestParser parser_;
   std::vector<char> in_;
   size_t in_len_ = 0;
-  std::string out_;
+  std::string out_;      // replies ready to write (OrderedReplies keeps the ones that wait)
+  std::string writing_;  // what Flush is writing: remote replies may arrive meanwhile
+  OrderedReplies replies_{&out_};
   std::string discard_;  // replies dropped under CLIENT REPLY OFF/SKIP
   ReplyBuilder rb_;
   ArgVector args_;

@@ -14,6 +14,7 @@
 #include "persistence/aof_log.h"
 #include "persistence/loading_clock.h"
 #include "proxy/admin_server.h"
+#include "proxy/remote_pool.h"
 #include "proxy/server.h"
 #include "server/persist/aof_feed.h"
 #include "server/persist/rdb_startup.h"
@@ -123,6 +124,11 @@ int main(int argc, char** argv) {
       return 1;
     }
     if (keys) std::fprintf(stderr, "keyshard: loaded %llu keys from RDB snapshots\n", static_cast<unsigned long long>(keys));
+    // Keys of slots that remote shards own now (a dump from before they were configured)
+    // would sit unreachable in an engine: they are the remote's business.
+    if (state.shards().slots().has_remotes())
+      if (size_t n = DropUnownedKeys(state.shards()))
+        std::fprintf(stderr, "keyshard: dropped %zu loaded keys of slots owned by remote shards\n", n);
     state.rdb_keys_loaded().store(static_cast<int64_t>(keys));
   }
   std::unique_ptr<AofSet> aof;
@@ -160,6 +166,18 @@ int main(int argc, char** argv) {
     return 1;
   }
   state.port() = server.port();
+  // Remote shards: their connections run on the I/O threads (proxy/remote_pool.h).
+  std::unique_ptr<RemotePool> remotes;
+  if (!config.remotes.empty()) {
+    std::vector<boost::asio::io_context*> contexts;
+    for (int i = 0; i < server.threads(); ++i) contexts.push_back(&server.context(i));
+    RemotePool::Options o;
+    o.timeout_ms = config.remote_timeout;
+    o.pool_size = static_cast<int>(config.remote_pool_size);
+    remotes = std::make_unique<RemotePool>(config.remotes, std::move(contexts), o);
+    state.set_remotes(remotes.get());
+    remotes->Start();
+  }
   if (config.admin_port) {
     admin.Serve(config.admin_token);
     std::printf("keyshard admin page: http://%s:%d/\n", config.admin_bind.c_str(), admin.port());
@@ -193,6 +211,7 @@ int main(int argc, char** argv) {
   signals.async_wait(on_signal);
   std::thread signal_thread([&] { signals_ctx.run(); });
   server.Run();
+  if (remotes) remotes->Stop();
   signals_ctx.stop();
   signal_thread.join();
   housekeeper.Stop();

@@ -18,10 +18,21 @@ struct CommandSpec;
 struct BlockedClient;
 struct ClientSubscriptions;
 class Subscriber;
+class DeferredReplies;
 
 enum class ReplyMode : uint8_t { kOn, kOff, kSkip };
 // SCRIPT DEBUG's mode for the client's next EVAL: off, YES (a forked session), SYNC.
 enum class LdbMode : uint8_t { kOff, kFork, kSync };
+
+// A client's pipeline waiting on remote shards' replies (server/core/forward.h): a blocking
+// command forwarded to a remote holds the rest of the pipeline until its reply (the client is
+// blocked, as in Redis), and is itself held back until the client's earlier forwarded
+// commands are answered (so it reaches the remote after them).
+enum class RemoteWait : uint8_t {
+  kNo,
+  kRetry,  // not run: run it again once every reply the client waits for has arrived
+  kAfter,  // forwarded: run nothing more until its reply has arrived
+};
 
 struct ClientInfo {
   uint64_t id = 0;
@@ -126,6 +137,10 @@ struct ClientState {
   // Set by a command that gave the socket to another process (a forked debugging session):
   // the connection writes nothing more and closes its descriptor without a shutdown.
   bool socket_handed_off = false;
+  // Where replies of commands forwarded to remote shards go (server/core/remote_shards.h);
+  // null: this client cannot forward (AOF replay, direct clients).
+  std::shared_ptr<DeferredReplies> deferred;
+  RemoteWait remote_wait = RemoteWait::kNo;
 
   void SetDb(int d) {
     db = d;

@@ -112,6 +112,9 @@ struct CommandSpec {
   // (Execute; EXEC whose queue holds one, ScriptLockFor in server/core/executor.h), and the
   // handler runs with it held.
   bool script_lock = false;
+  // Its keys set this connection's state (WATCH): never forwarded to a remote shard; a key
+  // there is refused (server/core/forward.h).
+  bool no_forward = false;
   // COMMAND DOCS.
   std::string_view group;
   std::string_view since;

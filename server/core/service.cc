@@ -8,6 +8,7 @@
 #include "server/core/command_context.h"
 #include "server/core/errors.h"
 #include "server/core/executor.h"
+#include "server/core/forward.h"
 #include "server/multi/multi.h"
 #include "server/persist/snapshots.h"
 #include "server/pubsub/pubsub.h"
@@ -147,7 +148,16 @@ const CommandSpec* Service::Run(std::span<const std::string_view> args, ClientSt
   const uint64_t errors_before = rb.errors_written();
   client.nested_errors = 0;
   const uint64_t start = timer.Now();
-  Execute(state_, ctx);
+  if (!state_.shards().slots().has_remotes()) [[likely]] {
+    Execute(state_, ctx);
+  } else {
+    // Remote shards own slots: forward, refuse, or run here (and route again if a slot went
+    // to a remote meanwhile).
+    RemoteRoute route;
+    while ((route = ForwardIfRemote(state_, ctx)) == RemoteRoute::kLocal && !Execute(state_, ctx)) {
+    }
+    if (route == RemoteRoute::kRetry) return nullptr;  // runs (and counts) later
+  }
   const int64_t duration = timer.ElapsedUs(start, timer.Now());
   // A command that replied an error failed, unless the error was a queued command's inside
   // EXEC, which counted it as its own (Redis's call() counts each error once).

@@ -12,6 +12,7 @@
 #include "server/core/command_registry.h"
 #include "server/core/errors.h"
 #include "server/core/executor.h"
+#include "server/core/forward.h"
 #include "server/core/families.h"
 #include "server/multi/multi.h"
 #include "server/multi/watch_registry.h"
@@ -100,6 +101,17 @@ void Exec(CommandContext& ctx) {
         return ctx.rb.Error(err::ExecAbortBecause(err::kOom));
       }
   }
+  // Keys on a remote shard: a transaction runs on one server (the second step pins one whose
+  // keys are all on one remote there); refused whole, never in part.
+  if (shards.slots().has_remotes()) [[unlikely]]
+    for (CommandContext* c : ptrs)
+      if (int k = FirstRemoteKey(state, *c); k >= 0) {
+        const uint16_t r = shards.slots().Owner(c->keys[k].slot).index;
+        const std::string name = r < state.remote_names().size() ? state.remote_names()[r] : "?";
+        ex.Release();
+        tx.Discard();
+        return ctx.rb.Error(err::ExecAbortBecause(err::RemoteNotHere(name)));
+      }
   if (tx.dirty_exec) {
     ex.Release();
     tx.Discard();
@@ -205,6 +217,7 @@ void RegisterMultiFamily(CommandRegistry& reg) {
            .key_specs = {{.flags = "RO", .begin_index = 1, .last_key = -1, .key_step = 1, .limit = 0}},
            .handler = Watch,
            .in_multi = InMulti::kRun,
+           .no_forward = true,
            .group = "transactions", .since = "2.2.0",
            .summary = "Watch the given keys to determine execution of the MULTI/EXEC block",
            .complexity = "O(1) for every key."});

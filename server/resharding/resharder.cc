@@ -23,7 +23,7 @@ constexpr size_t kDelKeysPerCommand = 512;
 
 SlotOwners CurrentOwners(const ShardSet& shards) {
   SlotOwners o;
-  for (int s = 0; s < kNumSlots; ++s) o[s] = shards.slots().EngineOf(static_cast<uint16_t>(s));
+  for (int s = 0; s < kNumSlots; ++s) o[s] = shards.slots().CodeOf(static_cast<uint16_t>(s));
   return o;
 }
 
@@ -49,19 +49,52 @@ std::optional<std::string> LoadSlotMapAtStartup(ServerState& state) {
   ShardSet& shards = state.shards();
   std::optional<SlotOwners> owners;
   std::optional<std::vector<int>> active;
-  if (auto err = LoadSlotMap(dir, shards.size(), &owners, &active)) return err;
-  if (!owners) return std::nullopt;
-  shards.ResetSlots(*owners);
-  // A file without the active line (written before engines could be removed): the engines
-  // that start with slots and every owner.
-  std::vector<bool> on(static_cast<size_t>(shards.size()), false);
-  if (active) {
-    for (int e : *active) on[static_cast<size_t>(e)] = true;
-  } else {
-    for (int e = 0; e < shards.initial_active(); ++e) on[static_cast<size_t>(e)] = true;
-    for (uint16_t e : *owners) on[e] = true;
+  const std::vector<std::string>& remotes = state.remote_names();
+  if (auto err = LoadSlotMap(dir, shards.size(), &owners, &active, remotes)) return err;
+  // The remotes' `slots` are checked even when slots.conf rules, so a bad config never waits
+  // for the day the file is gone to fail.
+  SlotOwners seeded;
+  for (int s = 0; s < kNumSlots; ++s) seeded[s] = shards.slots().CodeOf(static_cast<uint16_t>(s));
+  std::vector<int> claimed(kNumSlots, -1);
+  const auto& cfg = state.config().remotes;
+  for (size_t i = 0; i < cfg.size(); ++i) {
+    if (cfg[i].slots.empty()) continue;
+    std::vector<uint16_t> slots;
+    if (auto err = ParseSlotList(cfg[i].slots, &slots)) return "[remote." + cfg[i].name + "] slots: " + *err;
+    for (uint16_t s : slots) {
+      if (claimed[s] >= 0)
+        return "[remote." + cfg[i].name + "] slots overlap [remote." + cfg[claimed[s]].name + "] at slot " +
+               std::to_string(s);
+      claimed[s] = static_cast<int>(i);
+      seeded[s] = static_cast<uint16_t>(kRemoteOwner | i);
+    }
   }
-  for (int e = 0; e < shards.size(); ++e) shards.SetActive(e, on[static_cast<size_t>(e)]);
+  if (owners) {
+    shards.ResetSlots(*owners);
+    // A file without the active line (written before engines could be removed): the engines
+    // that start with slots and every owning engine.
+    std::vector<bool> on(static_cast<size_t>(shards.size()), false);
+    if (active) {
+      for (int e : *active) on[static_cast<size_t>(e)] = true;
+    } else {
+      for (int e = 0; e < shards.initial_active(); ++e) on[static_cast<size_t>(e)] = true;
+      for (uint16_t e : *owners)
+        if (!(e & kRemoteOwner)) on[e] = true;
+    }
+    for (int e = 0; e < shards.size(); ++e) shards.SetActive(e, on[static_cast<size_t>(e)]);
+  } else if (!cfg.empty()) {
+    // The engines share the slots the remotes leave, evenly and in contiguous runs.
+    const int active_n = shards.initial_active();
+    size_t left = 0;
+    for (int s = 0; s < kNumSlots; ++s) left += claimed[s] < 0;
+    size_t k = 0;
+    for (int s = 0; s < kNumSlots; ++s)
+      if (claimed[s] < 0) seeded[s] = static_cast<uint16_t>(k++ * active_n / left);
+    shards.ResetSlots(seeded);
+    // Saved at once: from now on the persisted map rules, as the configuration says.
+    if (std::string err = SaveSlotMap(dir, seeded, shards.ActiveIds(), remotes); !err.empty())
+      return "saving " + SlotMapPath(dir) + " failed: " + err;
+  }
   return std::nullopt;
 }
 
@@ -72,7 +105,7 @@ size_t DropUnownedKeys(ShardSet& shards) {
     for (int db = 0; db < kNumDbs; ++db) {
       Db& d = lk.engine().db(db);
       for (int s = d.NextNonEmptySlot(0); s >= 0; s = d.NextNonEmptySlot(s + 1))
-        if (shards.slots().EngineOf(static_cast<uint16_t>(s)) != e)
+        if (shards.slots().CodeOf(static_cast<uint16_t>(s)) != e)
           n += d.EraseIfInSlot(static_cast<uint16_t>(s), [](Entry*) { return true; });
     }
   }
@@ -171,7 +204,9 @@ std::vector<std::string> Resharder::Rebalance(std::string_view by, ReshardError*
   }
   std::vector<uint64_t> load(shards.size(), 0);
   uint64_t total = 0;
+  // Remote shards' slots stay where they are: only the engines are evened out.
   for (int s = 0; s < kNumSlots; ++s) {
+    if (owners[s] & kRemoteOwner) continue;
     load[owners[s]] += weight[s];
     total += weight[s];
   }
@@ -182,6 +217,7 @@ std::vector<std::string> Resharder::Rebalance(std::string_view by, ReshardError*
   std::vector<int> order(kNumSlots);
   for (int s = 0; s < kNumSlots; ++s) order[s] = kNumSlots - 1 - s;  // highest slots leave first
   for (int s : order) {
+    if (owners[s] & kRemoteOwner) continue;
     int from = owners[s];
     bool must = !shards.IsActive(from);
     if (!must && load[from] <= target) continue;
@@ -259,7 +295,7 @@ bool Resharder::IsActive(int64_t id) const {
 }
 
 std::string Resharder::SaveMapLocked(const SlotOwners& owners) {
-  return SaveSlotMap(dir_, owners, state_.shards().ActiveIds());
+  return SaveSlotMap(dir_, owners, state_.shards().ActiveIds(), state_.remote_names());
 }
 
 int Resharder::AddEngine(ReshardError* err) {
@@ -293,7 +329,7 @@ bool Resharder::RemoveEngine(int64_t id, ReshardError* err) {
     return false;
   }
   size_t owned = 0;
-  for (int s = 0; s < kNumSlots; ++s) owned += shards.slots().EngineOf(static_cast<uint16_t>(s)) == id;
+  for (int s = 0; s < kNumSlots; ++s) owned += shards.slots().CodeOf(static_cast<uint16_t>(s)) == id;
   if (owned) {
     *err = {ReshardError::Kind::kConflict,
             "engine " + std::to_string(id) + " still owns " + std::to_string(owned) + " slots: move them away first"};
@@ -379,17 +415,21 @@ void Resharder::Run(Job& job) {
     // Slots already at the target count as done; the next batch is a run of slots with the
     // same owner.
     size_t skipped = 0;
-    while (i < job.slots.size() && shards.slots().EngineOf(job.slots[i]) == to) ++i, ++skipped;
+    while (i < job.slots.size() && shards.slots().CodeOf(job.slots[i]) == to) ++i, ++skipped;
     if (skipped) {
       std::lock_guard lk(mu_);
       job.info.slots_done += skipped;
     }
     if (i == job.slots.size()) break;
-    const uint16_t from = shards.slots().EngineOf(job.slots[i]);
+    const uint16_t from = shards.slots().CodeOf(job.slots[i]);
+    if (from & kRemoteOwner)
+      return finish(MoveInfo::State::kFailed, "slot " + std::to_string(job.slots[i]) + " is on remote shard '" +
+                                                  OwnerText(from, state_.remote_names()) +
+                                                  "': moves from remote shards are not supported yet");
     std::vector<uint16_t> batch;
     size_t keys = 0;
     const bool aof = state_.aof() != nullptr;
-    while (i < job.slots.size() && batch.size() < kBatchSlots && shards.slots().EngineOf(job.slots[i]) == from) {
+    while (i < job.slots.size() && batch.size() < kBatchSlots && shards.slots().CodeOf(job.slots[i]) == from) {
       if (aof && !batch.empty() && keys >= kBatchKeysWithAof) break;
       if (aof) {
         // An estimate without the lock (it only sizes the batch).
@@ -460,7 +500,7 @@ Resharder::BatchResult Resharder::MoveBatch(Job& job, uint16_t from, uint16_t to
       for (uint16_t s : slots) map_next[s] = to;
       map_active = shards.ActiveIds();
       map_ready = map_file.Open(SlotMapPath(dir_)).empty() &&
-                  map_file.Append(SlotMapText(map_next, map_active)).empty() && map_file.Sync().empty();
+                  map_file.Append(SlotMapText(map_next, map_active, state_.remote_names())).empty() && map_file.Sync().empty();
     }
     locks.Lock(shards, ids);
     // An AOF rewrite that switched the target's log to a new file since the copy began
@@ -473,7 +513,7 @@ Resharder::BatchResult Resharder::MoveBatch(Job& job, uint16_t from, uint16_t to
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<uint16_t> mine;
   for (uint16_t s : slots)
-    if (shards.slots().EngineOf(s) == from) mine.push_back(s);
+    if (shards.slots().CodeOf(s) == from) mine.push_back(s);
   Engine& src = shards.engine(from);
   Engine& dst = shards.engine(to);
   // 1. A running snapshot keeps the image of its moment.

@@ -6,21 +6,26 @@
 // Format: comment lines starting with '#', an "active <engine> <engine>..." line naming the
 // engines that take part in routing (engines added or removed at run time; a file without
 // it, from before engines could be removed, means the first `shards` engines and every
-// owner), then one "<first>-<last> <engine>" line per run of slots with the same owner,
-// ascending, covering 0-16383. Every owner is active.
+// owner), then one "<first>-<last> <owner>" line per run of slots with the same owner,
+// ascending, covering 0-16383. The owner is a local engine's number (every owning engine is
+// active) or a remote shard's name (as [remote.<name>] in proxy.toml calls it; names start
+// with a letter), so a remote's slots survive a restart even if the configuration lists
+// remotes in another order.
 #include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/db.h"  // kNumSlots
 
 namespace ks {
 
+// Each slot's owner code (routing/slot_map.h OwnerCode: an engine, or kRemoteOwner | remote).
 using SlotOwners = std::array<uint16_t, kNumSlots>;
 
-// A run of slots owned by one engine.
+// A run of slots owned by one engine or remote (engine holds the owner code).
 struct SlotRun {
   uint16_t from, to;
   uint16_t engine;
@@ -28,15 +33,22 @@ struct SlotRun {
 std::vector<SlotRun> SlotRuns(const SlotOwners& owners);
 
 std::string SlotMapPath(const std::string& dir);
-// The file's text for a map and the active engines (ascending).
-std::string SlotMapText(const SlotOwners& owners, const std::vector<int>& active);
+// The file's text for a map and the active engines (ascending); remotes[i] is the name of
+// remote shard i (ShardId::Remote(i)).
+std::string SlotMapText(const SlotOwners& owners, const std::vector<int>& active,
+                        const std::vector<std::string>& remotes = {});
 // Writes the map and the active engines. Returns an empty string or the error.
-std::string SaveSlotMap(const std::string& dir, const SlotOwners& owners, const std::vector<int>& active);
+std::string SaveSlotMap(const std::string& dir, const SlotOwners& owners, const std::vector<int>& active,
+                        const std::vector<std::string>& remotes = {});
 // Reads the map: nullopt in *owners (and no error) if there is no file; an error naming the
-// line when it is malformed, incomplete, names an engine >= engines or gives slots to an
-// engine the active line leaves out. *active is nullopt when the file has no active line.
+// line when it is malformed, incomplete, names an engine >= engines or a remote not in
+// remotes, or gives slots to an engine the active line leaves out. *active is nullopt when the
+// file has no active line.
 std::optional<std::string> LoadSlotMap(const std::string& dir, int engines, std::optional<SlotOwners>* owners,
-                                       std::optional<std::vector<int>>* active);
+                                       std::optional<std::vector<int>>* active,
+                                       const std::vector<std::string>& remotes = {});
+// An owner code as slots.conf writes it: the engine's number or the remote's name.
+std::string OwnerText(uint16_t code, const std::vector<std::string>& remotes);
 
 // Parses a slot list such as "0-999,5000" (ranges inclusive, ascending or not, no
 // duplicates). Returns the error naming the bad part.

@@ -8,6 +8,7 @@
 #include "server/core/command_registry.h"
 #include "server/core/errors.h"
 #include "server/core/families.h"
+#include "server/core/remote_shards.h"
 #include "server/pubsub/pubsub.h"
 #include "server/pubsub/pubsub_family.h"
 #include "server/scripting/scripting.h"
@@ -117,7 +118,8 @@ void ScriptKill(CommandContext& ctx) {
 // to be sent before it (a pipeline, or inside EXEC), which the session's direct writes
 // would overtake.
 void ScriptDebug(CommandContext& ctx) {
-  if (const std::string* out = ctx.rb.output(); out && !out->empty())
+  const std::string* out = ctx.rb.output();
+  if ((out && !out->empty()) || (ctx.client.deferred && ctx.client.deferred->Waiting() > 0))
     return ctx.rb.Error(err::kScriptDebugPipeline);
   const std::string mode = Lower(ctx.arg(2));
   if (mode == "no")
