@@ -35,6 +35,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Waits while CLIENT PAUSE holds the client's next command (client_.held). Returns false
   // if the client went away meanwhile.
   boost::asio::awaitable<bool> WaitWhileHeld();
+  // Waits while a slot fence (a move to or from a remote shard) holds the next command.
+  boost::asio::awaitable<bool> WaitWhileFenced();
   // Writes out_ to the socket; false on error.
   boost::asio::awaitable<bool> Flush();
   void UpdateParserLimits();

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "routing/slot_fence.h"
 #include "routing/slot_map.h"
 #include "routing/slots.h"
 
@@ -30,6 +31,8 @@ class ShardSet {
   int active() const { return active_; }
   Engine& engine(int i) { return *engines_[i]; }
   const SlotMap& slots() const { return map_; }
+  // Slots whose keys are being copied to or from a remote shard (commands on them are held).
+  SlotFence& fence() { return fence_; }
   const Clock* clock() const { return clock_; }
 
   // Gives slot to engine `to`. Takes the old and new owners' locks itself; the keys of the
@@ -40,6 +43,9 @@ class ShardSet {
   // Gives slot to engine `to` when the caller already holds the old and new owners' locks
   // and has moved the slot's keys (live resharding moves several slots per lock hold).
   void AssignSlotLocked(uint16_t slot, uint16_t to) { map_.Assign(slot, ShardId::Local(to)); }
+  // The same for any owner (a remote shard too), with the engines the slot routes to before
+  // and after (EngineOf) locked and the keys already where `to` holds them.
+  void AssignSlotOwnerLocked(uint16_t slot, ShardId to) { map_.Assign(slot, to); }
   // Start-up only (see SlotMap::Reset).
   void ResetSlots(const std::array<uint16_t, kNumSlots>& engines) { map_.Reset(engines); }
 
@@ -58,6 +64,7 @@ class ShardSet {
   std::vector<std::unique_ptr<Engine>> engines_;
   int active_;
   SlotMap map_;
+  SlotFence fence_;
   std::function<void()> route_hook_;
   std::atomic<uint64_t> reroutes_{0};
 };

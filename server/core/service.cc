@@ -15,6 +15,7 @@
 #include "server/core/errors.h"
 #include "server/core/executor.h"
 #include "server/multi/multi.h"
+#include "server/multi/transaction.h"
 #include "server/persist/snapshots.h"
 #include "server/pubsub/pubsub.h"
 #include "server/pubsub/pubsub_family.h"
@@ -98,6 +99,15 @@ class CommandTimer {
  private:
   double us_per_tick_ = 0;
 };
+
+// Whether the command (EXEC: its queued commands) has a key in a fenced slot.
+[[gnu::noinline]] bool FencedKeys(const SlotFence& fence, const CommandSpec& spec,
+                                  std::span<const std::string_view> args) {
+  const KeyIndexes idx = CommandKeyIndexes(spec, static_cast<int>(args.size()), args.data());
+  for (int i : idx)
+    if (fence.Fenced(KeySlot(args[i]))) return true;
+  return false;
+}
 
 const CommandTimer& Timer() {
   static const CommandTimer timer;
@@ -186,6 +196,19 @@ const CommandSpec* Service::Run(std::span<const std::string_view> args, ClientSt
     return nullptr;
   }
 
+  // A command on a slot whose keys are on their way between shards is held the same way,
+  // until the resharder lifts the fence (server/resharding/remote_move.h).
+  if (state_.shards().fence().active()) [[unlikely]] {
+    if (!in_multi || spec->in_multi != InMulti::kQueue) {
+      if (const uint64_t gen = state_.shards().fence().generation(); TouchesFencedSlot(*spec, args, client)) {
+        client.held = true;
+        client.fence_held = true;
+        client.fence_generation = gen;
+        return nullptr;
+      }
+    }
+  }
+
   if (in_multi) {
     if (spec->flag_bits & kCmdNoMulti) return reject(err::kNotInMulti);
     if (spec->in_multi == InMulti::kQueue) {
@@ -220,6 +243,20 @@ const CommandSpec* Service::Run(std::span<const std::string_view> args, ClientSt
   if ((slower_than >= 0 && duration >= slower_than) || (latency_threshold > 0 && duration / 1000 >= latency_threshold))
     [[unlikely]] RecordSlow(args, client, *spec, duration);
   return spec;
+}
+
+bool Service::TouchesFencedSlot(const CommandSpec& spec, std::span<const std::string_view> args,
+                                const ClientState& client) {
+  const SlotFence& fence = state_.shards().fence();
+  if (FencedKeys(fence, spec, args)) return true;
+  if (IsExec(spec) && client.tx) {
+    std::vector<std::string_view> a;
+    for (const QueuedCommand& q : client.tx->queue) {
+      a.assign(q.args.begin(), q.args.end());
+      if (FencedKeys(fence, *q.spec, a)) return true;
+    }
+  }
+  return false;
 }
 
 void Service::RecordSlow(std::span<const std::string_view> args, ClientState& client, const CommandSpec& spec,
