@@ -138,7 +138,7 @@ struct AdminServer::Impl {
   json::array Engines() {
     Resharder& r = state.resharder();
     SlotOwners owners;
-    for (int s = 0; s < kNumSlots; ++s) owners[s] = state.shards().slots().EngineOf(static_cast<uint16_t>(s));
+    for (int s = 0; s < kNumSlots; ++s) owners[s] = state.shards().slots().CodeOf(static_cast<uint16_t>(s));
     auto runs = SlotRuns(owners);
     json::array out;
     std::lock_guard lk(rate_mu);
@@ -169,9 +169,15 @@ struct AdminServer::Impl {
 
   json::array Slots() {
     SlotOwners owners;
-    for (int s = 0; s < kNumSlots; ++s) owners[s] = state.shards().slots().EngineOf(static_cast<uint16_t>(s));
+    for (int s = 0; s < kNumSlots; ++s) owners[s] = state.shards().slots().CodeOf(static_cast<uint16_t>(s));
     json::array out;
-    for (const SlotRun& r : SlotRuns(owners)) out.push_back(json::object{{"from", r.from}, {"to", r.to}, {"engine", r.engine}});
+    for (const SlotRun& r : SlotRuns(owners)) {
+      // A remote shard's runs name it ("engine":"cache-b"), as /api/engines lists it.
+      if (r.engine & kRemoteOwner)
+        out.push_back(json::object{{"from", r.from}, {"to", r.to}, {"engine", OwnerText(r.engine, state.remote_names())}});
+      else
+        out.push_back(json::object{{"from", r.from}, {"to", r.to}, {"engine", r.engine}});
+    }
     return out;
   }
 
@@ -198,7 +204,7 @@ struct AdminServer::Impl {
     family("keyshard_engine_slots", "gauge", "Hash slots the engine owns.");
     std::vector<size_t> owned(n, 0);
     for (int s = 0; s < kNumSlots; ++s) {
-      uint16_t e = state.shards().slots().EngineOf(static_cast<uint16_t>(s));
+      uint16_t e = state.shards().slots().CodeOf(static_cast<uint16_t>(s));
       if (e < n) ++owned[e];
     }
     for (int i = 0; i < n; ++i) out += "keyshard_engine_slots{engine=\"" + std::to_string(i) + "\"} " + std::to_string(owned[i]) + "\n";

@@ -17,6 +17,7 @@
 #include <cstring>
 
 #include "server/blocking/blocking.h"
+#include "server/core/remote_shards.h"
 #include "server/pubsub/pubsub_family.h"
 #include "server/pubsub/tracking.h"
 
@@ -26,6 +27,8 @@ using asio::ip::tcp;
 
 namespace {
 constexpr size_t kInitialBuffer = 16 * 1024;
+// Forwarded commands a client may have waiting for replies before its input is left unread.
+constexpr size_t kMaxWaitingReplies = 16 * 1024;
 
 std::string Endpoint(const tcp::endpoint& ep) {
   auto addr = ep.address();
@@ -33,6 +36,29 @@ std::string Endpoint(const tcp::endpoint& ep) {
   return addr.to_string() + ":" + std::to_string(ep.port());
 }
 }  // namespace
+
+// The connection's side of DeferredReplies: a reply's place reserved in OrderedReplies, filled
+// on the connection's thread (RemoteShards calls back there), ignored once the client left.
+class Connection::Deferred final : public DeferredReplies {
+ public:
+  explicit Deferred(std::weak_ptr<Connection> c) : c_(std::move(c)) {}
+  RemoteReplyFn Reserve() override {
+    auto c = c_.lock();
+    if (!c) return [](std::string_view) {};
+    const uint64_t id = c->replies_.Reserve();
+    return [weak = c_, id](std::string_view reply) {
+      if (auto conn = weak.lock()) conn->FillRemoteReply(id, reply);
+    };
+  }
+
+ private:
+  std::weak_ptr<Connection> c_;
+};
+
+void Connection::FillRemoteReply(uint64_t id, std::string_view reply) {
+  replies_.Fill(id, reply);
+  if (!out_.empty()) wake_.cancel();
+}
 
 Connection::Connection(tcp::socket socket, Service& service, int thread_index)
     : socket_(std::move(socket)), service_(service), in_(kInitialBuffer), rb_(&out_), wake_(socket_.get_executor()) {
@@ -67,6 +93,7 @@ Connection::Connection(tcp::socket socket, Service& service, int thread_index)
 }
 
 Connection::~Connection() {
+  if (RemoteShards* r = service_.state().remotes()) r->DropClient(client_.thread_index, client_.info->id);
   // Out of CLIENT LIST first: once PUBLISH stops counting a client, it is gone from there too.
   service_.state().clients().Remove(client_.info->id);
   DropSubscriptions(service_.state(), client_);
@@ -103,6 +130,7 @@ asio::awaitable<void> Connection::Run() {
     });
   });
   st.clients().Add(client_.info);
+  if (st.remotes()) client_.deferred = std::make_shared<Deferred>(weak);
 
   ThreadCounters& counters = st.stats().per_thread[client_.thread_index];
   for (;;) {
@@ -112,14 +140,21 @@ asio::awaitable<void> Connection::Run() {
       if (in_.size() >= limit) break;  // Redis closes such a client without a reply
       in_.resize(std::min(limit, in_.size() * 2));
     }
-    if (push_->Drain(out_)) {
+    if (push_->Drain(out_) || !out_.empty()) {
+      // Messages, or replies of remote shards that arrived while we waited.
       if (!co_await Flush()) break;
       continue;  // more may have come while writing
     }
-    // A client that may be sent messages (subscribed, MONITOR, tracking keys) waits for input
-    // or a message, whichever comes first.
+    if (replies_.waiting() >= kMaxWaitingReplies) {
+      // Enough forwarded commands wait for their replies: read no more until some arrive.
+      co_await wake_.async_wait(asio::as_tuple(asio::use_awaitable));
+      if (client_.info->killed.load(std::memory_order_relaxed)) break;
+      continue;
+    }
+    // A client that may be sent messages (subscribed, MONITOR, tracking keys) or that waits for
+    // replies of remote shards waits for input or a wake-up, whichever comes first.
     if ((client_.info->pubsub.load(std::memory_order_relaxed) || client_.info->monitor.load(std::memory_order_relaxed) ||
-         client_.tracking) &&
+         client_.tracking || replies_.waiting()) &&
         !co_await WaitInputOrPush()) {
       if (client_.info->killed.load(std::memory_order_relaxed)) break;
       continue;  // messages to send
@@ -164,7 +199,7 @@ asio::awaitable<void> Connection::Run() {
 asio::awaitable<bool> Connection::WaitInputOrPush() {
   using namespace boost::asio::experimental::awaitable_operators;
   // A frame queued after this check posts a wake-up, which can only run once we wait below.
-  if (push_->HasPending()) co_return false;
+  if (push_->HasPending() || !out_.empty()) co_return false;
   // Waiting for readability (not reading) is what makes the race safe: whichever side wins,
   // the other is cancelled without having consumed anything.
   auto r = co_await (socket_.async_wait(tcp::socket::wait_read, asio::as_tuple(asio::use_awaitable)) ||
@@ -174,16 +209,19 @@ asio::awaitable<bool> Connection::WaitInputOrPush() {
 
 asio::awaitable<bool> Connection::Flush() {
   if (out_.empty()) co_return true;
-  push_->set_in_flight(out_.size());
-  ThreadCounters& counters = service_.state().stats().per_thread[client_.thread_index];
-  ThreadCounters::AddOwn(counters.net_output_bytes, out_.size());
-  ThreadCounters::AddOwn(counters.writes, 1);
-  client_.info->output_buf_bytes.store(out_.size(), std::memory_order_relaxed);
-  auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(out_), asio::as_tuple(asio::use_awaitable));
-  (void)n;
-  if (out_.capacity() > 1024 * 1024 && service_.state().reply_buffer_resizing().load(std::memory_order_relaxed))
-    std::string().swap(out_);
+  // Written from writing_: a remote shard's reply arriving during the write goes to out_.
+  std::swap(out_, writing_);
   out_.clear();
+  push_->set_in_flight(writing_.size());
+  ThreadCounters& counters = service_.state().stats().per_thread[client_.thread_index];
+  ThreadCounters::AddOwn(counters.net_output_bytes, writing_.size());
+  ThreadCounters::AddOwn(counters.writes, 1);
+  client_.info->output_buf_bytes.store(writing_.size(), std::memory_order_relaxed);
+  auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(writing_), asio::as_tuple(asio::use_awaitable));
+  (void)n;
+  if (writing_.capacity() > 1024 * 1024 && service_.state().reply_buffer_resizing().load(std::memory_order_relaxed))
+    std::string().swap(writing_);
+  writing_.clear();
   push_->set_in_flight(0);
   client_.info->output_buf_bytes.store(0, std::memory_order_relaxed);
   co_return !ec;
@@ -243,7 +281,7 @@ asio::awaitable<bool> Connection::WaitWhileBlocked() {
     std::lock_guard lk(w->mu);
     w->wake = nullptr;
     if (!gone) {
-      rb_.set_output(&out_);
+      rb_.set_output(replies_.tail());
       if (w->state == BlockedClient::State::kTimedOut) {
         if (w->on_timeout == TimeoutReply::kNullArray)
           rb_.NullArray();
@@ -252,7 +290,7 @@ asio::awaitable<bool> Connection::WaitWhileBlocked() {
         else
           rb_.Null();
       } else {
-        out_.append(w->reply);
+        replies_.tail()->append(w->reply);
       }
     }
   }
@@ -352,7 +390,7 @@ bool Connection::ProcessInput() {
       break;
     }
     if (r.status == ParseStatus::kError) {
-      rb_.set_output(&out_);
+      rb_.set_output(replies_.tail());
       rb_.Error(r.error);
       keep = false;
       pos = in_len_;
@@ -363,7 +401,7 @@ bool Connection::ProcessInput() {
 
     bool was_auth = client_.authenticated;
     ReplyMode before = client_.reply_mode;
-    rb_.set_output(before == ReplyMode::kOn ? &out_ : &discard_);
+    rb_.set_output(before == ReplyMode::kOn ? replies_.tail() : &discard_);
     service_.Dispatch(args_, client_, rb_);
     if (client_.held) {
       // Held by CLIENT PAUSE: the command stays in the buffer, to be parsed again.
@@ -371,7 +409,7 @@ bool Connection::ProcessInput() {
       break;
     }
     // CLIENT REPLY ON answers although replies were off; SKIP lasts one command.
-    if (before != ReplyMode::kOn && client_.reply_mode == ReplyMode::kOn) out_.append(discard_);
+    if (before != ReplyMode::kOn && client_.reply_mode == ReplyMode::kOn) replies_.tail()->append(discard_);
     if (before == ReplyMode::kSkip && client_.reply_mode == ReplyMode::kSkip) client_.reply_mode = ReplyMode::kOn;
     discard_.clear();
     rb_.set_resp3(client_.resp == 3);

@@ -13,6 +13,7 @@
 #include "resp/resp_parser.h"
 #include "server/core/client_state.h"
 #include "server/core/service.h"
+#include "proxy/ordered_replies.h"
 #include "proxy/push_queue.h"
 
 namespace ks {
@@ -44,13 +45,19 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // message is queued for it. Returns true when the socket is readable.
   boost::asio::awaitable<bool> WaitInputOrPush();
 
+  class Deferred;
+  // Puts a forwarded command's reply in its place and wakes the coroutine to write it.
+  void FillRemoteReply(uint64_t id, std::string_view reply);
+
   boost::asio::ip::tcp::socket socket_;
   Service& service_;
   ClientState client_;
   RequestParser parser_;
   std::vector<char> in_;
   size_t in_len_ = 0;
-  std::string out_;
+  std::string out_;      // replies ready to write (OrderedReplies keeps the ones that wait)
+  std::string writing_;  // what Flush is writing: remote replies may arrive meanwhile
+  OrderedReplies replies_{&out_};
   std::string discard_;  // replies dropped under CLIENT REPLY OFF/SKIP
   ReplyBuilder rb_;
   ArgVector args_;

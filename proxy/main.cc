@@ -14,6 +14,7 @@
 #include "persistence/aof_log.h"
 #include "persistence/loading_clock.h"
 #include "proxy/admin_server.h"
+#include "proxy/remote_pool.h"
 #include "proxy/server.h"
 #include "server/persist/aof_feed.h"
 #include "server/persist/rdb_startup.h"
@@ -151,6 +152,18 @@ int main(int argc, char** argv) {
     return 1;
   }
   state.port() = server.port();
+  // Remote shards: their connections run on the I/O threads (proxy/remote_pool.h).
+  std::unique_ptr<RemotePool> remotes;
+  if (!config.remotes.empty()) {
+    std::vector<boost::asio::io_context*> contexts;
+    for (int i = 0; i < server.threads(); ++i) contexts.push_back(&server.context(i));
+    RemotePool::Options o;
+    o.timeout_ms = config.remote_timeout;
+    o.pool_size = static_cast<int>(config.remote_pool_size);
+    remotes = std::make_unique<RemotePool>(config.remotes, std::move(contexts), o);
+    state.set_remotes(remotes.get());
+    remotes->Start();
+  }
   AdminServer admin(state);
   if (config.admin_port) {
     if (std::string err = admin.Start(config.admin_bind, static_cast<int>(config.admin_port), config.admin_token); !err.empty()) {
@@ -188,6 +201,7 @@ int main(int argc, char** argv) {
   signals.async_wait(on_signal);
   std::thread signal_thread([&] { signals_ctx.run(); });
   server.Run();
+  if (remotes) remotes->Stop();
   signals_ctx.stop();
   signal_thread.join();
   housekeeper.Stop();

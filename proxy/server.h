@@ -21,6 +21,9 @@ class Server {
   // Binds and listens; returns an error text or empty. port 0 picks a free port.
   std::string Listen(const std::string& bind, int port, int backlog);
   int port() const { return port_; }
+  // I/O thread i's io_context (the remote shards' pool runs its connections there too).
+  boost::asio::io_context& context(int i) { return *contexts_[i]; }
+  int threads() const { return static_cast<int>(contexts_.size()); }
 
   // Runs the I/O threads until Stop(); blocks.
   void Run();

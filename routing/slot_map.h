@@ -24,13 +24,22 @@ struct ShardId {
 
   static constexpr ShardId Local(uint16_t i) { return {Kind::kLocal, i}; }
   static constexpr ShardId Remote(uint16_t i) { return {Kind::kRemote, i}; }
-  bool local() const { return kind == Kind::kLocal; }
+  constexpr bool local() const { return kind == Kind::kLocal; }
   constexpr uint32_t Pack() const { return (static_cast<uint32_t>(kind) << 16) | index; }
   static constexpr ShardId Unpack(uint32_t v) {
     return {static_cast<Kind>(v >> 16), static_cast<uint16_t>(v & 0xffff)};
   }
   friend bool operator==(ShardId a, ShardId b) { return a.Pack() == b.Pack(); }
 };
+
+// A slot's owner as one 16-bit code, as slots.conf and the start-up map carry it: a local
+// engine's id, or kRemoteOwner | the remote shard's index (remotes are numbered in the order
+// the configuration lists them; slots.conf names them).
+constexpr uint16_t kRemoteOwner = 0x8000;
+constexpr uint16_t OwnerCode(ShardId id) { return id.local() ? id.index : static_cast<uint16_t>(kRemoteOwner | id.index); }
+constexpr ShardId ShardOfCode(uint16_t code) {
+  return (code & kRemoteOwner) ? ShardId::Remote(code & 0x7fff) : ShardId::Local(code);
+}
 
 class SlotMap {
  public:
@@ -43,8 +52,19 @@ class SlotMap {
   ShardId Owner(uint16_t slot) const {
     return ShardId::Unpack(owner_[slot].load(std::memory_order_acquire));
   }
-  // The local engine that owns slot. Every slot is local until remote shards exist.
-  uint16_t EngineOf(uint16_t slot) const { return Owner(slot).index; }
+  // The local engine that owns slot. A slot owned by a remote shard answers its home engine
+  // (the one the even seed gives it), so local code that meets such a slot (loading an old
+  // dump, a lock taken before the owner is checked) stays within the engines; the execution
+  // path checks Owner() under the lock and never runs a command there (executor.cc).
+  uint16_t EngineOf(uint16_t slot) const {
+    const ShardId o = Owner(slot);
+    return o.local() ? o.index : HomeOf(slot);
+  }
+  uint16_t HomeOf(uint16_t slot) const { return static_cast<uint16_t>(slot * seed_engines_ / kNumSlots); }
+  // The owner's code (OwnerCode): what slots.conf saves.
+  uint16_t CodeOf(uint16_t slot) const { return OwnerCode(Owner(slot)); }
+  // True once any slot is owned by a remote shard: the execution path looks at owners only then.
+  bool has_remotes() const { return remotes_.load(std::memory_order_acquire) != 0; }
   // Bumped by every change of owner; routing caches and the admin API read it.
   uint64_t version() const { return version_.load(std::memory_order_acquire); }
 
@@ -53,9 +73,12 @@ class SlotMap {
   void Assign(uint16_t slot, ShardId to);
   // Start-up only, with nothing else running: every slot's owner at once (the persisted map,
   // or one engine owning everything while its append-only log replays).
-  void Reset(const std::array<uint16_t, kNumSlots>& engines);
+  // Entries are owner codes (OwnerCode): local engines or remote shards.
+  void Reset(const std::array<uint16_t, kNumSlots>& codes);
 
  private:
+  int seed_engines_;
+  std::atomic<uint32_t> remotes_{0};  // slots owned by remote shards
   std::array<std::atomic<uint32_t>, kNumSlots> owner_;
   std::atomic<uint64_t> version_{1};
 };

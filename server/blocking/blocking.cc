@@ -12,6 +12,19 @@
 
 namespace ks {
 
+int64_t BlockTimeoutMs(const CommandSpec& spec, std::span<const std::string_view> args) {
+  int64_t ms = 0;
+  std::string_view err;
+  if (spec.name == "xread" || spec.name == "xreadgroup") {
+    for (size_t i = 1; i + 1 < args.size(); ++i)
+      if (EqualsNoCase(args[i], "block")) return StrToLL(args[i + 1], &ms) && ms > 0 ? ms : 0;
+    return 0;
+  }
+  if (args.size() < 2) return 0;
+  const std::string_view arg = (spec.name == "blmpop" || spec.name == "bzmpop") ? args[1] : args.back();
+  return ParseBlockTimeout(arg, &ms, &err) ? ms : 0;
+}
+
 bool ParseBlockTimeout(std::string_view arg, int64_t* timeout_ms, std::string_view* err) {
   long double secs;
   if (!StrToLD(arg, &secs)) {

@@ -51,6 +51,11 @@ struct BlockedClient final : KeyWaiter {
 // Redis's blocking timeout argument: seconds as a float, 0 = forever. On error returns false
 // and sets *err to Redis's text.
 bool ParseBlockTimeout(std::string_view arg, int64_t* timeout_ms, std::string_view* err);
+// The timeout (ms, 0 = forever) a blocking command forwarded to a remote shard waits for:
+// where each blocking command of Redis 7.0 keeps it (the last argument, BLMPOP/BZMPOP's first,
+// XREAD/XREADGROUP's BLOCK option in ms). A malformed one counts as 0: the remote replies
+// the error at once anyway.
+int64_t BlockTimeoutMs(const CommandSpec& spec, std::span<const std::string_view> args);
 
 // Called by a blocking handler that found nothing to serve: queues the client on each of keys
 // (the command's keys it waits for; their engines are locked) and marks it blocked. When the handler is being

@@ -17,6 +17,7 @@ struct CommandSpec;
 struct BlockedClient;
 struct ClientSubscriptions;
 class Subscriber;
+class DeferredReplies;
 
 enum class ReplyMode : uint8_t { kOn, kOff, kSkip };
 
@@ -118,6 +119,9 @@ struct ClientState {
   std::shared_ptr<ClientSubscriptions> subs;
   // TrackingFlag bits (server/pubsub/tracking.h), kept here too so a read checks a plain field.
   uint32_t tracking = 0;
+  // Where replies of commands forwarded to remote shards go (server/core/remote_shards.h);
+  // null: this client cannot forward (AOF replay, direct clients).
+  std::shared_ptr<DeferredReplies> deferred;
 
   void SetDb(int d) {
     db = d;

@@ -57,6 +57,8 @@ const std::vector<OptionDef>& ConfigOptions() {
       {"aof-load-truncated", OptionType::kBool, true, 0, 0, "Load a log whose last command was cut off (dropping it) instead of refusing to start.", &Config::aof_load_truncated},
       {"auto-aof-rewrite-percentage", OptionType::kInt, true, 0, INT32_MAX, "Rewrite the log when it grew this many percent over its last rewrite; 0 off.", nullptr, &Config::auto_aof_rewrite_percentage},
       {"max-shards", OptionType::kInt, false, 0, 1024, "Engines that exist, spares included: POST /api/engines adds one live; 0 means shards.", nullptr, &Config::max_shards},
+      {"remote-timeout", OptionType::kInt, false, 1, INT32_MAX, "Milliseconds a command forwarded to a remote shard may wait for its reply (blocking commands: their own timeout plus this).", nullptr, &Config::remote_timeout},
+      {"remote-pool-size", OptionType::kInt, false, 1, 64, "Pipelined connections to each remote shard per I/O thread (per protocol version); a client always uses the same one.", nullptr, &Config::remote_pool_size},
       {"admin-port", OptionType::kInt, false, 0, 65535, "Port of the admin HTTP server (page and API for resharding); 0 off.", nullptr, &Config::admin_port},
       {"admin-bind", OptionType::kString, false, 0, 0, "Address the admin server listens on; not loopback needs admin-token.", &Config::admin_bind},
       {"admin-token", OptionType::kString, false, 0, 0, "Bearer token the admin API's changes require; empty for none.", &Config::admin_token},
@@ -273,6 +275,50 @@ void ParseOutputBufferLimits(std::string_view canonical, OutputBufferLimit limit
   }
 }
 
+bool ParseHostPort(std::string_view address, std::string* host, int* port) {
+  size_t colon = address.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return false;
+  std::string_view h = address.substr(0, colon);
+  if (h.front() == '[') {  // [v6]:port
+    if (h.size() < 3 || h.back() != ']') return false;
+    h = h.substr(1, h.size() - 2);
+  } else if (h.find(':') != std::string_view::npos) {
+    return false;  // a bare IPv6 address is ambiguous: "[::1]:6379"
+  }
+  for (char ch : h)
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '.' && ch != '-' && ch != '_' && ch != ':') return false;
+  int64_t p;
+  if (!StrToLL(address.substr(colon + 1), &p) || p < 1 || p > 65535) return false;
+  *host = std::string(h);
+  *port = static_cast<int>(p);
+  return true;
+}
+
+namespace {
+
+std::optional<std::string> ValidateRemotes(const Config& c) {
+  for (size_t i = 0; i < c.remotes.size(); ++i) {
+    const Config::Remote& r = c.remotes[i];
+    const std::string where = "[remote." + r.name + "]";
+    if (r.name.empty() || !std::isalpha(static_cast<unsigned char>(r.name[0])))
+      return where + ": a remote's name must start with a letter";
+    for (char ch : r.name)
+      if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_')
+        return where + ": a remote's name may hold letters, digits, '-' and '_'";
+    std::string host;
+    int port;
+    if (r.address.empty()) return where + ": 'address' (\"host:port\") is required";
+    if (!ParseHostPort(r.address, &host, &port))
+      return where + ": bad address '" + r.address + "' (want \"host:port\", e.g. \"10.0.0.2:6379\" or \"[::1]:6379\")";
+    for (size_t j = 0; j < i; ++j)
+      if (c.remotes[j].name == r.name) return where + " is configured twice";
+  }
+  if (c.remotes.size() > 0x7fff) return std::string("too many remote shards");
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<std::string> ValidateConfig(const Config& c) {
   for (const auto& o : ConfigOptions()) {
     if (!o.num) continue;
@@ -294,6 +340,7 @@ std::optional<std::string> ValidateConfig(const Config& c) {
   }
   if (c.max_shards != 0 && c.max_shards < c.shards)
     return "'max-shards' (" + std::to_string(c.max_shards) + ") must be 0 or at least 'shards' (" + std::to_string(c.shards) + ")";
+  if (auto err = ValidateRemotes(c)) return err;
   if (c.admin_port != 0 && c.admin_token.empty() && c.admin_bind != "127.0.0.1" && c.admin_bind != "::1" &&
       c.admin_bind != "localhost")
     return "'admin-bind' " + c.admin_bind + " is not a loopback address: set 'admin-token' so that changes need it";

@@ -96,6 +96,19 @@ struct Config {
   std::string admin_bind = "127.0.0.1";
   std::string admin_token;
   int64_t EngineCount() const { return max_shards > shards ? max_shards : shards; }
+  // Remote shards (issue 16): Redis servers owning slots behind the same routing, from
+  // proxy.toml's [remote.<name>] tables; remote i is ShardId::Remote(i), in the file's order.
+  struct Remote {
+    std::string name;      // the table's name: slots.conf, INFO, the admin API and errors use it
+    std::string address;   // "host:port" ("[v6]:port")
+    std::string host;      // parsed from address by ValidateConfig
+    int port = 0;
+    std::string password;  // AUTH to the remote when set
+    std::string slots;     // slots it owns at first start (no slots.conf yet): "a-b,c"
+  };
+  std::vector<Remote> remotes;
+  int64_t remote_timeout = 1000;  // ms a forwarded command may wait for its reply
+  int64_t remote_pool_size = 2;   // pipelined connections per remote, per I/O thread, per protocol
 };
 
 enum class OptionType { kString, kInt, kMemory, kBool };
@@ -142,5 +155,7 @@ std::optional<std::string> LoadConfigFile(const std::string& path, Config& c);
 std::optional<std::string> RewriteConfigFile(const std::string& path, const Config& current);
 // Start-up checks across options (e.g. shards within 1..16384).
 std::optional<std::string> ValidateConfig(const Config& c);
+// "host:port" or "[v6]:port" (a remote shard's address).
+bool ParseHostPort(std::string_view address, std::string* host, int* port);
 
 }  // namespace ks

@@ -1,6 +1,8 @@
 // proxy.toml reading, kept in its own file: toml11 is a heavy header.
 #include <toml.hpp>
 
+#include <algorithm>
+
 #include "common/strconv.h"
 #include "engine/eviction.h"
 #include "server/core/config.h"
@@ -33,6 +35,34 @@ std::optional<std::string> LoadEngineOverrides(const toml::value& v, const std::
   return std::nullopt;
 }
 
+// [remote.<name>] tables: remote shards (Config::Remote), in the file's order.
+std::optional<std::string> LoadRemotes(const toml::value& v, const std::string& path, Config& c) {
+  if (!v.is_table()) return "config key 'remote' in " + path + " must be a table of [remote.<name>] tables";
+  // toml11's table is unordered: the file's order comes from each table's position.
+  std::vector<std::pair<std::string, const toml::value*>> tables;
+  for (const auto& [name, t] : v.as_table()) tables.emplace_back(name, &t);
+  std::sort(tables.begin(), tables.end(), [](const auto& a, const auto& b) {
+    return a.second->location().line() < b.second->location().line();
+  });
+  for (const auto& [name, t] : tables) {
+    std::string where = "[remote." + name + "] in " + path;
+    if (!t->is_table()) return where + " must be a table";
+    Config::Remote r;
+    r.name = name;
+    for (const auto& [key, val] : t->as_table()) {
+      std::string* field = key == "address" ? &r.address : key == "password" ? &r.password : key == "slots" ? &r.slots : nullptr;
+      if (!field) return where + ": unknown key '" + key + "' (a remote takes address, password and slots)";
+      if (!val.is_string()) return where + ": '" + key + "' must be a string";
+      *field = val.as_string().str;
+    }
+    if (r.address.empty()) return where + ": 'address' (\"host:port\") is required";
+    if (!ParseHostPort(r.address, &r.host, &r.port))
+      return where + ": bad address '" + r.address + "' (want \"host:port\", e.g. \"10.0.0.2:6379\" or \"[::1]:6379\")";
+    c.remotes.push_back(std::move(r));
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<std::string> LoadConfigFile(const std::string& path, Config& c) {
@@ -46,6 +76,10 @@ std::optional<std::string> LoadConfigFile(const std::string& path, Config& c) {
   for (const auto& [key, val] : root.as_table()) {
     if (key == "engine") {
       if (auto err = LoadEngineOverrides(val, path, c)) return err;
+      continue;
+    }
+    if (key == "remote") {
+      if (auto err = LoadRemotes(val, path, c)) return err;
       continue;
     }
     const OptionDef* o = FindOption(key);

@@ -265,4 +265,20 @@ inline std::string GeoExactlyOneBy(std::string_view cmd) {
 }
 inline constexpr std::string_view kSortNotDouble = "ERR One or more scores can't be converted into double";
 
+// Remote shards (issue 16). Keys on a remote shard and on another shard in one command:
+// Redis Cluster's text, since nothing partial may run.
+inline constexpr std::string_view kCrossSlot = "CROSSSLOT Keys in request don't hash to the same slot";
+// A remote's key reached from where nothing can be forwarded (a transaction, a script).
+inline std::string RemoteNotHere(std::string_view remote) {
+  return "CROSSSLOT Keys in request don't hash to the same slot (key on remote shard '" + std::string(remote) +
+         "': transactions and scripts can only use this server's own slots yet)";
+}
+inline std::string RemoteUnavailable(std::string_view name, std::string_view address, std::string_view why) {
+  return "ERR remote shard '" + std::string(name) + "' (" + std::string(address) + ") unavailable: " + std::string(why);
+}
+inline std::string RemoteTimeout(std::string_view name, std::string_view address, int64_t ms) {
+  return "ERR remote shard '" + std::string(name) + "' (" + std::string(address) + ") timed out: no reply within " +
+         std::to_string(ms) + " ms";
+}
+
 }  // namespace ks::err

@@ -5,6 +5,7 @@
 #include "server/core/command_context.h"
 #include "server/core/command_registry.h"
 #include "server/core/errors.h"
+#include "server/core/forward.h"
 #include "server/pubsub/tracking.h"
 #include "server/core/server_state.h"
 
@@ -144,6 +145,14 @@ bool Execution::Run(CommandContext& ctx) {
     wrote_ = true;
     BeforeWrite(ctx);
   }
+  // A key on a remote shard cannot be served here (a transaction's or script's command; a
+  // client's command goes back to ForwardIfRemote from Execute instead).
+  if (state_.shards().slots().has_remotes()) [[unlikely]]
+    if (int k = FirstRemoteKey(state_, ctx); k >= 0) {
+      const uint16_t r = state_.shards().slots().Owner(ctx.keys[k].slot).index;
+      ctx.rb.Error(err::RemoteNotHere(r < state_.remote_names().size() ? state_.remote_names()[r] : "?"));
+      return false;
+    }
   const uint64_t errors_before = ctx.rb.errors_written();
   spec.handler(ctx);
   for (Engine* e : locks_.held()) ++e->stats().commands;
@@ -234,7 +243,7 @@ void Execution::Release(std::vector<ReadyKey>* defer) {
 
 // Flattened: the three steps and the one-key lock compile into one function, as the
 // dispatcher's hand-written fast path once did.
-[[gnu::flatten]] void Execute(ServerState& state, CommandContext& ctx) {
+[[gnu::flatten]] bool Execute(ServerState& state, CommandContext& ctx) {
   // Rows that use the scripts' state (EVAL, FCALL, FUNCTION LOAD...) run with the script
   // mutex, taken before any engine lock (EXEC takes it for its queue: ScriptLockFor).
   std::unique_lock<std::mutex> scripts;
@@ -242,8 +251,13 @@ void Execution::Release(std::vector<ReadyKey>* defer) {
     scripts = std::unique_lock<std::mutex>(state.script_mu());
   Execution ex(state);
   ex.Acquire(ctx);
+  // Owners re-read with the engines held: a slot that went to a remote shard since the
+  // client's command was routed (ForwardIfRemote) goes back there; nothing ran.
+  if (state.shards().slots().has_remotes()) [[unlikely]]
+    if (ctx.client.deferred && FirstRemoteKey(state, ctx) >= 0) return false;
   ex.Run(ctx);
   ex.Release();
+  return true;
 }
 
 }  // namespace ks

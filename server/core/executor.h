@@ -88,8 +88,10 @@ class Execution {
   std::vector<KeyspaceNote> notes_;
 };
 
-// Acquire, Run, Release for one command.
-void Execute(ServerState& state, CommandContext& ctx);
+// Acquire, Run, Release for one command. Returns false, having run nothing, when a client
+// that can forward (ctx.client.deferred) has a key that a remote shard owns by the time its
+// engines are locked: the caller routes it again (server/core/forward.h).
+bool Execute(ServerState& state, CommandContext& ctx);
 
 // The hook for scripts inside transactions: scripts take the server's script mutex before
 // they lock any engine, so an Execution about to run commands whose rows set

@@ -70,6 +70,7 @@ ServerState::ServerState(Config config, const Clock* clock)
       engine_notes_(std::make_unique<NoteQueue>()),
       tracking_(std::make_unique<Tracking>(clients_)) {
   PublishLimits();
+  for (const Config::Remote& r : config_.remotes) remote_names_.push_back(r.name);
   watches_ = std::make_unique<WatchRegistry>(shards_);
   keyspace_events_.Add(watches_.get());
   keyspace_events_.Add(tracking_.get());

@@ -34,6 +34,7 @@ class EngineHooks;
 class Resharder;
 class Snapshots;
 class Scripting;
+class RemoteShards;
 
 // What the dispatcher answers while a script runs past busy-reply-threshold.
 enum class ScriptBusy : uint8_t { kNo, kEval, kFunction };
@@ -188,6 +189,11 @@ class ServerState {
   Snapshots& snapshots() { return *snapshots_; }
   // Live slot moves between engines (server/resharding/resharder.h).
   Resharder& resharder() { return *resharder_; }
+  // Remote shards (server/core/remote_shards.h): names from the configuration, in order
+  // (remote i is ShardId::Remote(i)); the network side, set once at start-up, or null.
+  const std::vector<std::string>& remote_names() const { return remote_names_; }
+  RemoteShards* remotes() const { return remotes_; }
+  void set_remotes(RemoteShards* r) { remotes_ = r; }
   // Changes since start-up, an approximation of Redis's server.dirty: the keys each
   // write command named.
   uint64_t Dirty() const { return stats_.Sum(&ThreadCounters::dirty); }
@@ -291,6 +297,8 @@ class ServerState {
   std::atomic<ScriptBusy> script_busy_{ScriptBusy::kNo};
   std::unique_ptr<Scripting> scripting_;
   std::unique_ptr<Snapshots> snapshots_;  // stopped before anything it uses
+  std::vector<std::string> remote_names_;
+  RemoteShards* remotes_ = nullptr;
   std::unique_ptr<Resharder> resharder_;  // last: its moves use the snapshots' hooks
 };
 

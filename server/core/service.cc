@@ -14,6 +14,7 @@
 #include "server/core/command_context.h"
 #include "server/core/errors.h"
 #include "server/core/executor.h"
+#include "server/core/forward.h"
 #include "server/multi/multi.h"
 #include "server/multi/transaction.h"
 #include "server/persist/snapshots.h"
@@ -227,7 +228,14 @@ const CommandSpec* Service::Run(std::span<const std::string_view> args, ClientSt
   CommandContext ctx{args, rb, client, state_, *spec, {}};
   const CommandTimer& timer = Timer();
   const uint64_t start = timer.Now();
-  Execute(state_, ctx);
+  if (!state_.shards().slots().has_remotes()) [[likely]] {
+    Execute(state_, ctx);
+  } else {
+    // Remote shards own slots: forward, refuse, or run here (and route again if a slot went
+    // to a remote meanwhile).
+    while (ForwardIfRemote(state_, ctx) == RemoteRoute::kLocal && !Execute(state_, ctx)) {
+    }
+  }
   const int64_t duration = timer.ElapsedUs(start, timer.Now());
   // MONITOR sees what ran, as Redis's call() feeds it: not admin commands, not rejected ones.
   if (state_.pubsub().has_monitors() && !(spec->flag_bits & (kCmdAdmin | kCmdSkipMonitor))) [[unlikely]]

@@ -11,6 +11,7 @@
 #include "server/core/command_registry.h"
 #include "server/core/errors.h"
 #include "server/core/executor.h"
+#include "server/core/forward.h"
 #include "server/core/families.h"
 #include "server/multi/multi.h"
 #include "server/multi/watch_registry.h"
@@ -99,6 +100,17 @@ void Exec(CommandContext& ctx) {
         return ctx.rb.Error(err::ExecAbortBecause(err::kOom));
       }
   }
+  // Keys on a remote shard: a transaction runs on one server (the second step pins one whose
+  // keys are all on one remote there); refused whole, never in part.
+  if (shards.slots().has_remotes()) [[unlikely]]
+    for (CommandContext* c : ptrs)
+      if (int k = FirstRemoteKey(state, *c); k >= 0) {
+        const uint16_t r = shards.slots().Owner(c->keys[k].slot).index;
+        const std::string name = r < state.remote_names().size() ? state.remote_names()[r] : "?";
+        ex.Release();
+        tx.Discard();
+        return ctx.rb.Error(err::ExecAbortBecause(err::RemoteNotHere(name)));
+      }
   if (tx.dirty_exec) {
     ex.Release();
     tx.Discard();

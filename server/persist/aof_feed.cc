@@ -143,7 +143,7 @@ std::optional<std::string> LoadAof(AofSet& aof, Service& svc, size_t* dropped) {
     return std::nullopt;
   };
   SlotOwners owners;
-  for (int s = 0; s < kNumSlots; ++s) owners[s] = state.shards().slots().EngineOf(static_cast<uint16_t>(s));
+  for (int s = 0; s < kNumSlots; ++s) owners[s] = state.shards().slots().CodeOf(static_cast<uint16_t>(s));
   auto err = aof.Load([&](int e, std::span<const std::string_view> args) {
     if (e != cur_engine) {
       cur_engine = e;

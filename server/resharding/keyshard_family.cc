@@ -73,12 +73,17 @@ void KeyshardRebalance(CommandContext& ctx) {
 
 void KeyshardSlots(CommandContext& ctx) {
   SlotOwners owners;
-  for (int s = 0; s < kNumSlots; ++s) owners[s] = ctx.server.shards().slots().EngineOf(static_cast<uint16_t>(s));
+  for (int s = 0; s < kNumSlots; ++s) owners[s] = ctx.server.shards().slots().CodeOf(static_cast<uint16_t>(s));
   auto runs = SlotRuns(owners);
   ctx.rb.Array(runs.size());
   for (const SlotRun& r : runs) {
     ctx.rb.Array(3);
-    ctx.rb.Int(r.from), ctx.rb.Int(r.to), ctx.rb.Int(r.engine);
+    ctx.rb.Int(r.from), ctx.rb.Int(r.to);
+    // A remote shard's slots name the remote (as slots.conf does).
+    if (r.engine & kRemoteOwner)
+      ctx.rb.Bulk(OwnerText(r.engine, ctx.server.remote_names()));
+    else
+      ctx.rb.Int(r.engine);
   }
 }
 

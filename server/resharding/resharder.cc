@@ -21,7 +21,7 @@ constexpr size_t kDelKeysPerCommand = 512;
 
 SlotOwners CurrentOwners(const ShardSet& shards) {
   SlotOwners o;
-  for (int s = 0; s < kNumSlots; ++s) o[s] = shards.slots().EngineOf(static_cast<uint16_t>(s));
+  for (int s = 0; s < kNumSlots; ++s) o[s] = shards.slots().CodeOf(static_cast<uint16_t>(s));
   return o;
 }
 
@@ -45,8 +45,41 @@ std::optional<std::string> LoadSlotMapAtStartup(ServerState& state) {
     dir = state.config().dir;
   }
   std::optional<SlotOwners> owners;
-  if (auto err = LoadSlotMap(dir, state.shards().size(), &owners)) return err;
-  if (owners) state.shards().ResetSlots(*owners);
+  const std::vector<std::string>& remotes = state.remote_names();
+  if (auto err = LoadSlotMap(dir, state.shards().size(), &owners, remotes)) return err;
+  // The remotes' `slots` are checked even when slots.conf rules, so a bad config never waits
+  // for the day the file is gone to fail.
+  SlotOwners seeded;
+  for (int s = 0; s < kNumSlots; ++s) seeded[s] = state.shards().slots().CodeOf(static_cast<uint16_t>(s));
+  std::vector<int> claimed(kNumSlots, -1);
+  const auto& cfg = state.config().remotes;
+  for (size_t i = 0; i < cfg.size(); ++i) {
+    if (cfg[i].slots.empty()) continue;
+    std::vector<uint16_t> slots;
+    if (auto err = ParseSlotList(cfg[i].slots, &slots)) return "[remote." + cfg[i].name + "] slots: " + *err;
+    for (uint16_t s : slots) {
+      if (claimed[s] >= 0)
+        return "[remote." + cfg[i].name + "] slots overlap [remote." + cfg[claimed[s]].name + "] at slot " +
+               std::to_string(s);
+      claimed[s] = static_cast<int>(i);
+      seeded[s] = static_cast<uint16_t>(kRemoteOwner | i);
+    }
+  }
+  if (owners) {
+    state.shards().ResetSlots(*owners);
+  } else if (!cfg.empty()) {
+    // The engines share the slots the remotes leave, evenly and in contiguous runs.
+    const int active = state.shards().active();
+    size_t left = 0;
+    for (int s = 0; s < kNumSlots; ++s) left += claimed[s] < 0;
+    size_t k = 0;
+    for (int s = 0; s < kNumSlots; ++s)
+      if (claimed[s] < 0) seeded[s] = static_cast<uint16_t>(k++ * active / left);
+    state.shards().ResetSlots(seeded);
+    // Saved at once: from now on the persisted map rules, as the configuration says.
+    if (std::string err = SaveSlotMap(dir, seeded, remotes); !err.empty())
+      return "saving " + SlotMapPath(dir) + " failed: " + err;
+  }
   return std::nullopt;
 }
 
@@ -57,7 +90,7 @@ size_t DropUnownedKeys(ShardSet& shards) {
     for (int db = 0; db < kNumDbs; ++db) {
       Db& d = lk.engine().db(db);
       for (int s = d.NextNonEmptySlot(0); s >= 0; s = d.NextNonEmptySlot(s + 1))
-        if (shards.slots().EngineOf(static_cast<uint16_t>(s)) != e)
+        if (shards.slots().CodeOf(static_cast<uint16_t>(s)) != e)
           n += d.EraseIfInSlot(static_cast<uint16_t>(s), [](Entry*) { return true; });
     }
   }
@@ -251,7 +284,7 @@ bool Resharder::RemoveEngine(int64_t id, ReshardError* err) {
     return false;
   }
   size_t owned = 0;
-  for (int s = 0; s < kNumSlots; ++s) owned += state_.shards().slots().EngineOf(static_cast<uint16_t>(s)) == id;
+  for (int s = 0; s < kNumSlots; ++s) owned += state_.shards().slots().CodeOf(static_cast<uint16_t>(s)) == id;
   if (owned) {
     *err = {ReshardError::Kind::kConflict,
             "engine " + std::to_string(id) + " still owns " + std::to_string(owned) + " slots: move them away first"};
@@ -300,7 +333,7 @@ void Resharder::Loop() {
 bool Resharder::SaveMapIfUnsaved(std::string* error) {
   if (!map_unsaved_) return true;
   map_saved_at_ = std::chrono::steady_clock::now();
-  if (std::string err = SaveSlotMap(dir_, CurrentOwners(state_.shards())); !err.empty()) {
+  if (std::string err = SaveSlotMap(dir_, CurrentOwners(state_.shards()), state_.remote_names()); !err.empty()) {
     *error = "saving " + SlotMapPath(dir_) + " failed: " + err;
     return false;
   }
@@ -327,17 +360,21 @@ void Resharder::Run(Job& job) {
     // Slots already at the target count as done; the next batch is a run of slots with the
     // same owner.
     size_t skipped = 0;
-    while (i < job.slots.size() && shards.slots().EngineOf(job.slots[i]) == to) ++i, ++skipped;
+    while (i < job.slots.size() && shards.slots().CodeOf(job.slots[i]) == to) ++i, ++skipped;
     if (skipped) {
       std::lock_guard lk(mu_);
       job.info.slots_done += skipped;
     }
     if (i == job.slots.size()) break;
-    const uint16_t from = shards.slots().EngineOf(job.slots[i]);
+    const uint16_t from = shards.slots().CodeOf(job.slots[i]);
+    if (from & kRemoteOwner)
+      return finish(MoveInfo::State::kFailed, "slot " + std::to_string(job.slots[i]) + " is on remote shard '" +
+                                                  OwnerText(from, state_.remote_names()) +
+                                                  "': moves from remote shards are not supported yet");
     std::vector<uint16_t> batch;
     size_t keys = 0;
     const bool aof = state_.aof() != nullptr;
-    while (i < job.slots.size() && batch.size() < kBatchSlots && shards.slots().EngineOf(job.slots[i]) == from) {
+    while (i < job.slots.size() && batch.size() < kBatchSlots && shards.slots().CodeOf(job.slots[i]) == from) {
       if (aof && !batch.empty() && keys >= kBatchKeysWithAof) break;
       if (aof) {
         // An estimate without the lock (it only sizes the batch).
@@ -360,7 +397,7 @@ bool Resharder::MoveBatch(Job& job, uint16_t from, uint16_t to, const std::vecto
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<uint16_t> mine;
   for (uint16_t s : slots)
-    if (shards.slots().EngineOf(s) == from) mine.push_back(s);
+    if (shards.slots().CodeOf(s) == from) mine.push_back(s);
   Engine& src = shards.engine(from);
   Engine& dst = shards.engine(to);
   // 1. A running snapshot keeps the image of its moment.
@@ -390,7 +427,7 @@ bool Resharder::MoveBatch(Job& job, uint16_t from, uint16_t to, const std::vecto
   // then saved after the unlock, off the clients' path.
   SlotOwners owners = CurrentOwners(shards);
   for (uint16_t s : mine) owners[s] = to;
-  if (std::string err = aof ? SaveSlotMap(dir_, owners) : std::string(); !err.empty()) {
+  if (std::string err = aof ? SaveSlotMap(dir_, owners, state_.remote_names()) : std::string(); !err.empty()) {
     if (aof) LogDeletes(aof->log(to), moved_keys);
     *error = "saving " + SlotMapPath(dir_) + " failed: " + err;
     return false;

@@ -1,11 +1,14 @@
 #include "server/resharding/slot_map_file.h"
 
+#include <algorithm>
 #include <bitset>
+#include <cctype>
 #include <fstream>
 #include <sstream>
 
 #include "common/strconv.h"
 #include "persistence/atomic_file.h"
+#include "routing/slot_map.h"
 
 namespace ks {
 
@@ -22,10 +25,16 @@ std::vector<SlotRun> SlotRuns(const SlotOwners& owners) {
 
 std::string SlotMapPath(const std::string& dir) { return dir + "/slots.conf"; }
 
-std::string SaveSlotMap(const std::string& dir, const SlotOwners& owners) {
-  std::string out = "# keyshard slot map: <first slot>-<last slot> <engine>\n";
+std::string OwnerText(uint16_t code, const std::vector<std::string>& remotes) {
+  if (!(code & kRemoteOwner)) return std::to_string(code);
+  const size_t i = code & ~kRemoteOwner;
+  return i < remotes.size() ? remotes[i] : "remote#" + std::to_string(i);
+}
+
+std::string SaveSlotMap(const std::string& dir, const SlotOwners& owners, const std::vector<std::string>& remotes) {
+  std::string out = "# keyshard slot map: <first slot>-<last slot> <engine number or remote name>\n";
   for (const SlotRun& r : SlotRuns(owners))
-    out += std::to_string(r.from) + "-" + std::to_string(r.to) + " " + std::to_string(r.engine) + "\n";
+    out += std::to_string(r.from) + "-" + std::to_string(r.to) + " " + OwnerText(r.engine, remotes) + "\n";
   return WriteFileAtomically(SlotMapPath(dir), out);
 }
 
@@ -51,7 +60,8 @@ bool ParseRange(std::string_view s, uint16_t* from, uint16_t* to) {
 
 }  // namespace
 
-std::optional<std::string> LoadSlotMap(const std::string& dir, int engines, std::optional<SlotOwners>* owners) {
+std::optional<std::string> LoadSlotMap(const std::string& dir, int engines, std::optional<SlotOwners>* owners,
+                                       const std::vector<std::string>& remotes) {
   owners->reset();
   const std::string path = SlotMapPath(dir);
   std::ifstream in(path);
@@ -67,9 +77,18 @@ std::optional<std::string> LoadSlotMap(const std::string& dir, int engines, std:
     int64_t e;
     if (sp == std::string::npos || !ParseRange(std::string_view(line).substr(0, sp), &from, &to))
       return bad("expected '<first>-<last> <engine>'");
-    if (!StrToLL(std::string_view(line).substr(sp + 1), &e) || e < 0) return bad("bad engine number");
-    if (e >= engines)
-      return bad("engine " + std::to_string(e) + " does not exist (shards is " + std::to_string(engines) + ")");
+    const std::string_view owner = std::string_view(line).substr(sp + 1);
+    if (!owner.empty() && std::isalpha(static_cast<unsigned char>(owner[0]))) {
+      auto it = std::find(remotes.begin(), remotes.end(), owner);
+      if (it == remotes.end())
+        return bad("remote shard '" + std::string(owner) +
+                   "' owns slots but is not configured (add [remote." + std::string(owner) + "] to the config)");
+      e = kRemoteOwner | (it - remotes.begin());
+    } else {
+      if (!StrToLL(owner, &e) || e < 0) return bad("bad engine number");
+      if (e >= engines)
+        return bad("engine " + std::to_string(e) + " does not exist (shards is " + std::to_string(engines) + ")");
+    }
     for (int s = from; s <= to; ++s) {
       if (seen[s]) return bad("slot " + std::to_string(s) + " listed twice");
       seen[s] = true;

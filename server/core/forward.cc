@@ -1,0 +1,67 @@
+#include "server/core/forward.h"
+
+#include "server/blocking/blocking.h"
+#include "server/core/command_context.h"
+#include "server/core/command_registry.h"
+#include "server/core/errors.h"
+#include "server/core/remote_shards.h"
+#include "server/core/server_state.h"
+
+namespace ks {
+
+RemoteRoute ForwardIfRemote(ServerState& state, CommandContext& ctx) {
+  const CommandSpec& spec = ctx.spec;
+  const KeyIndexes idx = CommandKeyIndexes(spec, static_cast<int>(ctx.args.size()), ctx.args.data());
+  if (idx.empty()) return RemoteRoute::kLocal;  // keyless and whole-keyspace commands run here
+  const SlotMap& map = state.shards().slots();
+  bool local = false, remote = false, several = false;
+  uint16_t target = 0;
+  for (int i : idx) {
+    const ShardId owner = map.Owner(KeySlot(ctx.args[i]));
+    if (owner.local()) {
+      local = true;
+      continue;
+    }
+    if (remote && owner.index != target) several = true;
+    remote = true;
+    target = owner.index;
+  }
+  if (!remote) return RemoteRoute::kLocal;
+  if (local || several) {
+    // Atomic only on one server: never a partial result (the second step splits MGET, MSET,
+    // DEL... by the table's request policies instead).
+    ctx.rb.Error(err::kCrossSlot);
+    return RemoteRoute::kRefused;
+  }
+  RemoteShards* remotes = state.remotes();
+  const std::vector<std::string>& names = state.remote_names();
+  const std::string_view name = target < names.size() ? std::string_view(names[target]) : "?";
+  if (!remotes || !ctx.client.deferred || target >= remotes->size()) {
+    ctx.rb.Error(err::RemoteNotHere(name));
+    return RemoteRoute::kRefused;
+  }
+  RemoteRequest req;
+  req.remote = target;
+  req.thread_index = ctx.client.thread_index;
+  req.client_id = ctx.client.info->id;
+  req.db = ctx.client.db;
+  req.resp = ctx.client.resp;
+  if (spec.flag_bits & kCmdBlocking) {
+    req.blocking = true;
+    req.block_timeout_ms = BlockTimeoutMs(spec, ctx.args);
+  }
+  // Under CLIENT REPLY OFF/SKIP the command still runs there; its reply is dropped.
+  RemoteReplyFn done = ctx.client.reply_mode == ReplyMode::kOn ? ctx.client.deferred->Reserve()
+                                                                : RemoteReplyFn([](std::string_view) {});
+  remotes->Send(req, ctx.args, std::move(done));
+  return RemoteRoute::kForwarded;
+}
+
+int FirstRemoteKey(ServerState& state, const CommandContext& ctx) {
+  const SlotMap& map = state.shards().slots();
+  for (size_t i = 0; i < ctx.keys.size(); ++i)
+    if (!map.Owner(ctx.keys[i].slot).local()) return static_cast<int>(i);
+  return -1;
+}
+
+}  // namespace ks

@@ -1,0 +1,33 @@
+#pragma once
+// Forwarding to remote shards (issue 16): the execution path's first step for a client's
+// command once any slot is owned by a remote shard. A command whose keys are all on one remote
+// is sent there (RemoteShards::Send) and its reply lands in the client's output in pipeline
+// order (DeferredReplies); keys on a remote and on another shard get CROSSSLOT, never a partial
+// result; everything else runs here.
+//
+// Slot moves: the owner read here is unlocked. A slot that moves from an engine to a remote is
+// caught by Execute, which re-reads each key's owner with the engines locked (a move flips the
+// owner under the source engine's lock) and sends the command back here. The move of a slot
+// from a remote to an engine needs an ASK-like handover on the remote side: the second step.
+#include <span>
+#include <string_view>
+
+namespace ks {
+
+struct CommandContext;
+class ServerState;
+
+enum class RemoteRoute {
+  kLocal,      // run it here
+  kForwarded,  // sent; the reply comes later through ctx.client.deferred
+  kRefused,    // an error was replied (CROSSSLOT, or a client that cannot forward)
+};
+
+// Routes ctx's keys; forwards or refuses when a remote shard owns any of them.
+RemoteRoute ForwardIfRemote(ServerState& state, CommandContext& ctx);
+
+// The index of the first key of ctx (routed in ctx.keys) that a remote shard owns, or -1.
+// Execution::Run refuses such a command; Execute sends it back to ForwardIfRemote.
+int FirstRemoteKey(ServerState& state, const CommandContext& ctx);
+
+}  // namespace ks

@@ -1,0 +1,77 @@
+#pragma once
+// RemoteShards: what the execution path sees of remote shards (issue 16), Redis servers that
+// own slots behind the same routing. The network side (pooled, pipelined upstream connections,
+// proxy/remote_pool.h) implements it; server/ knows no sockets.
+//
+// Threads: Send is called on a client's I/O thread (RemoteRequest::thread_index) and `done`
+// runs later on that same thread, exactly once, with one complete reply in the client's
+// protocol: the remote's bytes unchanged, or an error made here ("-ERR remote shard 'b'
+// (10.0.0.2:6379) unavailable: connection refused"). A client's requests to one remote go
+// over one upstream connection (chosen by client id), so they reach the remote in order.
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ks {
+
+struct RemoteRequest {
+  uint16_t remote = 0;     // ShardId::Remote(remote).index
+  int thread_index = 0;    // the client's I/O thread: Send's caller and done's thread
+  uint64_t client_id = 0;  // pins the client to one upstream connection
+  int db = 0;              // SELECTed on the upstream connection first when it differs
+  int resp = 2;            // the reply comes in this protocol (RESP3: HELLO 3 upstream)
+  // A blocking command (BLPOP...): it gets an upstream connection of its own (a blocked
+  // connection would stall every client pinned to it) and waits its own timeout plus
+  // remote-timeout; 0 means it may block forever.
+  bool blocking = false;
+  int64_t block_timeout_ms = 0;
+};
+
+// One complete RESP reply.
+using RemoteReplyFn = std::function<void(std::string_view reply)>;
+
+// Health and figures of one remote, for INFO, /metrics and the admin API.
+struct RemoteStatus {
+  std::string name, address;
+  std::string state;         // "connected", "connecting", "down"
+  uint64_t in_flight = 0;    // requests sent and not answered
+  uint64_t requests = 0;     // forwarded since start
+  uint64_t errors = 0;       // requests failed here (unavailable, timeout, protocol error)
+  uint64_t timeouts = 0;
+  uint64_t reconnects = 0;
+  std::string last_error;    // empty when none yet
+  double latency_ms = 0;     // moving average of answered requests
+  int64_t keys = -1;         // DBSIZE summed over its databases, refreshed in the background; -1 unknown
+  int64_t used_memory = -1;  // from its INFO memory; -1 unknown
+};
+
+class RemoteShards {
+ public:
+  virtual ~RemoteShards() = default;
+  virtual size_t size() const = 0;
+  virtual const std::string& name(uint16_t remote) const = 0;
+  virtual const std::string& address(uint16_t remote) const = 0;
+  // Forwards args (a whole command) to the remote; see above for threads and the reply.
+  virtual void Send(const RemoteRequest& req, std::span<const std::string_view> args, RemoteReplyFn done) = 0;
+  // The client left: its blocking requests are abandoned (their connections closed, so a
+  // remote BLPOP served later cannot pop an element nobody receives). Its I/O thread only.
+  virtual void DropClient(int thread_index, uint64_t client_id) = 0;
+  // A snapshot of every remote's status; any thread, never waits on the network.
+  virtual std::vector<RemoteStatus> Status() const = 0;
+};
+
+// Where a client's replies to forwarded commands go: the connection reserves the reply's
+// place in its output (keeping the pipeline's order) and fills it when the reply arrives.
+// Null for clients without a connection (AOF replay, tests' direct clients, scripts).
+class DeferredReplies {
+ public:
+  virtual ~DeferredReplies() = default;
+  // Reserves the next reply's place; the returned function fills it (once, on the client's
+  // I/O thread) and is safe to call after the connection is gone.
+  virtual RemoteReplyFn Reserve() = 0;
+};
+
+}  // namespace ks
