@@ -1,6 +1,8 @@
 #include "server/resharding/remote_move.h"
 
 #include <hiredis/hiredis.h>
+
+#include <algorithm>
 #include <sys/time.h>
 
 #include "engine/engine.h"

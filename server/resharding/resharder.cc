@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "common/strconv.h"
 #include "persistence/aof_format.h"
 #include "persistence/aof_log.h"
 #include "server/core/server_state.h"
@@ -16,6 +17,10 @@ namespace {
 // stays around a millisecond plus the fsyncs.
 constexpr size_t kBatchSlots = 64;
 constexpr size_t kBatchKeysWithAof = 4096;
+// Batches with a remote shard on one side: the keys of one are held in memory while they
+// cross, and the slots stay fenced meanwhile.
+constexpr size_t kBatchKeysRemote = 8192;
+constexpr size_t kBatchSlotsFromRemote = 512;
 constexpr size_t kKeptFinished = 100;
 constexpr size_t kDelKeysPerCommand = 512;
 
@@ -25,7 +30,8 @@ SlotOwners CurrentOwners(const ShardSet& shards) {
   return o;
 }
 
-// DEL commands for keys (in their databases) appended to an engine's log.
+}  // namespace
+
 void LogDeletes(EngineLog& log, const std::vector<std::pair<int, std::string>>& keys) {
   size_t i = 0;
   while (i < keys.size()) {
@@ -35,8 +41,6 @@ void LogDeletes(EngineLog& log, const std::vector<std::pair<int, std::string>>& 
     log.Append(db, args);
   }
 }
-
-}  // namespace
 
 std::optional<std::string> LoadSlotMapAtStartup(ServerState& state) {
   std::string dir;
@@ -137,11 +141,29 @@ std::string Resharder::StartMove(std::string_view spec, int64_t to, ReshardError
   return Queue(std::move(slots), static_cast<int>(to), std::string(spec));
 }
 
+std::string Resharder::StartMoveTo(std::string_view spec, std::string_view target, ReshardError* err) {
+  int64_t engine;
+  if (StrToLL(target, &engine)) return StartMove(spec, engine, err);
+  const std::vector<std::string>& names = state_.remote_names();
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i] != target) continue;
+    std::vector<uint16_t> slots;
+    if (auto e = ParseSlotList(spec, &slots)) {
+      *err = {ReshardError::Kind::kBadInput, *e};
+      return {};
+    }
+    return Queue(std::move(slots), static_cast<int>(kRemoteOwner | i), std::string(spec));
+  }
+  *err = {ReshardError::Kind::kBadInput, "no engine or remote shard '" + std::string(target) + "'"};
+  return {};
+}
+
 std::string Resharder::Queue(std::vector<uint16_t> slots, int to, std::string spec) {
   auto job = std::make_shared<Job>();
   job->slots = std::move(slots);
   job->info.slots = std::move(spec);
   job->info.to = to;
+  if (to & kRemoteOwner) job->info.to_name = OwnerText(static_cast<uint16_t>(to), state_.remote_names());
   job->info.slots_total = job->slots.size();
   job->info.started_ms = state_.clock()->NowMs();
   std::lock_guard lk(mu_);
@@ -175,6 +197,7 @@ std::vector<std::string> Resharder::Rebalance(std::string_view by, ReshardError*
   std::vector<uint64_t> load(shards.size(), 0);
   uint64_t total = 0;
   for (int s = 0; s < kNumSlots; ++s) {
+    if (owners[s] & kRemoteOwner) continue;  // remote shards' slots stay where they are
     load[owners[s]] += weight[s];
     total += weight[s];
   }
@@ -185,6 +208,7 @@ std::vector<std::string> Resharder::Rebalance(std::string_view by, ReshardError*
   std::vector<int> order(kNumSlots);
   for (int s = 0; s < kNumSlots; ++s) order[s] = kNumSlots - 1 - s;  // highest slots leave first
   for (int s : order) {
+    if (owners[s] & kRemoteOwner) continue;
     int from = owners[s];
     bool must = from >= n;
     if (!must && load[from] <= target) continue;
@@ -344,6 +368,7 @@ bool Resharder::SaveMapIfUnsaved(std::string* error) {
 void Resharder::Run(Job& job) {
   ShardSet& shards = state_.shards();
   const uint16_t to = static_cast<uint16_t>(job.info.to);
+  const bool to_remote = to & kRemoteOwner;
   size_t i = 0;
   auto finish = [&](MoveInfo::State s, std::string error = {}) {
     if (std::string e; !SaveMapIfUnsaved(&e) && s != MoveInfo::State::kFailed) {
@@ -356,7 +381,7 @@ void Resharder::Run(Job& job) {
   };
   while (i < job.slots.size()) {
     if (job.cancel.load()) return finish(MoveInfo::State::kCancelled);
-    if (to >= active_engines()) return finish(MoveInfo::State::kFailed, "engine " + std::to_string(to) + " was removed");
+    if (!to_remote && to >= active_engines()) return finish(MoveInfo::State::kFailed, "engine " + std::to_string(to) + " was removed");
     // Slots already at the target count as done; the next batch is a run of slots with the
     // same owner.
     size_t skipped = 0;
@@ -367,10 +392,28 @@ void Resharder::Run(Job& job) {
     }
     if (i == job.slots.size()) break;
     const uint16_t from = shards.slots().CodeOf(job.slots[i]);
-    if (from & kRemoteOwner)
-      return finish(MoveInfo::State::kFailed, "slot " + std::to_string(job.slots[i]) + " is on remote shard '" +
-                                                  OwnerText(from, state_.remote_names()) +
-                                                  "': moves from remote shards are not supported yet");
+    std::string error;
+    if ((from & kRemoteOwner) || to_remote) {
+      // A move to a remote first clears what it holds for these slots (a move cut short).
+      if (to_remote && !job.cleaned) {
+        if (error = CleanRemote(to, job.slots); !error.empty()) return finish(MoveInfo::State::kFailed, error);
+        job.cleaned = true;
+      }
+      // A batch from a remote costs a SCAN of it: larger batches; to a remote, bounded by keys.
+      const size_t max_slots = (from & kRemoteOwner) ? kBatchSlotsFromRemote : kBatchSlots;
+      std::vector<uint16_t> batch;
+      size_t keys = 0;
+      while (i < job.slots.size() && batch.size() < max_slots && shards.slots().CodeOf(job.slots[i]) == from) {
+        if (!(from & kRemoteOwner)) {
+          if (!batch.empty() && keys >= kBatchKeysRemote) break;
+          EngineGuard lk(shards, from);
+          for (int db = 0; db < kNumDbs; ++db) keys += lk.engine().db(db).SlotSize(job.slots[i]);
+        }
+        batch.push_back(job.slots[i++]);
+      }
+      if (!MoveBatchRemote(job, from, to, batch, &error)) return finish(MoveInfo::State::kFailed, error);
+      continue;
+    }
     std::vector<uint16_t> batch;
     size_t keys = 0;
     const bool aof = state_.aof() != nullptr;
@@ -383,7 +426,6 @@ void Resharder::Run(Job& job) {
       }
       batch.push_back(job.slots[i++]);
     }
-    std::string error;
     if (!MoveBatch(job, from, to, batch, &error)) return finish(MoveInfo::State::kFailed, error);
   }
   finish(MoveInfo::State::kDone);

@@ -31,10 +31,16 @@
 #include <thread>
 #include <vector>
 
+#include "server/resharding/remote_move.h"
+
 namespace ks {
 
+class EngineLog;
 class ServerState;
 class ShardSet;
+
+// Appends DEL commands for the keys (grouped by database) to an engine's log.
+void LogDeletes(EngineLog& log, const std::vector<std::pair<int, std::string>>& keys);
 
 // Start-up, before any data is loaded: the slot map from <dir>/slots.conf, if there is one.
 // Returns the error that must stop the start-up.
@@ -48,7 +54,8 @@ struct MoveInfo {
   std::string id;
   State state = State::kRunning;
   std::string slots;  // as asked, e.g. "0-999,5000"
-  int to = 0;
+  int to = 0;           // the target's owner code: an engine, or kRemoteOwner | remote index
+  std::string to_name;  // a remote target's name (empty for an engine)
   size_t slots_total = 0;
   size_t slots_done = 0;
   uint64_t keys_moved = 0;
@@ -74,6 +81,8 @@ class Resharder {
 
   // Queues a move of the slots in spec ("0-999,5000") to engine `to`; returns its id.
   std::string StartMove(std::string_view spec, int64_t to, ReshardError* err);
+  // The same to an engine number ("2") or a remote shard's name ("cache-b").
+  std::string StartMoveTo(std::string_view spec, std::string_view target, ReshardError* err);
   // Moves planned to even out the engines: by "slots" (equal counts) or "memory" (equal
   // bytes, moving the fewest slots greedily). Returns the ids of the queued moves.
   std::vector<std::string> Rebalance(std::string_view by, ReshardError* err);
@@ -96,6 +105,7 @@ class Resharder {
     MoveInfo info;
     std::vector<uint16_t> slots;
     std::atomic<bool> cancel{false};
+    bool cleaned = false;  // a remote target's leftovers were removed (CleanRemote)
   };
   void Loop();
   void Run(Job& job);
@@ -103,6 +113,18 @@ class Resharder {
   // with *error set when it failed (nothing moved then).
   bool MoveBatch(Job& job, uint16_t from, uint16_t to, const std::vector<uint16_t>& slots, std::string* error);
   std::string Queue(std::vector<uint16_t> slots, int to, std::string spec);
+  // Moves to and from remote shards (remote_batch.cc): the slots are fenced while their keys
+  // cross the network; `from` and `to` are owner codes, at least one of them a remote.
+  bool MoveBatchRemote(Job& job, uint16_t from, uint16_t to, const std::vector<uint16_t>& slots, std::string* error);
+  std::optional<RemoteEndpoint> Endpoint(uint16_t code);
+  std::string Connect(uint16_t code, RemoteLink* link);
+  // Deletes keys a remote holds for slots (of a move to it) it does not own: leftovers of a
+  // move cut short, whose keys may have been deleted at their owner since.
+  std::string CleanRemote(uint16_t to, const std::vector<uint16_t>& slots);
+  // After the fence: waits until no command that missed it is running or awaiting a reply.
+  void DrainSlots(const std::vector<uint16_t>& slots, bool from_remote);
+  // slots.conf with the slots given to `to`, saved now.
+  bool SaveOwners(const std::vector<uint16_t>& slots, uint16_t to, std::string* error);
   // Without the AOF the map is saved at most every 200 ms and at the end of each move.
   bool SaveMapIfUnsaved(std::string* error);
   bool map_unsaved_ = false;  // worker thread only
