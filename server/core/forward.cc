@@ -26,6 +26,13 @@ RemoteRoute ForwardIfRemote(ServerState& state, CommandContext& ctx) {
     remote = true;
     target = owner.index;
   }
+  // A command that reaches keys it does not name (SORT's BY/GET patterns) could read any
+  // shard's keys, and a remote's cannot be reached from a handler: refused, not answered wrong.
+  const LockMode mode = spec.lock_for ? spec.lock_for(ctx.args) : spec.lock;
+  if (mode == LockMode::kAll) {
+    ctx.rb.Error(err::kCrossSlot);
+    return RemoteRoute::kRefused;
+  }
   if (!remote) return RemoteRoute::kLocal;
   if (local || several) {
     // Atomic only on one server: never a partial result (the second step splits MGET, MSET,

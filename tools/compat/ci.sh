@@ -3,13 +3,14 @@
 # diffs every corpus file and
 # runs a bounded random differential run. Exits non-zero on any divergence.
 #
-#   tools/compat/ci.sh KEYSHARD_BIN COMPAT_BIN CASES_DIR [--ops N] [--seed S] [--junit DIR]
+#   tools/compat/ci.sh KEYSHARD_BIN COMPAT_BIN CASES_DIR [--ops N] [--seed S] [--junit DIR] [--remotes N]
+#       (--remotes N: keyshard with 2 engines and N redis-servers as remote shards owning half the slots)
 #   tools/compat/ci.sh --reference-as-target COMPAT_BIN CASES_DIR [...]
 #       (a second redis-server stands in for keyshard: tests this script before keyshard exists)
 set -euo pipefail
 
 usage() {
-  sed -n '5,7p' "$0" | sed 's/^#   //' >&2
+  sed -n '5,8p' "$0" | sed 's/^#   //' >&2
   exit 2
 }
 
@@ -32,11 +33,13 @@ fi
 ops=20000
 seed=1
 junit_dir=""
+remotes=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --ops) ops=$2; shift 2 ;;
     --seed) seed=$2; shift 2 ;;
     --junit) junit_dir=$2; shift 2 ;;
+    --remotes) remotes=$2; shift 2 ;;
     *) echo "ci.sh: unknown option $1" >&2; usage ;;
   esac
 done
@@ -102,7 +105,24 @@ start_keyshard() {
   # Line-buffered, so the start-up line reaches the log file even if keyshard never flushes.
   local buffering=()
   command -v stdbuf >/dev/null && buffering=(stdbuf -oL -eL)
-  "${buffering[@]}" "$keyshard_bin" --port 0 --shards 8 --save '' --dir "$work" >"$work/keyshard.log" 2>&1 &
+  local layout=(--shards 8)
+  if [[ $remotes -gt 0 ]]; then
+    # Remote shards (issue 16): N redis-servers own the upper half of the slots, in equal runs.
+    : >"$work/keyshard.toml"
+    local extra_flush=() i from to
+    for ((i = 0; i < remotes; i++)); do
+      start_redis "remote$i"
+      from=$((8192 + i * 8192 / remotes))
+      to=$((8192 + (i + 1) * 8192 / remotes - 1))
+      printf '[remote.r%d]\naddress = "127.0.0.1:%d"\nslots = "%d-%d"\n' "$i" "$started_port" "$from" "$to" \
+        >>"$work/keyshard.toml"
+      extra_flush+=("127.0.0.1:$started_port")
+    done
+    layout=(--shards 2 --config "$work/keyshard.toml")
+    KS_COMPAT_EXTRA_FLUSH=$(IFS=,; echo "${extra_flush[*]}")
+    export KS_COMPAT_EXTRA_FLUSH
+  fi
+  "${buffering[@]}" "$keyshard_bin" --port 0 "${layout[@]}" --save '' --dir "$work" >"$work/keyshard.log" 2>&1 &
   local pid=$! port=""
   pids+=("$pid")
   # keyshard logs "... port N ..." once it listens.
