@@ -218,7 +218,7 @@ bool Resharder::MoveBatchRemote(Job& job, uint16_t from, uint16_t to, const std:
 
   // 5. A remote source forgets the keys (if that fails, the copies are invisible there and
   // a later move to it removes them first).
-  if (IsRemote(from)) DeleteOnRemote(src, KeysOf(keys));
+  if (IsRemote(from) && !DeleteOnRemote(src, KeysOf(keys)).empty()) job.dirty = true;
   const uint64_t pause =
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
   std::lock_guard lk(mu_);

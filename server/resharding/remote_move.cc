@@ -185,8 +185,12 @@ std::string DeleteOnRemote(RemoteLink& link, const std::vector<DbKey>& keys) {
   return b.Flush(on_reply);
 }
 
-std::string ScanRemoteSlots(RemoteLink& link, const std::bitset<kNumSlots>& slots, std::vector<DbKey>* keys) {
-  // INFO keyspace names the databases that hold keys ("db3:keys=..."): the others are skipped.
+namespace {
+
+// One SCAN pass over every database of the remote that has keys (INFO keyspace names them),
+// calling on_key(db, key) for each key found.
+template <typename F>
+std::string ScanRemote(RemoteLink& link, F&& on_key) {
   std::vector<RemoteLink::Reply> r;
   if (std::string e = link.Pipeline({{"INFO", "keyspace"}}, &r); !e.empty()) return e;
   if (r[0].error) return link.name() + ": INFO: " + r[0].str;
@@ -202,14 +206,26 @@ std::string ScanRemoteSlots(RemoteLink& link, const std::bitset<kNumSlots>& slot
       std::string e = b.Flush([&](long, const RemoteLink::Reply& rep) -> std::string {
         if (rep.error) return link.name() + ": SCAN: " + rep.str;
         cursor = rep.str;
-        for (const std::string& k : rep.keys)
-          if (slots.test(KeySlot(k))) keys->emplace_back(db, k);
+        for (const std::string& k : rep.keys) on_key(db, k);
         return {};
       });
       if (!e.empty()) return e;
     } while (cursor != "0");
   }
   return {};
+}
+
+}  // namespace
+
+std::string ScanRemoteSlots(RemoteLink& link, const std::bitset<kNumSlots>& slots, std::vector<DbKey>* keys) {
+  return ScanRemote(link, [&](int db, const std::string& k) {
+    if (slots.test(KeySlot(k))) keys->emplace_back(db, k);
+  });
+}
+
+std::string CountRemoteKeys(RemoteLink& link, std::vector<uint32_t>* per_slot) {
+  per_slot->assign(kNumSlots, 0);
+  return ScanRemote(link, [&](int, const std::string& k) { ++(*per_slot)[KeySlot(k)]; });
 }
 
 std::string DumpFromRemote(RemoteLink& link, const std::vector<DbKey>& keys, int64_t now_ms,

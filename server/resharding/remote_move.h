@@ -87,6 +87,9 @@ std::string DeleteOnRemote(RemoteLink& link, const std::vector<DbKey>& keys);
 // Finds the keys of the remote whose slot is in `slots`, in every database that has keys:
 // one SCAN pass per database for all of them.
 std::string ScanRemoteSlots(RemoteLink& link, const std::bitset<kNumSlots>& slots, std::vector<DbKey>* keys);
+// Counts the remote's keys per slot (every database; one SCAN pass, nothing held): sizes the
+// batches of a move from it.
+std::string CountRemoteKeys(RemoteLink& link, std::vector<uint32_t>* per_slot);
 // DUMP + PTTL of the keys (pipelined); keys gone meanwhile are skipped.
 std::string DumpFromRemote(RemoteLink& link, const std::vector<DbKey>& keys, int64_t now_ms,
                            std::vector<DumpedKey>* out);

@@ -24,9 +24,11 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -99,6 +101,11 @@ class Resharder {
   int AddEngine(ReshardError* err);
   // DELETE /api/engines/<id>: deactivates the highest engine once it owns no slot.
   bool RemoveEngine(int64_t id, ReshardError* err);
+  // Start-up, once the slot map is loaded: the remote shards a move was touching when the
+  // process died (<dir>/remote-moves.pending) lose the keys they hold for slots they do not
+  // own. Returns the errors (a remote not reachable stays pending for the next start-up or
+  // the next move to it).
+  std::string CleanRemotesAfterCrash();
 
  private:
   struct Job {
@@ -106,6 +113,8 @@ class Resharder {
     std::vector<uint16_t> slots;
     std::atomic<bool> cancel{false};
     bool cleaned = false;  // a remote target's leftovers were removed (CleanRemote)
+    bool dirty = false;    // a remote source kept copies it should have deleted
+    std::map<uint16_t, std::vector<uint32_t>> remote_counts;  // a remote source's keys per slot
   };
   void Loop();
   void Run(Job& job);
@@ -128,6 +137,10 @@ class Resharder {
   // Without the AOF the map is saved at most every 200 ms and at the end of each move.
   bool SaveMapIfUnsaved(std::string* error);
   bool map_unsaved_ = false;  // worker thread only
+  // Remote shards that may hold keys of slots they do not own if the process dies now (a move
+  // to or from them is running, or one failed): kept in <dir>/remote-moves.pending, fsynced.
+  std::set<std::string> pending_remotes_;  // worker thread only (and start-up)
+  std::string SavePendingRemotes();
   std::chrono::steady_clock::time_point map_saved_at_{};
 
   ServerState& state_;
