@@ -387,6 +387,9 @@ struct AdminServer::Impl {
       if (!slots || !slots->is_string()) return MakeError(http::status::bad_request, "\"slots\" must be a string such as \"0-999,5000\"");
       if (!to || !(to->is_int64() || to->is_string()))
         return MakeError(http::status::bad_request, "\"to\" must be an engine id (an integer) or a remote shard's name");
+      // A string names a remote (names start with a letter); an engine is a JSON integer.
+      if (int64_t n; to->is_string() && StrToLL(std::string_view(to->as_string()), &n))
+        return MakeError(http::status::bad_request, "\"to\" must be an engine id (an integer) or a remote shard's name");
       for (auto& [k, v] : body)
         if (k != "slots" && k != "to") return MakeError(http::status::bad_request, "unknown field \"" + std::string(k) + "\"");
       std::string id = to->is_int64() ? r.StartMove(slots->as_string().c_str(), to->as_int64(), &err)
