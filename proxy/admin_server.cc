@@ -59,17 +59,19 @@ http::status StatusOf(const ReshardError& e) {
 }
 
 json::object MoveJson(const MoveInfo& m) {
-  return json::object{{"id", m.id},
-                      {"state", MoveStateName(m.state)},
-                      {"slots", m.slots},
-                      {"to", m.to},
-                      {"slots_total", m.slots_total},
-                      {"slots_done", m.slots_done},
-                      {"keys_moved", m.keys_moved},
-                      {"max_pause_us", m.max_pause_us},
-                      {"started_ms", m.started_ms},
-                      {"finished_ms", m.finished_ms},
-                      {"error", m.error}};
+  json::object o{{"id", m.id},
+                 {"state", MoveStateName(m.state)},
+                 {"slots", m.slots},
+                 {"to", m.to},
+                 {"slots_total", m.slots_total},
+                 {"slots_done", m.slots_done},
+                 {"keys_moved", m.keys_moved},
+                 {"max_pause_us", m.max_pause_us},
+                 {"started_ms", m.started_ms},
+                 {"finished_ms", m.finished_ms},
+                 {"error", m.error}};
+  if (!m.to_name.empty()) o["to"] = m.to_name;  // a remote shard, by name
+  return o;
 }
 
 // A JSON object body, or the error naming what is wrong with it.
@@ -471,16 +473,15 @@ struct AdminServer::Impl {
       auto slots = body.if_contains("slots");
       auto to = body.if_contains("to");
       if (!slots || !slots->is_string()) return MakeError(http::status::bad_request, "\"slots\" must be a string such as \"0-999,5000\"");
-      if (to && to->is_string()) {
-        const auto& names = state.remote_names();
-        if (std::find(names.begin(), names.end(), std::string_view(to->as_string())) != names.end())
-          return MakeError(http::status::conflict, "moving slots to remote shard '" + std::string(to->as_string()) +
-                                                       "' is not supported yet");
-      }
-      if (!to || !to->is_int64()) return MakeError(http::status::bad_request, "\"to\" must be an engine id (an integer)");
+      if (!to || !(to->is_int64() || to->is_string()))
+        return MakeError(http::status::bad_request, "\"to\" must be an engine id (an integer) or a remote shard's name");
+      // A string names a remote (names start with a letter); an engine is a JSON integer.
+      if (int64_t n; to->is_string() && StrToLL(std::string_view(to->as_string()), &n))
+        return MakeError(http::status::bad_request, "\"to\" must be an engine id (an integer) or a remote shard's name");
       for (auto& [k, v] : body)
         if (k != "slots" && k != "to") return MakeError(http::status::bad_request, "unknown field \"" + std::string(k) + "\"");
-      std::string id = r.StartMove(slots->as_string().c_str(), to->as_int64(), &err);
+      std::string id = to->is_int64() ? r.StartMove(slots->as_string().c_str(), to->as_int64(), &err)
+                                       : r.StartMoveTo(slots->as_string().c_str(), to->as_string().c_str(), &err);
       if (id.empty()) return MakeError(StatusOf(err), err.message);
       return MakeJson(http::status::created, json::object{{"id", id}});
     }

@@ -187,6 +187,8 @@ asio::awaitable<void> Connection::Run() {
       bool ok;
       if (client_.remote_wait != RemoteWait::kNo)
         ok = co_await WaitRemoteReplies();
+      else if (client_.held && client_.fence_held)
+        ok = co_await WaitWhileFenced();
       else if (client_.held)
         ok = co_await WaitWhileHeld();
       else
@@ -384,6 +386,40 @@ asio::awaitable<bool> Connection::WaitWhileHeld() {
   }
   pause.RemoveWaiter(waiter);
   client_.held = false;
+  co_return !gone;
+}
+
+asio::awaitable<bool> Connection::WaitWhileFenced() {
+  using namespace boost::asio::experimental::awaitable_operators;
+  SlotFence& fence = service_.state().shards().fence();
+  auto exec = socket_.get_executor();
+  auto timer = std::make_shared<asio::steady_timer>(exec);
+  std::weak_ptr<asio::steady_timer> weak = timer;
+  auto woken = std::make_shared<std::atomic<bool>>(false);
+  const uint64_t waiter = fence.AddWaiter([weak, woken, exec] {
+    woken->store(true);
+    asio::post(exec, [weak] {
+      if (auto t = weak.lock()) t->cancel();
+    });
+  });
+  bool gone = false;
+  // A Lift between the hold and AddWaiter moved the generation on: route again at once. The
+  // timer bounds the wait anyway (the command is routed again and held again if need be).
+  if (fence.generation() == client_.fence_generation && !woken->load()) {
+    timer->expires_after(std::chrono::seconds(1));
+    auto r = co_await (timer->async_wait(asio::as_tuple(asio::use_awaitable)) ||
+                       socket_.async_wait(tcp::socket::wait_read, asio::as_tuple(asio::use_awaitable)));
+    if (r.index() == 1) {
+      char c;
+      ssize_t n = ::recv(socket_.native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
+      gone = n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) ||
+             client_.info->killed.load(std::memory_order_relaxed) || !socket_.is_open();
+      if (!gone && !woken->load()) co_await timer->async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+  }
+  fence.RemoveWaiter(waiter);
+  client_.held = false;
+  client_.fence_held = false;
   co_return !gone;
 }
 

@@ -39,6 +39,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Waits until every forwarded command's reply has arrived (writing them as they come), for
   // a blocking command forwarded to a remote (client_.remote_wait). False if the client left.
   boost::asio::awaitable<bool> WaitRemoteReplies();
+  // Waits while a slot fence (a move to or from a remote shard) holds the next command.
+  boost::asio::awaitable<bool> WaitWhileFenced();
   // Writes out_ to the socket; false on error.
   boost::asio::awaitable<bool> Flush();
   void UpdateParserLimits();

@@ -117,6 +117,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "keyshard: %s\n", err->c_str());
     return 1;
   }
+  // A move to or from a remote cut short by a crash may have left keys there for slots the
+  // remote does not own; they go before any command can reach that remote.
+  if (std::string err = state.resharder().CleanRemotesAfterCrash(); !err.empty())
+    std::fprintf(stderr, "keyshard: warning: cleaning remote shards after a cut-short move: %s\n", err.c_str());
   if (config.appendonly != "yes") {  // as in Redis, the AOF (when on) wins over the RDB
     uint64_t keys = 0;
     if (auto err = LoadRdbSnapshots(state, &keys)) {

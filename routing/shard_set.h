@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "routing/slot_fence.h"
 #include "routing/slot_map.h"
 #include "routing/slots.h"
 
@@ -39,6 +40,8 @@ class ShardSet {
   std::vector<int> ActiveIds() const;
   Engine& engine(int i) { return *engines_[i]; }
   const SlotMap& slots() const { return map_; }
+  // Slots whose keys are being copied to or from a remote shard (commands on them are held).
+  SlotFence& fence() { return fence_; }
   const Clock* clock() const { return clock_; }
 
   // Gives slot to engine `to`. Takes the old and new owners' locks itself; the keys of the
@@ -49,6 +52,9 @@ class ShardSet {
   // Gives slot to engine `to` when the caller already holds the old and new owners' locks
   // and has moved the slot's keys (live resharding moves several slots per lock hold).
   void AssignSlotLocked(uint16_t slot, uint16_t to) { map_.Assign(slot, ShardId::Local(to)); }
+  // The same for any owner (a remote shard too), with the engines the slot routes to before
+  // and after (EngineOf) locked and the keys already where `to` holds them.
+  void AssignSlotOwnerLocked(uint16_t slot, ShardId to) { map_.Assign(slot, to); }
   // Start-up only (see SlotMap::Reset).
   void ResetSlots(const std::array<uint16_t, kNumSlots>& engines) { map_.Reset(engines); }
 
@@ -68,6 +74,7 @@ class ShardSet {
   int initial_active_;
   std::unique_ptr<std::atomic<bool>[]> active_;
   SlotMap map_;
+  SlotFence fence_;
   std::function<void()> route_hook_;
   std::atomic<uint64_t> reroutes_{0};
 };

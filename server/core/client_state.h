@@ -120,6 +120,10 @@ struct ClientState {
   // Set by the dispatcher when CLIENT PAUSE holds the command: nothing ran and nothing was
   // replied; the connection keeps the command and dispatches it again when the pause ends.
   bool held = false;
+  // With held: what holds the command is a slot fence (a slot on its way to or from a remote
+  // shard, routing/slot_fence.h), raised before the fence's generation moved past this.
+  bool fence_held = false;
+  uint64_t fence_generation = 0;
   // Whether the peer is on a loopback address (DEBUG under enable-debug-command local).
   bool local = true;
   // Where messages for this client go (the connection's queue; server/pubsub/pubsub.h), and

@@ -73,7 +73,15 @@ RemoteRoute ForwardIfRemote(ServerState& state, CommandContext& ctx) {
   // Under CLIENT REPLY OFF/SKIP the command still runs there; its reply is dropped.
   RemoteReplyFn done = ctx.client.reply_mode == ReplyMode::kOn ? ctx.client.deferred->Reserve()
                                                                 : RemoteReplyFn([](std::string_view) {});
-  remotes->Send(req, ctx.args, std::move(done));
+  // Counted per slot until its reply arrives: a move from the remote waits for these after
+  // fencing the slot (SlotFence::InFlight).
+  SlotFence& fence = state.shards().fence();
+  const uint16_t slot = KeySlot(ctx.args[idx[0]]);
+  fence.BeginRemote(slot);
+  remotes->Send(req, ctx.args, [&fence, slot, done = std::move(done)](std::string_view reply) {
+    fence.EndRemote(slot);
+    done(reply);
+  });
   return RemoteRoute::kForwarded;
 }
 

@@ -10,6 +10,7 @@
 #include "server/core/executor.h"
 #include "server/core/forward.h"
 #include "server/multi/multi.h"
+#include "server/multi/transaction.h"
 #include "server/persist/snapshots.h"
 #include "server/pubsub/pubsub.h"
 #include "server/pubsub/pubsub_family.h"
@@ -45,6 +46,15 @@ std::string Upper(std::string_view s) {
 
 bool ArityOk(int arity, size_t argc) {
   return arity > 0 ? argc == static_cast<size_t>(arity) : argc >= static_cast<size_t>(-arity);
+}
+
+// Whether the command (EXEC: its queued commands) has a key in a fenced slot.
+[[gnu::noinline]] bool FencedKeys(const SlotFence& fence, const CommandSpec& spec,
+                                  std::span<const std::string_view> args) {
+  const KeyIndexes idx = CommandKeyIndexes(spec, static_cast<int>(args.size()), args.data());
+  for (int i : idx)
+    if (fence.Fenced(KeySlot(args[i]))) return true;
+  return false;
 }
 
 }  // namespace
@@ -128,6 +138,19 @@ const CommandSpec* Service::Run(std::span<const std::string_view> args, ClientSt
     return nullptr;
   }
 
+  // A command on a slot whose keys are on their way between shards is held the same way,
+  // until the resharder lifts the fence (server/resharding/remote_move.h).
+  if (state_.shards().fence().active()) [[unlikely]] {
+    if (!in_multi || spec->in_multi != InMulti::kQueue) {
+      if (const uint64_t gen = state_.shards().fence().generation(); TouchesFencedSlot(*spec, args, client)) {
+        client.held = true;
+        client.fence_held = true;
+        client.fence_generation = gen;
+        return nullptr;
+      }
+    }
+  }
+
   if (in_multi) {
     if (spec->flag_bits & kCmdNoMulti) return reject(err::kNotInMulti);
     if (spec->in_multi == InMulti::kQueue) {
@@ -164,6 +187,20 @@ const CommandSpec* Service::Run(std::span<const std::string_view> args, ClientSt
   const bool failed = rb.errors_written() - errors_before > client.nested_errors;
   RecordCall(state_, client, *spec, args, duration, failed);
   return spec;
+}
+
+bool Service::TouchesFencedSlot(const CommandSpec& spec, std::span<const std::string_view> args,
+                                const ClientState& client) {
+  const SlotFence& fence = state_.shards().fence();
+  if (FencedKeys(fence, spec, args)) return true;
+  if (IsExec(spec) && client.tx) {
+    std::vector<std::string_view> a;
+    for (const QueuedCommand& q : client.tx->queue) {
+      a.assign(q.args.begin(), q.args.end());
+      if (FencedKeys(fence, *q.spec, a)) return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace ks

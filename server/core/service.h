@@ -23,6 +23,8 @@ class Service {
  private:
   // The command that ran (for its failed_calls), or nullptr if none did.
   const CommandSpec* Run(std::span<const std::string_view> args, ClientState& client, ReplyBuilder& rb);
+  // Whether the command (or EXEC's queue) has a key in a slot fenced by a move.
+  bool TouchesFencedSlot(const CommandSpec& spec, std::span<const std::string_view> args, const ClientState& client);
 
   ServerState& state_;
 };

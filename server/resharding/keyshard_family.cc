@@ -1,6 +1,6 @@
 // KEYSHARD: keyshard's own command for resharding from redis-cli and scripts, the same
 // operations as the admin HTTP API (proxy/admin_server.h):
-//   KEYSHARD MOVE <slots> <engine>     queue a move ("0-999,5000"), reply its id
+//   KEYSHARD MOVE <slots> <engine|remote name>  queue a move ("0-999,5000"), reply its id
 //   KEYSHARD MOVES [<id>]              moves as maps: id, state, slots, to, slots_total, ...
 //   KEYSHARD CANCEL <id>               stop a move between batches
 //   KEYSHARD REBALANCE [SLOTS|MEMORY]  queue moves evening the engines out, reply their ids
@@ -29,7 +29,11 @@ void ReplyMove(CommandContext& ctx, const MoveInfo& m) {
   rb.Bulk("id"), rb.Bulk(m.id);
   rb.Bulk("state"), rb.Bulk(MoveStateName(m.state));
   rb.Bulk("slots"), rb.Bulk(m.slots);
-  rb.Bulk("to"), rb.Int(m.to);
+  rb.Bulk("to");
+  if (m.to_name.empty())
+    rb.Int(m.to);
+  else
+    rb.Bulk(m.to_name);
   rb.Bulk("slots_total"), rb.Int(static_cast<int64_t>(m.slots_total));
   rb.Bulk("slots_done"), rb.Int(static_cast<int64_t>(m.slots_done));
   rb.Bulk("keys_moved"), rb.Int(static_cast<int64_t>(m.keys_moved));
@@ -38,10 +42,9 @@ void ReplyMove(CommandContext& ctx, const MoveInfo& m) {
 }
 
 void KeyshardMove(CommandContext& ctx) {
-  int64_t to;
-  if (!StrToLL(ctx.arg(3), &to)) return ctx.rb.Error("ERR engine is not an integer");
+  // An engine number or a remote shard's name.
   ReshardError err;
-  std::string id = ctx.server.resharder().StartMove(ctx.arg(2), to, &err);
+  std::string id = ctx.server.resharder().StartMoveTo(ctx.arg(2), ctx.arg(3), &err);
   if (id.empty()) return ReplyError(ctx, err);
   ctx.rb.Bulk(id);
 }

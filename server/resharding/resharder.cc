@@ -1,8 +1,15 @@
 #include "server/resharding/resharder.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <fstream>
 
+#include <unistd.h>
+
+#include "common/strconv.h"
+#include "persistence/atomic_file.h"
 #include "persistence/aof_format.h"
 #include "persistence/aof_log.h"
 #include "persistence/atomic_file.h"
@@ -18,8 +25,15 @@ namespace {
 // stays around a millisecond plus the fsyncs.
 constexpr size_t kBatchSlots = 64;
 constexpr size_t kBatchKeysWithAof = 4096;
+// Batches with a remote shard on one side: the keys of one are held in memory while they
+// cross, and the slots stay fenced meanwhile (a remote source's bytes are not known ahead:
+// its batches are bounded by keys only).
+constexpr size_t kBatchKeysRemote = 8192;
+constexpr size_t kBatchBytesRemote = 32 << 20;
 constexpr size_t kKeptFinished = 100;
 constexpr size_t kDelKeysPerCommand = 512;
+
+std::string PendingRemotesPath(const std::string& dir) { return dir + "/remote-moves.pending"; }
 
 SlotOwners CurrentOwners(const ShardSet& shards) {
   SlotOwners o;
@@ -27,7 +41,8 @@ SlotOwners CurrentOwners(const ShardSet& shards) {
   return o;
 }
 
-// DEL commands for keys (in their databases) appended to an engine's log.
+}  // namespace
+
 void LogDeletes(EngineLog& log, const std::vector<std::pair<int, std::string>>& keys) {
   size_t i = 0;
   while (i < keys.size()) {
@@ -37,8 +52,6 @@ void LogDeletes(EngineLog& log, const std::vector<std::pair<int, std::string>>& 
     log.Append(db, args);
   }
 }
-
-}  // namespace
 
 std::optional<std::string> LoadSlotMapAtStartup(ServerState& state) {
   std::string dir;
@@ -167,11 +180,29 @@ std::string Resharder::StartMove(std::string_view spec, int64_t to, ReshardError
   return Queue(std::move(slots), static_cast<int>(to), std::string(spec));
 }
 
+std::string Resharder::StartMoveTo(std::string_view spec, std::string_view target, ReshardError* err) {
+  int64_t engine;
+  if (StrToLL(target, &engine)) return StartMove(spec, engine, err);
+  const std::vector<std::string>& names = state_.remote_names();
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i] != target) continue;
+    std::vector<uint16_t> slots;
+    if (auto e = ParseSlotList(spec, &slots)) {
+      *err = {ReshardError::Kind::kBadInput, *e};
+      return {};
+    }
+    return Queue(std::move(slots), static_cast<int>(kRemoteOwner | i), std::string(spec));
+  }
+  *err = {ReshardError::Kind::kBadInput, "no engine or remote shard '" + std::string(target) + "'"};
+  return {};
+}
+
 std::string Resharder::Queue(std::vector<uint16_t> slots, int to, std::string spec) {
   auto job = std::make_shared<Job>();
   job->slots = std::move(slots);
   job->info.slots = std::move(spec);
   job->info.to = to;
+  if (to & kRemoteOwner) job->info.to_name = OwnerText(static_cast<uint16_t>(to), state_.remote_names());
   job->info.slots_total = job->slots.size();
   job->info.started_ms = state_.clock()->NowMs();
   std::lock_guard lk(mu_);
@@ -206,7 +237,7 @@ std::vector<std::string> Resharder::Rebalance(std::string_view by, ReshardError*
   uint64_t total = 0;
   // Remote shards' slots stay where they are: only the engines are evened out.
   for (int s = 0; s < kNumSlots; ++s) {
-    if (owners[s] & kRemoteOwner) continue;
+    if (owners[s] & kRemoteOwner) continue;  // remote shards' slots stay where they are
     load[owners[s]] += weight[s];
     total += weight[s];
   }
@@ -395,15 +426,63 @@ bool Resharder::SaveMapIfUnsaved(std::string* error) {
   return true;
 }
 
+std::string Resharder::SavePendingRemotes() {
+  const std::string path = PendingRemotesPath(dir_);
+  if (pending_remotes_.empty()) {
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT) return "removing " + path + ": " + std::strerror(errno);
+    return {};
+  }
+  std::string text;
+  for (const std::string& n : pending_remotes_) text += n + "\n";
+  std::string err = WriteFileAtomically(path, text);
+  return err.empty() ? err : "saving " + path + " failed: " + err;
+}
+
+std::string Resharder::CleanRemotesAfterCrash() {
+  std::ifstream in(PendingRemotesPath(dir_));
+  if (!in) return {};
+  std::vector<uint16_t> all(kNumSlots);
+  for (int s = 0; s < kNumSlots; ++s) all[s] = static_cast<uint16_t>(s);
+  const std::vector<std::string>& names = state_.remote_names();
+  std::string errors;
+  for (std::string name; std::getline(in, name);) {
+    auto it = std::find(names.begin(), names.end(), name);
+    if (name.empty() || it == names.end()) continue;  // no longer configured: nothing routes there
+    const uint16_t code = static_cast<uint16_t>(kRemoteOwner | (it - names.begin()));
+    if (std::string e = CleanRemote(code, all); !e.empty()) {
+      pending_remotes_.insert(name);
+      errors += (errors.empty() ? "" : "; ") + e;
+    }
+  }
+  in.close();
+  if (std::string e = SavePendingRemotes(); !e.empty()) errors += (errors.empty() ? "" : "; ") + e;
+  return errors;
+}
+
 void Resharder::Run(Job& job) {
   ShardSet& shards = state_.shards();
   const uint16_t to = static_cast<uint16_t>(job.info.to);
+  const bool to_remote = to & kRemoteOwner;
   size_t i = 0;
+  // Remotes this move named in remote-moves.pending: they leave it when the move ends
+  // without leaving copies behind.
+  std::set<std::string> marked;
+  auto mark = [&](uint16_t code) -> std::string {
+    if (!(code & kRemoteOwner)) return {};
+    std::string name = OwnerText(code, state_.remote_names());
+    if (!pending_remotes_.insert(name).second) return {};
+    marked.insert(name);
+    return SavePendingRemotes();
+  };
   auto finish = [&](MoveInfo::State s, std::string error = {}) {
     Listen(false);
     if (std::string e; !SaveMapIfUnsaved(&e) && s != MoveInfo::State::kFailed) {
       s = MoveInfo::State::kFailed;
       error = e;
+    }
+    if (s != MoveInfo::State::kFailed && !job.dirty && !marked.empty()) {
+      for (const std::string& n : marked) pending_remotes_.erase(n);
+      SavePendingRemotes();  // if this fails, the next start-up only cleans once more
     }
     std::lock_guard lk(mu_);
     job.info.state = s;
@@ -411,7 +490,7 @@ void Resharder::Run(Job& job) {
   };
   while (i < job.slots.size()) {
     if (job.cancel.load()) return finish(MoveInfo::State::kCancelled);
-    if (!IsActive(to)) return finish(MoveInfo::State::kFailed, "engine " + std::to_string(to) + " was removed");
+    if (!to_remote && !IsActive(to)) return finish(MoveInfo::State::kFailed, "engine " + std::to_string(to) + " was removed");
     // Slots already at the target count as done; the next batch is a run of slots with the
     // same owner.
     size_t skipped = 0;
@@ -422,10 +501,54 @@ void Resharder::Run(Job& job) {
     }
     if (i == job.slots.size()) break;
     const uint16_t from = shards.slots().CodeOf(job.slots[i]);
-    if (from & kRemoteOwner)
-      return finish(MoveInfo::State::kFailed, "slot " + std::to_string(job.slots[i]) + " is on remote shard '" +
-                                                  OwnerText(from, state_.remote_names()) +
-                                                  "': moves from remote shards are not supported yet");
+    std::string error;
+    if ((from & kRemoteOwner) || to_remote) {
+      if (std::string e = mark(from); e.empty()) error = mark(to);
+      else error = e;
+      if (!error.empty()) return finish(MoveInfo::State::kFailed, error);
+      // A move to a remote first clears what it holds for these slots (a move cut short).
+      if (to_remote && !job.cleaned) {
+        if (error = CleanRemote(to, job.slots); !error.empty()) return finish(MoveInfo::State::kFailed, error);
+        job.cleaned = true;
+      }
+      // Sized by keys and bytes, not slots: each batch costs a fence, a drain of every I/O
+      // thread, an fsync of slots.conf (and, from a remote, a SCAN of it), so slots with few
+      // keys travel together, up to all of them in one batch. A remote source's keys per slot
+      // are counted once per move (an estimate: it only sizes the batches).
+      const std::vector<uint32_t>* counts = nullptr;
+      if (from & kRemoteOwner) {
+        auto it = job.remote_counts.find(from);
+        if (it == job.remote_counts.end()) {
+          RemoteLink link;
+          std::vector<uint32_t> c;
+          error = Connect(from, &link);
+          if (error.empty()) error = CountRemoteKeys(link, &c);
+          if (!error.empty()) return finish(MoveInfo::State::kFailed, error);
+          it = job.remote_counts.emplace(from, std::move(c)).first;
+        }
+        counts = &it->second;
+      }
+      std::vector<uint16_t> batch;
+      size_t keys = 0, bytes = 0;
+      while (i < job.slots.size() && shards.slots().CodeOf(job.slots[i]) == from) {
+        size_t k = 0, b = 0;
+        if (counts) {
+          k = (*counts)[job.slots[i]];
+        } else {
+          EngineGuard lk(shards, from);
+          for (int db = 0; db < kNumDbs; ++db) {
+            k += lk.engine().db(db).SlotSize(job.slots[i]);
+            b += lk.engine().db(db).SlotBytes(job.slots[i]);
+          }
+        }
+        if (!batch.empty() && (keys + k > kBatchKeysRemote || bytes + b > kBatchBytesRemote)) break;
+        keys += k;
+        bytes += b;
+        batch.push_back(job.slots[i++]);
+      }
+      if (!MoveBatchRemote(job, from, to, batch, &error)) return finish(MoveInfo::State::kFailed, error);
+      continue;
+    }
     std::vector<uint16_t> batch;
     size_t keys = 0;
     const bool aof = state_.aof() != nullptr;
@@ -438,7 +561,6 @@ void Resharder::Run(Job& job) {
       }
       batch.push_back(job.slots[i++]);
     }
-    std::string error;
     switch (MoveBatch(job, from, to, batch, &error)) {
       case BatchResult::kMoved: break;
       case BatchResult::kCancelled: return finish(MoveInfo::State::kCancelled);

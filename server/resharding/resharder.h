@@ -45,20 +45,27 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "server/resharding/remote_move.h"
 #include "server/resharding/slot_map_file.h"
 
 namespace ks {
 
+class EngineLog;
 class LogPreCopy;
 class ServerState;
 class ShardSet;
+
+// Appends DEL commands for the keys (grouped by database) to an engine's log.
+void LogDeletes(EngineLog& log, const std::vector<std::pair<int, std::string>>& keys);
 
 // Start-up, before any data is loaded: the slot map and the active engines from
 // <dir>/slots.conf, if there is one. Returns the error that must stop the start-up.
@@ -72,7 +79,8 @@ struct MoveInfo {
   std::string id;
   State state = State::kRunning;
   std::string slots;  // as asked, e.g. "0-999,5000"
-  int to = 0;
+  int to = 0;           // the target's owner code: an engine, or kRemoteOwner | remote index
+  std::string to_name;  // a remote target's name (empty for an engine)
   size_t slots_total = 0;
   size_t slots_done = 0;
   uint64_t keys_moved = 0;
@@ -99,6 +107,8 @@ class Resharder {
 
   // Queues a move of the slots in spec ("0-999,5000") to engine `to`; returns its id.
   std::string StartMove(std::string_view spec, int64_t to, ReshardError* err);
+  // The same to an engine number ("2") or a remote shard's name ("cache-b").
+  std::string StartMoveTo(std::string_view spec, std::string_view target, ReshardError* err);
   // Moves planned to even out the engines: by "slots" (equal counts) or "memory" (equal
   // bytes, moving the fewest slots greedily). Returns the ids of the queued moves.
   std::vector<std::string> Rebalance(std::string_view by, ReshardError* err);
@@ -116,12 +126,20 @@ class Resharder {
   int AddEngine(ReshardError* err);
   // DELETE /api/engines/<id>: deactivates an engine that owns no slot and no move targets.
   bool RemoveEngine(int64_t id, ReshardError* err);
+  // Start-up, once the slot map is loaded: the remote shards a move was touching when the
+  // process died (<dir>/remote-moves.pending) lose the keys they hold for slots they do not
+  // own. Returns the errors (a remote not reachable stays pending for the next start-up or
+  // the next move to it).
+  std::string CleanRemotesAfterCrash();
 
  private:
   struct Job {
     MoveInfo info;
     std::vector<uint16_t> slots;
     std::atomic<bool> cancel{false};
+    bool cleaned = false;  // a remote target's leftovers were removed (CleanRemote)
+    bool dirty = false;    // a remote source kept copies it should have deleted
+    std::map<uint16_t, std::vector<uint32_t>> remote_counts;  // a remote source's keys per slot
   };
   void Loop();
   void Run(Job& job);
@@ -136,11 +154,27 @@ class Resharder {
   std::unique_ptr<LogPreCopy> precopy_;  // worker thread only
   bool listening_ = false;
   std::string Queue(std::vector<uint16_t> slots, int to, std::string spec);
+  // Moves to and from remote shards (remote_batch.cc): the slots are fenced while their keys
+  // cross the network; `from` and `to` are owner codes, at least one of them a remote.
+  bool MoveBatchRemote(Job& job, uint16_t from, uint16_t to, const std::vector<uint16_t>& slots, std::string* error);
+  std::optional<RemoteEndpoint> Endpoint(uint16_t code);
+  std::string Connect(uint16_t code, RemoteLink* link);
+  // Deletes keys a remote holds for slots (of a move to it) it does not own: leftovers of a
+  // move cut short, whose keys may have been deleted at their owner since.
+  std::string CleanRemote(uint16_t to, const std::vector<uint16_t>& slots);
+  // After the fence: waits until no command that missed it is running or awaiting a reply.
+  void DrainSlots(const std::vector<uint16_t>& slots, bool from_remote);
+  // Writes slots.conf with slots given to `to`. Caller holds file_mu_.
+  bool SaveOwners(const std::vector<uint16_t>& slots, uint16_t to, std::string* error);
   // Without the AOF the map is saved at most every 200 ms and at the end of each move.
   bool SaveMapIfUnsaved(std::string* error);
   // Writes slots.conf: `owners` and the active engines. Caller holds file_mu_.
   std::string SaveMapLocked(const SlotOwners& owners);
   bool map_unsaved_ = false;  // worker thread only
+  // Remote shards that may hold keys of slots they do not own if the process dies now (a move
+  // to or from them is running, or one failed): kept in <dir>/remote-moves.pending, fsynced.
+  std::set<std::string> pending_remotes_;  // worker thread only (and start-up)
+  std::string SavePendingRemotes();
   std::chrono::steady_clock::time_point map_saved_at_{};
 
   ServerState& state_;
