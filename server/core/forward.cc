@@ -6,13 +6,15 @@
 #include "server/core/errors.h"
 #include "server/core/remote_shards.h"
 #include "server/core/server_state.h"
+#include "server/remote/fanout.h"
+#include "server/remote/remote_tx.h"
 
 namespace ks {
 
 RemoteRoute ForwardIfRemote(ServerState& state, CommandContext& ctx) {
   const CommandSpec& spec = ctx.spec;
   const KeyIndexes idx = CommandKeyIndexes(spec, static_cast<int>(ctx.args.size()), ctx.args.data());
-  if (idx.empty()) return RemoteRoute::kLocal;  // keyless and whole-keyspace commands run here
+  if (idx.empty()) return FanOutKeyspace(state, ctx);  // keyless; the whole keyspace covers remotes
   const SlotMap& map = state.shards().slots();
   bool local = false, remote = false, several = false;
   uint16_t target = 0;
@@ -27,12 +29,8 @@ RemoteRoute ForwardIfRemote(ServerState& state, CommandContext& ctx) {
     target = owner.index;
   }
   if (!remote) return RemoteRoute::kLocal;
-  if (local || several) {
-    // Atomic only on one server: never a partial result (the second step splits MGET, MSET,
-    // DEL... by the table's request policies instead).
-    ctx.rb.Error(err::kCrossSlot);
-    return RemoteRoute::kRefused;
-  }
+  // Split by the table's request policy (MGET, MSET, DEL...), or CROSSSLOT: never partial.
+  if (local || several) return SplitAcrossShards(state, ctx, idx);
   RemoteShards* remotes = state.remotes();
   const std::vector<std::string>& names = state.remote_names();
   const std::string_view name = target < names.size() ? std::string_view(names[target]) : "?";
@@ -50,10 +48,11 @@ RemoteRoute ForwardIfRemote(ServerState& state, CommandContext& ctx) {
     req.blocking = true;
     req.block_timeout_ms = BlockTimeoutMs(spec, ctx.args);
   }
+  if (!PrepareRemoteCommand(state, ctx, req)) return RemoteRoute::kRefused;  // WATCH's lease
   // Under CLIENT REPLY OFF/SKIP the command still runs there; its reply is dropped.
   RemoteReplyFn done = ctx.client.reply_mode == ReplyMode::kOn ? ctx.client.deferred->Reserve()
                                                                 : RemoteReplyFn([](std::string_view) {});
-  remotes->Send(req, ctx.args, std::move(done));
+  remotes->Send(req, ctx.args, WrapRemoteReply(state, ctx, req, std::move(done)));
   return RemoteRoute::kForwarded;
 }
 

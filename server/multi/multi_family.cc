@@ -15,6 +15,7 @@
 #include "server/core/families.h"
 #include "server/multi/multi.h"
 #include "server/multi/watch_registry.h"
+#include "server/remote/remote_tx.h"
 
 namespace ks {
 namespace {
@@ -59,6 +60,9 @@ void Exec(CommandContext& ctx) {
   Transaction& tx = *client.tx;
   ServerState& state = ctx.server;
   ShardSet& shards = state.shards();
+  // All its keys on one remote: it runs there (server/remote/remote_tx.h).
+  if (shards.slots().has_remotes()) [[unlikely]]
+    if (ExecOnRemote(state, ctx)) return;
 
   const size_t n = tx.queue.size();
   std::vector<std::vector<std::string_view>> argv(n);
