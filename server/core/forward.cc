@@ -15,6 +15,7 @@ RemoteRoute ForwardIfRemote(ServerState& state, CommandContext& ctx) {
   const CommandSpec& spec = ctx.spec;
   const KeyIndexes idx = CommandKeyIndexes(spec, static_cast<int>(ctx.args.size()), ctx.args.data());
   if (idx.empty()) return FanOutKeyspace(state, ctx);  // keyless; the whole keyspace covers remotes
+  if (spec.lock_for && RefuseUnknownKeys(state, ctx)) return RemoteRoute::kRefused;
   const SlotMap& map = state.shards().slots();
   bool local = false, remote = false, several = false;
   uint16_t target = 0;

@@ -274,6 +274,13 @@ RemoteRoute ScanOverShards(ServerState& state, CommandContext& ctx) {
 
 RemoteRoute SplitAcrossShards(ServerState& state, CommandContext& ctx, const KeyIndexes& idx) {
   const CommandSpec& spec = ctx.spec;
+  // A key without its values (MSET a 1 b): the arity error a single server gives, before any
+  // part could run.
+  if (spec.step > 1 && spec.last_key == -1 && spec.first_key > 0 &&
+      (ctx.args.size() - static_cast<size_t>(spec.first_key)) % static_cast<size_t>(spec.step) != 0) {
+    ctx.rb.Error(err::WrongArgs(spec.full_name));
+    return RemoteRoute::kRefused;
+  }
   // Splittable: keys to the end of the line, each followed by a fixed number of arguments
   // (MGET key..., MSET key value...), and a row that allows it. MSETNX (agg_min) sets all or
   // nothing, which parts applied on different servers cannot promise.
@@ -311,13 +318,25 @@ RemoteRoute SplitAcrossShards(ServerState& state, CommandContext& ctx, const Key
   return Start(state, ctx, std::move(f));
 }
 
+bool RefuseUnknownKeys(ServerState& state, CommandContext& ctx) {
+  (void)state;
+  // A row that locks every engine for some calls (SORT with BY or GET patterns) reads keys
+  // only known while it runs: some of them may be on another server.
+  if (!ctx.spec.lock_for || ctx.spec.lock_for(ctx.args) != LockMode::kAll) return false;
+  ctx.rb.Error(err::kPatternKeysAcrossShards);
+  return true;
+}
+
 RemoteRoute FanOutKeyspace(ServerState& state, CommandContext& ctx) {
   const CommandSpec& spec = ctx.spec;
   if (!ctx.client.deferred || !state.remotes() || state.remotes()->size() == 0) return RemoteRoute::kLocal;
   const bool keyspace = HasWord(spec.acl, "@keyspace");
   if (keyspace && HasWord(spec.tips, "request_policy:special")) return ScanOverShards(state, ctx);
-  if (!HasWord(spec.tips, "request_policy:all_shards")) return RemoteRoute::kLocal;
-  const bool all_succeeded = HasWord(spec.tips, "response_policy:all_succeeded");
+  // A keyless write to the keyspace without a request policy (SWAPDB) changes every shard's
+  // part of it: applied on each, all must succeed (not atomic across them).
+  const bool keyspace_write = keyspace && (spec.flag_bits & kCmdWrite) && !HasWord(spec.tips, "request_policy:all_shards");
+  if (!HasWord(spec.tips, "request_policy:all_shards") && !keyspace_write) return RemoteRoute::kLocal;
+  const bool all_succeeded = keyspace_write || HasWord(spec.tips, "response_policy:all_succeeded");
   // Functions live on every shard (FCALL runs where its keys are); other all_shards commands
   // (PING, WAIT, MEMORY..., SCRIPT KILL) are about this server itself.
   if (!keyspace && !(HasWord(spec.acl, "@scripting") && all_succeeded)) return RemoteRoute::kLocal;

@@ -184,6 +184,13 @@ TEST_F(RemoteFanout, WholeKeyspaceCommandsCoverTheRemotes) {
   Client b(b_->port()), c(c_->port());
   EXPECT_EQ(b.Run({"DBSIZE"}), "(integer) 0");
   EXPECT_EQ(c.Run({"DBSIZE"}), "(integer) 0");
+  // SWAPDB swaps every shard's databases.
+  kc_->Run(mset);
+  EXPECT_EQ(kc_->Run({"SWAPDB", "0", "1"}), "OK");
+  EXPECT_EQ(kc_->Run({"DBSIZE"}), "(integer) 0");
+  kc_->Run({"SELECT", "1"});
+  EXPECT_EQ(kc_->Run({"DBSIZE"}), "(integer) 90");
+  EXPECT_EQ(Strings({"KEYS", "*"}).size(), 0u);  // a new connection: database 0
 }
 
 // Full SCAN iterations with COUNT, MATCH and TYPE: every matching key exactly once.
@@ -266,6 +273,14 @@ TEST_F(RemoteFanout, WhatCannotBeAtomicAcrossShardsIsRefusedWhole) {
            {"SINTERCARD", "2", l + "s", c + "s"},
            {"EVAL", "return 1", "2", l + "a", b + "a"}})
     EXPECT_EQ(kc_->Run(cmd), kCrossSlot) << cmd[0];
+  // A key without its value: the arity error, before any part runs.
+  EXPECT_EQ(kc_->Run({"MSET", l + "odd", "1", b + "odd"}), "(error) ERR wrong number of arguments for 'mset' command");
+  EXPECT_EQ(kc_->Run({"EXISTS", l + "odd", b + "odd"}), "(integer) 0");
+  // SORT's BY/GET patterns may form keys on any shard.
+  kc_->Run({"RPUSH", l + "ids", "2", "1"});
+  EXPECT_EQ(kc_->Run({"SORT", l + "ids", "BY", "w_*"}).rfind("(error) CROSSSLOT", 0), 0u);
+  EXPECT_EQ(kc_->Run({"SORT", l + "ids", "GET", "n_*"}).rfind("(error) CROSSSLOT", 0), 0u);
+  EXPECT_EQ(kc_->Run({"SORT", l + "ids"}), "[\"1\", \"2\"]");
   // Nothing of them ran.
   EXPECT_EQ(kc_->Run({"MGET", l + "n", b + "n", l + "a", b + "a", b + "z", c + "z"}),
             "[(nil), (nil), \"1\", \"2\", (nil), (nil)]");
