@@ -10,6 +10,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
+#include <algorithm>
 #include <chrono>
 #include <mutex>
 #include <thread>
@@ -17,6 +18,7 @@
 #include "common/strconv.h"
 #include "engine/eviction.h"
 #include "server/core/config.h"
+#include "server/core/remote_shards.h"
 #include "server/core/server_state.h"
 #include "server/resharding/resharder.h"
 #include "server/resharding/slot_map_file.h"
@@ -164,6 +166,39 @@ struct AdminServer::Impl {
           {"keyspace_misses", f.stats.keyspace_misses},
       });
     }
+    // Remote shards beside the engines ("id":"cache-b"); their keys and used_memory come from
+    // the pool's background INFO (-1 until the first answer), so this never waits on a remote.
+    if (RemoteShards* remotes = state.remotes()) {
+      const std::vector<RemoteStatus> rs = remotes->Status();
+      for (size_t i = 0; i < rs.size(); ++i) {
+        const RemoteStatus& r = rs[i];
+        const uint16_t code = static_cast<uint16_t>(kRemoteOwner | i);
+        json::array slots;
+        size_t count = 0;
+        for (const SlotRun& run : runs)
+          if (run.engine == code) {
+            slots.push_back(json::array{run.from, run.to});
+            count += run.to - run.from + 1;
+          }
+        out.push_back(json::object{
+            {"id", r.name},
+            {"remote", true},
+            {"address", r.address},
+            {"state", r.state},
+            {"slots", std::move(slots)},
+            {"slot_count", count},
+            {"keys", r.keys},
+            {"used_memory", r.used_memory},
+            {"in_flight", r.in_flight},
+            {"requests", r.requests},
+            {"errors", r.errors},
+            {"timeouts", r.timeouts},
+            {"reconnects", r.reconnects},
+            {"latency_ms", r.latency_ms},
+            {"last_error", r.last_error},
+        });
+      }
+    }
     return out;
   }
 
@@ -208,6 +243,28 @@ struct AdminServer::Impl {
       if (e < n) ++owned[e];
     }
     for (int i = 0; i < n; ++i) out += "keyshard_engine_slots{engine=\"" + std::to_string(i) + "\"} " + std::to_string(owned[i]) + "\n";
+    if (RemoteShards* remotes = state.remotes()) {
+      const std::vector<RemoteStatus> rs = remotes->Status();
+      auto per_remote = [&](const char* name, const char* type, const char* help, auto get) {
+        family(name, type, help);
+        for (const RemoteStatus& r : rs) out += std::string(name) + "{remote=\"" + r.name + "\"} " + get(r) + "\n";
+      };
+      auto num = [](auto v) { return std::to_string(v); };
+      per_remote("keyshard_remote_up", "gauge", "1 when a connection to the remote shard is up.",
+                 [](const RemoteStatus& r) { return std::string(r.state == "connected" ? "1" : "0"); });
+      per_remote("keyshard_remote_in_flight", "gauge", "Requests sent to the remote and not yet answered.",
+                 [&](const RemoteStatus& r) { return num(r.in_flight); });
+      per_remote("keyshard_remote_requests_total", "counter", "Commands forwarded to the remote.",
+                 [&](const RemoteStatus& r) { return num(r.requests); });
+      per_remote("keyshard_remote_errors_total", "counter", "Forwarded commands failed here (unavailable, timeout, protocol).",
+                 [&](const RemoteStatus& r) { return num(r.errors); });
+      per_remote("keyshard_remote_timeouts_total", "counter", "Forwarded commands not answered within remote-timeout.",
+                 [&](const RemoteStatus& r) { return num(r.timeouts); });
+      per_remote("keyshard_remote_reconnects_total", "counter", "Connections to the remote opened again after one was up.",
+                 [&](const RemoteStatus& r) { return num(r.reconnects); });
+      per_remote("keyshard_remote_latency_seconds", "gauge", "Moving average of the remote's reply time.",
+                 [](const RemoteStatus& r) { return std::to_string(r.latency_ms / 1000.0); });
+    }
     family("keyshard_connected_clients", "gauge", "Client connections.");
     out += "keyshard_connected_clients " + std::to_string(state.clients().size()) + "\n";
     family("keyshard_slot_map_version", "counter", "Changes of slot owner since start-up.");
@@ -261,7 +318,8 @@ struct AdminServer::Impl {
     }
     state.ApplyMemoryPolicies(copy);
     for (auto& e : Engines())
-      if (e.as_object().at("id").to_number<int64_t>() == id) return MakeJson(http::status::ok, e);
+      if (const json::value* v = e.as_object().if_contains("id"); v && v->is_int64() && v->as_int64() == id)
+        return MakeJson(http::status::ok, e);
     return MakeError(http::status::not_found, "no engine " + std::to_string(id));
   }
 
@@ -326,6 +384,12 @@ struct AdminServer::Impl {
       auto slots = body.if_contains("slots");
       auto to = body.if_contains("to");
       if (!slots || !slots->is_string()) return MakeError(http::status::bad_request, "\"slots\" must be a string such as \"0-999,5000\"");
+      if (to && to->is_string()) {
+        const auto& names = state.remote_names();
+        if (std::find(names.begin(), names.end(), std::string_view(to->as_string())) != names.end())
+          return MakeError(http::status::conflict, "moving slots to remote shard '" + std::string(to->as_string()) +
+                                                       "' is not supported yet");
+      }
       if (!to || !to->is_int64()) return MakeError(http::status::bad_request, "\"to\" must be an engine id (an integer)");
       for (auto& [k, v] : body)
         if (k != "slots" && k != "to") return MakeError(http::status::bad_request, "unknown field \"" + std::string(k) + "\"");

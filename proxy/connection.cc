@@ -42,6 +42,10 @@ std::string Endpoint(const tcp::endpoint& ep) {
 class Connection::Deferred final : public DeferredReplies {
  public:
   explicit Deferred(std::weak_ptr<Connection> c) : c_(std::move(c)) {}
+  size_t Waiting() const override {
+    auto c = c_.lock();
+    return c ? c->replies_.waiting() : 0;
+  }
   RemoteReplyFn Reserve() override {
     auto c = c_.lock();
     if (!c) return [](std::string_view) {};
@@ -121,6 +125,7 @@ asio::awaitable<void> Connection::Run() {
         boost::system::error_code ec;
         c->socket_.shutdown(tcp::socket::shutdown_both, ec);
         c->socket_.close(ec);
+        c->wake_.cancel();  // out of WaitRemoteReplies
       }
     });
   };
@@ -176,8 +181,11 @@ asio::awaitable<void> Connection::Run() {
     if (!co_await Flush()) break;
     // A blocking command stops the pipeline until it is served, a paused one until the pause
     // ends; then the rest runs.
-    while (keep && (client_.blocked || client_.held)) {
-      if (!(client_.held ? co_await WaitWhileHeld() : co_await WaitWhileBlocked())) {
+    while (keep && (client_.blocked || client_.held || client_.remote_wait != RemoteWait::kNo)) {
+      const bool ok = client_.remote_wait != RemoteWait::kNo ? co_await WaitRemoteReplies()
+                      : client_.held                         ? co_await WaitWhileHeld()
+                                                             : co_await WaitWhileBlocked();
+      if (!ok) {
         keep = false;
         break;
       }
@@ -187,7 +195,11 @@ asio::awaitable<void> Connection::Run() {
         break;
       }
     }
-    if (!keep) break;
+    if (!keep) {
+      // QUIT after forwarded commands: their replies (and QUIT's +OK behind them) first.
+      if (client_.close_after_reply && replies_.waiting()) co_await WaitRemoteReplies();
+      break;
+    }
   }
   boost::system::error_code ec;
   socket_.shutdown(tcp::socket::shutdown_both, ec);
@@ -298,6 +310,34 @@ asio::awaitable<bool> Connection::WaitWhileBlocked() {
   co_return !gone;
 }
 
+asio::awaitable<bool> Connection::WaitRemoteReplies() {
+  using namespace boost::asio::experimental::awaitable_operators;
+  bool watch_socket = true;
+  for (;;) {
+    if (client_.info->killed.load(std::memory_order_relaxed) || !socket_.is_open()) co_return false;
+    if (!out_.empty() && !co_await Flush()) co_return false;
+    if (replies_.waiting() == 0) break;
+    if (!watch_socket) {
+      co_await wake_.async_wait(asio::as_tuple(asio::use_awaitable));
+      continue;
+    }
+    auto r = co_await (socket_.async_wait(tcp::socket::wait_read, asio::as_tuple(asio::use_awaitable)) ||
+                       wake_.async_wait(asio::as_tuple(asio::use_awaitable)));
+    if (r.index() == 0) {
+      // Readable meanwhile: the peer left, or sent more, which waits in the buffer (as for a
+      // client blocked here).
+      char c;
+      ssize_t n = ::recv(socket_.native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
+      if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) ||
+          client_.info->killed.load(std::memory_order_relaxed) || !socket_.is_open())
+        co_return false;
+      watch_socket = false;
+    }
+  }
+  client_.remote_wait = RemoteWait::kNo;
+  co_return true;
+}
+
 asio::awaitable<bool> Connection::WaitWhileHeld() {
   using namespace boost::asio::experimental::awaitable_operators;
   ClientPause& pause = service_.state().pause();
@@ -367,7 +407,7 @@ bool Connection::ProcessInput() {
     ReplyMode before = client_.reply_mode;
     rb_.set_output(before == ReplyMode::kOn ? replies_.tail() : &discard_);
     service_.Dispatch(args_, client_, rb_);
-    if (client_.held) {
+    if (client_.held || client_.remote_wait == RemoteWait::kRetry) {
       // Held by CLIENT PAUSE: the command stays in the buffer, to be parsed again.
       pos -= r.consumed;
       break;
@@ -383,7 +423,7 @@ bool Connection::ProcessInput() {
       pos = in_len_;
       break;
     }
-    if (client_.blocked) break;
+    if (client_.blocked || client_.remote_wait != RemoteWait::kNo) break;
   }
   if (pos > 0) {
     std::memmove(in_.data(), in_.data() + pos, in_len_ - pos);

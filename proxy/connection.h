@@ -36,6 +36,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Waits while CLIENT PAUSE holds the client's next command (client_.held). Returns false
   // if the client went away meanwhile.
   boost::asio::awaitable<bool> WaitWhileHeld();
+  // Waits until every forwarded command's reply has arrived (writing them as they come), for
+  // a blocking command forwarded to a remote (client_.remote_wait). False if the client left.
+  boost::asio::awaitable<bool> WaitRemoteReplies();
   // Writes out_ to the socket; false on error.
   boost::asio::awaitable<bool> Flush();
   void UpdateParserLimits();

@@ -115,6 +115,11 @@ int main(int argc, char** argv) {
       return 1;
     }
     if (keys) std::fprintf(stderr, "keyshard: loaded %llu keys from RDB snapshots\n", static_cast<unsigned long long>(keys));
+    // Keys of slots that remote shards own now (a dump from before they were configured)
+    // would sit unreachable in an engine: they are the remote's business.
+    if (state.shards().slots().has_remotes())
+      if (size_t n = DropUnownedKeys(state.shards()))
+        std::fprintf(stderr, "keyshard: dropped %zu loaded keys of slots owned by remote shards\n", n);
     state.rdb_keys_loaded().store(static_cast<int64_t>(keys));
   }
   std::unique_ptr<AofSet> aof;

@@ -21,6 +21,16 @@ class DeferredReplies;
 
 enum class ReplyMode : uint8_t { kOn, kOff, kSkip };
 
+// A client's pipeline waiting on remote shards' replies (server/core/forward.h): a blocking
+// command forwarded to a remote holds the rest of the pipeline until its reply (the client is
+// blocked, as in Redis), and is itself held back until the client's earlier forwarded
+// commands are answered (so it reaches the remote after them).
+enum class RemoteWait : uint8_t {
+  kNo,
+  kRetry,  // not run: run it again once every reply the client waits for has arrived
+  kAfter,  // forwarded: run nothing more until its reply has arrived
+};
+
 struct ClientInfo {
   uint64_t id = 0;
   std::string addr;   // "ip:port" of the peer
@@ -118,6 +128,7 @@ struct ClientState {
   // Where replies of commands forwarded to remote shards go (server/core/remote_shards.h);
   // null: this client cannot forward (AOF replay, direct clients).
   std::shared_ptr<DeferredReplies> deferred;
+  RemoteWait remote_wait = RemoteWait::kNo;
 
   void SetDb(int d) {
     db = d;

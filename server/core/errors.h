@@ -276,9 +276,6 @@ inline std::string RemoteNotHere(std::string_view remote) {
 // A split command's part found its slot moved to a remote meanwhile (Redis Cluster's text
 // for a multi-key command during a slot's migration): the client retries.
 inline constexpr std::string_view kFanOutMoved = "TRYAGAIN Multiple keys request during rehashing of slot";
-// SORT's BY/GET patterns name keys that may be on any shard (Redis Cluster refuses them too).
-inline constexpr std::string_view kPatternKeysAcrossShards =
-    "CROSSSLOT Keys in request don't hash to the same slot (keys formed by a BY or GET pattern may be on a remote shard)";
 inline constexpr std::string_view kFanOutBadReply = "ERR remote shard reply does not fit the command: cannot merge it";
 inline std::string RemoteUnavailable(std::string_view name, std::string_view address, std::string_view why) {
   return "ERR remote shard '" + std::string(name) + "' (" + std::string(address) + ") unavailable: " + std::string(why);

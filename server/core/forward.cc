@@ -15,7 +15,11 @@ RemoteRoute ForwardIfRemote(ServerState& state, CommandContext& ctx) {
   const CommandSpec& spec = ctx.spec;
   const KeyIndexes idx = CommandKeyIndexes(spec, static_cast<int>(ctx.args.size()), ctx.args.data());
   if (idx.empty()) return FanOutKeyspace(state, ctx);  // keyless; the whole keyspace covers remotes
-  if (spec.lock_for && RefuseUnknownKeys(state, ctx)) return RemoteRoute::kRefused;
+  // "Keys" that are not keys (SSUBSCRIBE, SPUBLISH: shard channels, key specs flagged
+  // not_key) are about this server's pub/sub, not about data on a remote.
+  bool channels = !spec.key_specs.empty();
+  for (const KeySpec& ks : spec.key_specs) channels &= ks.flags.find("not_key") != std::string_view::npos;
+  if (channels) return RemoteRoute::kLocal;
   const SlotMap& map = state.shards().slots();
   bool local = false, remote = false, several = false;
   uint16_t target = 0;
@@ -29,13 +33,21 @@ RemoteRoute ForwardIfRemote(ServerState& state, CommandContext& ctx) {
     remote = true;
     target = owner.index;
   }
+  // A command that reaches keys it does not name (SORT's BY/GET patterns) could read any
+  // shard's keys, and a remote's cannot be reached from a handler: refused, not answered wrong.
+  const LockMode mode = spec.lock_for ? spec.lock_for(ctx.args) : spec.lock;
+  if (mode == LockMode::kAll) {
+    ctx.rb.Error(err::kCrossSlot);
+    return RemoteRoute::kRefused;
+  }
   if (!remote) return RemoteRoute::kLocal;
   // Split by the table's request policy (MGET, MSET, DEL...), or CROSSSLOT: never partial.
   if (local || several) return SplitAcrossShards(state, ctx, idx);
   RemoteShards* remotes = state.remotes();
   const std::vector<std::string>& names = state.remote_names();
   const std::string_view name = target < names.size() ? std::string_view(names[target]) : "?";
-  if (!remotes || !ctx.client.deferred || target >= remotes->size()) {
+  // WATCH sets this connection's state: a remote key cannot be watched from here yet.
+  if (!remotes || !ctx.client.deferred || target >= remotes->size() || spec.no_forward) {
     ctx.rb.Error(err::RemoteNotHere(name));
     return RemoteRoute::kRefused;
   }
@@ -46,6 +58,13 @@ RemoteRoute ForwardIfRemote(ServerState& state, CommandContext& ctx) {
   req.db = ctx.client.db;
   req.resp = ctx.client.resp;
   if (spec.flag_bits & kCmdBlocking) {
+    // After the client's earlier forwarded commands (it goes over a connection of its own),
+    // and nothing after it until it is answered: the client is blocked, as in Redis.
+    if (ctx.client.deferred->Waiting() > 0) {
+      ctx.client.remote_wait = RemoteWait::kRetry;
+      return RemoteRoute::kRetry;
+    }
+    ctx.client.remote_wait = RemoteWait::kAfter;
     req.blocking = true;
     req.block_timeout_ms = BlockTimeoutMs(spec, ctx.args);
   }

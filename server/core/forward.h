@@ -21,6 +21,7 @@ enum class RemoteRoute {
   kLocal,      // run it here
   kForwarded,  // sent; the reply comes later through ctx.client.deferred
   kRefused,    // an error was replied (CROSSSLOT, or a client that cannot forward)
+  kRetry,      // not run, nothing replied: ctx.client.remote_wait says when to run it again
 };
 
 // Routes ctx's keys; forwards or refuses when a remote shard owns any of them.

@@ -79,6 +79,8 @@ class DeferredReplies {
   // Reserves the next reply's place; the returned function fills it (once, on the client's
   // I/O thread) and is safe to call after the connection is gone.
   virtual RemoteReplyFn Reserve() = 0;
+  // Replies reserved and not yet filled.
+  virtual size_t Waiting() const = 0;
 };
 
 }  // namespace ks

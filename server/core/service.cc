@@ -210,8 +210,10 @@ const CommandSpec* Service::Run(std::span<const std::string_view> args, ClientSt
   } else {
     // Remote shards own slots: forward, refuse, or run here (and route again if a slot went
     // to a remote meanwhile).
-    while (ForwardIfRemote(state_, ctx) == RemoteRoute::kLocal && !Execute(state_, ctx)) {
+    RemoteRoute route;
+    while ((route = ForwardIfRemote(state_, ctx)) == RemoteRoute::kLocal && !Execute(state_, ctx)) {
     }
+    if (route == RemoteRoute::kRetry) return nullptr;  // runs (and counts) later
   }
   const int64_t duration = timer.ElapsedUs(start, timer.Now());
   // MONITOR sees what ran, as Redis's call() feeds it: not admin commands, not rejected ones.

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "server/core/remote_shards.h"
 #include "server/core/server_state.h"
 #include "server/families/info_format.h"
 #include "server/families/info_sections.h"
@@ -148,6 +149,25 @@ void InfoKeyshard(std::string& out, InfoInput& in) {
               ",expired=" + std::to_string(e.stats.expired_keys) + ",evicted=" + std::to_string(e.stats.evicted_keys) +
               ",used_memory=" + std::to_string(m.engines[i].used) + ",maxmemory=" + std::to_string(m.engines[i].maxmemory) +
               ",maxmemory_policy=" + std::string(PolicyName(m.engines[i].policy)));
+  }
+  // Remote shards, when configured: one line each, the last error last (it may hold commas).
+  RemoteShards* remotes = in.st.remotes();
+  if (!remotes) return;
+  const std::vector<RemoteStatus> rs = remotes->Status();
+  Field(out, "remotes", static_cast<int64_t>(rs.size()));
+  for (size_t i = 0; i < rs.size(); ++i) {
+    const RemoteStatus& r = rs[i];
+    char latency[32];
+    std::snprintf(latency, sizeof latency, "%.3f", r.latency_ms);
+    std::string last = r.last_error;
+    for (char& c : last)
+      if (c == '\r' || c == '\n') c = ' ';
+    Field(out, "remote" + std::to_string(i),
+          "name=" + r.name + ",address=" + r.address + ",state=" + r.state + ",in_flight=" + std::to_string(r.in_flight) +
+              ",requests=" + std::to_string(r.requests) + ",errors=" + std::to_string(r.errors) +
+              ",timeouts=" + std::to_string(r.timeouts) + ",reconnects=" + std::to_string(r.reconnects) +
+              ",latency_ms=" + latency + ",keys=" + std::to_string(r.keys) + ",used_memory=" + std::to_string(r.used_memory) +
+              ",last_error=" + last);
   }
 }
 

@@ -43,6 +43,9 @@ void Discard(CommandContext& ctx) {
 void Watch(CommandContext& ctx) {
   Transaction& tx = Tx(ctx.client);
   if (tx.in_multi) return ctx.rb.Error(err::kWatchInMulti);
+  // Keys already WATCHed on a remote shard (server/remote/remote_tx.h): one EXEC cannot be
+  // atomic over both.
+  if (tx.watcher.remote >= 0) return ctx.rb.Error(err::kCrossSlot);
   // No point in watching more once a watched key changed.
   if (!tx.watcher.dirty.load(std::memory_order_acquire))
     for (const KeyRef& k : ctx.keys) ctx.server.watches().Watch(tx.watcher, ctx.db(), k.key, k.slot);

@@ -318,15 +318,6 @@ RemoteRoute SplitAcrossShards(ServerState& state, CommandContext& ctx, const Key
   return Start(state, ctx, std::move(f));
 }
 
-bool RefuseUnknownKeys(ServerState& state, CommandContext& ctx) {
-  (void)state;
-  // A row that locks every engine for some calls (SORT with BY or GET patterns) reads keys
-  // only known while it runs: some of them may be on another server.
-  if (!ctx.spec.lock_for || ctx.spec.lock_for(ctx.args) != LockMode::kAll) return false;
-  ctx.rb.Error(err::kPatternKeysAcrossShards);
-  return true;
-}
-
 RemoteRoute FanOutKeyspace(ServerState& state, CommandContext& ctx) {
   const CommandSpec& spec = ctx.spec;
   if (!ctx.client.deferred || !state.remotes() || state.remotes()->size() == 0) return RemoteRoute::kLocal;

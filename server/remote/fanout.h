@@ -34,10 +34,6 @@ RemoteRoute SplitAcrossShards(ServerState& state, CommandContext& ctx, const Key
 // keyspace (see above); kLocal for every other command, and for clients that cannot forward.
 RemoteRoute FanOutKeyspace(ServerState& state, CommandContext& ctx);
 
-// A command whose keys are only known while it runs (its row's lock_for answers kAll: SORT
-// with BY or GET patterns) cannot know where they are: refused (true, the error replied).
-bool RefuseUnknownKeys(ServerState& state, CommandContext& ctx);
-
 // SCAN's cursor over this server and the remotes: the shard being scanned (0 = this server's
 // engines, r + 1 = remote r) in bits 48..62, that shard's own cursor below. Local cursors are
 // slot numbers (< 16384) and a redis-server's cursor is its table's reversed-bit index, far

@@ -174,7 +174,9 @@ std::vector<std::string> Resharder::Rebalance(std::string_view by, ReshardError*
   }
   std::vector<uint64_t> load(shards.size(), 0);
   uint64_t total = 0;
+  // Remote shards' slots stay where they are: only the engines are evened out.
   for (int s = 0; s < kNumSlots; ++s) {
+    if (owners[s] & kRemoteOwner) continue;
     load[owners[s]] += weight[s];
     total += weight[s];
   }
@@ -185,6 +187,7 @@ std::vector<std::string> Resharder::Rebalance(std::string_view by, ReshardError*
   std::vector<int> order(kNumSlots);
   for (int s = 0; s < kNumSlots; ++s) order[s] = kNumSlots - 1 - s;  // highest slots leave first
   for (int s : order) {
+    if (owners[s] & kRemoteOwner) continue;
     int from = owners[s];
     bool must = from >= n;
     if (!must && load[from] <= target) continue;

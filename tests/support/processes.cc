@@ -198,8 +198,12 @@ KeyshardProcess::KeyshardProcess(std::vector<std::string> extra) {
 
 RedisProcess::RedisProcess(std::vector<std::string> extra) {
   dir_ = MakeTempDir();
+  // A test that restarts a server on the same port gives "--port N" in extra.
+  int fixed = 0;
+  for (size_t i = 0; i + 1 < extra.size(); ++i)
+    if (extra[i] == "--port") fixed = std::stoi(extra[i + 1]);
   for (int attempt = 0; attempt < 5 && port_ == 0; ++attempt) {
-    int port = FreePort();
+    int port = fixed ? fixed : FreePort();
     std::vector<std::string> argv = {"redis-server", "--port", std::to_string(port), "--bind", "127.0.0.1",
                                      "--save", "", "--appendonly", "no", "--dir", dir_, "--daemonize", "no"};
     argv.insert(argv.end(), extra.begin(), extra.end());

@@ -3,16 +3,17 @@
 # diffs every corpus file and
 # runs a bounded random differential run. Exits non-zero on any divergence.
 #
-#   tools/compat/ci.sh KEYSHARD_BIN COMPAT_BIN CASES_DIR [--ops N] [--seed S] [--junit DIR]
+#   tools/compat/ci.sh KEYSHARD_BIN COMPAT_BIN CASES_DIR [--ops N] [--seed S] [--junit DIR] [--remotes N]
+#       [--expected-failures FILE]
 #   tools/compat/ci.sh --reference-as-target COMPAT_BIN CASES_DIR [...]
 #       (a second redis-server stands in for keyshard: tests this script before keyshard exists)
 #   --remotes N: keyshard runs 4 engines and N redis-servers as remote shards (issue 16), the
-#       remotes owning the upper half of the slots in equal ranges; with --expected-failures FILE
+#       remotes owning the upper half of the slots in equal runs; with --expected-failures FILE
 #       (lines "file.cases: case name", # comments) the corpus passes when only those cases fail.
 set -euo pipefail
 
 usage() {
-  sed -n '5,10p' "$0" | sed 's/^#   //' >&2
+  sed -n '5,11p' "$0" | sed 's/^#   //' >&2
   exit 2
 }
 
@@ -110,24 +111,27 @@ start_keyshard() {
   # Line-buffered, so the start-up line reaches the log file even if keyshard never flushes.
   local buffering=()
   command -v stdbuf >/dev/null && buffering=(stdbuf -oL -eL)
-  local config=() shards=8
+  local layout=(--shards 8)
   if [[ $remotes -gt 0 ]]; then
-    # Remote shards: real redis-servers owning the upper half of the slots in equal ranges.
-    local conf="$work/keyshard.toml" i first last share=$((8192 / remotes))
-    printf 'shards = 4\nremote-timeout = 2000\n' >"$conf"
+    # Remote shards (issue 16): N redis-servers own the upper half of the slots, in equal runs.
+    : >"$work/keyshard.toml"
+    local extra_flush=() i from to
     for ((i = 0; i < remotes; i++)); do
       start_redis "remote$i"
-      first=$((8192 + i * share))
-      last=$((i == remotes - 1 ? 16383 : first + share - 1))
-      printf '[remote.r%d]\naddress = "127.0.0.1:%d"\nslots = "%d-%d"\n' "$i" "$started_port" "$first" "$last" >>"$conf"
+      from=$((8192 + i * 8192 / remotes))
+      to=$((8192 + (i + 1) * 8192 / remotes - 1))
+      printf '[remote.r%d]\naddress = "127.0.0.1:%d"\nslots = "%d-%d"\n' "$i" "$started_port" "$from" "$to" \
+        >>"$work/keyshard.toml"
+      extra_flush+=("127.0.0.1:$started_port")
     done
-    config=(--config "$conf")
-    shards=4
+    layout=(--shards 4 --config "$work/keyshard.toml")
+    KS_COMPAT_EXTRA_FLUSH=$(IFS=,; echo "${extra_flush[*]}")
+    export KS_COMPAT_EXTRA_FLUSH
     # The random generator's multi-key commands draw keys from every slot: the families whose
     # multi-key commands are all split (not refused with CROSSSLOT) across remotes (strings has LCS).
     random_families=hashes,server
   fi
-  "${buffering[@]}" "$keyshard_bin" --port 0 --shards "$shards" --save '' --dir "$work" "${config[@]}" >"$work/keyshard.log" 2>&1 &
+  "${buffering[@]}" "$keyshard_bin" --port 0 "${layout[@]}" --save '' --dir "$work" >"$work/keyshard.log" 2>&1 &
   local pid=$! port=""
   pids+=("$pid")
   # keyshard logs "... port N ..." once it listens.
