@@ -72,8 +72,9 @@ bool PrepareRemoteCommand(ServerState& state, CommandContext& ctx, RemoteRequest
   req.lease = true;
   if (w.remote < 0) {
     w.remote = req.remote;
-    w.release_remote = [remotes = state.remotes(), thread = req.thread_index, id = req.client_id, r = req.remote] {
-      remotes->ReleaseLease(thread, id, r);
+    // The pool is looked up when it runs: at shutdown it may be gone (remotes() is null then).
+    w.release_remote = [&state, thread = req.thread_index, id = req.client_id, r = req.remote] {
+      if (RemoteShards* remotes = state.remotes()) remotes->ReleaseLease(thread, id, r);
     };
   }
   return true;
