@@ -182,9 +182,14 @@ asio::awaitable<void> Connection::Run() {
     // A blocking command stops the pipeline until it is served, a paused one until the pause
     // ends; then the rest runs.
     while (keep && (client_.blocked || client_.held || client_.remote_wait != RemoteWait::kNo)) {
-      const bool ok = client_.remote_wait != RemoteWait::kNo ? co_await WaitRemoteReplies()
-                      : client_.held                         ? co_await WaitWhileHeld()
-                                                             : co_await WaitWhileBlocked();
+      // Plain ifs: GCC 12 miscompiles co_await inside a conditional expression.
+      bool ok;
+      if (client_.remote_wait != RemoteWait::kNo)
+        ok = co_await WaitRemoteReplies();
+      else if (client_.held)
+        ok = co_await WaitWhileHeld();
+      else
+        ok = co_await WaitWhileBlocked();
       if (!ok) {
         keep = false;
         break;

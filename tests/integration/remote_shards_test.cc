@@ -322,6 +322,34 @@ TEST_F(RemoteShards, RemoteOwnershipIsPersistedInSlotsConf) {
   EXPECT_NE(slots.find("cache-b"), std::string::npos) << slots;
 }
 
+TEST(RemoteShardsAuth, PasswordIsSentAndAWrongOneIsReportedNotHidden) {
+  RedisProcess remote({"--requirepass", "b-secret"});
+  ASSERT_GT(remote.port(), 0);
+  for (const std::string pass : {"wrong", "b-secret"}) {
+    const std::string dir = MakeTempDir("keyshard-remote-auth");
+    {
+      std::ofstream f(dir + "/ks.toml");
+      f << "shards = 2\n[remote.cache-b]\naddress = \"127.0.0.1:" << remote.port() << "\"\npassword = \"" << pass
+        << "\"\nslots = \"" << kRemoteSlots << "\"\n";
+    }
+    KeyshardProcess ks({"--config", dir + "/ks.toml"});
+    ASSERT_GT(ks.port(), 0);
+    Client c(ks.port());
+    const std::string reply = c.Run({"SET", "{foo}k", "v"});
+    if (pass == "wrong") {
+      EXPECT_NE(reply.find("remote shard 'cache-b'"), std::string::npos) << reply;
+      EXPECT_NE(reply.find("AUTH failed: WRONGPASS"), std::string::npos) << reply;
+    } else {
+      EXPECT_EQ(reply, "OK");
+      // RESP3 traffic goes over connections that said HELLO 3 after AUTH.
+      RawClient r3(ks.port());
+      r3.Call({"HELLO", "3"});
+      EXPECT_EQ(r3.Call({"HSET", "{foo}h", "f", "1"}), ":1\r\n");
+      EXPECT_EQ(r3.Call({"HGETALL", "{foo}h"}), "%1\r\n$1\r\nf\r\n$1\r\n1\r\n");
+    }
+  }
+}
+
 // Runs keyshard with a config that must be refused; returns what it printed.
 std::string Refused(const std::string& toml) {
   const std::string dir = MakeTempDir("keyshard-badconf");

@@ -1,0 +1,172 @@
+// Forwarding to remote shards in the execution path (server/core/forward.h), without sockets:
+// a fake RemoteShards records what would be sent, a fake DeferredReplies what comes back.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "routing/slots.h"
+#include "server/core/errors.h"
+#include "server/core/remote_shards.h"
+#include "tests/support/direct_client.h"
+
+namespace ks {
+namespace {
+
+using test::DirectClient;
+using test::Err;
+using test::TestServer;
+
+struct Sent {
+  RemoteRequest req;
+  std::vector<std::string> args;
+  RemoteReplyFn done;
+};
+
+class FakeRemotes : public RemoteShards {
+ public:
+  size_t size() const override { return 1; }
+  const std::string& name(uint16_t) const override { return name_; }
+  const std::string& address(uint16_t) const override { return address_; }
+  void Send(const RemoteRequest& req, std::span<const std::string_view> args, RemoteReplyFn done) override {
+    sent.push_back({req, std::vector<std::string>(args.begin(), args.end()), std::move(done)});
+  }
+  void DropClient(int, uint64_t) override {}
+  std::vector<RemoteStatus> Status() const override { return {}; }
+  std::vector<Sent> sent;
+
+ private:
+  std::string name_ = "b", address_ = "127.0.0.1:1";
+};
+
+class FakeDeferred : public DeferredReplies {
+ public:
+  RemoteReplyFn Reserve() override {
+    replies.emplace_back();
+    const size_t i = replies.size() - 1;
+    return [this, i](std::string_view r) { replies[i] = std::string(r); };
+  }
+  size_t Waiting() const override {
+    size_t n = 0;
+    for (const auto& r : replies) n += r.empty();
+    return n;
+  }
+  std::vector<std::string> replies;
+};
+
+Config WithRemote() {
+  Config c = TestServer::NoSavePoints();
+  Config::Remote r;
+  r.name = "b";
+  r.address = "127.0.0.1:1";
+  c.remotes.push_back(r);
+  return c;
+}
+
+// Every slot of key's goes to remote 0, the others stay on the engines.
+void MakeRemote(TestServer& srv, std::string_view key) {
+  std::array<uint16_t, kNumSlots> codes;
+  for (int s = 0; s < kNumSlots; ++s) codes[s] = srv.state.shards().slots().CodeOf(static_cast<uint16_t>(s));
+  codes[KeySlot(key)] = kRemoteOwner | 0;
+  srv.state.shards().ResetSlots(codes);
+}
+
+class RemoteRouting : public ::testing::Test {
+ protected:
+  RemoteRouting() : srv(2, WithRemote()), client(srv) {
+    srv.state.set_remotes(&remotes);
+    deferred = std::make_shared<FakeDeferred>();
+    client.state().deferred = deferred;
+    MakeRemote(srv, "{r}");
+  }
+  TestServer srv;
+  DirectClient client;
+  FakeRemotes remotes;
+  std::shared_ptr<FakeDeferred> deferred;
+};
+
+TEST_F(RemoteRouting, CommandWithAllKeysOnOneRemoteIsForwardedWithTheClientsDbAndProtocol) {
+  EXPECT_EQ(client.Run({"SELECT", "5"}), "OK");
+  EXPECT_EQ(client.Run({"MSET", "{r}a", "1", "{r}b", "2"}), "");  // the reply comes later
+  ASSERT_EQ(remotes.sent.size(), 1u);
+  EXPECT_EQ(remotes.sent[0].args, (std::vector<std::string>{"MSET", "{r}a", "1", "{r}b", "2"}));
+  EXPECT_EQ(remotes.sent[0].req.db, 5);
+  EXPECT_EQ(remotes.sent[0].req.resp, 2);
+  EXPECT_EQ(remotes.sent[0].req.client_id, client.state().info->id);
+  EXPECT_FALSE(remotes.sent[0].req.blocking);
+  remotes.sent[0].done("+OK\r\n");
+  EXPECT_EQ(deferred->replies, std::vector<std::string>{"+OK\r\n"});
+  // Nothing was written locally.
+  EXPECT_EQ(client.Run({"DBSIZE"}), "(integer) 0");
+}
+
+TEST_F(RemoteRouting, KeysOnARemoteAndAnEngineGetCrossSlotAndNothingRuns) {
+  EXPECT_EQ(client.Run({"MSET", "{r}a", "1", "{l}a", "2"}), Err(err::kCrossSlot));
+  EXPECT_TRUE(remotes.sent.empty());
+  EXPECT_EQ(client.Run({"EXISTS", "{l}a"}), "(integer) 0");
+  EXPECT_EQ(client.Run({"SET", "{l}a", "2"}), "OK");  // local keys run here
+  EXPECT_TRUE(remotes.sent.empty());
+}
+
+TEST_F(RemoteRouting, BlockingCommandCarriesItsTimeoutAndWaitsForEarlierReplies) {
+  client.Run({"GET", "{r}x"});
+  // An earlier forwarded reply is outstanding: BLPOP is held back, not sent.
+  EXPECT_EQ(client.Run({"BLPOP", "{r}q", "2.5"}), "");
+  EXPECT_EQ(remotes.sent.size(), 1u);
+  EXPECT_EQ(client.state().remote_wait, RemoteWait::kRetry);
+  remotes.sent[0].done("$-1\r\n");
+  client.state().remote_wait = RemoteWait::kNo;
+  client.Run({"BLPOP", "{r}q", "2.5"});
+  ASSERT_EQ(remotes.sent.size(), 2u);
+  EXPECT_TRUE(remotes.sent[1].req.blocking);
+  EXPECT_EQ(remotes.sent[1].req.block_timeout_ms, 2500);
+  EXPECT_EQ(client.state().remote_wait, RemoteWait::kAfter);
+}
+
+TEST_F(RemoteRouting, ClientWithoutAConnectionAndTransactionsAreRefusedNotRunLocally) {
+  DirectClient plain(srv);  // no DeferredReplies: AOF replay, direct clients
+  const std::string err = plain.Run({"SET", "{r}a", "1"});
+  EXPECT_NE(err.find("CROSSSLOT"), std::string::npos) << err;
+  EXPECT_NE(err.find("'b'"), std::string::npos) << err;
+  EXPECT_EQ(client.Run({"MULTI"}), "OK");
+  EXPECT_EQ(client.Run({"SET", "{l}t", "1"}), "QUEUED");
+  EXPECT_EQ(client.Run({"GET", "{r}t"}), "QUEUED");
+  EXPECT_NE(client.Run({"EXEC"}).find("EXECABORT"), std::string::npos);
+  EXPECT_EQ(client.Run({"EXISTS", "{l}t"}), "(integer) 0");
+  EXPECT_TRUE(remotes.sent.empty());
+}
+
+TEST_F(RemoteRouting, SlotThatTurnsRemoteBetweenRoutingAndLockingIsForwarded) {
+  const uint16_t slot = KeySlot("{m}k");
+  int fired = 0;
+  srv.state.shards().set_route_hook_for_test([&] {
+    if (fired++) return;
+    // A move to a remote flips the owner under the source engine's lock; routing read the
+    // old owner just before.
+    MakeRemote(srv, "{m}k");
+  });
+  ASSERT_TRUE(srv.state.shards().slots().Owner(slot).local());
+  EXPECT_EQ(client.Run({"SET", "{m}k", "v"}), "");
+  srv.state.shards().set_route_hook_for_test(nullptr);
+  ASSERT_EQ(remotes.sent.size(), 1u);
+  EXPECT_EQ(remotes.sent[0].args[1], "{m}k");
+  EXPECT_EQ(client.Run({"DBSIZE"}), "(integer) 0");
+}
+
+TEST(RemoteSlotMap, RemoteSlotsAnswerTheirHomeEngineAndCount) {
+  SlotMap m(4);
+  EXPECT_FALSE(m.has_remotes());
+  std::array<uint16_t, kNumSlots> codes;
+  for (int s = 0; s < kNumSlots; ++s) codes[s] = s < 8192 ? static_cast<uint16_t>(s / 4096) : (kRemoteOwner | 1);
+  m.Reset(codes);
+  EXPECT_TRUE(m.has_remotes());
+  EXPECT_EQ(m.Owner(9000), ShardId::Remote(1));
+  EXPECT_EQ(m.CodeOf(9000), kRemoteOwner | 1);
+  EXPECT_EQ(m.EngineOf(9000), 9000 * 4 / kNumSlots);  // its home engine, within range
+  EXPECT_EQ(m.EngineOf(5000), 1);
+  for (int s = 8192; s < kNumSlots; ++s) m.Assign(static_cast<uint16_t>(s), ShardId::Local(0));
+  EXPECT_FALSE(m.has_remotes());
+}
+
+}  // namespace
+}  // namespace ks
