@@ -1,5 +1,6 @@
 #include "server/remote/fanout.h"
 
+#include <algorithm>
 #include <deque>
 #include <memory>
 #include <string>
@@ -304,6 +305,12 @@ RemoteRoute SplitAcrossShards(ServerState& state, CommandContext& ctx, const Key
   int local_part = -1;
   for (size_t k = 0; k < idx.size(); ++k) {
     const ShardId owner = map.Owner(KeySlot(ctx.args[idx[k]]));
+    if (!owner.local() && owner.index >= part_of_remote.size()) {
+      // A remote the slot map names but the pool does not have (nothing is sent anywhere).
+      const auto& names = state.remote_names();
+      ctx.rb.Error(err::RemoteNotHere(owner.index < names.size() ? std::string_view(names[owner.index]) : "?"));
+      return RemoteRoute::kRefused;
+    }
     int& slot = owner.local() ? local_part : part_of_remote[owner.index];
     if (slot < 0) {
       slot = static_cast<int>(f->parts.size());

@@ -128,7 +128,7 @@ bool ExecOnRemote(ServerState& state, CommandContext& ctx) {
     ctx.rb.Error(err::kExecAbort);
     return true;
   }
-  if (local || several) {
+  if (local || several || static_cast<size_t>(remote) >= state.remotes()->size()) {
     // Never in part: refused whole, as EXEC with a key on a remote always was.
     const std::string name = static_cast<size_t>(remote) < state.remote_names().size() ? state.remote_names()[remote] : "?";
     tx.Discard();
