@@ -68,7 +68,7 @@ RemoteRoute ForwardIfRemote(ServerState& state, CommandContext& ctx) {
     req.blocking = true;
     req.block_timeout_ms = BlockTimeoutMs(spec, ctx.args);
   }
-  if (!PrepareRemoteCommand(state, ctx, req)) return RemoteRoute::kRefused;  // WATCH's lease
+  if (RemoteRoute r = PrepareRemoteCommand(state, ctx, req); r != RemoteRoute::kLocal) return r;  // WATCH's lease
   // Under CLIENT REPLY OFF/SKIP the command still runs there; its reply is dropped.
   RemoteReplyFn done = ctx.client.reply_mode == ReplyMode::kOn ? ctx.client.deferred->Reserve()
                                                                 : RemoteReplyFn([](std::string_view) {});

@@ -11,6 +11,7 @@
 #include "server/core/command_context.h"
 #include "server/core/command_registry.h"
 #include "server/core/errors.h"
+#include "server/core/forward.h"
 #include "server/core/server_state.h"
 #include "server/multi/transaction.h"
 #include "server/scripting/scripting.h"
@@ -49,25 +50,25 @@ bool IsEvalSha(const CommandSpec& spec) { return spec.name == "evalsha" || spec.
 
 }  // namespace
 
-bool PrepareRemoteCommand(ServerState& state, CommandContext& ctx, RemoteRequest& req) {
+RemoteRoute PrepareRemoteCommand(ServerState& state, CommandContext& ctx, RemoteRequest& req) {
   const CommandSpec& spec = ctx.spec;
-  // The one keyed command of the transactions group is WATCH.
-  if (!HasWord(spec.acl, "@transaction")) {
-    // A client WATCHing on a remote sends its commands for that remote over the same leased
-    // connection, so they reach it in order with its WATCH and EXEC.
-    if (ctx.client.tx && ctx.client.tx->watcher.remote == req.remote) req.lease = true;
-    return true;
-  }
+  // The one keyed command of the transactions group is WATCH. The others go over the client's
+  // lease when it has one (RemotePool routes them), so they keep their order with it.
+  if (!HasWord(spec.acl, "@transaction")) return RemoteRoute::kLocal;
   Transaction& tx = Tx(ctx.client);
   if (tx.in_multi) {
     ctx.rb.Error(err::kWatchInMulti);
-    return false;
+    return RemoteRoute::kRefused;
   }
   Watcher& w = tx.watcher;
   // WATCH state on two servers could not make one EXEC atomic.
   if ((w.remote >= 0 && w.remote != req.remote) || !w.keys.empty()) {
     ctx.rb.Error(err::kCrossSlot);
-    return false;
+    return RemoteRoute::kRefused;
+  }
+  if (w.remote < 0 && ctx.client.deferred->Waiting() > 0) {
+    ctx.client.remote_wait = RemoteWait::kRetry;
+    return RemoteRoute::kRetry;
   }
   req.lease = true;
   if (w.remote < 0) {
@@ -77,7 +78,7 @@ bool PrepareRemoteCommand(ServerState& state, CommandContext& ctx, RemoteRequest
       if (RemoteShards* remotes = state.remotes()) remotes->ReleaseLease(thread, id, r);
     };
   }
-  return true;
+  return RemoteRoute::kLocal;
 }
 
 RemoteReplyFn WrapRemoteReply(ServerState& state, CommandContext& ctx, const RemoteRequest& req, RemoteReplyFn done) {

@@ -20,8 +20,11 @@ struct CommandContext;
 class ServerState;
 
 // Called by ForwardIfRemote before it sends a command whose keys are all on req.remote: sets
-// up WATCH's lease. False when it replied an error instead (nothing is sent).
-bool PrepareRemoteCommand(ServerState& state, CommandContext& ctx, RemoteRequest& req);
+// up WATCH's lease. kLocal: send it; kRefused: an error was replied; kRetry: a WATCH that
+// needs a new lease waits until the client's earlier forwarded commands are answered (they
+// went over another connection and must reach the remote first).
+enum class RemoteRoute;
+RemoteRoute PrepareRemoteCommand(ServerState& state, CommandContext& ctx, RemoteRequest& req);
 
 // Wraps the reply callback of a forwarded command: EVALSHA's NOSCRIPT retry.
 RemoteReplyFn WrapRemoteReply(ServerState& state, CommandContext& ctx, const RemoteRequest& req, RemoteReplyFn done);

@@ -319,6 +319,39 @@ TEST_F(RemoteFanout, TransactionOnOneRemoteRunsThere) {
   EXPECT_EQ(kc_->Run({"GET", b + "n"}), "\"11\"");
 }
 
+TEST_F(RemoteFanout, PipelinedTransactionsOnARemoteKeepTheirPlace) {
+  const std::string l = TagOn(0), b = TagOn(1), c = TagOn(2);
+  std::string bytes;
+  int n = 0;
+  for (int round = 0; round < 20; ++round)
+    for (const auto& cmd : std::vector<std::vector<std::string>>{{"SET", l + "a", std::to_string(round)},
+                                                                  {"WATCH", b + "n"},
+                                                                  {"MULTI"},
+                                                                  {"INCR", b + "n"},
+                                                                  {"LPUSH", b + "l", l + "a"},
+                                                                  {"EXEC"},
+                                                                  {"GET", l + "a"},
+                                                                  {"MGET", b + "n", l + "a", c + "x"},
+                                                                  {"MULTI"},
+                                                                  {"INCR", c + "x"},
+                                                                  {"EXEC"}}) {
+      bytes += EncodeCommand(cmd);
+      ++n;
+    }
+  auto run = [&](int port) {
+    RawClient cl(port);
+    EXPECT_EQ(::write(cl.fd(), bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
+    std::vector<std::string> out;
+    for (int i = 0; i < n; ++i) out.push_back(cl.Next());
+    return out;
+  };
+  const auto via = run(ks_->port()), direct = run(ref_->port());
+  ASSERT_EQ(via.size(), direct.size());
+  for (size_t i = 0; i < via.size(); ++i) ASSERT_EQ(via[i], direct[i]) << "reply " << i;
+  Client rb(b_->port());
+  EXPECT_EQ(rb.Run({"GET", b + "n"}), "\"20\"");
+}
+
 TEST_F(RemoteFanout, WatchOnARemoteKey) {
   const std::string b = TagOn(1), c = TagOn(2);
   kc_->Run({"SET", b + "w", "1"});
