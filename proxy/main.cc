@@ -215,7 +215,12 @@ int main(int argc, char** argv) {
   signals.async_wait(on_signal);
   std::thread signal_thread([&] { signals_ctx.run(); });
   server.Run();
-  if (remotes) remotes->Stop();
+  if (remotes) {
+    remotes->Stop();
+    // Connections still alive (destroyed with the I/O contexts, after `remotes`) must not
+    // reach the pool: they see no remotes.
+    state.set_remotes(nullptr);
+  }
   signals_ctx.stop();
   signal_thread.join();
   housekeeper.Stop();

@@ -315,6 +315,15 @@ class Upstream : public std::enable_shared_from_this<Upstream> {
 struct RemotePool::Thread {
   std::vector<std::vector<std::shared_ptr<Upstream>>> pool[2];
   std::vector<std::shared_ptr<Upstream>> dedicated;
+  // Connections leased to one client (RemoteRequest::lease), until ReleaseLease or DropClient.
+  struct Lease {
+    uint64_t client;
+    uint16_t remote;
+    std::shared_ptr<Upstream> up;
+    size_t outstanding = 0;  // requests sent over it and not answered
+    bool released = false;   // ReleaseLease came: closed once outstanding is 0
+  };
+  std::vector<Lease> leases;
 };
 
 RemotePool::RemotePool(const std::vector<Config::Remote>& remotes, std::vector<asio::io_context*> threads, Options o)
@@ -353,6 +362,26 @@ void RemotePool::Send(const RemoteRequest& req, std::span<const std::string_view
     }, Upstream::Kind::kClient);
     return;
   }
+  // A client holding a lease to this remote (or one still draining) sends everything there
+  // over it: its requests reach the remote in order.
+  auto it = std::find_if(th.leases.begin(), th.leases.end(),
+                         [&](const Thread::Lease& l) { return l.client == req.client_id && l.remote == req.remote; });
+  if (req.lease || it != th.leases.end()) {
+    if (it == th.leases.end())
+      it = th.leases.insert(th.leases.end(), Thread::Lease{req.client_id, req.remote,
+                                              std::make_shared<Upstream>(ioc, r, req.resp, opts_.timeout_ms, req.client_id)});
+    if (req.lease) it->released = false;
+    ++it->outstanding;
+    Upstream* raw = it->up.get();
+    return it->up->Send(args, req.db, [&th, raw, done = std::move(done)](std::string_view reply) {
+      done(reply);  // may send more, or release the lease
+      auto l = std::find_if(th.leases.begin(), th.leases.end(), [&](const Thread::Lease& x) { return x.up.get() == raw; });
+      if (l == th.leases.end() || --l->outstanding > 0 || !l->released) return;
+      auto keep = l->up;  // alive until Close returns
+      th.leases.erase(l);
+      keep->Close("");
+    }, Upstream::Kind::kClient);
+  }
   auto& conns = th.pool[req.resp == 3][req.remote];
   if (conns.empty())
     for (int i = 0; i < opts_.pool_size; ++i) conns.push_back(std::make_shared<Upstream>(ioc, r, req.resp, opts_.timeout_ms));
@@ -371,7 +400,28 @@ void RemotePool::DropClient(int thread_index, uint64_t client_id) {
       ++it;
     }
   }
+  auto& l = per_thread_[thread_index]->leases;
+  for (auto it = l.begin(); it != l.end();) {
+    if (it->client == client_id) {
+      gone.push_back(it->up);
+      it = l.erase(it);
+    } else {
+      ++it;
+    }
+  }
   for (auto& u : gone) u->Close("");
+}
+
+void RemotePool::ReleaseLease(int thread_index, uint64_t client_id, uint16_t remote) {
+  if (thread_index < 0 || static_cast<size_t>(thread_index) >= per_thread_.size()) return;
+  auto& l = per_thread_[thread_index]->leases;
+  auto it = std::find_if(l.begin(), l.end(), [&](const Thread::Lease& x) { return x.client == client_id && x.remote == remote; });
+  if (it == l.end()) return;
+  it->released = true;
+  if (it->outstanding > 0) return;  // closed once its last reply is in
+  auto keep = it->up;  // alive until Close returns
+  l.erase(it);
+  keep->Close("");
 }
 
 std::vector<RemoteStatus> RemotePool::Status() const {
@@ -417,6 +467,8 @@ void RemotePool::Stop() {
         for (auto& u : conns) u->Close("");
     for (auto& u : th->dedicated) u->Close("");
     th->dedicated.clear();
+    for (auto& l : th->leases) l.up->Close("");
+    th->leases.clear();
   }
 }
 

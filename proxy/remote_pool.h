@@ -47,6 +47,7 @@ class RemotePool final : public RemoteShards {
   const std::string& address(uint16_t remote) const override { return remotes_[remote]->cfg.address; }
   void Send(const RemoteRequest& req, std::span<const std::string_view> args, RemoteReplyFn done) override;
   void DropClient(int thread_index, uint64_t client_id) override;
+  void ReleaseLease(int thread_index, uint64_t client_id, uint16_t remote) override;
   std::vector<RemoteStatus> Status() const override;
 
   // Counters and health of one remote, shared by its connections on every thread.

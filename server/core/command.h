@@ -112,8 +112,8 @@ struct CommandSpec {
   // (Execute; EXEC whose queue holds one, ScriptLockFor in server/core/executor.h), and the
   // handler runs with it held.
   bool script_lock = false;
-  // Its keys set this connection's state (WATCH): never forwarded to a remote shard; a key
-  // there is refused (server/core/forward.h).
+  // Never forwarded to a remote shard; a key there is refused (server/core/forward.h). WATCH
+  // is forwarded over a connection leased to the client (server/remote/remote_tx.h).
   bool no_forward = false;
   // COMMAND DOCS.
   std::string_view group;

@@ -275,8 +275,12 @@ inline constexpr std::string_view kCrossSlot = "CROSSSLOT Keys in request don't 
 // A remote's key reached from where nothing can be forwarded (a transaction, a script).
 inline std::string RemoteNotHere(std::string_view remote) {
   return "CROSSSLOT Keys in request don't hash to the same slot (key on remote shard '" + std::string(remote) +
-         "': transactions and scripts can only use this server's own slots yet)";
+         "': a transaction or script runs on one server, its keys all here or all on one remote)";
 }
+// A split command's part found its slot moved to a remote meanwhile (Redis Cluster's text
+// for a multi-key command during a slot's migration): the client retries.
+inline constexpr std::string_view kFanOutMoved = "TRYAGAIN Multiple keys request during rehashing of slot";
+inline constexpr std::string_view kFanOutBadReply = "ERR remote shard reply does not fit the command: cannot merge it";
 inline std::string RemoteUnavailable(std::string_view name, std::string_view address, std::string_view why) {
   return "ERR remote shard '" + std::string(name) + "' (" + std::string(address) + ") unavailable: " + std::string(why);
 }

@@ -6,13 +6,29 @@
 #include "server/core/errors.h"
 #include "server/core/remote_shards.h"
 #include "server/core/server_state.h"
+#include "server/remote/fanout.h"
+#include "server/remote/remote_tx.h"
 
 namespace ks {
+
+RemoteReplyFn CountInFlight(ServerState& state, const CommandSpec& spec, std::span<const std::string_view> args,
+                            RemoteReplyFn done) {
+  SlotFence& fence = state.shards().fence();
+  std::vector<uint16_t> slots;
+  for (int i : CommandKeyIndexes(spec, static_cast<int>(args.size()), args.data())) {
+    slots.push_back(KeySlot(args[i]));
+    fence.BeginRemote(slots.back());
+  }
+  return [&fence, slots = std::move(slots), done = std::move(done)](std::string_view reply) {
+    for (uint16_t s : slots) fence.EndRemote(s);
+    done(reply);
+  };
+}
 
 RemoteRoute ForwardIfRemote(ServerState& state, CommandContext& ctx) {
   const CommandSpec& spec = ctx.spec;
   const KeyIndexes idx = CommandKeyIndexes(spec, static_cast<int>(ctx.args.size()), ctx.args.data());
-  if (idx.empty()) return RemoteRoute::kLocal;  // keyless and whole-keyspace commands run here
+  if (idx.empty()) return FanOutKeyspace(state, ctx);  // keyless; the whole keyspace covers remotes
   // "Keys" that are not keys (SSUBSCRIBE, SPUBLISH: shard channels, key specs flagged
   // not_key) are about this server's pub/sub, not about data on a remote.
   bool channels = !spec.key_specs.empty();
@@ -39,12 +55,8 @@ RemoteRoute ForwardIfRemote(ServerState& state, CommandContext& ctx) {
     return RemoteRoute::kRefused;
   }
   if (!remote) return RemoteRoute::kLocal;
-  if (local || several) {
-    // Atomic only on one server: never a partial result (the second step splits MGET, MSET,
-    // DEL... by the table's request policies instead).
-    ctx.rb.Error(err::kCrossSlot);
-    return RemoteRoute::kRefused;
-  }
+  // Split by the table's request policy (MGET, MSET, DEL...), or CROSSSLOT: never partial.
+  if (local || several) return SplitAcrossShards(state, ctx, idx);
   RemoteShards* remotes = state.remotes();
   const std::vector<std::string>& names = state.remote_names();
   const std::string_view name = target < names.size() ? std::string_view(names[target]) : "?";
@@ -70,18 +82,12 @@ RemoteRoute ForwardIfRemote(ServerState& state, CommandContext& ctx) {
     req.blocking = true;
     req.block_timeout_ms = BlockTimeoutMs(spec, ctx.args);
   }
+  if (RemoteRoute r = PrepareRemoteCommand(state, ctx, req); r != RemoteRoute::kLocal) return r;  // WATCH's lease
   // Under CLIENT REPLY OFF/SKIP the command still runs there; its reply is dropped.
   RemoteReplyFn done = ctx.client.reply_mode == ReplyMode::kOn ? ctx.client.deferred->Reserve()
                                                                 : RemoteReplyFn([](std::string_view) {});
-  // Counted per slot until its reply arrives: a move from the remote waits for these after
-  // fencing the slot (SlotFence::InFlight).
-  SlotFence& fence = state.shards().fence();
-  const uint16_t slot = KeySlot(ctx.args[idx[0]]);
-  fence.BeginRemote(slot);
-  remotes->Send(req, ctx.args, [&fence, slot, done = std::move(done)](std::string_view reply) {
-    fence.EndRemote(slot);
-    done(reply);
-  });
+  // Counted until the final reply (after an EVALSHA's retry as EVAL, if any).
+  remotes->Send(req, ctx.args, WrapRemoteReply(state, ctx, req, CountInFlight(state, spec, ctx.args, std::move(done))));
   return RemoteRoute::kForwarded;
 }
 

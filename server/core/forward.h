@@ -12,9 +12,12 @@
 #include <span>
 #include <string_view>
 
+#include "server/core/remote_shards.h"
+
 namespace ks {
 
 struct CommandContext;
+struct CommandSpec;
 class ServerState;
 
 enum class RemoteRoute {
@@ -23,6 +26,12 @@ enum class RemoteRoute {
   kRefused,    // an error was replied (CROSSSLOT, or a client that cannot forward)
   kRetry,      // not run, nothing replied: ctx.client.remote_wait says when to run it again
 };
+
+// Counts a command sent to a remote as in flight on each of its keys' slots until its reply
+// arrives (SlotFence::InFlight): a slot move away from the remote waits for them after fencing
+// the slots. Every Send of a keyed command goes through it.
+RemoteReplyFn CountInFlight(ServerState& state, const CommandSpec& spec, std::span<const std::string_view> args,
+                            RemoteReplyFn done);
 
 // Routes ctx's keys; forwards or refuses when a remote shard owns any of them.
 RemoteRoute ForwardIfRemote(ServerState& state, CommandContext& ctx);

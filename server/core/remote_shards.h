@@ -28,6 +28,11 @@ struct RemoteRequest {
   // remote-timeout; 0 means it may block forever.
   bool blocking = false;
   int64_t block_timeout_ms = 0;
+  // The client's own connection to this remote, opened on first use and kept until
+  // ReleaseLease (WATCH state lives on a connection: a client WATCHing remote keys needs one
+  // nobody else uses until its EXEC, DISCARD or UNWATCH). While it exists, the client's other
+  // requests to that remote go over it too, so they keep their order.
+  bool lease = false;
 };
 
 // One complete RESP reply.
@@ -59,6 +64,9 @@ class RemoteShards {
   // The client left: its blocking requests are abandoned (their connections closed, so a
   // remote BLPOP served later cannot pop an element nobody receives). Its I/O thread only.
   virtual void DropClient(int thread_index, uint64_t client_id) = 0;
+  // Gives back the client's leased connection to remote (RemoteRequest::lease), if any: it is
+  // closed once its last reply has arrived. Its I/O thread only.
+  virtual void ReleaseLease(int thread_index, uint64_t client_id, uint16_t remote) = 0;
   // A snapshot of every remote's status; any thread, never waits on the network.
   virtual std::vector<RemoteStatus> Status() const = 0;
 };

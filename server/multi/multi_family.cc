@@ -16,6 +16,7 @@
 #include "server/core/families.h"
 #include "server/multi/multi.h"
 #include "server/multi/watch_registry.h"
+#include "server/remote/remote_tx.h"
 
 namespace ks {
 namespace {
@@ -43,6 +44,9 @@ void Discard(CommandContext& ctx) {
 void Watch(CommandContext& ctx) {
   Transaction& tx = Tx(ctx.client);
   if (tx.in_multi) return ctx.rb.Error(err::kWatchInMulti);
+  // Keys already WATCHed on a remote shard (server/remote/remote_tx.h): one EXEC cannot be
+  // atomic over both.
+  if (tx.watcher.remote >= 0) return ctx.rb.Error(err::kCrossSlot);
   // No point in watching more once a watched key changed.
   if (!tx.watcher.dirty.load(std::memory_order_acquire))
     for (const KeyRef& k : ctx.keys) ctx.server.watches().Watch(tx.watcher, ctx.db(), k.key, k.slot);
@@ -60,6 +64,9 @@ void Exec(CommandContext& ctx) {
   Transaction& tx = *client.tx;
   ServerState& state = ctx.server;
   ShardSet& shards = state.shards();
+  // All its keys on one remote: it runs there (server/remote/remote_tx.h).
+  if (shards.slots().has_remotes()) [[unlikely]]
+    if (ExecOnRemote(state, ctx)) return;
 
   const size_t n = tx.queue.size();
   std::vector<std::vector<std::string_view>> argv(n);
@@ -217,7 +224,6 @@ void RegisterMultiFamily(CommandRegistry& reg) {
            .key_specs = {{.flags = "RO", .begin_index = 1, .last_key = -1, .key_step = 1, .limit = 0}},
            .handler = Watch,
            .in_multi = InMulti::kRun,
-           .no_forward = true,
            .group = "transactions", .since = "2.2.0",
            .summary = "Watch the given keys to determine execution of the MULTI/EXEC block",
            .complexity = "O(1) for every key."});

@@ -4,6 +4,7 @@
 // any thread's write sets through the WatchRegistry (server/multi/watch_registry.h).
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,10 @@ struct Watcher {
   std::atomic<bool> dirty{false};
   std::vector<Key> keys;
   WatchRegistry* registry = nullptr;  // where keys are registered, once one is
+  // Keys WATCHed on a remote shard (server/remote/remote_tx.h): the index of that remote, or
+  // -1, and what gives its leased upstream connection back (run once by UnwatchAll).
+  int remote = -1;
+  std::function<void()> release_remote;
 
   Watcher() = default;
   Watcher(const Watcher&) = delete;

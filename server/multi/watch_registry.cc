@@ -1,6 +1,7 @@
 #include "server/multi/watch_registry.h"
 
 #include <boost/container_hash/hash.hpp>
+#include <utility>
 
 #include "routing/shard_set.h"
 
@@ -12,6 +13,8 @@ void Watcher::UnwatchAll() {
   if (registry && !keys.empty()) registry->Unwatch(*this);
   keys.clear();
   dirty.store(false, std::memory_order_relaxed);
+  remote = -1;
+  if (release_remote) std::exchange(release_remote, nullptr)();
 }
 
 size_t WatchRegistry::KeyHash::operator()(const Key& k) const {

@@ -247,9 +247,9 @@ TEST(RemoteMove, CancelStopsBetweenBatchesWithEveryKeyServed) {
     EXPECT_NE(r.find("\"cancelled\""), std::string::npos) << r;
   else
     EXPECT_NE(r.find("\"done\""), std::string::npos) << r;
-  // DBSIZE counts this process's engines only: a cancel after some batches leaves their keys
-  // on r2.
-  EXPECT_EQ(Dbsize(cl.ks->port()) + Dbsize(cl.r2.port()), 3000);
+  // DBSIZE sums every shard (the remotes too): a cancel after some batches leaves their keys
+  // on r2, each key in exactly one place.
+  EXPECT_EQ(Dbsize(cl.ks->port()), 3000);
   for (int i = 0; i < 3000; ++i) ASSERT_EQ(c.Run({"GET", "key:" + std::to_string(i)}), "\"" + std::to_string(i) + "\"");
   EXPECT_EQ(Dbsize(cl.r1.port()), 0);
   EXPECT_EQ(c.Run({"KEYSHARD", "MOVE", "0-10", "nosuch"}), "(error) ERR no engine or remote shard 'nosuch'");
@@ -366,8 +366,10 @@ TEST(RemoteMove, KillDuringRemoteMovesWithAofAlwaysKeepsEveryAcknowledgedWriteOn
       const std::string next = c.Run({"GET", "w" + std::to_string(w) + ":" + std::to_string(acked[w] + 1)});
       total += acked[w] + (next != "(nil)");
     }
-    // Every key once: the engines' keys and the remotes' together are exactly the written ones.
-    EXPECT_EQ(Dbsize(cl.ks->port()) + static_cast<int64_t>(on_remotes), total) << "round " << round;
+    // Every key once: DBSIZE sums the engines and the remotes, so a key left in two places
+    // would count twice.
+    EXPECT_EQ(Dbsize(cl.ks->port()), total) << "round " << round;
+    EXPECT_LE(static_cast<int64_t>(on_remotes), total) << "round " << round;
   }
 }
 

@@ -32,6 +32,7 @@ class FakeRemotes : public RemoteShards {
     sent.push_back({req, std::vector<std::string>(args.begin(), args.end()), std::move(done)});
   }
   void DropClient(int, uint64_t) override {}
+  void ReleaseLease(int, uint64_t, uint16_t) override {}
   std::vector<RemoteStatus> Status() const override { return {}; }
   std::vector<Sent> sent;
 
@@ -96,16 +97,38 @@ TEST_F(RemoteRouting, CommandWithAllKeysOnOneRemoteIsForwardedWithTheClientsDbAn
   EXPECT_FALSE(remotes.sent[0].req.blocking);
   remotes.sent[0].done("+OK\r\n");
   EXPECT_EQ(deferred->replies, std::vector<std::string>{"+OK\r\n"});
-  // Nothing was written locally.
-  EXPECT_EQ(client.Run({"DBSIZE"}), "(integer) 0");
+  // Nothing was written locally: DBSIZE covers every shard, the remote answering 0 here.
+  EXPECT_EQ(client.Run({"DBSIZE"}), "");
+  ASSERT_EQ(remotes.sent.size(), 2u);
+  EXPECT_EQ(remotes.sent[1].args, std::vector<std::string>{"DBSIZE"});
+  remotes.sent[1].done(":0\r\n");
+  EXPECT_EQ(deferred->replies.back(), ":0\r\n");
 }
 
 TEST_F(RemoteRouting, KeysOnARemoteAndAnEngineGetCrossSlotAndNothingRuns) {
-  EXPECT_EQ(client.Run({"MSET", "{r}a", "1", "{l}a", "2"}), Err(err::kCrossSlot));
+  // MSETNX is all or nothing: never split (MSET is, below).
+  EXPECT_EQ(client.Run({"MSETNX", "{r}a", "1", "{l}a", "2"}), Err(err::kCrossSlot));
   EXPECT_TRUE(remotes.sent.empty());
   EXPECT_EQ(client.Run({"EXISTS", "{l}a"}), "(integer) 0");
   EXPECT_EQ(client.Run({"SET", "{l}a", "2"}), "OK");  // local keys run here
   EXPECT_TRUE(remotes.sent.empty());
+}
+
+TEST_F(RemoteRouting, MsetAcrossARemoteAndAnEngineIsSplitAndMerged) {
+  EXPECT_EQ(client.Run({"MSET", "{r}a", "1", "{l}a", "2", "{r}b", "3"}), "");  // merged later
+  ASSERT_EQ(remotes.sent.size(), 1u);
+  EXPECT_EQ(remotes.sent[0].args, (std::vector<std::string>{"MSET", "{r}a", "1", "{r}b", "3"}));
+  EXPECT_EQ(client.Run({"GET", "{l}a"}), "\"2\"");  // the local part ran at once
+  EXPECT_TRUE(deferred->replies[0].empty());
+  remotes.sent[0].done("+OK\r\n");
+  EXPECT_EQ(deferred->replies[0], "+OK\r\n");
+  // MGET: values back in key order; a failed part fails the whole reply.
+  EXPECT_EQ(client.Run({"MGET", "{r}a", "{l}a", "{r}b"}), "");
+  remotes.sent[1].done("*2\r\n$1\r\n1\r\n$1\r\n3\r\n");
+  EXPECT_EQ(deferred->replies[1], "*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n");
+  EXPECT_EQ(client.Run({"MGET", "{r}a", "{l}a"}), "");
+  remotes.sent[2].done("-ERR remote shard 'b' (127.0.0.1:1) unavailable: connection refused\r\n");
+  EXPECT_EQ(deferred->replies[2], "-ERR remote shard 'b' (127.0.0.1:1) unavailable: connection refused\r\n");
 }
 
 TEST_F(RemoteRouting, BlockingCommandCarriesItsTimeoutAndWaitsForEarlierReplies) {
@@ -150,7 +173,9 @@ TEST_F(RemoteRouting, SlotThatTurnsRemoteBetweenRoutingAndLockingIsForwarded) {
   srv.state.shards().set_route_hook_for_test(nullptr);
   ASSERT_EQ(remotes.sent.size(), 1u);
   EXPECT_EQ(remotes.sent[0].args[1], "{m}k");
-  EXPECT_EQ(client.Run({"DBSIZE"}), "(integer) 0");
+  EXPECT_EQ(client.Run({"DBSIZE"}), "");  // every shard; the remote's part answers 0
+  remotes.sent[1].done(":0\r\n");
+  EXPECT_EQ(deferred->replies.back(), ":0\r\n");
 }
 
 TEST(RemoteSlotMap, RemoteSlotsAnswerTheirHomeEngineAndCount) {
