@@ -12,6 +12,7 @@ PACKAGES=(
   liblua5.1-0-dev lua-cjson-dev lua-bitop-dev libmsgpuck-dev libssl-dev  # Lua scripting, SHA-1
   redis-server redis-tools   # the reference server for differential tests and benchmarks
   chromium                   # headless browser test of the admin page (tests/browser/)
+  nutcracker                 # twemproxy, the proxy tools/bench-remote compares with
   python3-redis python3-rq python3-celery   # real clients of tests/clients (redis-py 4.3, RQ 1.13, Celery 5.2)
 )
 # Node.js for BullMQ (tests/clients): Debian's only where no node/npm is installed already (CI
