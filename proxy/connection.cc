@@ -123,6 +123,9 @@ asio::awaitable<void> Connection::Run() {
   client_.info->kill = [weak, exec] {
     asio::post(exec, [weak] {
       if (auto c = weak.lock()) {
+        // Its subscriptions go before the socket does: once the peer sees the close, PUBLISH
+        // and PUBSUB no longer count it (the coroutine's own end comes later).
+        DropSubscriptions(c->service_.state(), c->client_);
         boost::system::error_code ec;
         c->socket_.shutdown(tcp::socket::shutdown_both, ec);
         c->socket_.close(ec);
