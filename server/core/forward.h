@@ -1,14 +1,16 @@
 #pragma once
-// Forwarding to remote shards (issue 16): the execution path's first step for a client's
-// command once any slot is owned by a remote shard. A command whose keys are all on one remote
-// is sent there (RemoteShards::Send) and its reply lands in the client's output in pipeline
-// order (DeferredReplies); keys on a remote and on another shard get CROSSSLOT, never a partial
-// result; everything else runs here.
+// Forwarding to remote shards: the execution path's first step for a client's command once
+// any slot is owned by a remote shard. A command whose keys are all on one remote is sent there
+// (RemoteShards::Send) and its reply lands in the client's output in pipeline order
+// (DeferredReplies); keys on a remote and on another shard are split and merged by the table's
+// tips (server/remote/fanout.h) or refused with CROSSSLOT, never a partial result; everything
+// else runs here.
 //
 // Slot moves: the owner read here is unlocked. A slot that moves from an engine to a remote is
 // caught by Execute, which re-reads each key's owner with the engines locked (a move flips the
-// owner under the source engine's lock) and sends the command back here. The move of a slot
-// from a remote to an engine needs an ASK-like handover on the remote side: the second step.
+// owner under the source engine's lock) and sends the command back here. A move from a remote
+// fences its slots first (routing/slot_fence.h: commands on them are held, not run) and waits
+// for the commands already sent there, which CountInFlight counts per slot.
 #include <span>
 #include <string_view>
 
