@@ -318,6 +318,18 @@ asio::awaitable<bool> Connection::WaitWhileBlocked() {
           rb_.Int(0);
         else
           rb_.Null();
+      } else if (w->state == BlockedClient::State::kRerouted) {
+        // Its slot left for a remote shard: the command goes back to the front of the input,
+        // to be dispatched again (and forwarded there) as if it had just arrived. Its timeout
+        // starts again.
+        std::string req;
+        ReplyBuilder enc(&req);
+        enc.Array(w->args.size());
+        for (const std::string& a : w->args) enc.Bulk(a);
+        if (in_len_ + req.size() > in_.size()) in_.resize(in_len_ + req.size());
+        std::memmove(in_.data() + req.size(), in_.data(), in_len_);
+        std::memcpy(in_.data(), req.data(), req.size());
+        in_len_ += req.size();
       } else {
         replies_.tail()->append(w->reply);
       }

@@ -193,6 +193,17 @@ void ServeReadyKeys(ServerState& state, ReadyKeys keys) {
   }
 }
 
+void RerouteWaiters(std::vector<SlotData::Waiting>& waiters) {
+  for (auto& waiting : waiters)
+    for (WaiterPtr& p : waiting.queue) {
+      auto* w = static_cast<BlockedClient*>(p.get());  // the only kind of waiter
+      std::lock_guard lk(w->mu);
+      if (w->state != BlockedClient::State::kWaiting) continue;
+      w->state = BlockedClient::State::kRerouted;
+      if (w->wake) w->wake();
+    }
+}
+
 bool UnblockClient(BlockedClient& w, bool with_error) {
   std::lock_guard lk(w.mu);
   if (w.state != BlockedClient::State::kWaiting) return false;

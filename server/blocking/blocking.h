@@ -27,7 +27,9 @@ class ServerState;
 enum class TimeoutReply : uint8_t { kNullArray, kNullBulk, kZero /* WAIT: no replica acknowledged */ };
 
 struct BlockedClient final : KeyWaiter {
-  enum class State : uint8_t { kWaiting, kServed, kTimedOut, kUnblocked, kGone };
+  // kRerouted: its slot left for a remote shard; the connection runs the command again, which
+  // forwards it there.
+  enum class State : uint8_t { kWaiting, kServed, kTimedOut, kUnblocked, kGone, kRerouted };
 
   std::mutex mu;  // guards state and reply; taken after any engine locks
   State state = State::kWaiting;
@@ -63,6 +65,11 @@ int64_t BlockTimeoutMs(const CommandSpec& spec, std::span<const std::string_view
 // command's arguments for the re-runs (XREAD's "$" stands for the ID it meant when it blocked).
 void BlockOnKeys(CommandContext& ctx, std::span<const KeyRef> keys, int64_t timeout_ms, TimeoutReply on_timeout,
                  const std::vector<std::string>* args = nullptr);
+
+// The waiters of a slot that left this process for a remote shard (taken from its engine with
+// Engine::TakeSlot): each still waiting is woken to run its command again, so it blocks where
+// its keys now are.
+void RerouteWaiters(std::vector<SlotData::Waiting>& waiters);
 
 // Removes a waiter from every queue it is in (locks each engine in turn).
 void UnregisterWaiter(ServerState& state, BlockedClient& w);

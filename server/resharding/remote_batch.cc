@@ -10,6 +10,7 @@
 #include "persistence/aof_log.h"
 #include "server/core/server_state.h"
 #include "server/persist/rdb_startup.h"
+#include "server/blocking/blocking.h"
 #include "server/resharding/remote_move.h"
 #include "server/resharding/resharder.h"
 #include "server/resharding/slot_map_file.h"
@@ -202,7 +203,10 @@ bool Resharder::MoveBatchRemote(Job& job, uint16_t from, uint16_t to, const std:
     return false;
   }
 
-  // 4. The owner flips; a local source drops its copy (and its log forgets it).
+  // 4. The owner flips; a local source drops its copy (and its log forgets it), and its
+  // clients blocked on the slots' keys are woken to block again on the remote (their command
+  // is run again once the fence lifts, and forwarded).
+  std::vector<SlotData::Waiting> rerouted;
   if (!IsRemote(from)) {
     Engine& src_engine = shards.engine(from);
     std::vector<DbKey> dropped;
@@ -213,10 +217,13 @@ bool Resharder::MoveBatchRemote(Job& job, uint16_t from, uint16_t to, const std:
           if (aof) dropped.emplace_back(db, std::string(en->key()));
           return true;
         });
+      SlotData left = src_engine.TakeSlot(s);  // no keys now: its waiters
+      for (auto& w : left.waiters) rerouted.push_back(std::move(w));
     }
     if (aof) LogDeletes(aof->log(from), dropped);
   }
   for (uint16_t s : mine) shards.AssignSlotOwnerLocked(s, ShardOfCode(to));
+  RerouteWaiters(rerouted);
   file.unlock();
   locks.UnlockAll();
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "tests/support/processes.h"
+#include "tests/support/raw_client.h"
 #include "tests/support/replies.h"
 
 namespace ks::test {
@@ -372,6 +373,45 @@ TEST(RemoteMove, KillDuringRemoteMovesWithAofAlwaysKeepsEveryAcknowledgedWriteOn
     EXPECT_LE(static_cast<int64_t>(on_remotes), total) << "round " << round;
   }
 }
+
+
+// Polls INFO clients on port until it shows `blocked` blocked clients (10 s at most).
+bool WaitBlocked(int port, int blocked) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  const std::string want = "blocked_clients:" + std::to_string(blocked) + "\r\n";
+  while (std::chrono::steady_clock::now() < deadline) {
+    Client c(port);
+    if (c.Run({"INFO", "clients"}).find(want) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+// A client blocked on a key whose slot leaves for a remote follows it: its command runs again
+// once the slot is there, blocks on the remote, and a push sent through keyshard serves it.
+TEST(RemoteMove, ClientsBlockedOnAMovingSlotFollowItToTheRemote) {
+  Cluster cl;
+  ASSERT_TRUE(cl.ks->running());
+  Client c(cl.ks->port());
+  RawClient blpop(cl.ks->port());
+  RawClient xread(cl.ks->port());
+  ASSERT_EQ(c.Run({"XADD", "events", "1-1", "f", "before"}), "\"1-1\"");  // before XREAD's "$"
+  blpop.Send({"BLPOP", "queue", "0"});
+  xread.Send({"XREAD", "BLOCK", "0", "STREAMS", "events", "$"});
+  ASSERT_TRUE(WaitBlocked(cl.ks->port(), 2));
+  std::string id = MoveId(c.Run({"KEYSHARD", "MOVE", "0-16383", "r1"}));
+  ASSERT_NE(WaitMove(c, id).find("\"done\""), std::string::npos);
+  ASSERT_TRUE(WaitBlocked(cl.r1.port(), 2));
+  EXPECT_TRUE(blpop.Quiet(50));
+  EXPECT_EQ(c.Run({"RPUSH", "queue", "job"}), "(integer) 1");
+  EXPECT_EQ(blpop.Next(), "*2\r\n$5\r\nqueue\r\n$3\r\njob\r\n");
+  EXPECT_EQ(c.Run({"XADD", "events", "2-1", "f", "after"}), "\"2-1\"");
+  const std::string got = xread.Next();
+  EXPECT_NE(got.find("2-1"), std::string::npos) << got;
+  EXPECT_EQ(got.find("1-1"), std::string::npos) << got;  // "$" kept its meaning
+  EXPECT_EQ(Dbsize(cl.r1.port()), 1);                     // the stream; the list was popped
+}
+
 
 }  // namespace
 }  // namespace ks::test
