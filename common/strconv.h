@@ -34,4 +34,12 @@ bool GlobMatch(std::string_view pattern, std::string_view str, bool nocase = fal
 bool EqualsNoCase(std::string_view a, std::string_view b);
 std::string ToLower(std::string_view s);
 
+// Redis's sdscatrepr: s quoted, with C escapes for quotes, backslashes, control characters and
+// non-printable bytes (\xNN), appended to out (MONITOR lines, the Lua debugger's log).
+void AppendRepr(std::string& out, std::string_view s);
+
+// True if the space-separated list has exactly this word (a command row's flags, tips or ACL
+// categories: "nondeterministic_output" must not match "nondeterministic_output_order").
+bool HasWord(std::string_view list, std::string_view word);
+
 }  // namespace ks

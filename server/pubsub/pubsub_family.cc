@@ -223,31 +223,6 @@ CommandSpec PubsubSub(std::string_view name, int arity, CommandHandler h, std::s
           .complexity = complexity};
 }
 
-// Redis's sdscatrepr: a quoted string with C escapes for the rest.
-void AppendRepr(std::string& out, std::string_view s) {
-  out += '"';
-  for (unsigned char ch : s) {
-    switch (ch) {
-      case '\\': out += "\\\\"; break;
-      case '"': out += "\\\""; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\a': out += "\\a"; break;
-      case '\b': out += "\\b"; break;
-      default:
-        if (std::isprint(ch)) {
-          out += static_cast<char>(ch);
-        } else {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\x%02x", ch);
-          out += buf;
-        }
-    }
-  }
-  out += '"';
-}
-
 // MONITOR: from now on the client gets a line for every command any client runs.
 void Monitor(CommandContext& ctx) {
   if (ctx.client.info->monitor.exchange(true)) return;  // Redis ignores it, without a reply

@@ -21,19 +21,6 @@
 namespace ks {
 namespace {
 
-// True if the space-separated list has exactly this word ("nondeterministic_output" must not
-// match "nondeterministic_output_order").
-bool HasWord(std::string_view list, std::string_view word) {
-  size_t pos = 0;
-  while (pos <= list.size()) {
-    size_t end = list.find(' ', pos);
-    if (end == std::string_view::npos) end = list.size();
-    if (list.substr(pos, end - pos) == word) return true;
-    pos = end + 1;
-  }
-  return false;
-}
-
 // One shard's share of a command: its arguments and where its reply goes.
 struct Part {
   int remote = -1;                     // -1: this server's engines

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "common/strconv.h"
 #include "resp/reply_builder.h"
 #include "routing/shard_set.h"
 #include "routing/slots.h"
@@ -18,17 +19,6 @@
 
 namespace ks {
 namespace {
-
-bool HasWord(std::string_view list, std::string_view word) {
-  size_t pos = 0;
-  while (pos <= list.size()) {
-    size_t end = list.find(' ', pos);
-    if (end == std::string_view::npos) end = list.size();
-    if (list.substr(pos, end - pos) == word) return true;
-    pos = end + 1;
-  }
-  return false;
-}
 
 Transaction& Tx(ClientState& c) {
   if (!c.tx) c.tx = std::make_unique<Transaction>();

@@ -31,31 +31,6 @@ bool EqualsAny(const std::string& s, const char* a, const char* b) {
   return strcasecmp(s.c_str(), a) == 0 || strcasecmp(s.c_str(), b) == 0;
 }
 
-// sdscatrepr: a quoted string with C escapes.
-void CatRepr(std::string& out, std::string_view s) {
-  out += '"';
-  for (unsigned char c : s) {
-    switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '"': out += "\\\""; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\a': out += "\\a"; break;
-      case '\b': out += "\\b"; break;
-      default:
-        if (std::isprint(c)) {
-          out += static_cast<char>(c);
-        } else {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\x%02x", c);
-          out += buf;
-        }
-    }
-  }
-  out += '"';
-}
-
 void CatValue(std::string& out, lua_State* L, int idx, int level) {
   if (level++ == kMaxDepth) {
     out += "<max recursion level reached! Nested table?>";
@@ -67,7 +42,7 @@ void CatValue(std::string& out, lua_State* L, int idx, int level) {
     case LUA_TSTRING: {
       size_t len;
       const char* s = lua_tolstring(L, idx, &len);
-      CatRepr(out, std::string_view(s, len));
+      AppendRepr(out, std::string_view(s, len));
       break;
     }
     case LUA_TBOOLEAN:
@@ -150,13 +125,13 @@ void ProtocolToHuman(std::string& out, std::string_view& p) {
         return;
       }
       const size_t len = std::min<size_t>(static_cast<size_t>(n), p.size());
-      CatRepr(out, p.substr(0, len));
+      AppendRepr(out, p.substr(0, len));
       p.remove_prefix(std::min(p.size(), len + 2));
       return;
     }
     case '+':
     case '-':
-      CatRepr(out, line);
+      AppendRepr(out, line);
       return;
     case '(':
       out += head;
