@@ -178,6 +178,31 @@ TEST_F(RemoteRouting, SlotThatTurnsRemoteBetweenRoutingAndLockingIsForwarded) {
   EXPECT_EQ(deferred->replies.back(), ":0\r\n");
 }
 
+TEST_F(RemoteRouting, FenceHoldsCommandsOnItsSlotsAndOverTheWholeKeyspace) {
+  const uint16_t slot[] = {KeySlot("{f}k")};
+  srv.state.shards().fence().Raise(slot);
+  auto held = [&](const std::vector<std::string>& args) {
+    const std::string reply = client.Run(args);
+    const bool h = client.state().held && client.state().fence_held;
+    client.state().held = client.state().fence_held = false;
+    return h ? std::string("held") : reply;
+  };
+  EXPECT_EQ(held({"GET", "{f}k"}), "held");
+  EXPECT_EQ(held({"SET", "{l}k", "v"}), "OK");  // other slots run
+  // Whole-keyspace commands would see a fenced slot's keys at both ends or at neither.
+  for (const std::vector<std::string>& cmd : std::vector<std::vector<std::string>>{
+           {"KEYS", "*"}, {"SCAN", "0"}, {"DBSIZE"}, {"RANDOMKEY"}, {"FLUSHALL"}, {"FLUSHDB"}, {"SWAPDB", "0", "1"}})
+    EXPECT_EQ(held(cmd), "held") << cmd[0];
+  EXPECT_EQ(held({"PING"}), "PONG");
+  EXPECT_EQ(held({"MULTI"}), "OK");
+  EXPECT_EQ(held({"FLUSHDB"}), "QUEUED");
+  EXPECT_EQ(held({"EXEC"}), "held");  // its queue flushes
+  srv.state.shards().fence().Lift(slot);
+  EXPECT_EQ(held({"EXEC"}), "[OK]");
+  EXPECT_EQ(held({"GET", "{l}k"}), "(nil)");
+  EXPECT_TRUE(remotes.sent.empty() || remotes.sent.back().args[0] != "GET");
+}
+
 TEST(RemoteSlotMap, RemoteSlotsAnswerTheirHomeEngineAndCount) {
   SlotMap m(4);
   EXPECT_FALSE(m.has_remotes());
