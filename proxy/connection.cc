@@ -143,7 +143,7 @@ asio::awaitable<void> Connection::Run() {
 
   ThreadCounters& counters = st.stats().per_thread[client_.thread_index];
   for (;;) {
-    if (in_len_ == in_.size()) {
+    if (in_len_ == in_.size() && !read_.busy) {
       // Full buffer with no complete command: grow, within the query buffer limit.
       size_t limit = static_cast<size_t>(st.limits().get(st.limits().client_query_buffer_limit));
       if (in_.size() >= limit) break;  // Redis closes such a client without a reply
@@ -163,7 +163,7 @@ asio::awaitable<void> Connection::Run() {
     // A client that may be sent messages (subscribed, MONITOR, tracking keys) or that waits for
     // replies of remote shards waits for input or a wake-up, whichever comes first.
     if ((client_.info->pubsub.load(std::memory_order_relaxed) || client_.info->monitor.load(std::memory_order_relaxed) ||
-         client_.tracking || replies_.waiting()) &&
+         client_.tracking || replies_.waiting() || read_.busy || read_.ready) &&
         !co_await WaitInputOrPush()) {
       if (client_.info->killed.load(std::memory_order_relaxed)) break;
       continue;  // messages to send
@@ -172,8 +172,18 @@ asio::awaitable<void> Connection::Run() {
     // did, it waits for epoll's readiness before reading. So a request/response client costs
     // no failed read() per command, and no epoll_ctl either (an async_wait re-arms the
     // descriptor with epoll_ctl each time it is started).
-    auto [ec, n] = co_await socket_.async_read_some(asio::buffer(in_.data() + in_len_, in_.size() - in_len_),
-                                                    asio::as_tuple(asio::use_awaitable));
+    boost::system::error_code ec;
+    size_t n = 0;
+    if (read_.ready) {
+      ec = read_.ec;
+      n = read_.n;
+      read_.ready = false;
+    } else {
+      auto [rec, rn] = co_await socket_.async_read_some(asio::buffer(in_.data() + in_len_, in_.size() - in_len_),
+                                                        asio::as_tuple(asio::use_awaitable));
+      ec = rec;
+      n = rn;
+    }
     if (ec || client_.info->killed.load(std::memory_order_relaxed)) break;
     in_len_ += n;
     ThreadCounters::AddOwn(counters.net_input_bytes, n);
@@ -226,14 +236,29 @@ asio::awaitable<void> Connection::Run() {
 }
 
 asio::awaitable<bool> Connection::WaitInputOrPush() {
-  using namespace boost::asio::experimental::awaitable_operators;
-  // A frame queued after this check posts a wake-up, which can only run once we wait below.
-  if (push_->HasPending() || !out_.empty()) co_return false;
-  // Waiting for readability (not reading) is what makes the race safe: whichever side wins,
-  // the other is cancelled without having consumed anything.
-  auto r = co_await (socket_.async_wait(tcp::socket::wait_read, asio::as_tuple(asio::use_awaitable)) ||
-                     wake_.async_wait(asio::as_tuple(asio::use_awaitable)));
-  co_return r.index() == 0;
+  // The read is started once and left running (its bytes land in in_ whenever they come) while
+  // the coroutine waits on wake_, which the read's completion, a queued message and a remote
+  // reply all cancel. Racing a readiness wait against wake_ instead would re-arm the socket
+  // with epoll_ctl on every wait: one system call per forwarded command.
+  for (;;) {
+    if (read_.ready) co_return true;
+    // A frame queued after this check posts a wake-up, which can only run once we wait below.
+    if (push_->HasPending() || !out_.empty()) co_return false;
+    if (!read_.busy) StartRead();
+    co_await wake_.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+}
+
+void Connection::StartRead() {
+  read_.busy = true;
+  socket_.async_read_some(asio::buffer(in_.data() + in_len_, in_.size() - in_len_),
+                          [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
+                            self->read_.busy = false;
+                            self->read_.ready = true;
+                            self->read_.ec = ec;
+                            self->read_.n = n;
+                            self->wake_.cancel();
+                          });
 }
 
 asio::awaitable<bool> Connection::Flush() {

@@ -44,9 +44,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Writes out_ to the socket; false on error.
   boost::asio::awaitable<bool> Flush();
   void UpdateParserLimits();
-  // While the client may receive messages (subscribed): waits until it sent something or a
-  // message is queued for it. Returns true when the socket is readable.
+  // While the client may receive messages (subscribed) or waits for remote replies: waits
+  // until it sent something or output is ready for it. Returns true when read_ has bytes (or
+  // the socket's error) to take.
   boost::asio::awaitable<bool> WaitInputOrPush();
+  // Starts the read WaitInputOrPush leaves running into in_[in_len_, in_.size()): nothing
+  // may move in_ or change in_len_ until it is ready and taken.
+  void StartRead();
 
   class Deferred;
   // Puts a forwarded command's reply in its place and wakes the coroutine to write it.
@@ -66,6 +70,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
   ArgVector args_;
   std::shared_ptr<PushQueue> push_;
   boost::asio::steady_timer wake_;  // cancelled to wake WaitInputOrPush
+  struct PendingRead {
+    bool busy = false;   // started, not completed
+    bool ready = false;  // completed, not yet taken by Run
+    boost::system::error_code ec;
+    size_t n = 0;
+  } read_;
 };
 
 }  // namespace ks

@@ -78,7 +78,9 @@ class Upstream : public std::enable_shared_from_this<Upstream> {
       r_.requests.fetch_add(1, std::memory_order_relaxed);
       r_.in_flight.fetch_add(1, std::memory_order_relaxed);
     }
-    if (was_empty) timer_.cancel();  // the deadline watcher re-arms for this request
+    // An idle deadline watcher sleeps for good: wake it for this request. A busy one wakes at
+    // an earlier request's deadline and re-arms for the front's then (no timer call per request).
+    if (was_empty && watch_idle_) timer_.cancel();
     Kick();
   }
 
@@ -128,6 +130,7 @@ class Upstream : public std::enable_shared_from_this<Upstream> {
     if (cec) co_return Reset(Unavailable(Lower(cec.message())), true);
     boost::system::error_code ec;
     sock_.set_option(tcp::no_delay(true), ec);
+    sock_.non_blocking(true, ec);  // FlushNow's write_some must never block the I/O thread
     // The handshake goes ahead of whatever was queued meanwhile.
     std::string hs;
     ReplyBuilder rb(&hs);
@@ -161,11 +164,30 @@ class Upstream : public std::enable_shared_from_this<Upstream> {
     return s;
   }
 
+  // Requests are written once per turn of the event loop, after every client whose input
+  // arrived in the same turn has queued its own: one write carries them all. The write is tried
+  // at once without blocking; only what the socket does not take goes through async_write.
   void Kick() {
+    if (flush_posted_ || writing_ || state_ != State::kReady || wbuf_.empty()) return;
+    flush_posted_ = true;
+    asio::post(ioc_, [self = shared_from_this(), gen = gen_] {
+      if (gen != self->gen_) return;
+      self->flush_posted_ = false;
+      self->FlushNow(gen);
+    });
+  }
+
+  void FlushNow(uint64_t gen) {
     if (writing_ || state_ != State::kReady || wbuf_.empty()) return;
+    boost::system::error_code ec;
+    const size_t n = sock_.write_some(asio::buffer(wbuf_), ec);
+    if (ec && ec != asio::error::would_block && ec != asio::error::try_again)
+      return Reset(Unavailable("write failed: " + Lower(ec.message())), false);
+    wbuf_.erase(0, n);
+    if (wbuf_.empty()) return;
     writing_ = true;
     auto self = shared_from_this();
-    asio::co_spawn(ioc_, [self, gen = gen_]() -> asio::awaitable<void> { co_await self->Write(gen); }, asio::detached);
+    asio::co_spawn(ioc_, [self, gen]() -> asio::awaitable<void> { co_await self->Write(gen); }, asio::detached);
   }
 
   asio::awaitable<void> Write(uint64_t gen) {
@@ -244,6 +266,7 @@ class Upstream : public std::enable_shared_from_this<Upstream> {
   asio::awaitable<void> WatchDeadlines(uint64_t gen) {
     for (;;) {
       if (gen != gen_) co_return;
+      watch_idle_ = q_.empty();
       timer_.expires_at(q_.empty() ? Clock::time_point::max() : q_.front().deadline);
       co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));
       if (gen != gen_) co_return;
@@ -265,6 +288,7 @@ class Upstream : public std::enable_shared_from_this<Upstream> {
     timer_.cancel();
     if (state_ == State::kReady) r_.ready.fetch_sub(1, std::memory_order_relaxed);
     writing_ = false;
+    flush_posted_ = false;
     wbuf_.clear();
     rbuf_.clear();
     rpos_ = 0;
@@ -305,6 +329,8 @@ class Upstream : public std::enable_shared_from_this<Upstream> {
   size_t rpos_ = 0;
   ReplyParser parser_;
   bool writing_ = false;
+  bool flush_posted_ = false;  // a FlushNow is posted for this generation
+  bool watch_idle_ = true;     // the deadline watcher waits with no deadline
   int db_ = 0;
   Clock::duration backoff_ = kFirstBackoff;
   Clock::time_point retry_at_{};
