@@ -55,6 +55,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   class Deferred;
   // Puts a forwarded command's reply in its place and wakes the coroutine to write it.
   void FillRemoteReply(uint64_t id, std::string_view reply);
+  // Counts a write of bytes to the client in INFO stats.
+  void CountWrite(size_t bytes);
 
   boost::asio::ip::tcp::socket socket_;
   Service& service_;
@@ -76,6 +78,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     boost::system::error_code ec;
     size_t n = 0;
   } read_;
+  bool parked_ = false;  // the coroutine waits in WaitInputOrPush (nothing else to do)
 };
 
 }  // namespace ks

@@ -162,6 +162,24 @@ TEST_F(RemoteShards, PipelineMixingLocalAndRemoteKeysKeepsItsOrder) {
   EXPECT_EQ(rc_->Run({"GET", "{foo}c"}), "\"" + std::to_string(remote_n) + "\"");
 }
 
+TEST_F(RemoteShards, LargeForwardedRepliesToAClientThatReadsLateArriveWhole) {
+  // Replies far larger than the socket buffers: the connection writes what the socket takes
+  // when each reply arrives and leaves the rest for later, in order with the local replies.
+  const std::string big(4 << 20, 'b');
+  std::string other(3 << 20, 'o');
+  ASSERT_EQ(kc_->Run({"SET", "{foo}big", big}), "OK");
+  ASSERT_EQ(kc_->Run({"SET", "{bar}other", other}), "OK");
+  std::string bytes;
+  for (int i = 0; i < 8; ++i) bytes += EncodeCommand({"GET", i % 3 == 2 ? "{bar}other" : "{foo}big"});
+  RawClient c(ks_->port());
+  ASSERT_EQ(::write(c.fd(), bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
+  for (int i = 0; i < 8; ++i) {
+    const std::string& v = i % 3 == 2 ? other : big;
+    ASSERT_EQ(c.Next(20000), "$" + std::to_string(v.size()) + "\r\n" + v + "\r\n") << "reply " << i;
+  }
+  EXPECT_EQ(c.Call({"PING"}), "+PONG\r\n");
+}
+
 TEST_F(RemoteShards, KeysOnARemoteAndAnotherShardAreRefusedWhole) {
   // MSET, EXISTS... are split (tests/integration/remote_fanout_test.cc); MSETNX and RENAME
   // cannot be, atomically.
