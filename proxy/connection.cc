@@ -62,11 +62,25 @@ class Connection::Deferred final : public DeferredReplies {
 
 void Connection::FillRemoteReply(uint64_t id, std::string_view reply) {
   replies_.Fill(id, reply);
+  if (out_.empty() || send_posted_) return;
+  if (parked_ && writing_.empty()) {
+    // The coroutine only waits for input: the replies go out from here, without waking it to
+    // flush (a wake-up, a resumption and an asynchronous write per forwarded command). Posted,
+    // so that every reply the upstream read brought (a pipeline's) goes out in one write.
+    send_posted_ = true;
+    asio::post(socket_.get_executor(), [self = shared_from_this()] {
+      self->send_posted_ = false;
+      self->SendWhileParked();
+    });
+    return;
+  }
+  wake_.cancel();
+}
+
+void Connection::SendWhileParked() {
   if (out_.empty()) return;
   if (parked_ && writing_.empty() && !push_->HasPending()) {
-    // The coroutine only waits for input: the reply goes out from here, without waking it to
-    // flush (a wake-up, a resumption and an asynchronous write per forwarded command). What
-    // the socket does not take at once, or an error, is left to Flush.
+    // What the socket does not take at once, or an error, is left to Flush.
     const ssize_t n = ::send(socket_.native_handle(), out_.data(), out_.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
     if (n > 0) {
       CountWrite(static_cast<size_t>(n));

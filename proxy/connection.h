@@ -55,6 +55,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   class Deferred;
   // Puts a forwarded command's reply in its place and wakes the coroutine to write it.
   void FillRemoteReply(uint64_t id, std::string_view reply);
+  // Writes out_ without blocking while the coroutine is parked; wakes it for what is left.
+  void SendWhileParked();
   // Counts a write of bytes to the client in INFO stats.
   void CountWrite(size_t bytes);
 
@@ -78,7 +80,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     boost::system::error_code ec;
     size_t n = 0;
   } read_;
-  bool parked_ = false;  // the coroutine waits in WaitInputOrPush (nothing else to do)
+  bool parked_ = false;       // the coroutine waits in WaitInputOrPush (nothing else to do)
+  bool send_posted_ = false;  // a SendWhileParked is posted
 };
 
 }  // namespace ks
