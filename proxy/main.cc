@@ -24,6 +24,7 @@
 #include "server/core/service.h"
 #include "server/core/shutdown.h"
 #include "server/persist/snapshots.h"
+#include "server/pubsub/tracking.h"
 #include "server/resharding/resharder.h"
 
 namespace {
@@ -179,7 +180,12 @@ int main(int argc, char** argv) {
     o.timeout_ms = config.remote_timeout;
     o.pool_size = static_cast<int>(config.remote_pool_size);
     remotes = std::make_unique<RemotePool>(config.remotes, std::move(contexts), o);
+    remotes->AttachEvents(state);
     state.set_remotes(remotes.get());
+    // A BCAST client coming or the last one going changes what the remotes report.
+    state.tracking().set_on_bcast_change([&state] {
+      if (RemoteShards* r = state.remotes()) r->EventsChanged();
+    });
     remotes->Start();
   }
   if (config.admin_port) {

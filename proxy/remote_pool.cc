@@ -13,6 +13,7 @@
 #include <deque>
 
 #include "common/strconv.h"
+#include "proxy/remote_events.h"
 #include "resp/reply_builder.h"
 #include "resp/reply_parser.h"
 #include "server/core/errors.h"
@@ -84,6 +85,28 @@ class Upstream : public std::enable_shared_from_this<Upstream> {
     Kick();
   }
 
+  // A read whose keys the remote is to track (RemoteRequest::track): the connection tracks
+  // towards the remote's event link (OPTIN, turned on once per connection and link epoch),
+  // and CLIENT CACHING YES goes just ahead of the read. Their replies are consumed here.
+  // Without a link (down) the read goes untracked: the link invalidates every key of the
+  // remote's slots when it comes back.
+  void SendTracked(std::span<const std::string_view> args, int db, RemoteReplyFn done, bool track) {
+    if (!track) return Send(args, db, std::move(done), Kind::kClient);
+    const uint64_t epoch = r_.track_epoch.load();
+    const uint64_t redirect = r_.redirect_id.load();
+    if (redirect != 0 && state_ != State::kClosed) {
+      if (tracking_epoch_ != epoch) {
+        const std::string id = std::to_string(redirect);
+        const std::string_view on[] = {"CLIENT", "TRACKING", "ON", "REDIRECT", id, "OPTIN"};
+        Send(on, db, nullptr, Kind::kInternal);
+        tracking_epoch_ = epoch;
+      }
+      const std::string_view caching[] = {"CLIENT", "CACHING", "YES"};
+      Send(caching, db, nullptr, Kind::kInternal);
+    }
+    Send(args, db, std::move(done), Kind::kClient);
+  }
+
   // Fails what is pending with why and closes for good (a dedicated connection's end, Stop).
   void Close(std::string_view why) {
     if (state_ == State::kClosed) return;
@@ -112,6 +135,7 @@ class Upstream : public std::enable_shared_from_this<Upstream> {
 
   void StartConnect() {
     state_ = State::kConnecting;
+    tracking_epoch_ = kNoEpoch;  // a new connection tracks nothing
     auto self = shared_from_this();
     asio::co_spawn(ioc_, [self, gen = gen_]() -> asio::awaitable<void> { co_await self->Connect(gen); }, asio::detached);
     asio::co_spawn(ioc_, [self, gen = gen_]() -> asio::awaitable<void> { co_await self->WatchDeadlines(gen); },
@@ -234,6 +258,8 @@ class Upstream : public std::enable_shared_from_this<Upstream> {
   }
 
   void OnReply(std::string_view bytes, const RespValue& v) {
+    // RESP3 pushes answer no request (tracking-redir-broken, when the event link dropped).
+    if (v.type == RespValue::Type::kPush) return;
     if (q_.empty()) return Reset(Unavailable("protocol error: a reply to no request"), false);
     Pending p = std::move(q_.front());
     q_.pop_front();
@@ -334,6 +360,8 @@ class Upstream : public std::enable_shared_from_this<Upstream> {
   int db_ = 0;
   Clock::duration backoff_ = kFirstBackoff;
   Clock::time_point retry_at_{};
+  static constexpr uint64_t kNoEpoch = ~uint64_t{0};
+  uint64_t tracking_epoch_ = kNoEpoch;  // the link epoch this connection's tracking is for
 };
 
 // One I/O thread's connections: pool[resp == 3][remote][i], made on first use; dedicated ones
@@ -377,7 +405,7 @@ void RemotePool::Send(const RemoteRequest& req, std::span<const std::string_view
     auto up = std::make_shared<Upstream>(ioc, r, req.resp, timeout, req.client_id);
     th.dedicated.push_back(up);
     Upstream* raw = up.get();
-    up->Send(args, req.db, [&th, raw, done = std::move(done)](std::string_view reply) {
+    up->SendTracked(args, req.db, [&th, raw, done = std::move(done)](std::string_view reply) {
       done(reply);
       auto it = std::find_if(th.dedicated.begin(), th.dedicated.end(), [&](auto& u) { return u.get() == raw; });
       if (it != th.dedicated.end()) {
@@ -385,7 +413,7 @@ void RemotePool::Send(const RemoteRequest& req, std::span<const std::string_view
         th.dedicated.erase(it);
         keep->Close("");
       }
-    }, Upstream::Kind::kClient);
+    }, req.track);
     return;
   }
   // A client holding a lease to this remote (or one still draining) sends everything there
@@ -399,19 +427,19 @@ void RemotePool::Send(const RemoteRequest& req, std::span<const std::string_view
     if (req.lease) it->released = false;
     ++it->outstanding;
     Upstream* raw = it->up.get();
-    return it->up->Send(args, req.db, [&th, raw, done = std::move(done)](std::string_view reply) {
+    return it->up->SendTracked(args, req.db, [&th, raw, done = std::move(done)](std::string_view reply) {
       done(reply);  // may send more, or release the lease
       auto l = std::find_if(th.leases.begin(), th.leases.end(), [&](const Thread::Lease& x) { return x.up.get() == raw; });
       if (l == th.leases.end() || --l->outstanding > 0 || !l->released) return;
       auto keep = l->up;  // alive until Close returns
       th.leases.erase(l);
       keep->Close("");
-    }, Upstream::Kind::kClient);
+    }, req.track);
   }
   auto& conns = th.pool[req.resp == 3][req.remote];
   if (conns.empty())
     for (int i = 0; i < opts_.pool_size; ++i) conns.push_back(std::make_shared<Upstream>(ioc, r, req.resp, opts_.timeout_ms));
-  conns[req.client_id % conns.size()]->Send(args, req.db, std::move(done), Upstream::Kind::kClient);
+  conns[req.client_id % conns.size()]->SendTracked(args, req.db, std::move(done), req.track);
 }
 
 void RemotePool::DropClient(int thread_index, uint64_t client_id) {
@@ -473,8 +501,24 @@ std::vector<RemoteStatus> RemotePool::Status() const {
   return out;
 }
 
+void RemotePool::AttachEvents(ServerState& st) {
+  if (threads_.empty() || remotes_.empty()) return;
+  std::vector<Remote*> rs;
+  for (auto& r : remotes_) rs.push_back(r.get());
+  events_ = std::make_unique<RemoteEvents>(rs, *threads_[0], st, opts_.timeout_ms);
+}
+
+void RemotePool::EventsChanged() {
+  if (events_) events_->Changed();
+}
+
+void RemotePool::SyncEvents(uint16_t remote, int64_t timeout_ms) {
+  if (events_) events_->Sync(remote, timeout_ms);
+}
+
 void RemotePool::Start() {
   if (threads_.empty() || remotes_.empty()) return;
+  if (events_) events_->Start();
   asio::co_spawn(*threads_[0], [this, alive = std::weak_ptr<bool>(alive_)]() -> asio::awaitable<void> {
     asio::steady_timer t(co_await asio::this_coro::executor);
     while (!alive.expired()) {
@@ -487,6 +531,7 @@ void RemotePool::Start() {
 
 void RemotePool::Stop() {
   alive_.reset();
+  if (events_) events_->Stop();
   for (auto& th : per_thread_) {
     for (auto& p : th->pool)
       for (auto& conns : p)

@@ -24,6 +24,8 @@
 
 namespace ks {
 
+class RemoteEvents;
+class ServerState;
 class Upstream;
 
 class RemotePool final : public RemoteShards {
@@ -37,6 +39,9 @@ class RemotePool final : public RemoteShards {
   RemotePool(const std::vector<Config::Remote>& remotes, std::vector<boost::asio::io_context*> threads, Options o);
   ~RemotePool() override;
 
+  // Keyspace notifications and client tracking of remote keys (proxy/remote_events.h): before
+  // Start, which connects each remote's event link on thread 0.
+  void AttachEvents(ServerState& st);
   // Starts fetching each remote's figures (keys, used_memory) in the background on thread 0.
   void Start();
   // Closes every upstream connection. Call once the I/O threads have stopped.
@@ -49,6 +54,9 @@ class RemotePool final : public RemoteShards {
   void DropClient(int thread_index, uint64_t client_id) override;
   void ReleaseLease(int thread_index, uint64_t client_id, uint16_t remote) override;
   std::vector<RemoteStatus> Status() const override;
+  void EventsChanged() override;
+  uint64_t TrackingEpoch(uint16_t remote) const override { return remotes_[remote]->track_epoch.load(); }
+  void SyncEvents(uint16_t remote, int64_t timeout_ms) override;
 
   // Counters and health of one remote, shared by its connections on every thread.
   struct Remote {
@@ -61,6 +69,9 @@ class RemotePool final : public RemoteShards {
     std::string last_error;
     std::atomic<double> latency_ms{0};  // moving average of answered requests (not under mu)
     int64_t keys = -1, used_memory = -1;
+    // The event link's client id at the remote, the REDIRECT target of the connections'
+    // tracking (0: the link is down), and the epoch that changes whenever it comes or goes.
+    std::atomic<uint64_t> redirect_id{0}, track_epoch{0};
     void Error(std::string e) {
       std::lock_guard lk(mu);
       last_error = std::move(e);
@@ -75,6 +86,7 @@ class RemotePool final : public RemoteShards {
   std::vector<boost::asio::io_context*> threads_;
   std::vector<std::unique_ptr<Thread>> per_thread_;
   Options opts_;
+  std::unique_ptr<RemoteEvents> events_;
   std::shared_ptr<bool> alive_;  // the refresher's timer stops when this is gone
 };
 

@@ -6,6 +6,7 @@
 #include "server/core/errors.h"
 #include "server/core/remote_shards.h"
 #include "server/core/server_state.h"
+#include "server/pubsub/tracking.h"
 #include "server/remote/fanout.h"
 #include "server/remote/remote_tx.h"
 
@@ -22,6 +23,26 @@ RemoteReplyFn CountInFlight(ServerState& state, const CommandSpec& spec, std::sp
   return [&fence, slots = std::move(slots), done = std::move(done)](std::string_view reply) {
     for (uint16_t s : slots) fence.EndRemote(s);
     done(reply);
+  };
+}
+
+RemoteReplyFn TrackRemoteRead(ServerState& state, const CommandSpec& spec, ClientState& client,
+                              std::span<const std::string_view> args, RemoteRequest& req, RemoteReplyFn done) {
+  if (!(spec.flag_bits & kCmdReadonly) || !RemembersReads(client.tracking) || !state.remotes()) return done;
+  const KeyIndexes idx = CommandKeyIndexes(spec, static_cast<int>(args.size()), args.data());
+  if (idx.empty()) return done;
+  std::vector<std::string_view> views;
+  for (int i : idx) views.push_back(args[i]);
+  state.tracking().RememberKeys(client.info->id, views);
+  req.track = true;
+  const uint64_t epoch = state.remotes()->TrackingEpoch(req.remote);
+  return [&state, remote = req.remote, epoch, keys = std::vector<std::string>(views.begin(), views.end()),
+          done = std::move(done)](std::string_view reply) {
+    done(reply);
+    RemoteShards* remotes = state.remotes();
+    if (remotes && remotes->TrackingEpoch(remote) == epoch) return;
+    std::vector<std::string_view> v(keys.begin(), keys.end());
+    state.tracking().InvalidateRemote(v);
   };
 }
 
@@ -86,6 +107,8 @@ RemoteRoute ForwardIfRemote(ServerState& state, CommandContext& ctx) {
   // Under CLIENT REPLY OFF/SKIP the command still runs there; its reply is dropped.
   RemoteReplyFn done = ctx.client.reply_mode == ReplyMode::kOn ? ctx.client.deferred->Reserve()
                                                                 : RemoteReplyFn([](std::string_view) {});
+  if (ctx.client.tracking) [[unlikely]]
+    done = TrackRemoteRead(state, spec, ctx.client, ctx.args, req, std::move(done));
   // Counted until the final reply (after an EVALSHA's retry as EVAL, if any).
   remotes->Send(req, ctx.args, WrapRemoteReply(state, ctx, req, CountInFlight(state, spec, ctx.args, std::move(done))));
   return RemoteRoute::kForwarded;

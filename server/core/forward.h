@@ -18,6 +18,7 @@
 
 namespace ks {
 
+struct ClientState;
 struct CommandContext;
 struct CommandSpec;
 class ServerState;
@@ -34,6 +35,14 @@ enum class RemoteRoute {
 // the slots. Every Send of a keyed command goes through it.
 RemoteReplyFn CountInFlight(ServerState& state, const CommandSpec& spec, std::span<const std::string_view> args,
                             RemoteReplyFn done);
+
+// A forwarded read of a client whose reads remember their keys (CLIENT TRACKING): its keys
+// are remembered here as a local read's are, req.track asks the remote to track them, and if
+// the remote's invalidation connection came or went while the read was out (its tracking may
+// have gone to a connection that is gone), the keys are invalidated once the reply is in.
+// Returns done, wrapped when needed.
+RemoteReplyFn TrackRemoteRead(ServerState& state, const CommandSpec& spec, ClientState& client,
+                              std::span<const std::string_view> args, RemoteRequest& req, RemoteReplyFn done);
 
 // Routes ctx's keys; forwards or refuses when a remote shard owns any of them.
 RemoteRoute ForwardIfRemote(ServerState& state, CommandContext& ctx);

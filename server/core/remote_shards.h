@@ -33,6 +33,10 @@ struct RemoteRequest {
   // nobody else uses until its EXEC, DISCARD or UNWATCH). While it exists, the client's other
   // requests to that remote go over it too, so they keep their order.
   bool lease = false;
+  // A read whose keys a tracking client remembers (CLIENT TRACKING): the remote is asked to
+  // track them too (CLIENT CACHING YES ahead of it on the same connection), so a change there
+  // comes back as an invalidation (proxy/remote_events.h).
+  bool track = false;
 };
 
 // One complete RESP reply.
@@ -69,6 +73,26 @@ class RemoteShards {
   virtual void ReleaseLease(int thread_index, uint64_t client_id, uint16_t remote) = 0;
   // A snapshot of every remote's status; any thread, never waits on the network.
   virtual std::vector<RemoteStatus> Status() const = 0;
+
+  // Keyspace notifications and client tracking of remote keys (proxy/remote_events.h).
+  // notify-keyspace-events or the set of BCAST tracking clients changed: each remote's event
+  // connection catches up. Any thread; never waits.
+  virtual void EventsChanged() {}
+  // Changes when a remote's invalidation connection comes up or goes down: a tracked read sent
+  // in one epoch and answered in another may have been tracked towards a connection that is
+  // gone, so its keys are invalidated (a missed invalidation must never leave a stale cache).
+  virtual uint64_t TrackingEpoch(uint16_t remote) const {
+    (void)remote;
+    return 0;
+  }
+  // Returns once every event the remote raised before the call has been handled (dropped or
+  // published), or after timeout_ms. The resharder calls it before a slot's owner flips to a
+  // remote, so the RESTOREs of a move are dropped as a move's, not published. Never call it
+  // on an I/O thread.
+  virtual void SyncEvents(uint16_t remote, int64_t timeout_ms) {
+    (void)remote;
+    (void)timeout_ms;
+  }
 };
 
 // Where a client's replies to forwarded commands go: the connection reserves the reply's

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "persistence/aof_log.h"
+#include "server/core/remote_shards.h"
 #include "server/persist/aof_feed.h"
 #include "server/persist/engine_hooks.h"
 #include "server/persist/snapshots.h"
@@ -203,7 +204,9 @@ void ServerState::PublishLimits() {
   set(limits_.stream_node_max_bytes, config_.stream_node_max_bytes);
   set(limits_.stream_node_max_entries, config_.stream_node_max_entries);
   set(limits_.tracking_table_max_keys, config_.tracking_table_max_keys);
-  limits_.notify_flags.store(ParseNotifyFlags(config_.notify_keyspace_events).value_or(0), std::memory_order_relaxed);
+  const uint32_t notify = ParseNotifyFlags(config_.notify_keyspace_events).value_or(0);
+  // Remote shards raise the same events (proxy/remote_events.h): they catch up.
+  if (limits_.notify_flags.exchange(notify, std::memory_order_relaxed) != notify && remotes_) remotes_->EventsChanged();
   OutputBufferLimit obuf[3];
   ParseOutputBufferLimits(config_.client_output_buffer_limit, obuf);
   for (int i = 0; i < 3; ++i) {

@@ -26,7 +26,16 @@ void Tracking::UpdateActive() {
   active_.store(!tracking_.empty() || !table_.empty() || !prefixes_.empty(), std::memory_order_relaxed);
 }
 
+bool Tracking::CountBcast() {
+  int64_t n = 0;
+  for (const auto& [id, c] : tracking_) n += (c.flags & kTrackBcast) != 0;
+  const int64_t before = nbcast_.exchange(n, std::memory_order_relaxed);
+  return (before == 0) != (n == 0);
+}
+
 void Tracking::Enable(ClientState& c, uint64_t redirect, uint32_t options, const std::vector<std::string>& prefixes) {
+  bool bcast_changed;
+  {
   std::lock_guard lk(mu_);
   const uint64_t id = c.info->id;
   Client& t = tracking_[id];
@@ -46,14 +55,20 @@ void Tracking::Enable(ClientState& c, uint64_t redirect, uint32_t options, const
   }
   flags |= options & (kTrackOptin | kTrackOptout | kTrackNoloop);
   c.tracking = flags;
+  t.flags = flags & ~kTrackCaching;
   c.info->tracking_redir.store(redirect, std::memory_order_relaxed);
   c.info->tracking_flags.store(flags & ~kTrackCaching, std::memory_order_relaxed);
   nclients_.store(static_cast<int64_t>(tracking_.size()), std::memory_order_relaxed);
   UpdateActive();
+  bcast_changed = CountBcast();
+  }
+  if (bcast_changed && on_bcast_change_) on_bcast_change_();
 }
 
 void Tracking::Disable(ClientState& c) {
   if (!(c.tracking & kTrackOn)) return;
+  bool bcast_changed;
+  {
   std::lock_guard lk(mu_);
   const uint64_t id = c.info->id;
   // Keys the client read stay in the table until they change or are evicted (as in Redis,
@@ -71,6 +86,9 @@ void Tracking::Disable(ClientState& c) {
   c.info->tracking_flags.store(0, std::memory_order_relaxed);
   nclients_.store(static_cast<int64_t>(tracking_.size()), std::memory_order_relaxed);
   UpdateActive();
+  bcast_changed = CountBcast();
+  }
+  if (bcast_changed && on_bcast_change_) on_bcast_change_();
 }
 
 std::vector<std::string> Tracking::Prefixes(uint64_t id) const {
@@ -185,6 +203,32 @@ void Tracking::DbChanged(DbEvent event, int, int) {
   items_ = 0;
   if (!out_.empty()) pending_.store(true, std::memory_order_relaxed);
   UpdateActive();
+}
+
+void Tracking::InvalidateRemote(std::span<const std::string_view> keys) {
+  if (!active_.load(std::memory_order_relaxed)) return;
+  for (std::string_view k : keys) KeyModified(0, k, 0, KeyEvent::kWritten, 0);
+  Deliver();
+}
+
+void Tracking::InvalidateWhere(const std::function<bool(std::string_view)>& pred, bool bcast) {
+  if (!active_.load(std::memory_order_relaxed)) return;
+  {
+    std::lock_guard lk(mu_);
+    std::vector<std::string> keys;
+    for (const auto& [k, ids] : table_)
+      if (pred(k)) keys.push_back(k);
+    for (const auto& k : keys) InvalidateKey(k, 0);
+    if (bcast)
+      for (auto& [id, c] : tracking_)
+        if (c.flags & kTrackBcast) {
+          const bool resp3 = c.info->resp.load(std::memory_order_relaxed) == 3;
+          QueueFor(id, c, resp3 ? "_\r\n" : "$-1\r\n");
+        }
+    if (!out_.empty()) pending_.store(true, std::memory_order_relaxed);
+    UpdateActive();
+  }
+  Deliver();
 }
 
 void Tracking::EnforceLimit(uint64_t max_keys) {

@@ -12,6 +12,7 @@
 #include <boost/unordered/unordered_flat_map.hpp>
 #include <boost/unordered/unordered_flat_set.hpp>
 #include <atomic>
+#include <functional>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -43,6 +44,15 @@ enum TrackingFlag : uint32_t {
   kTrackBrokenRedir = 1 << 6,  // the redirect client went away
 };
 
+// Whether a read of a client with these flags remembers its keys (Redis's
+// trackingRememberKeys): not BCAST; OPTIN only after CLIENT CACHING YES, OPTOUT all but after
+// CLIENT CACHING NO.
+inline bool RemembersReads(uint32_t t) {
+  if (!(t & kTrackOn) || (t & kTrackBcast)) return false;
+  const bool caching = t & kTrackCaching;
+  return !(((t & kTrackOptin) && !caching) || ((t & kTrackOptout) && caching));
+}
+
 class Tracking : public KeyspaceListener {
  public:
   explicit Tracking(ClientRegistry& clients) : clients_(clients) {}
@@ -66,6 +76,18 @@ class Tracking : public KeyspaceListener {
 
   // Sends what changes owed, after the engines are unlocked. One relaxed load when nothing is.
   void Deliver();
+
+  // Remote shards (proxy/remote_events.h), from any thread, nothing locked: keys a remote
+  // reported changed, invalidated as a local change of them would be (by nobody: NOLOOP
+  // cannot tell whose change it was), and delivered.
+  void InvalidateRemote(std::span<const std::string_view> keys);
+  // Invalidates every remembered key for which pred is true and, when bcast, tells every
+  // BCAST client to flush (a null invalidation), then delivers: a remote's invalidations may
+  // have been missed (its connection was down) or the remote flushed.
+  void InvalidateWhere(const std::function<bool(std::string_view key)>& pred, bool bcast);
+  // BCAST clients now; on_bcast_change runs (outside the lock) when it goes 0 <-> non-zero.
+  int64_t bcast_clients() const { return nbcast_.load(std::memory_order_relaxed); }
+  void set_on_bcast_change(std::function<void()> f) { on_bcast_change_ = std::move(f); }
 
   // Whether the change hook has anything to do: someone tracks or the table holds keys.
   bool active() const { return active_.load(std::memory_order_relaxed); }
@@ -106,11 +128,15 @@ class Tracking : public KeyspaceListener {
   // Invalidates key for the clients that read it, except who (NOLOOP). Under mu_.
   void InvalidateKey(std::string_view key, uint64_t who);
   void UpdateActive();
+  // Recounts BCAST clients (under mu_); whether the count went 0 <-> non-zero.
+  bool CountBcast();
 
   ClientRegistry& clients_;
   std::atomic<bool> active_{false};
   std::atomic<bool> pending_{false};
   std::atomic<int64_t> nclients_{0};
+  std::atomic<int64_t> nbcast_{0};
+  std::function<void()> on_bcast_change_;  // set before clients connect
   int timeout_counter_ = 0;  // EnforceLimit's rounds still over the limit
   mutable std::mutex mu_;
   boost::unordered_flat_map<uint64_t, Client> tracking_;

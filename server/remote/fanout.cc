@@ -223,11 +223,14 @@ RemoteRoute Start(ServerState& state, CommandContext& ctx, std::unique_ptr<FanOu
     req.client_id = ctx.client.info->id;
     req.db = ctx.client.db;
     req.resp = ctx.client.resp;
-    remotes.Send(req, part.args, CountInFlight(state, ctx.spec, part.args, [fl, p](std::string_view reply) {
+    RemoteReplyFn done = [fl, p](std::string_view reply) {
       if (ParseReply(reply, &fl->replies[p]).status != ReplyStatus::kOk)
         fl->replies[p] = RespValue::Error(std::string(err::kFanOutBadReply));
       if (--fl->left == 0) fl->Finish();
-    }));
+    };
+    if (ctx.client.tracking) [[unlikely]]
+      done = TrackRemoteRead(state, ctx.spec, ctx.client, part.args, req, std::move(done));
+    remotes.Send(req, part.args, CountInFlight(state, ctx.spec, part.args, std::move(done)));
   }
   if (fl->left == 0) fl->Finish();
   return RemoteRoute::kForwarded;

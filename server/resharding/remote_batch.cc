@@ -8,7 +8,9 @@
 
 #include "persistence/aof_format.h"
 #include "persistence/aof_log.h"
+#include "server/core/remote_shards.h"
 #include "server/core/server_state.h"
+#include "server/pubsub/tracking.h"
 #include "server/persist/rdb_startup.h"
 #include "server/blocking/blocking.h"
 #include "server/resharding/remote_move.h"
@@ -158,6 +160,9 @@ bool Resharder::MoveBatchRemote(Job& job, uint16_t from, uint16_t to, const std:
       *error = e;
       return false;
     }
+    // The RESTOREs' (and CleanRemote's DELs') keyspace events reach the remote's event link
+    // while the slots are still fenced and not yet its own: they are dropped, not published.
+    if (RemoteShards* rs = state_.remotes()) rs->SyncEvents(RemoteIndex(to), Endpoint(to)->timeout_ms);
     locks.Lock(shards, ids);
   } else {
     locks.Lock(shards, ids);
@@ -226,6 +231,13 @@ bool Resharder::MoveBatchRemote(Job& job, uint16_t from, uint16_t to, const std:
   RerouteWaiters(rerouted);
   file.unlock();
   locks.UnlockAll();
+  // Keys read here (or at the old remote) are not tracked at the new remote: their readers
+  // are told to drop them now, or a change there would never reach them.
+  if (IsRemote(to)) {
+    std::bitset<kNumSlots> moved;
+    for (uint16_t s : mine) moved.set(s);
+    state_.tracking().InvalidateWhere([&](std::string_view k) { return moved.test(KeySlot(k)); }, false);
+  }
 
   // 5. A remote source forgets the keys (if that fails, the copies are invisible there and
   // a later move to it removes them first).

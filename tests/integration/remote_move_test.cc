@@ -15,29 +15,11 @@
 
 #include "tests/support/processes.h"
 #include "tests/support/raw_client.h"
+#include "tests/support/remote_moves.h"
 #include "tests/support/replies.h"
 
 namespace ks::test {
 namespace {
-
-std::string MoveId(const std::string& reply) {
-  EXPECT_FALSE(reply.empty());
-  EXPECT_EQ(reply.front(), '"') << reply;
-  return reply.size() > 2 ? reply.substr(1, reply.size() - 2) : reply;
-}
-
-// Polls (bounded) until the move is no longer running; returns its KEYSHARD MOVES reply.
-std::string WaitMove(Client& c, const std::string& id, int timeout_ms = 60000) {
-  std::string r;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (std::chrono::steady_clock::now() < deadline) {
-    r = c.Run({"KEYSHARD", "MOVES", id});
-    if (r.find("\"running\"") == std::string::npos) return r;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  ADD_FAILURE() << "move " << id << " still running: " << r;
-  return r;
-}
 
 // keyshard with engines and the remotes r1 and r2 (redis-server on free ports), from a
 // proxy.toml in its directory.
