@@ -85,7 +85,14 @@ void Connection::SendWhileParked() {
     if (n > 0) {
       CountWrite(static_cast<size_t>(n));
       out_.erase(0, static_cast<size_t>(n));
-      if (out_.empty()) return;
+      if (out_.empty()) {
+        // Every reply is out: the read WaitInputOrPush left for now starts (see there).
+        if (replies_.waiting() == 0 && !read_.busy && !read_.ready)
+          asio::post(socket_.get_executor(), [self = shared_from_this()] {
+            if (self->parked_ && !self->read_.busy && !self->read_.ready) self->StartRead();
+          });
+        return;
+      }
     }
   }
   wake_.cancel();
@@ -205,10 +212,11 @@ asio::awaitable<void> Connection::Run() {
     // no failed read() per command, and no epoll_ctl either (an async_wait re-arms the
     // descriptor with epoll_ctl each time it is started).
     boost::system::error_code ec;
-    size_t n = 0;
+    size_t n = 0, space = in_.size() - in_len_;
     if (read_.ready) {
       ec = read_.ec;
       n = read_.n;
+      space = read_.space;
       read_.ready = false;
     } else {
       auto [rec, rn] = co_await socket_.async_read_some(asio::buffer(in_.data() + in_len_, in_.size() - in_len_),
@@ -217,6 +225,7 @@ asio::awaitable<void> Connection::Run() {
       n = rn;
     }
     if (ec || client_.info->killed.load(std::memory_order_relaxed)) break;
+    last_read_full_ = n == space;
     in_len_ += n;
     ThreadCounters::AddOwn(counters.net_input_bytes, n);
     ThreadCounters::AddOwn(counters.reads, 1);
@@ -272,19 +281,33 @@ asio::awaitable<bool> Connection::WaitInputOrPush() {
   // the coroutine waits on wake_, which the read's completion, a queued message and a remote
   // reply all cancel. Racing a readiness wait against wake_ instead would re-arm the socket
   // with epoll_ctl on every wait: one system call per forwarded command.
+  //
+  // A request/response client waiting for remote replies (its last read was whole commands and
+  // did not fill the buffer; it is not subscribed, monitoring or tracking) sends nothing more
+  // before they are out: its read starts after SendWhileParked wrote them, from a posted
+  // handler, by when the next request has often arrived (as on the local path), instead of at
+  // once, where it would only find the socket empty (one failed recv per forwarded command).
   for (;;) {
     if (read_.ready) co_return true;
+    if (client_.info->killed.load(std::memory_order_relaxed)) co_return false;
     // A frame queued after this check posts a wake-up, which can only run once we wait below.
     if (push_->HasPending() || !out_.empty()) co_return false;
-    if (!read_.busy) StartRead();
+    if (!read_.busy && !ReadCanWait()) StartRead();
     parked_ = true;
     co_await wake_.async_wait(asio::as_tuple(asio::use_awaitable));
     parked_ = false;
   }
 }
 
+bool Connection::ReadCanWait() const {
+  return replies_.waiting() > 0 && in_len_ == 0 && !last_read_full_ &&
+         !client_.info->pubsub.load(std::memory_order_relaxed) && !client_.info->monitor.load(std::memory_order_relaxed) &&
+         !client_.tracking;
+}
+
 void Connection::StartRead() {
   read_.busy = true;
+  read_.space = in_.size() - in_len_;
   socket_.async_read_some(asio::buffer(in_.data() + in_len_, in_.size() - in_len_),
                           [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
                             self->read_.busy = false;

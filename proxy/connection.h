@@ -51,6 +51,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Starts the read WaitInputOrPush leaves running into in_[in_len_, in_.size()): nothing
   // may move in_ or change in_len_ until it is ready and taken.
   void StartRead();
+  // Whether WaitInputOrPush may leave the read unstarted until the remote replies are out.
+  bool ReadCanWait() const;
 
   class Deferred;
   // Puts a forwarded command's reply in its place and wakes the coroutine to write it.
@@ -79,7 +81,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     bool ready = false;  // completed, not yet taken by Run
     boost::system::error_code ec;
     size_t n = 0;
+    size_t space = 0;  // the room it was given
   } read_;
+  bool last_read_full_ = false;  // the last read filled the room it had (more may be waiting)
   bool parked_ = false;       // the coroutine waits in WaitInputOrPush (nothing else to do)
   bool send_posted_ = false;  // a SendWhileParked is posted
 };
