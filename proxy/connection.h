@@ -51,6 +51,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   class Deferred;
   // Puts a forwarded command's reply in its place and wakes the coroutine to write it.
   void FillRemoteReply(uint64_t id, std::string_view reply);
+  // Puts a RESP-encoded command at the front of the unread input (dispatched again next).
+  void PutBackInInput(std::string_view request);
 
   boost::asio::ip::tcp::socket socket_;
   Service& service_;

@@ -18,7 +18,9 @@
 
 namespace ks {
 
+struct ClientState;
 struct CommandContext;
+struct RemoteUnblock;
 struct CommandSpec;
 class ServerState;
 
@@ -32,8 +34,22 @@ enum class RemoteRoute {
 // Counts a command sent to a remote as in flight on each of its keys' slots until its reply
 // arrives (SlotFence::InFlight): a slot move away from the remote waits for them after fencing
 // the slots. Every Send of a keyed command goes through it.
+// `blocking`: it went over a connection of its own and may wait there (SlotFence counts it
+// apart: the move reroutes it rather than waiting for it).
 RemoteReplyFn CountInFlight(ServerState& state, const CommandSpec& spec, std::span<const std::string_view> args,
-                            RemoteReplyFn done);
+                            RemoteReplyFn done, bool blocking = false);
+
+// Counts an error reply of a remote shard (or one made here for it: unavailable, timed out)
+// as Redis counts the errors it replies: INFO errorstats by the error's code and the
+// command's failed_calls. For a forwarded command's reply, or a fan-out's merged one, on
+// the client's thread. Nothing for a reply that is not an error.
+void CountRemoteError(ServerState& state, int thread_index, const CommandSpec& spec, std::string_view reply);
+
+// The client's command blocked on a remote shard (ClientState::remote_block) is unblocked
+// (CLIENT UNBLOCK) or rerouted (its slot moves away from that remote): CLIENT UNBLOCK goes
+// to the remote (RemoteShards::Unblock); a reroute's nil reply then puts the command back
+// in the client's input, to run again at the slot's new owner. The client's I/O thread.
+void UnblockRemoteClient(ServerState& state, ClientState& client, const RemoteUnblock& u);
 
 // Routes ctx's keys; forwards or refuses when a remote shard owns any of them.
 RemoteRoute ForwardIfRemote(ServerState& state, CommandContext& ctx);
