@@ -10,7 +10,8 @@
 // caught by Execute, which re-reads each key's owner with the engines locked (a move flips the
 // owner under the source engine's lock) and sends the command back here. A move from a remote
 // fences its slots first (routing/slot_fence.h: commands on them are held, not run) and waits
-// for the commands already sent there, which CountInFlight counts per slot.
+// for the commands already sent there, which CountInFlight counts per slot; commands blocked
+// there are unblocked and run again at the new owner (UnblockRemoteClient).
 #include <span>
 #include <string_view>
 
