@@ -44,16 +44,19 @@ struct RemoteUnblock {
     kReroute,  // its slot moves away from that remote: run it again at the new owner
   };
   Kind kind = Kind::kTimeout;
+  // The wait it is meant for (ClientInfo::remote_block's generation): a later one is left alone.
+  uint64_t gen = 0;
   // kReroute: only a command waiting on this remote with a key in one of these slots (sorted).
   uint16_t remote = 0;
   std::shared_ptr<const std::vector<uint16_t>> slots;
 };
 
-// ClientInfo::remote_blocked.
+// ClientInfo::remote_block's low bits.
 enum RemoteBlockedState : uint8_t { kNotRemoteBlocked, kRemoteBlocked, kRemoteUnblockSent };
 
 // The client's command waiting on a remote shard (a forwarded BLPOP...), on its own thread.
 struct RemoteBlock {
+  uint64_t gen = 0;  // ClientInfo::remote_block's generation of this wait
   uint16_t remote = 0;
   std::vector<uint16_t> slots;    // of its keys
   std::vector<std::string> args;  // dispatched again when rerouted
@@ -93,9 +96,11 @@ struct ClientInfo {
 
   // Closes the connection from any thread (posts to the connection's own executor).
   std::function<void()> kill;
-  // A command forwarded to a remote shard that may block there (RemoteBlockedState): CLIENT
-  // LIST's b flag and INFO's blocked_clients, and CLIENT UNBLOCK's 1 exactly once.
-  std::atomic<uint8_t> remote_blocked{kNotRemoteBlocked};
+  // A command forwarded to a remote shard that may block there: generation << 2 |
+  // RemoteBlockedState (one word, so CLIENT UNBLOCK's compare-and-swap names one wait). CLIENT
+  // LIST's b flag and INFO's blocked_clients, and CLIENT UNBLOCK's 1 exactly once per wait.
+  std::atomic<uint64_t> remote_block{0};
+  uint8_t remote_block_state() const { return remote_block.load(std::memory_order_relaxed) & 3; }
   std::atomic<bool> remote_block_timeout{false};  // it has a timeout (clients_in_timeout_table)
   // Ends that wait from any thread (posts to the connection's executor); null for clients
   // without a connection.

@@ -36,7 +36,7 @@ RemoteReplyFn WaitRemoteBlock(std::shared_ptr<RemoteBlock> block, std::shared_pt
   return [block = std::move(block), info = std::move(info), deferred = std::move(deferred), reply_on,
           fill = std::move(fill)](std::string_view reply) {
     block->active = false;
-    info->remote_blocked.store(kNotRemoteBlocked, std::memory_order_relaxed);
+    info->remote_block.store(block->gen << 2 | kNotRemoteBlocked, std::memory_order_relaxed);
     if (IsNilReply(reply)) {
       if (block->unblocked == RemoteUnblock::Kind::kError) {
         // CLIENT UNBLOCK ERROR came while a reroute's TIMEOUT was already on its way.
@@ -95,7 +95,7 @@ void CountRemoteError(ServerState& state, int thread_index, const CommandSpec& s
 void UnblockRemoteClient(ServerState& state, ClientState& client, const RemoteUnblock& u) {
   RemoteBlock* b = client.remote_block.get();
   RemoteShards* remotes = state.remotes();
-  if (!b || !b->active || !remotes) return;
+  if (!b || !b->active || b->gen != u.gen || !remotes) return;
   if (u.kind == RemoteUnblock::Kind::kReroute) {
     if (b->remote != u.remote || b->rerouting || b->unblocked || !u.slots) return;
     const bool moving = std::any_of(b->slots.begin(), b->slots.end(), [&](uint16_t s) {
@@ -186,7 +186,8 @@ RemoteRoute ForwardIfRemote(ServerState& state, CommandContext& ctx) {
     block->args.assign(ctx.args.begin(), ctx.args.end());
     ctx.client.remote_block = block;
     ctx.client.info->remote_block_timeout.store(req.block_timeout_ms > 0, std::memory_order_relaxed);
-    ctx.client.info->remote_blocked.store(kRemoteBlocked, std::memory_order_relaxed);
+    block->gen = (ctx.client.info->remote_block.load(std::memory_order_relaxed) >> 2) + 1;
+    ctx.client.info->remote_block.store(block->gen << 2 | kRemoteBlocked, std::memory_order_relaxed);
     done = WaitRemoteBlock(std::move(block), ctx.client.info, ctx.client.deferred, reply_on, std::move(done));
   }
   // Counted until the final reply (after an EVALSHA's retry as EVAL, if any).

@@ -28,7 +28,7 @@ std::string ClientLine(const ClientInfo& c, int64_t now_ms) {
   std::string flags;
   if (c.monitor.load(std::memory_order_relaxed)) flags += 'O';
   if (c.pubsub.load(std::memory_order_relaxed)) flags += 'P';
-  if (c.blocked() || c.remote_blocked.load(std::memory_order_relaxed) == kRemoteBlocked) flags += 'b';
+  if (c.blocked() || c.remote_block_state() == kRemoteBlocked) flags += 'b';
   const uint32_t tracking = c.tracking_flags.load(std::memory_order_relaxed);
   if (tracking & kTrackOn) flags += 't';
   if (tracking & kTrackBrokenRedir) flags += 'R';
@@ -282,9 +282,10 @@ void ClientUnblock(CommandContext& ctx) {
     // Blocked on a remote shard: its thread sends CLIENT UNBLOCK there, and the command's
     // own reply (nil, the UNBLOCKED error, or what the remote had popped already) comes back
     // the normal way. 1 once per wait, as Redis unblocks a client once.
-    uint8_t blocked = kRemoteBlocked;
-    if (c->unblock_remote && c->remote_blocked.compare_exchange_strong(blocked, kRemoteUnblockSent)) {
-      c->unblock_remote({with_error ? RemoteUnblock::Kind::kError : RemoteUnblock::Kind::kTimeout, 0, nullptr});
+    uint64_t blocked = c->remote_block.load();
+    if (c->unblock_remote && (blocked & 3) == kRemoteBlocked &&
+        c->remote_block.compare_exchange_strong(blocked, (blocked & ~uint64_t{3}) | kRemoteUnblockSent)) {
+      c->unblock_remote({with_error ? RemoteUnblock::Kind::kError : RemoteUnblock::Kind::kTimeout, blocked >> 2, 0, nullptr});
       return ctx.rb.Int(1);
     }
     return ctx.rb.Int(0);

@@ -180,7 +180,7 @@ void InfoClients(std::string& out, InfoInput& in) {
     if (auto b = c->blocked()) {
       ++blocked;
       with_timeout += b->timeout_ms > 0 ? 1 : 0;
-    } else if (c->remote_blocked.load(std::memory_order_relaxed) == kRemoteBlocked) {
+    } else if (c->remote_block_state() == kRemoteBlocked) {
       // Blocked through keyshard on a remote shard: a blocked client here too, as in Redis.
       ++blocked;
       with_timeout += c->remote_block_timeout.load(std::memory_order_relaxed) ? 1 : 0;

@@ -106,8 +106,8 @@ void Resharder::DrainSlots(const std::vector<uint16_t>& slots, uint16_t from) {
     auto moving = std::make_shared<std::vector<uint16_t>>(slots);
     std::sort(moving->begin(), moving->end());
     for (const auto& c : state_.clients().Snapshot())
-      if (c->remote_blocked.load(std::memory_order_relaxed) != kNotRemoteBlocked && c->unblock_remote)
-        c->unblock_remote({RemoteUnblock::Kind::kReroute, RemoteIndex(from), moving});
+      if (const uint64_t b = c->remote_block.load(std::memory_order_relaxed); (b & 3) != kNotRemoteBlocked && c->unblock_remote)
+        c->unblock_remote({RemoteUnblock::Kind::kReroute, b >> 2, RemoteIndex(from), moving});
   }
   wait([&](uint16_t s) { return fence.InFlight(s) > 0; });
 }
