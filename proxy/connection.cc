@@ -18,6 +18,7 @@
 #include <cstring>
 
 #include "server/blocking/blocking.h"
+#include "server/core/forward.h"
 #include "server/core/remote_shards.h"
 #include "server/pubsub/pubsub_family.h"
 #include "server/pubsub/tracking.h"
@@ -55,6 +56,9 @@ class Connection::Deferred final : public DeferredReplies {
       if (auto conn = weak.lock()) conn->FillRemoteReply(id, reply);
     };
   }
+  void Requeue(std::string request) override {
+    if (auto c = c_.lock()) c->PutBackInInput(request);
+  }
 
  private:
   std::weak_ptr<Connection> c_;
@@ -62,7 +66,12 @@ class Connection::Deferred final : public DeferredReplies {
 
 void Connection::FillRemoteReply(uint64_t id, std::string_view reply) {
   replies_.Fill(id, reply);
-  if (out_.empty() || send_posted_) return;
+  if (out_.empty()) {
+    // An empty fill (a command put back in the input) still ends WaitRemoteReplies.
+    if (replies_.waiting() == 0) wake_.cancel();
+    return;
+  }
+  if (send_posted_) return;
   if (parked_ && writing_.empty()) {
     // The coroutine only waits for input: the replies go out from here, without waking it to
     // flush (a wake-up, a resumption and an asynchronous write per forwarded command). Posted,
@@ -104,11 +113,19 @@ void Connection::CountWrite(size_t bytes) {
   ThreadCounters::AddOwn(counters.writes, 1);
 }
 
+void Connection::PutBackInInput(std::string_view req) {
+  if (in_len_ + req.size() > in_.size()) in_.resize(in_len_ + req.size());
+  std::memmove(in_.data() + req.size(), in_.data(), in_len_);
+  std::memcpy(in_.data(), req.data(), req.size());
+  in_len_ += req.size();
+}
+
 Connection::Connection(tcp::socket socket, Service& service, int thread_index)
     : socket_(std::move(socket)), service_(service), in_(kInitialBuffer), rb_(&out_), wake_(socket_.get_executor()) {
   ServerState& st = service_.state();
   auto info = std::make_shared<ClientInfo>();
   info->id = st.clients().NextId();
+  info->thread_index = thread_index;
   boost::system::error_code ec;
   info->addr = Endpoint(socket_.remote_endpoint(ec));
   info->laddr = Endpoint(socket_.local_endpoint(ec));
@@ -170,6 +187,13 @@ asio::awaitable<void> Connection::Run() {
         c->socket_.close(ec);
         c->wake_.cancel();  // out of WaitRemoteReplies
       }
+    });
+  };
+  // CLIENT UNBLOCK of a command blocked on a remote shard, and its reroute when the slot moves
+  // away from there: both act on this thread's state (server/core/forward.h).
+  client_.info->unblock_remote = [weak, exec](RemoteUnblock u) {
+    asio::post(exec, [weak, u = std::move(u)] {
+      if (auto c = weak.lock()) UnblockRemoteClient(c->service_.state(), c->client_, u);
     });
   };
   push_->set_wake([weak, exec] {
@@ -406,10 +430,7 @@ asio::awaitable<bool> Connection::WaitWhileBlocked() {
         ReplyBuilder enc(&req);
         enc.Array(w->args.size());
         for (const std::string& a : w->args) enc.Bulk(a);
-        if (in_len_ + req.size() > in_.size()) in_.resize(in_len_ + req.size());
-        std::memmove(in_.data() + req.size(), in_.data(), in_len_);
-        std::memcpy(in_.data(), req.data(), req.size());
-        in_len_ += req.size();
+        PutBackInInput(req);
       } else {
         replies_.tail()->append(w->reply);
       }

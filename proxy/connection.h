@@ -61,6 +61,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void SendWhileParked();
   // Counts a write of bytes to the client in INFO stats.
   void CountWrite(size_t bytes);
+  // Puts a RESP-encoded command at the front of the unread input (dispatched again next).
+  void PutBackInInput(std::string_view request);
 
   boost::asio::ip::tcp::socket socket_;
   Service& service_;

@@ -9,8 +9,10 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <algorithm>
 #include <chrono>
 #include <deque>
+#include <functional>
 
 #include "common/strconv.h"
 #include "proxy/remote_events.h"
@@ -40,13 +42,26 @@ std::string ErrorLine(std::string_view text) {
 // I/O thread; its coroutines hold it alive and stop when its generation changes (a reset).
 class Upstream : public std::enable_shared_from_this<Upstream> {
  public:
-  enum class Kind : uint8_t { kClient, kInternal, kSelect, kAuth, kHello };
+  enum class Kind : uint8_t { kClient, kInternal, kSelect, kAuth, kHello, kClientId };
 
   // timeout_ms <= 0: requests wait without a deadline (a blocking command with timeout 0).
-  Upstream(asio::io_context& ioc, RemotePool::Remote& r, int resp, int64_t timeout_ms, uint64_t owner = 0)
-      : ioc_(ioc), r_(r), resp_(resp), timeout_ms_(timeout_ms), owner_(owner), sock_(ioc), timer_(ioc) {}
+  // learn_id: CLIENT ID goes ahead of the requests, so CLIENT UNBLOCK can name this
+  // connection on the remote (a blocking command's own connection).
+  Upstream(asio::io_context& ioc, RemotePool::Remote& r, int resp, int64_t timeout_ms, uint64_t owner = 0,
+           bool learn_id = false)
+      : ioc_(ioc), r_(r), resp_(resp), timeout_ms_(timeout_ms), owner_(owner), learn_id_(learn_id), sock_(ioc),
+        timer_(ioc) {}
 
   uint64_t owner() const { return owner_; }
+  RemotePool::Remote& remote() const { return r_; }
+  // The connection's id on the remote (learn_id), -1 until CLIENT ID's reply is in.
+  int64_t remote_id() const { return remote_id_; }
+  // Runs once when the id arrives (replacing any earlier one).
+  void OnId(std::function<void()> f) { on_id_ = std::move(f); }
+  // Requests sent and not answered, on a connection not closed for good.
+  bool pending() const { return state_ != State::kClosed && !q_.empty(); }
+  // What RemotePool::Unblock asked for: TIMEOUT, or ERROR once any asked for it.
+  bool unblock_error = false;
 
   void Send(std::span<const std::string_view> args, int db, RemoteReplyFn done, Kind kind) {
     if (state_ == State::kClosed) return Reject(std::move(done), kind, Unavailable("connection closed"));
@@ -66,7 +81,7 @@ class Upstream : public std::enable_shared_from_this<Upstream> {
     const Clock::time_point deadline =
         timeout_ms_ > 0 ? Clock::now() + std::chrono::milliseconds(timeout_ms_) : Clock::time_point::max();
     ReplyBuilder rb(&wbuf_);
-    if (db != db_) {
+    if (db >= 0 && db != db_) {  // db < 0: any database (an internal command)
       const std::string n = std::to_string(db);
       const std::string_view sel[] = {"SELECT", n};
       rb.BulkArray(sel, 2);
@@ -171,6 +186,11 @@ class Upstream : public std::enable_shared_from_this<Upstream> {
       rb.BulkArray(hello, 2);
       front.push_back({nullptr, Clock::now(), deadline, Kind::kHello});
     }
+    if (learn_id_) {
+      const std::string_view id[] = {"CLIENT", "ID"};
+      rb.BulkArray(id, 2);
+      front.push_back({nullptr, Clock::now(), deadline, Kind::kClientId});
+    }
     for (auto it = front.rbegin(); it != front.rend(); ++it) q_.push_front(std::move(*it));
     wbuf_.insert(0, hs);
     state_ = State::kReady;
@@ -274,6 +294,12 @@ class Upstream : public std::enable_shared_from_this<Upstream> {
         // The requests behind it would run in the wrong database.
         if (v.IsError()) return Reset(Unavailable("SELECT failed: " + v.str), false);
         return;
+      case Kind::kClientId:
+        // A server without CLIENT ID: its blocked commands cannot be unblocked from here.
+        if (v.type != RespValue::Type::kInteger) return;
+        remote_id_ = v.integer;
+        if (on_id_) std::exchange(on_id_, nullptr)();
+        return;
       case Kind::kClient: {
         r_.in_flight.fetch_sub(1, std::memory_order_relaxed);
         const double ms = std::chrono::duration<double, std::milli>(Clock::now() - p.sent).count();
@@ -346,6 +372,9 @@ class Upstream : public std::enable_shared_from_this<Upstream> {
   const int resp_;
   const int64_t timeout_ms_;
   const uint64_t owner_;
+  const bool learn_id_;
+  int64_t remote_id_ = -1;
+  std::function<void()> on_id_;
   tcp::socket sock_;
   asio::steady_timer timer_;
   State state_ = State::kIdle;
@@ -402,7 +431,7 @@ void RemotePool::Send(const RemoteRequest& req, std::span<const std::string_view
   if (req.blocking) {
     // Its own connection: a remote blocked on it would stall every client pinned there.
     const int64_t timeout = req.block_timeout_ms > 0 ? req.block_timeout_ms + opts_.timeout_ms : 0;
-    auto up = std::make_shared<Upstream>(ioc, r, req.resp, timeout, req.client_id);
+    auto up = std::make_shared<Upstream>(ioc, r, req.resp, timeout, req.client_id, true);
     th.dedicated.push_back(up);
     Upstream* raw = up.get();
     up->SendTracked(args, req.db, [&th, raw, done = std::move(done)](std::string_view reply) {
@@ -436,10 +465,51 @@ void RemotePool::Send(const RemoteRequest& req, std::span<const std::string_view
       keep->Close("");
     }, req.track);
   }
-  auto& conns = th.pool[req.resp == 3][req.remote];
+  Pooled(req.thread_index, req.resp, req.remote, req.client_id).SendTracked(args, req.db, std::move(done), req.track);
+}
+
+Upstream& RemotePool::Pooled(int thread_index, int resp, uint16_t remote, uint64_t client_id) {
+  auto& conns = per_thread_[thread_index]->pool[resp == 3][remote];
   if (conns.empty())
-    for (int i = 0; i < opts_.pool_size; ++i) conns.push_back(std::make_shared<Upstream>(ioc, r, req.resp, opts_.timeout_ms));
-  conns[req.client_id % conns.size()]->SendTracked(args, req.db, std::move(done), req.track);
+    for (int i = 0; i < opts_.pool_size; ++i)
+      conns.push_back(std::make_shared<Upstream>(*threads_[thread_index], *remotes_[remote], resp, opts_.timeout_ms));
+  return *conns[client_id % conns.size()];
+}
+
+void RemotePool::Unblock(int thread_index, uint64_t client_id, bool error) {
+  if (thread_index < 0 || static_cast<size_t>(thread_index) >= per_thread_.size()) return;
+  auto& d = per_thread_[thread_index]->dedicated;
+  auto it = std::find_if(d.begin(), d.end(), [&](auto& u) { return u->owner() == client_id; });
+  if (it == d.end()) return;
+  (*it)->unblock_error |= error;
+  SendUnblock(thread_index, *it, 0);
+}
+
+void RemotePool::SendUnblock(int thread_index, std::weak_ptr<Upstream> weak, int attempt) {
+  auto up = weak.lock();
+  if (!up || !up->pending()) return;  // answered meanwhile: nothing to unblock
+  if (up->remote_id() < 0) {
+    // CLIENT ID's reply is not in yet (it went ahead of the command, so it comes first).
+    up->OnId([this, thread_index, weak] { SendUnblock(thread_index, weak, 0); });
+    return;
+  }
+  uint16_t remote = 0;
+  while (remote < remotes_.size() && remotes_[remote].get() != &up->remote()) ++remote;
+  if (remote == remotes_.size()) return;
+  const std::string id = std::to_string(up->remote_id());
+  const std::string_view args[] = {"CLIENT", "UNBLOCK", id, up->unblock_error ? "ERROR" : "TIMEOUT"};
+  // Over a pooled connection: the blocked one is busy with the command.
+  Pooled(thread_index, 2, remote, up->owner()).Send(args, -1, [this, thread_index, weak, attempt,
+      alive = std::weak_ptr<bool>(alive_)](std::string_view reply) {
+    // 0: the command was answered meanwhile (its reply is on its way), or it has not reached
+    // the remote's blocking yet (the two connections race): asked again, while unanswered.
+    if (reply != ":0\r\n" || alive.expired()) return;
+    auto t = std::make_shared<asio::steady_timer>(*threads_[thread_index],
+                                                  std::chrono::milliseconds(std::min(1 << attempt, 50)));
+    t->async_wait([this, t, thread_index, weak, attempt, alive](const boost::system::error_code& ec) {
+      if (!ec && !alive.expired()) SendUnblock(thread_index, weak, std::min(attempt + 1, 6));
+    });
+  }, Upstream::Kind::kInternal);
 }
 
 void RemotePool::DropClient(int thread_index, uint64_t client_id) {
@@ -545,14 +615,10 @@ void RemotePool::Stop() {
 
 void RemotePool::Refresh() {
   // Runs on thread 0; the figures arrive later and are only read by Status().
-  Thread& th = *per_thread_[0];
   for (size_t i = 0; i < remotes_.size(); ++i) {
     Remote& r = *remotes_[i];
-    auto& conns = th.pool[0][i];
-    if (conns.empty())
-      for (int k = 0; k < opts_.pool_size; ++k) conns.push_back(std::make_shared<Upstream>(*threads_[0], r, 2, opts_.timeout_ms));
     const std::string_view info[] = {"INFO", "memory", "keyspace"};
-    conns[0]->Send(info, 0, [&r](std::string_view reply) {
+    Pooled(0, 2, static_cast<uint16_t>(i), 0).Send(info, 0, [&r](std::string_view reply) {
       RespValue v;
       if (ParseReply(reply, &v).status != ReplyStatus::kOk || v.type != RespValue::Type::kBulk) return;
       int64_t used = -1, keys = 0;

@@ -11,7 +11,8 @@
 // answered within remote-timeout fails with a clear error and its connection is reset (its
 // FIFO is out of step); a failed connect puts the connection in back-off (100 ms doubling up
 // to 5 s), during which requests fail at once with the last error. Blocking commands get a
-// connection of their own, closed after the reply (or when the client leaves).
+// connection of their own, closed after the reply (or when the client leaves), with CLIENT ID
+// pipelined first so CLIENT UNBLOCK can name it on the remote.
 #include <boost/asio/io_context.hpp>
 #include <atomic>
 #include <memory>
@@ -53,6 +54,7 @@ class RemotePool final : public RemoteShards {
   void Send(const RemoteRequest& req, std::span<const std::string_view> args, RemoteReplyFn done) override;
   void DropClient(int thread_index, uint64_t client_id) override;
   void ReleaseLease(int thread_index, uint64_t client_id, uint16_t remote) override;
+  void Unblock(int thread_index, uint64_t client_id, bool error) override;
   std::vector<RemoteStatus> Status() const override;
   void EventsChanged() override;
   uint64_t TrackingEpoch(uint16_t remote) const override { return remotes_[remote]->track_epoch.load(); }
@@ -81,6 +83,10 @@ class RemotePool final : public RemoteShards {
  private:
   struct Thread;
   void Refresh();
+  // The pooled connection of a client (by id) to remote on thread_index, made on first use.
+  Upstream& Pooled(int thread_index, int resp, uint16_t remote, uint64_t client_id);
+  // CLIENT UNBLOCK for the blocking command on up (see RemoteShards::Unblock).
+  void SendUnblock(int thread_index, std::weak_ptr<Upstream> up, int attempt);
 
   std::vector<std::unique_ptr<Remote>> remotes_;
   std::vector<boost::asio::io_context*> threads_;

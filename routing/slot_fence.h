@@ -40,9 +40,18 @@ class SlotFence {
   // Commands forwarded to a remote shard and not yet answered, per slot: the forwarding code
   // counts them (BeginRemote when it sends, EndRemote when the reply or its error arrives),
   // so a move from a remote can wait for the ones sent before its fence (InFlight == 0).
-  void BeginRemote(uint16_t slot) { in_flight_[slot].fetch_add(1, std::memory_order_acq_rel); }
-  void EndRemote(uint16_t slot) { in_flight_[slot].fetch_sub(1, std::memory_order_acq_rel); }
+  // `blocking`: a blocking command (BLPOP...), which may wait there for long; counted apart
+  // too, so the move can wait for the others first and then have these rerouted.
+  void BeginRemote(uint16_t slot, bool blocking = false) {
+    if (blocking) blocking_[slot].fetch_add(1, std::memory_order_acq_rel);
+    in_flight_[slot].fetch_add(1, std::memory_order_acq_rel);
+  }
+  void EndRemote(uint16_t slot, bool blocking = false) {
+    in_flight_[slot].fetch_sub(1, std::memory_order_acq_rel);
+    if (blocking) blocking_[slot].fetch_sub(1, std::memory_order_acq_rel);
+  }
   uint32_t InFlight(uint16_t slot) const { return in_flight_[slot].load(std::memory_order_acquire); }
+  uint32_t BlockingInFlight(uint16_t slot) const { return blocking_[slot].load(std::memory_order_acquire); }
 
   // Bumped by every Lift: a client held at generation g whose wake-up was registered after
   // a Lift (generation() != g) must not wait.
@@ -54,6 +63,7 @@ class SlotFence {
  private:
   std::array<std::atomic<bool>, kNumSlots> fenced_{};
   std::array<std::atomic<uint32_t>, kNumSlots> in_flight_{};
+  std::array<std::atomic<uint32_t>, kNumSlots> blocking_{};
   std::atomic<uint32_t> raised_{0};
   std::atomic<uint64_t> generation_{0};
   std::mutex mu_;

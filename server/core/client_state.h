@@ -7,8 +7,10 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "server/multi/transaction.h"
 
@@ -34,8 +36,39 @@ enum class RemoteWait : uint8_t {
   kAfter,  // forwarded: run nothing more until its reply has arrived
 };
 
+// What ends the wait of a client's command blocked on a remote shard (ClientInfo::unblock_remote).
+struct RemoteUnblock {
+  enum class Kind : uint8_t {
+    kTimeout,  // CLIENT UNBLOCK id [TIMEOUT]
+    kError,    // CLIENT UNBLOCK id ERROR
+    kReroute,  // its slot moves away from that remote: run it again at the new owner
+  };
+  Kind kind = Kind::kTimeout;
+  // The wait it is meant for (ClientInfo::remote_block's generation): a later one is left alone.
+  uint64_t gen = 0;
+  // kReroute: only a command waiting on this remote with a key in one of these slots (sorted).
+  uint16_t remote = 0;
+  std::shared_ptr<const std::vector<uint16_t>> slots;
+};
+
+// ClientInfo::remote_block's low bits.
+enum RemoteBlockedState : uint8_t { kNotRemoteBlocked, kRemoteBlocked, kRemoteUnblockSent };
+
+// The client's command waiting on a remote shard (a forwarded BLPOP...), on its own thread.
+struct RemoteBlock {
+  uint64_t gen = 0;  // ClientInfo::remote_block's generation of this wait
+  uint16_t remote = 0;
+  std::vector<uint16_t> slots;    // of its keys
+  std::vector<std::string> args;  // dispatched again when rerouted
+  bool active = true;             // until its reply arrives
+  bool rerouting = false;         // a nil reply means: dispatch it again (its slot moved)
+  // CLIENT UNBLOCK asked for this reply (it wins over a reroute already under way).
+  std::optional<RemoteUnblock::Kind> unblocked;
+};
+
 struct ClientInfo {
   uint64_t id = 0;
+  int thread_index = 0;  // its I/O thread; set before the client is registered
   std::string addr;   // "ip:port" of the peer
   std::string laddr;  // local "ip:port"
   int fd = -1;
@@ -63,6 +96,15 @@ struct ClientInfo {
 
   // Closes the connection from any thread (posts to the connection's own executor).
   std::function<void()> kill;
+  // A command forwarded to a remote shard that may block there: generation << 2 |
+  // RemoteBlockedState (one word, so CLIENT UNBLOCK's compare-and-swap names one wait). CLIENT
+  // LIST's b flag and INFO's blocked_clients, and CLIENT UNBLOCK's 1 exactly once per wait.
+  std::atomic<uint64_t> remote_block{0};
+  uint8_t remote_block_state() const { return remote_block.load(std::memory_order_relaxed) & 3; }
+  std::atomic<bool> remote_block_timeout{false};  // it has a timeout (clients_in_timeout_table)
+  // Ends that wait from any thread (posts to the connection's executor); null for clients
+  // without a connection.
+  std::function<void(RemoteUnblock)> unblock_remote;
 
   std::string name() const {
     std::lock_guard lk(mu);
@@ -145,6 +187,8 @@ struct ClientState {
   // null: this client cannot forward (AOF replay, direct clients).
   std::shared_ptr<DeferredReplies> deferred;
   RemoteWait remote_wait = RemoteWait::kNo;
+  // The forwarded blocking command waiting for its reply, if any.
+  std::shared_ptr<RemoteBlock> remote_block;
 
   void SetDb(int d) {
     db = d;

@@ -1,5 +1,10 @@
 #include "server/core/forward.h"
 
+#include <algorithm>
+
+#include "resp/reply_builder.h"
+#include "resp/reply_parser.h"
+
 #include "server/blocking/blocking.h"
 #include "server/core/command_context.h"
 #include "server/core/command_registry.h"
@@ -12,16 +17,62 @@
 
 namespace ks {
 
+namespace {
+
+// A blocking command's reply when nothing came (or it was unblocked with TIMEOUT): RESP2's
+// null array or null bulk, RESP3's null.
+bool IsNilReply(std::string_view r) { return r == "*-1\r\n" || r == "$-1\r\n" || r == "_\r\n"; }
+
+// Redis's afterErrorReply: the code is what precedes the first space within the error line's
+// first 32 bytes (with its '-'), else ERR.
+std::string_view ErrorCode(std::string_view line) {
+  const size_t space = line.substr(0, 32).find(' ');
+  return line.size() > 1 && line[0] == '-' && space != std::string_view::npos && space > 1 ? line.substr(1, space - 1)
+                                                                                        : std::string_view("ERR");
+}
+
+// The reply of a command blocked on a remote (see UnblockRemoteClient).
+RemoteReplyFn WaitRemoteBlock(std::shared_ptr<RemoteBlock> block, std::shared_ptr<ClientInfo> info,
+                              std::shared_ptr<DeferredReplies> deferred, bool reply_on, RemoteReplyFn fill) {
+  return [block = std::move(block), info = std::move(info), deferred = std::move(deferred), reply_on,
+          fill = std::move(fill)](std::string_view reply) {
+    block->active = false;
+    info->remote_block.store(block->gen << 2 | kNotRemoteBlocked, std::memory_order_relaxed);
+    if (IsNilReply(reply)) {
+      if (block->unblocked == RemoteUnblock::Kind::kError) {
+        // CLIENT UNBLOCK ERROR came while a reroute's TIMEOUT was already on its way.
+        std::string line;
+        ReplyBuilder(&line).Error(err::kUnblocked);
+        return fill(line);
+      }
+      // Its slot moved: dispatched again (held by the fence, then routed to the new owner).
+      // Only while the connection waits for this reply (CLIENT REPLY ON): it reads nothing
+      // meanwhile, so its input can take the command.
+      if (block->rerouting && !block->unblocked && reply_on) {
+        std::string req;
+        ReplyBuilder enc(&req);
+        enc.Array(block->args.size());
+        for (const std::string& a : block->args) enc.Bulk(a);
+        deferred->Requeue(std::move(req));
+        return fill("");
+      }
+    }
+    fill(reply);
+  };
+}
+
+}  // namespace
+
 RemoteReplyFn CountInFlight(ServerState& state, const CommandSpec& spec, std::span<const std::string_view> args,
-                            RemoteReplyFn done) {
+                            RemoteReplyFn done, bool blocking) {
   SlotFence& fence = state.shards().fence();
   std::vector<uint16_t> slots;
   for (int i : CommandKeyIndexes(spec, static_cast<int>(args.size()), args.data())) {
     slots.push_back(KeySlot(args[i]));
-    fence.BeginRemote(slots.back());
+    fence.BeginRemote(slots.back(), blocking);
   }
-  return [&fence, slots = std::move(slots), done = std::move(done)](std::string_view reply) {
-    for (uint16_t s : slots) fence.EndRemote(s);
+  return [&fence, slots = std::move(slots), blocking, done = std::move(done)](std::string_view reply) {
+    for (uint16_t s : slots) fence.EndRemote(s, blocking);
     done(reply);
   };
 }
@@ -44,6 +95,40 @@ RemoteReplyFn TrackRemoteRead(ServerState& state, const CommandSpec& spec, Clien
     std::vector<std::string_view> v(keys.begin(), keys.end());
     state.tracking().InvalidateRemote(v);
   };
+}
+
+void CountRemoteError(ServerState& state, int thread_index, const CommandSpec& spec, std::string_view reply) {
+  if (reply.empty() || (reply[0] != '-' && reply[0] != '!')) [[likely]]
+    return;
+  std::string blob;
+  if (reply[0] == '!') {
+    // RESP3's blob error: !<len>\r\n<text>\r\n, counted as its text would be.
+    RespValue v;
+    if (ParseReply(reply, &v).status != ReplyStatus::kOk) return;
+    blob = "-" + v.str;
+    reply = blob;
+  }
+  CommandStats& cs = state.command_stats();
+  cs.CountError(ErrorCode(reply.substr(0, reply.find('\r'))), 1);
+  CommandStats::Add(cs.At(thread_index, spec.id).failed, 1);
+}
+
+void UnblockRemoteClient(ServerState& state, ClientState& client, const RemoteUnblock& u) {
+  RemoteBlock* b = client.remote_block.get();
+  RemoteShards* remotes = state.remotes();
+  if (!b || !b->active || b->gen != u.gen || !remotes) return;
+  if (u.kind == RemoteUnblock::Kind::kReroute) {
+    if (b->remote != u.remote || b->rerouting || b->unblocked || !u.slots) return;
+    const bool moving = std::any_of(b->slots.begin(), b->slots.end(), [&](uint16_t s) {
+      return std::binary_search(u.slots->begin(), u.slots->end(), s);
+    });
+    if (!moving) return;
+    b->rerouting = true;
+    remotes->Unblock(client.thread_index, client.info->id, false);
+    return;
+  }
+  b->unblocked = u.kind;
+  remotes->Unblock(client.thread_index, client.info->id, u.kind == RemoteUnblock::Kind::kError);
 }
 
 RemoteRoute ForwardIfRemote(ServerState& state, CommandContext& ctx) {
@@ -104,13 +189,33 @@ RemoteRoute ForwardIfRemote(ServerState& state, CommandContext& ctx) {
     req.block_timeout_ms = BlockTimeoutMs(spec, ctx.args);
   }
   if (RemoteRoute r = PrepareRemoteCommand(state, ctx, req); r != RemoteRoute::kLocal) return r;  // WATCH's lease
-  // Under CLIENT REPLY OFF/SKIP the command still runs there; its reply is dropped.
-  RemoteReplyFn done = ctx.client.reply_mode == ReplyMode::kOn ? ctx.client.deferred->Reserve()
-                                                                : RemoteReplyFn([](std::string_view) {});
+  // Under CLIENT REPLY OFF/SKIP the command still runs there; its reply is dropped (its
+  // error still counted, as Redis counts errors it does not send).
+  const bool reply_on = ctx.client.reply_mode == ReplyMode::kOn;
+  RemoteReplyFn done = reply_on ? ctx.client.deferred->Reserve() : RemoteReplyFn([](std::string_view) {});
   if (ctx.client.tracking) [[unlikely]]
     done = TrackRemoteRead(state, spec, ctx.client, ctx.args, req, std::move(done));
+  done = [&state, thread = req.thread_index, &spec, done = std::move(done)](std::string_view reply) {
+    CountRemoteError(state, thread, spec, reply);
+    done(reply);
+  };
+  if (req.blocking) {
+    // Blocked on the remote: CLIENT UNBLOCK and a move of its slot away from there reach it
+    // through this (UnblockRemoteClient).
+    auto block = std::make_shared<RemoteBlock>();
+    block->remote = target;
+    for (int i : idx) block->slots.push_back(KeySlot(ctx.args[i]));
+    std::sort(block->slots.begin(), block->slots.end());
+    block->args.assign(ctx.args.begin(), ctx.args.end());
+    ctx.client.remote_block = block;
+    ctx.client.info->remote_block_timeout.store(req.block_timeout_ms > 0, std::memory_order_relaxed);
+    block->gen = (ctx.client.info->remote_block.load(std::memory_order_relaxed) >> 2) + 1;
+    ctx.client.info->remote_block.store(block->gen << 2 | kRemoteBlocked, std::memory_order_relaxed);
+    done = WaitRemoteBlock(std::move(block), ctx.client.info, ctx.client.deferred, reply_on, std::move(done));
+  }
   // Counted until the final reply (after an EVALSHA's retry as EVAL, if any).
-  remotes->Send(req, ctx.args, WrapRemoteReply(state, ctx, req, CountInFlight(state, spec, ctx.args, std::move(done))));
+  remotes->Send(req, ctx.args,
+                WrapRemoteReply(state, ctx, req, CountInFlight(state, spec, ctx.args, std::move(done), req.blocking)));
   return RemoteRoute::kForwarded;
 }
 

@@ -10,7 +10,8 @@
 // caught by Execute, which re-reads each key's owner with the engines locked (a move flips the
 // owner under the source engine's lock) and sends the command back here. A move from a remote
 // fences its slots first (routing/slot_fence.h: commands on them are held, not run) and waits
-// for the commands already sent there, which CountInFlight counts per slot.
+// for the commands already sent there, which CountInFlight counts per slot; commands blocked
+// there are unblocked and run again at the new owner (UnblockRemoteClient).
 #include <span>
 #include <string_view>
 
@@ -20,6 +21,7 @@ namespace ks {
 
 struct ClientState;
 struct CommandContext;
+struct RemoteUnblock;
 struct CommandSpec;
 class ServerState;
 
@@ -33,8 +35,22 @@ enum class RemoteRoute {
 // Counts a command sent to a remote as in flight on each of its keys' slots until its reply
 // arrives (SlotFence::InFlight): a slot move away from the remote waits for them after fencing
 // the slots. Every Send of a keyed command goes through it.
+// `blocking`: it went over a connection of its own and may wait there (SlotFence counts it
+// apart: the move reroutes it rather than waiting for it).
 RemoteReplyFn CountInFlight(ServerState& state, const CommandSpec& spec, std::span<const std::string_view> args,
-                            RemoteReplyFn done);
+                            RemoteReplyFn done, bool blocking = false);
+
+// Counts an error reply of a remote shard (or one made here for it: unavailable, timed out)
+// as Redis counts the errors it replies: INFO errorstats by the error's code and the
+// command's failed_calls. For a forwarded command's reply, or a fan-out's merged one, on
+// the client's thread. Nothing for a reply that is not an error.
+void CountRemoteError(ServerState& state, int thread_index, const CommandSpec& spec, std::string_view reply);
+
+// The client's command blocked on a remote shard (ClientState::remote_block) is unblocked
+// (CLIENT UNBLOCK) or rerouted (its slot moves away from that remote): CLIENT UNBLOCK goes
+// to the remote (RemoteShards::Unblock); a reroute's nil reply then puts the command back
+// in the client's input, to run again at the slot's new owner. The client's I/O thread.
+void UnblockRemoteClient(ServerState& state, ClientState& client, const RemoteUnblock& u);
 
 // A forwarded read of a client whose reads remember their keys (CLIENT TRACKING): its keys
 // are remembered here as a local read's are, req.track asks the remote to track them, and if

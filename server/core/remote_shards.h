@@ -71,6 +71,14 @@ class RemoteShards {
   // Gives back the client's leased connection to remote (RemoteRequest::lease), if any: it is
   // closed once its last reply has arrived. Its I/O thread only.
   virtual void ReleaseLease(int thread_index, uint64_t client_id, uint16_t remote) = 0;
+  // Ends the wait of the client's blocking request (RemoteRequest::blocking) on the remote:
+  // `CLIENT UNBLOCK <its id there> TIMEOUT|ERROR` goes to that remote over a pooled connection
+  // (the dedicated one learnt its id with a CLIENT ID pipelined ahead of the command). The
+  // request's own reply then arrives the normal way: nil or the UNBLOCKED error, or the value
+  // the remote had already popped, so nothing is lost. Sent again while the remote answers 0
+  // and the request is still unanswered (it had not blocked there yet). Its I/O thread only;
+  // nothing happens when the client has no blocking request.
+  virtual void Unblock(int thread_index, uint64_t client_id, bool error) = 0;
   // A snapshot of every remote's status; any thread, never waits on the network.
   virtual std::vector<RemoteStatus> Status() const = 0;
 
@@ -106,6 +114,10 @@ class DeferredReplies {
   virtual RemoteReplyFn Reserve() = 0;
   // Replies reserved and not yet filled.
   virtual size_t Waiting() const = 0;
+  // Puts a command (RESP-encoded) back at the front of the client's input, to be dispatched
+  // again once the reply it waits for is filled (a blocked command whose slot moved). Its I/O
+  // thread only.
+  virtual void Requeue(std::string request) = 0;
 };
 
 }  // namespace ks

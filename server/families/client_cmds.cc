@@ -28,7 +28,7 @@ std::string ClientLine(const ClientInfo& c, int64_t now_ms) {
   std::string flags;
   if (c.monitor.load(std::memory_order_relaxed)) flags += 'O';
   if (c.pubsub.load(std::memory_order_relaxed)) flags += 'P';
-  if (c.blocked()) flags += 'b';
+  if (c.blocked() || c.remote_block_state() == kRemoteBlocked) flags += 'b';
   const uint32_t tracking = c.tracking_flags.load(std::memory_order_relaxed);
   if (tracking & kTrackOn) flags += 't';
   if (tracking & kTrackBrokenRedir) flags += 'R';
@@ -278,8 +278,17 @@ void ClientUnblock(CommandContext& ctx) {
   }
   for (const auto& c : ctx.server.clients().Snapshot()) {
     if (c->id != static_cast<uint64_t>(id)) continue;
-    std::shared_ptr<BlockedClient> b = c->blocked();
-    return ctx.rb.Int(b && UnblockClient(*b, with_error) ? 1 : 0);
+    if (std::shared_ptr<BlockedClient> b = c->blocked()) return ctx.rb.Int(UnblockClient(*b, with_error) ? 1 : 0);
+    // Blocked on a remote shard: its thread sends CLIENT UNBLOCK there, and the command's
+    // own reply (nil, the UNBLOCKED error, or what the remote had popped already) comes back
+    // the normal way. 1 once per wait, as Redis unblocks a client once.
+    uint64_t blocked = c->remote_block.load();
+    if (c->unblock_remote && (blocked & 3) == kRemoteBlocked &&
+        c->remote_block.compare_exchange_strong(blocked, (blocked & ~uint64_t{3}) | kRemoteUnblockSent)) {
+      c->unblock_remote({with_error ? RemoteUnblock::Kind::kError : RemoteUnblock::Kind::kTimeout, blocked >> 2, 0, nullptr});
+      return ctx.rb.Int(1);
+    }
+    return ctx.rb.Int(0);
   }
   ctx.rb.Int(0);
 }

@@ -180,6 +180,10 @@ void InfoClients(std::string& out, InfoInput& in) {
     if (auto b = c->blocked()) {
       ++blocked;
       with_timeout += b->timeout_ms > 0 ? 1 : 0;
+    } else if (c->remote_block_state() == kRemoteBlocked) {
+      // Blocked through keyshard on a remote shard: a blocked client here too, as in Redis.
+      ++blocked;
+      with_timeout += c->remote_block_timeout.load(std::memory_order_relaxed) ? 1 : 0;
     }
     max_in = std::max(max_in, c->query_buf_bytes.load(std::memory_order_relaxed));
     max_out = std::max(max_out, c->output_buf_bytes.load(std::memory_order_relaxed));

@@ -157,6 +157,11 @@ struct InFlight {
   size_t left = 0;
   bool resp3 = false;
   RemoteReplyFn done;
+  // For the merged reply's error, counted once (not each part's): INFO errorstats and the
+  // command's failed_calls.
+  ServerState* state = nullptr;
+  int thread = 0;
+  const CommandSpec* spec = nullptr;
 
   void Finish() {
     std::string out;
@@ -166,6 +171,7 @@ struct InFlight {
     for (const RespValue& r : replies)
       if (r.IsError()) {
         rb.Error(r.str);
+        CountRemoteError(*state, thread, *spec, out);
         return done(out);
       }
     f->Merge(replies, rb);
@@ -201,6 +207,9 @@ RemoteRoute Start(ServerState& state, CommandContext& ctx, std::unique_ptr<FanOu
   fl->replies.resize(f->parts.size());
   fl->left = f->parts.size();
   fl->resp3 = ctx.client.resp == 3;
+  fl->state = &state;
+  fl->thread = ctx.client.thread_index;
+  fl->spec = &ctx.spec;
   // Under CLIENT REPLY OFF/SKIP every part still runs; the merged reply is dropped.
   fl->done = ctx.client.reply_mode == ReplyMode::kOn ? ctx.client.deferred->Reserve()
                                                      : RemoteReplyFn([](std::string_view) {});

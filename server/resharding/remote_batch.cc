@@ -76,24 +76,42 @@ std::string Resharder::CleanRemote(uint16_t to, const std::vector<uint16_t>& slo
   return DeleteOnRemote(link, stale);
 }
 
-void Resharder::DrainSlots(const std::vector<uint16_t>& slots, bool from_remote) {
+void Resharder::DrainSlots(const std::vector<uint16_t>& slots, uint16_t from) {
   // Commands that passed the fence check before it rose are still running on I/O threads:
   // each thread finishing what it runs now means all of them have finished (a local
   // command) or have been sent and counted (a forwarded one).
   state_.QuiesceIoThreads(-1);
-  if (!from_remote) return;
+  if (!IsRemote(from)) return;
   int64_t timeout_ms;
   {
     std::lock_guard lk(state_.config_mu());
     timeout_ms = state_.config().remote_timeout;
   }
   // Forwarded ones must have their replies before the keys are read: each ends within
-  // remote-timeout (answered or failed).
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms + 100);
+  // remote-timeout (answered or failed)...
   const SlotFence& fence = state_.shards().fence();
-  for (uint16_t s : slots)
-    while (fence.InFlight(s) && std::chrono::steady_clock::now() < deadline)
-      std::this_thread::sleep_for(std::chrono::microseconds(200));
+  auto wait = [&](auto pending) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms + 100);
+    for (uint16_t s : slots)
+      while (pending(s) && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+  };
+  wait([&](uint16_t s) { return fence.InFlight(s) > fence.BlockingInFlight(s); });
+  // ...but blocking ones (BLPOP...) may wait there for long. Once the others are in (a push
+  // already sent has served them or is in the keys), each client blocked there on a key of
+  // the slots is unblocked with TIMEOUT on its own thread: its nil reply makes it run the
+  // command again (held by the fence, then at the new owner), while an element the remote
+  // popped first reaches it as the reply.
+  bool blocked = false;
+  for (uint16_t s : slots) blocked |= fence.BlockingInFlight(s) > 0;
+  if (blocked) {
+    auto moving = std::make_shared<std::vector<uint16_t>>(slots);
+    std::sort(moving->begin(), moving->end());
+    for (const auto& c : state_.clients().Snapshot())
+      if (const uint64_t b = c->remote_block.load(std::memory_order_relaxed); (b & 3) != kNotRemoteBlocked && c->unblock_remote)
+        c->unblock_remote({RemoteUnblock::Kind::kReroute, b >> 2, RemoteIndex(from), moving});
+  }
+  wait([&](uint16_t s) { return fence.InFlight(s) > 0; });
 }
 
 bool Resharder::SaveOwners(const std::vector<uint16_t>& slots, uint16_t to, std::string* error) {
@@ -115,7 +133,7 @@ bool Resharder::MoveBatchRemote(Job& job, uint16_t from, uint16_t to, const std:
   // saved below is the whole of it.
   if (!SaveMapIfUnsaved(error)) return false;
   FenceHold fence(shards.fence(), slots);
-  DrainSlots(slots, IsRemote(from));
+  DrainSlots(slots, from);
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<uint16_t> mine;
   for (uint16_t s : slots)

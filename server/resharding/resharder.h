@@ -163,7 +163,8 @@ class Resharder {
   // move cut short, whose keys may have been deleted at their owner since.
   std::string CleanRemote(uint16_t to, const std::vector<uint16_t>& slots);
   // After the fence: waits until no command that missed it is running or awaiting a reply.
-  void DrainSlots(const std::vector<uint16_t>& slots, bool from_remote);
+  // From a remote (`from`'s code), its clients blocked there on the slots' keys are rerouted.
+  void DrainSlots(const std::vector<uint16_t>& slots, uint16_t from);
   // Writes slots.conf with slots given to `to`. Caller holds file_mu_.
   bool SaveOwners(const std::vector<uint16_t>& slots, uint16_t to, std::string* error);
   // Without the AOF the map is saved at most every 200 ms and at the end of each move.

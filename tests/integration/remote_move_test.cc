@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/integration/remote_cluster.h"
 #include "tests/support/processes.h"
 #include "tests/support/raw_client.h"
 #include "tests/support/remote_moves.h"
@@ -20,30 +21,6 @@
 
 namespace ks::test {
 namespace {
-
-// keyshard with engines and the remotes r1 and r2 (redis-server on free ports), from a
-// proxy.toml in its directory.
-struct Cluster {
-  RedisProcess r1, r2;
-  std::unique_ptr<KeyshardProcess> ks;
-  std::string conf_dir = MakeTempDir("remote-move-conf");
-  std::string data_dir = MakeTempDir("remote-move-data");
-
-  explicit Cluster(std::vector<std::string> extra = {}) {
-    WriteConf();
-    Start(std::move(extra));
-  }
-  void WriteConf() {
-    std::ofstream f(conf_dir + "/proxy.toml");
-    f << "[remote.r1]\naddress = \"127.0.0.1:" << r1.port() << "\"\n";
-    f << "[remote.r2]\naddress = \"127.0.0.1:" << r2.port() << "\"\n";
-  }
-  void Start(std::vector<std::string> extra) {
-    std::vector<std::string> args{"--config", conf_dir + "/proxy.toml", "--shards", "2", "--dir", data_dir};
-    args.insert(args.end(), extra.begin(), extra.end());
-    ks = std::make_unique<KeyshardProcess>(args);
-  }
-};
 
 // A value's readable image: its type and contents (hash fields and set members sorted,
 // since their order is not kept across servers) and whether it has a TTL.
@@ -87,12 +64,6 @@ std::vector<std::string> WriteEveryType(Client& c, int n) {
     for (const char* p : {"str:", "ttl:", "list:", "hash:", "set:", "zset:", "stream:"}) keys.push_back(p + s);
   }
   return keys;
-}
-
-int64_t Dbsize(int port) {
-  Client c(port);
-  std::string r = c.Run({"DBSIZE"});
-  return std::stoll(r.substr(r.find(' ') + 1));
 }
 
 TEST(RemoteMove, EveryTypeGoesLocalToRemoteToRemoteToLocal) {
@@ -356,18 +327,6 @@ TEST(RemoteMove, KillDuringRemoteMovesWithAofAlwaysKeepsEveryAcknowledgedWriteOn
   }
 }
 
-
-// Polls INFO clients on port until it shows `blocked` blocked clients (10 s at most).
-bool WaitBlocked(int port, int blocked) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  const std::string want = "blocked_clients:" + std::to_string(blocked) + "\r\n";
-  while (std::chrono::steady_clock::now() < deadline) {
-    Client c(port);
-    if (c.Run({"INFO", "clients"}).find(want) != std::string::npos) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return false;
-}
 
 // A client blocked on a key whose slot leaves for a remote follows it: its command runs again
 // once the slot is there, blocks on the remote, and a push sent through keyshard serves it.

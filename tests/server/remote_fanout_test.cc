@@ -36,6 +36,7 @@ class TwoRemotes : public RemoteShards {
   }
   void DropClient(int, uint64_t) override {}
   void ReleaseLease(int, uint64_t, uint16_t) override {}
+  void Unblock(int, uint64_t, bool) override {}
   std::vector<RemoteStatus> Status() const override { return {}; }
   std::vector<Sent> sent;
 
@@ -51,6 +52,8 @@ class Slots : public DeferredReplies {
     return [this, i](std::string_view r) { replies[i] = std::string(r); };
   }
   size_t Waiting() const override { return std::count(replies.begin(), replies.end(), std::string()); }
+  void Requeue(std::string request) override { requeued.push_back(std::move(request)); }
+  std::vector<std::string> requeued;
   std::vector<std::string> replies;
 };
 

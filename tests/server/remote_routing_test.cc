@@ -33,6 +33,7 @@ class FakeRemotes : public RemoteShards {
   }
   void DropClient(int, uint64_t) override {}
   void ReleaseLease(int, uint64_t, uint16_t) override {}
+  void Unblock(int, uint64_t, bool) override {}
   std::vector<RemoteStatus> Status() const override { return {}; }
   std::vector<Sent> sent;
 
@@ -52,6 +53,8 @@ class FakeDeferred : public DeferredReplies {
     for (const auto& r : replies) n += r.empty();
     return n;
   }
+  void Requeue(std::string request) override { requeued.push_back(std::move(request)); }
+  std::vector<std::string> requeued;
   std::vector<std::string> replies;
 };
 
