@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <boost/container/small_vector.hpp>
+
 #include "resp/reply_builder.h"
 #include "resp/reply_parser.h"
 
@@ -64,15 +66,18 @@ RemoteReplyFn WaitRemoteBlock(std::shared_ptr<RemoteBlock> block, std::shared_pt
 }  // namespace
 
 RemoteReplyFn CountInFlight(ServerState& state, const CommandSpec& spec, std::span<const std::string_view> args,
-                            RemoteReplyFn done, bool blocking) {
+                            RemoteReplyFn done, bool blocking, int errors_thread) {
   SlotFence& fence = state.shards().fence();
-  std::vector<uint16_t> slots;
+  // Inline for up to 4 keys: with the error count folded in, one allocation per forward.
+  boost::container::small_vector<uint16_t, 4> slots;
   for (int i : CommandKeyIndexes(spec, static_cast<int>(args.size()), args.data())) {
     slots.push_back(KeySlot(args[i]));
     fence.BeginRemote(slots.back(), blocking);
   }
-  return [&fence, slots = std::move(slots), blocking, done = std::move(done)](std::string_view reply) {
+  return [&state, &spec, slots = std::move(slots), blocking, errors_thread, done = std::move(done)](std::string_view reply) {
+    SlotFence& fence = state.shards().fence();
     for (uint16_t s : slots) fence.EndRemote(s, blocking);
+    if (errors_thread >= 0) CountRemoteError(state, errors_thread, spec, reply);
     done(reply);
   };
 }
@@ -195,11 +200,12 @@ RemoteRoute ForwardIfRemote(ServerState& state, CommandContext& ctx) {
   RemoteReplyFn done = reply_on ? ctx.client.deferred->Reserve() : RemoteReplyFn([](std::string_view) {});
   if (ctx.client.tracking) [[unlikely]]
     done = TrackRemoteRead(state, spec, ctx.client, ctx.args, req, std::move(done));
-  done = [&state, thread = req.thread_index, &spec, done = std::move(done)](std::string_view reply) {
-    CountRemoteError(state, thread, spec, reply);
-    done(reply);
-  };
   if (req.blocking) {
+    // Counted inside WaitRemoteBlock's wrapping (which may turn a nil into UNBLOCKED's error).
+    done = [&state, thread = req.thread_index, &spec, done = std::move(done)](std::string_view reply) {
+      CountRemoteError(state, thread, spec, reply);
+      done(reply);
+    };
     // Blocked on the remote: CLIENT UNBLOCK and a move of its slot away from there reach it
     // through this (UnblockRemoteClient).
     auto block = std::make_shared<RemoteBlock>();
@@ -215,7 +221,9 @@ RemoteRoute ForwardIfRemote(ServerState& state, CommandContext& ctx) {
   }
   // Counted until the final reply (after an EVALSHA's retry as EVAL, if any).
   remotes->Send(req, ctx.args,
-                WrapRemoteReply(state, ctx, req, CountInFlight(state, spec, ctx.args, std::move(done), req.blocking)));
+                WrapRemoteReply(state, ctx, req,
+                                CountInFlight(state, spec, ctx.args, std::move(done), req.blocking,
+                                              req.blocking ? -1 : req.thread_index)));
   return RemoteRoute::kForwarded;
 }
 

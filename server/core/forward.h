@@ -36,9 +36,10 @@ enum class RemoteRoute {
 // arrives (SlotFence::InFlight): a slot move away from the remote waits for them after fencing
 // the slots. Every Send of a keyed command goes through it.
 // `blocking`: it went over a connection of its own and may wait there (SlotFence counts it
-// apart: the move reroutes it rather than waiting for it).
+// apart: the move reroutes it rather than waiting for it). `errors_thread` >= 0: the final
+// reply is also counted by CountRemoteError on that thread (a single forwarded command's).
 RemoteReplyFn CountInFlight(ServerState& state, const CommandSpec& spec, std::span<const std::string_view> args,
-                            RemoteReplyFn done, bool blocking = false);
+                            RemoteReplyFn done, bool blocking = false, int errors_thread = -1);
 
 // Counts an error reply of a remote shard (or one made here for it: unavailable, timed out)
 // as Redis counts the errors it replies: INFO errorstats by the error's code and the
