@@ -15,6 +15,7 @@
 #include <future>
 #include <optional>
 
+#include "proxy/write_queue.h"
 #include "resp/reply_builder.h"
 #include "resp/reply_parser.h"
 #include "routing/slots.h"
@@ -198,19 +199,13 @@ class RemoteEvents::Link : public std::enable_shared_from_this<Link> {
   }
 
   asio::awaitable<void> Write(uint64_t gen) {
-    while (gen == gen_ && !wbuf_.empty()) {
-      wcur_.clear();
-      std::swap(wcur_, wbuf_);
-      auto [ec, n] = co_await asio::async_write(sock_, asio::buffer(wcur_), asio::as_tuple(asio::use_awaitable));
-      (void)n;
-      if (gen != gen_) co_return;
-      if (ec) {
-        boost::system::error_code ignored;
-        sock_.close(ignored);  // Read sees it and the link starts over
-        break;
-      }
+    const auto ec = co_await WriteQueued(sock_, wbuf_, wcur_, [this, gen] { return gen != gen_; });
+    if (gen != gen_) co_return;
+    if (ec) {
+      boost::system::error_code ignored;
+      sock_.close(ignored);  // Read sees it and the link starts over
     }
-    if (gen == gen_) writing_ = false;
+    writing_ = false;
   }
 
   asio::awaitable<void> Read() {

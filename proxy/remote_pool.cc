@@ -16,6 +16,7 @@
 
 #include "common/strconv.h"
 #include "proxy/remote_events.h"
+#include "proxy/write_queue.h"
 #include "resp/reply_builder.h"
 #include "resp/reply_parser.h"
 #include "server/core/errors.h"
@@ -235,15 +236,10 @@ class Upstream : public std::enable_shared_from_this<Upstream> {
   }
 
   asio::awaitable<void> Write(uint64_t gen) {
-    while (gen == gen_ && !wbuf_.empty()) {
-      wcur_.clear();
-      std::swap(wcur_, wbuf_);
-      auto [ec, n] = co_await asio::async_write(sock_, asio::buffer(wcur_), asio::as_tuple(asio::use_awaitable));
-      (void)n;
-      if (gen != gen_) co_return;
-      if (ec) co_return Reset(Unavailable("write failed: " + Lower(ec.message())), false);
-    }
-    if (gen == gen_) writing_ = false;
+    const auto ec = co_await WriteQueued(sock_, wbuf_, wcur_, [this, gen] { return gen != gen_; });
+    if (gen != gen_) co_return;
+    if (ec) co_return Reset(Unavailable("write failed: " + Lower(ec.message())), false);
+    writing_ = false;
   }
 
   asio::awaitable<void> Read(uint64_t gen) {

@@ -49,13 +49,24 @@ std::string IdOf(RawClient& c) {
   return r.substr(1, r.size() - 3);
 }
 
-TEST(RemoteBlocking, ClientUnblockReachesAClientBlockedOnARemote) {
+// The set-up of the tests below: every slot on r1, a client c to run commands and a raw
+// client w (CLIENT ID id) to block there.
+struct AllOnR1 {
+  explicit AllOnR1(std::string toml = "") : cl({}, std::move(toml)), c(cl.ks->port()), w(cl.ks->port()) {
+    EXPECT_TRUE(cl.ks->running());
+    MoveAll(c, "r1");
+    id = IdOf(w);
+  }
   Cluster cl;
-  ASSERT_TRUE(cl.ks->running());
-  Client c(cl.ks->port());
-  MoveAll(c, "r1");
-  RawClient w(cl.ks->port());
-  const std::string id = IdOf(w);
+  Client c;
+  RawClient w;
+  std::string id;
+};
+
+TEST(RemoteBlocking, ClientUnblockReachesAClientBlockedOnARemote) {
+  AllOnR1 s;
+  ASSERT_FALSE(s.id.empty());
+  auto& [cl, c, w, id] = s;
 
   // TIMEOUT: the remote's nil, as a timeout would give; once only.
   w.Send({"BLPOP", "queue", "0"});
@@ -101,12 +112,9 @@ TEST(RemoteBlocking, ClientUnblockReachesAClientBlockedOnARemote) {
 // it: a push through keyshard at the new owner serves it, and the move does not wait for it
 // (remote-timeout here is 5 s; the drain used to give up on such a client only after it).
 TEST(RemoteBlocking, ClientBlockedOnARemoteFollowsItsSlotToAnEngineAndToAnotherRemote) {
-  Cluster cl({}, "remote-timeout = 5000");
-  ASSERT_TRUE(cl.ks->running());
-  Client c(cl.ks->port());
-  MoveAll(c, "r1");
-  RawClient w(cl.ks->port());
-  const std::string id = IdOf(w);
+  AllOnR1 s("remote-timeout = 5000");
+  ASSERT_FALSE(s.id.empty());
+  auto& [cl, c, w, id] = s;
 
   // r1 -> r2
   w.Send({"BLPOP", "queue", "0"});
