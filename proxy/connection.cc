@@ -231,10 +231,11 @@ asio::awaitable<void> Connection::Run() {
       if (client_.info->killed.load(std::memory_order_relaxed)) break;
       continue;  // messages to send
     }
-    // Asio reads at once only while the last read did not drain the socket; after one that
-    // did, it waits for epoll's readiness before reading. So a request/response client costs
-    // no failed read() per command, and no epoll_ctl either (an async_wait re-arms the
-    // descriptor with epoll_ctl each time it is started).
+    // Asio (1.81) tries the read at once and waits for epoll's readiness only if it finds
+    // nothing. This read starts after the replies were written and other clients' handlers
+    // ran, so a request/response client's next command is often there already (strace: about
+    // one failed recv per ten commands at P=1); waiting for readiness instead (async_wait)
+    // would re-arm the descriptor with epoll_ctl every time.
     boost::system::error_code ec;
     size_t n = 0, space = in_.size() - in_len_;
     if (read_.ready) {
