@@ -92,6 +92,10 @@ int KeySpecBegin(const KeySpec& ks, int argc, const std::string_view* argv) {
   return 0;
 }
 
+bool OverWholeKeyspace(const CommandSpec& spec) {
+  return spec.lock == LockMode::kAll || (spec.key_specs.empty() && !spec.find_keys && HasWord(spec.acl, "@keyspace"));
+}
+
 KeyIndexes CommandKeyIndexes(const CommandSpec& spec, int argc, const std::string_view* argv, bool as_getkeys) {
   KeyIndexes out;
   bool specs_complete = !spec.key_specs.empty();

@@ -56,6 +56,12 @@ uint32_t ParseCommandFlags(std::string_view flags);
 KeyIndexes CommandKeyIndexes(const CommandSpec& spec, int argc, const std::string_view* argv,
                              bool as_getkeys = false);
 
+// Whether the command works over the whole keyspace rather than named keys (KEYS, SCAN,
+// DBSIZE, RANDOMKEY, FLUSHALL, FLUSHDB, SWAPDB): a keyless @keyspace row, or a row locking
+// every engine. It touches every slot: a slot fence holds it, and inside a transaction or a
+// script (which run on one server) it is refused while remote shards own slots.
+bool OverWholeKeyspace(const CommandSpec& spec);
+
 // Where a key spec's keys begin (Redis's begin_search): its index, or the argument after its
 // keyword; 0 when the keyword is absent or the start is unknown.
 int KeySpecBegin(const KeySpec& ks, int argc, const std::string_view* argv);

@@ -1,5 +1,6 @@
 #pragma once
 // Every Redis error text keyshard replies with, in one place; tests use these too.
+#include <cctype>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -276,6 +277,15 @@ inline constexpr std::string_view kCrossSlot = "CROSSSLOT Keys in request don't 
 inline std::string RemoteNotHere(std::string_view remote) {
   return "CROSSSLOT Keys in request don't hash to the same slot (key on remote shard '" + std::string(remote) +
          "': a transaction or script runs on one server, its keys all here or all on one remote)";
+}
+// A command over the whole keyspace (KEYS, DBSIZE, FLUSHALL...) inside a transaction or a
+// script, which run on one server, while remote shards own slots: it would see or change only
+// part of the keyspace.
+inline std::string WholeKeyspaceNotHere(std::string_view command) {
+  std::string name(command);
+  for (char& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return "CROSSSLOT Keys in request don't hash to the same slot (" + name +
+         " covers every slot and remote shards own some: a transaction or script runs on one server)";
 }
 // A split command's part found its slot moved to a remote meanwhile (Redis Cluster's text
 // for a multi-key command during a slot's migration): the client retries.

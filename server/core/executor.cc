@@ -147,12 +147,19 @@ bool Execution::Run(CommandContext& ctx) {
   }
   // A key on a remote shard cannot be served here (a transaction's or script's command; a
   // client's command goes back to ForwardIfRemote from Execute instead).
-  if (state_.shards().slots().has_remotes()) [[unlikely]]
+  if (state_.shards().slots().has_remotes()) [[unlikely]] {
     if (int k = FirstRemoteKey(state_, ctx); k >= 0) {
       const uint16_t r = state_.shards().slots().Owner(ctx.keys[k].slot).index;
       ctx.rb.Error(err::RemoteNotHere(r < state_.remote_names().size() ? state_.remote_names()[r] : "?"));
       return false;
     }
+    // Over the whole keyspace inside a transaction or script: this server's part only would
+    // be a partial answer (a client's own is split over every shard before it gets here).
+    if ((ctx.in_exec || ctx.outer) && OverWholeKeyspace(spec)) {
+      ctx.rb.Error(err::WholeKeyspaceNotHere(spec.full_name.empty() ? spec.name : std::string_view(spec.full_name)));
+      return false;
+    }
+  }
   const uint64_t errors_before = ctx.rb.errors_written();
   spec.handler(ctx);
   for (Engine* e : locks_.held()) ++e->stats().commands;

@@ -4,9 +4,9 @@
 #include <cctype>
 #include <string>
 
-#include "common/strconv.h"
 #include "server/core/call_stats.h"
 #include "server/core/command_context.h"
+#include "server/core/command_registry.h"
 #include "server/core/errors.h"
 #include "server/core/executor.h"
 #include "server/core/forward.h"
@@ -50,13 +50,11 @@ bool ArityOk(int arity, size_t argc) {
 }
 
 // Whether the command (EXEC: its queued commands) has a key in a fenced slot. A command over
-// the whole keyspace (KEYS, SCAN, DBSIZE, RANDOMKEY, FLUSHALL, FLUSHDB, SWAPDB: keyless rows
-// of @keyspace, or rows locking every engine) touches every slot: while a slot's keys are on
-// their way, it would see them at both ends or at neither, and a flush would miss the copies.
+// the whole keyspace touches every slot: while a slot's keys are on their way, it would see
+// them at both ends or at neither, and a flush would miss the copies.
 [[gnu::noinline]] bool FencedKeys(const SlotFence& fence, const CommandSpec& spec,
                                   std::span<const std::string_view> args) {
-  if (spec.lock == LockMode::kAll || (spec.key_specs.empty() && !spec.find_keys && HasWord(spec.acl, "@keyspace")))
-    return true;
+  if (OverWholeKeyspace(spec)) return true;
   const KeyIndexes idx = CommandKeyIndexes(spec, static_cast<int>(args.size()), args.data());
   for (int i : idx)
     if (fence.Fenced(KeySlot(args[i]))) return true;

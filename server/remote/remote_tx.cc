@@ -101,6 +101,14 @@ bool ExecOnRemote(ServerState& state, CommandContext& ctx) {
   bool local = !w.keys.empty();
   int remote = w.remote;
   bool several = false;
+  if (map.has_remotes() && !tx.dirty_exec)  // a dirty one is refused for its errors
+    for (const QueuedCommand& q : tx.queue)
+      if (OverWholeKeyspace(*q.spec)) {
+        // It would see or change this server's part, or one remote's, of the keyspace only.
+        tx.Discard();
+        ctx.rb.Error(err::ExecAbortBecause(err::WholeKeyspaceNotHere(q.spec->name)));
+        return true;
+      }
   for (const QueuedCommand& q : tx.queue) {
     std::vector<std::string_view> argv(q.args.begin(), q.args.end());
     for (int i : CommandKeyIndexes(*q.spec, static_cast<int>(argv.size()), argv.data())) {

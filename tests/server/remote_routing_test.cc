@@ -201,9 +201,39 @@ TEST_F(RemoteRouting, FenceHoldsCommandsOnItsSlotsAndOverTheWholeKeyspace) {
   EXPECT_EQ(held({"FLUSHDB"}), "QUEUED");
   EXPECT_EQ(held({"EXEC"}), "held");  // its queue flushes
   srv.state.shards().fence().Lift(slot);
-  EXPECT_EQ(held({"EXEC"}), "[OK]");
-  EXPECT_EQ(held({"GET", "{l}k"}), "(nil)");
-  EXPECT_TRUE(remotes.sent.empty() || remotes.sent.back().args[0] != "GET");
+  // Then refused whole: a transaction runs on one server, and remotes own slots.
+  EXPECT_EQ(held({"EXEC"}), Err(err::ExecAbortBecause(err::WholeKeyspaceNotHere("flushdb"))));
+  EXPECT_EQ(held({"GET", "{l}k"}), "\"v\"");
+  EXPECT_TRUE(remotes.sent.empty());
+}
+
+TEST_F(RemoteRouting, WholeKeyspaceCommandsInTransactionsAndScriptsAreRefusedWhileRemotesOwnSlots) {
+  ASSERT_EQ(client.Run({"SET", "{l}k", "v"}), "OK");
+  for (const char* cmd : {"DBSIZE", "FLUSHALL", "RANDOMKEY"}) {
+    EXPECT_EQ(client.Run({"MULTI"}), "OK");
+    EXPECT_EQ(client.Run({"SET", "{l}a", "1"}), "QUEUED");
+    EXPECT_EQ(client.Run({cmd}), "QUEUED");
+    // Nothing of it runs: not even the SET.
+    EXPECT_EQ(client.Run({"EXEC"}), Err(err::ExecAbortBecause(err::WholeKeyspaceNotHere(cmd)))) << cmd;
+    EXPECT_EQ(client.Run({"EXISTS", "{l}a"}), "(integer) 0");
+  }
+  // A script with no declared keys runs here: its redis.call gets the error, nothing partial.
+  EXPECT_EQ(client.Run({"EVAL", "return redis.pcall('KEYS', '*')", "0"}), Err(err::WholeKeyspaceNotHere("keys")));
+  EXPECT_EQ(client.Run({"EVAL", "return redis.pcall('FLUSHDB')", "0"}), Err(err::WholeKeyspaceNotHere("flushdb")));
+  EXPECT_EQ(client.Run({"GET", "{l}k"}), "\"v\"");
+  EXPECT_TRUE(remotes.sent.empty());
+  // A dirty transaction is refused for its errors, as always.
+  EXPECT_EQ(client.Run({"MULTI"}), "OK");
+  EXPECT_EQ(client.Run({"NOSUCHCOMMAND"}).substr(0, 7), "(error)");
+  EXPECT_EQ(client.Run({"DBSIZE"}), "QUEUED");
+  EXPECT_EQ(client.Run({"EXEC"}), Err(err::kExecAbort));
+  // Once no remote owns a slot, they run here as always.
+  std::array<uint16_t, kNumSlots> codes;
+  for (int s = 0; s < kNumSlots; ++s) codes[s] = static_cast<uint16_t>(s % 2);
+  srv.state.shards().ResetSlots(codes);
+  EXPECT_EQ(client.Run({"MULTI"}), "OK");
+  EXPECT_EQ(client.Run({"DBSIZE"}), "QUEUED");
+  EXPECT_EQ(client.Run({"EXEC"}), "[(integer) 1]");
 }
 
 TEST(RemoteSlotMap, RemoteSlotsAnswerTheirHomeEngineAndCount) {
