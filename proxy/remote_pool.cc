@@ -43,7 +43,7 @@ std::string ErrorLine(std::string_view text) {
 // I/O thread; its coroutines hold it alive and stop when its generation changes (a reset).
 class Upstream : public std::enable_shared_from_this<Upstream> {
  public:
-  enum class Kind : uint8_t { kClient, kInternal, kSelect, kAuth, kHello, kClientId };
+  enum class Kind : uint8_t { kClient, kInternal, kSelect, kAuth, kHello, kClientId, kConfig };
 
   // timeout_ms <= 0: requests wait without a deadline (a blocking command with timeout 0).
   // learn_id: CLIENT ID goes ahead of the requests, so CLIENT UNBLOCK can name this
@@ -187,6 +187,21 @@ class Upstream : public std::enable_shared_from_this<Upstream> {
       rb.BulkArray(hello, 2);
       front.push_back({nullptr, Clock::now(), deadline, Kind::kHello});
     }
+    // A restarted remote gets back what clients set through keyshard (RememberConfig).
+    std::vector<std::string> config;
+    {
+      std::lock_guard lk(r_.mu);
+      for (const auto& [name, value] : r_.config) {
+        config.push_back(name);
+        config.push_back(value);
+      }
+    }
+    if (!config.empty()) {
+      std::vector<std::string_view> set{"CONFIG", "SET"};
+      set.insert(set.end(), config.begin(), config.end());
+      rb.BulkArray(set.data(), set.size());
+      front.push_back({nullptr, Clock::now(), deadline, Kind::kConfig});
+    }
     if (learn_id_) {
       const std::string_view id[] = {"CLIENT", "ID"};
       rb.BulkArray(id, 2);
@@ -289,6 +304,10 @@ class Upstream : public std::enable_shared_from_this<Upstream> {
       case Kind::kSelect:
         // The requests behind it would run in the wrong database.
         if (v.IsError()) return Reset(Unavailable("SELECT failed: " + v.str), false);
+        return;
+      case Kind::kConfig:
+        // The remote keeps its own value; the connection serves on (INFO shows why).
+        if (v.IsError()) r_.Error("CONFIG SET on connect failed: " + v.str);
         return;
       case Kind::kClientId:
         // A server without CLIENT ID: its blocked commands cannot be unblocked from here.
@@ -565,6 +584,17 @@ std::vector<RemoteStatus> RemotePool::Status() const {
     out.push_back(std::move(s));
   }
   return out;
+}
+
+void RemotePool::RememberConfig(std::span<const std::string_view> name_values) {
+  for (auto& rp : remotes_) {
+    std::lock_guard lk(rp->mu);
+    for (size_t i = 0; i + 1 < name_values.size(); i += 2) {
+      auto it = std::find_if(rp->config.begin(), rp->config.end(), [&](auto& nv) { return nv.first == name_values[i]; });
+      if (it == rp->config.end()) it = rp->config.insert(rp->config.end(), {std::string(name_values[i]), {}});
+      it->second = name_values[i + 1];
+    }
+  }
 }
 
 void RemotePool::AttachEvents(ServerState& st) {

@@ -6,8 +6,9 @@
 // (client id mod pool size): its requests reach the remote in order. Requests on one
 // connection are written back to back and matched to replies FIFO.
 //
-// A connection opens on first use with AUTH (password) and HELLO 3 (RESP3 pool) pipelined
-// ahead of the requests; SELECT precedes a request for another database. A request not
+// A connection opens on first use with AUTH (password), HELLO 3 (RESP3 pool) and a CONFIG SET
+// of the options clients set through keyshard that the remotes share pipelined ahead of the
+// requests; SELECT precedes a request for another database. A request not
 // answered within remote-timeout fails with a clear error and its connection is reset (its
 // FIFO is out of step); a failed connect puts the connection in back-off (100 ms doubling up
 // to 5 s), during which requests fail at once with the last error. Blocking commands get a
@@ -56,6 +57,7 @@ class RemotePool final : public RemoteShards {
   void ReleaseLease(int thread_index, uint64_t client_id, uint16_t remote) override;
   void Unblock(int thread_index, uint64_t client_id, bool error) override;
   std::vector<RemoteStatus> Status() const override;
+  void RememberConfig(std::span<const std::string_view> name_values) override;
   void EventsChanged() override;
   uint64_t TrackingEpoch(uint16_t remote) const override { return remotes_[remote]->track_epoch.load(); }
   void SyncEvents(uint16_t remote, int64_t timeout_ms) override;
@@ -71,6 +73,9 @@ class RemotePool final : public RemoteShards {
     std::string last_error;
     std::atomic<double> latency_ms{0};  // moving average of answered requests (not under mu)
     int64_t keys = -1, used_memory = -1;
+    // Options set through keyshard that the remotes share (RememberConfig), in the order first
+    // set: one CONFIG SET of them opens every new connection.
+    std::vector<std::pair<std::string, std::string>> config;
     // The event link's client id at the remote, the REDIRECT target of the connections'
     // tracking (0: the link is down), and the epoch that changes whenever it comes or goes.
     std::atomic<uint64_t> redirect_id{0}, track_epoch{0};

@@ -115,6 +115,10 @@ struct CommandSpec {
   // Never forwarded to a remote shard; a key there is refused (server/core/forward.h). WATCH
   // is forwarded over a connection leased to the client (server/remote/remote_tx.h).
   bool no_forward = false;
+  // CONFIG SET: appends to `out` the options (name, value, ...) among those it sets that the
+  // remote shards share (encoding thresholds). With any, it runs here first, then they go to
+  // every remote as one CONFIG SET (server/remote/fanout.h, MirrorConfig).
+  void (*remote_config)(std::span<const std::string_view> args, std::vector<std::string_view>& out) = nullptr;
   // COMMAND DOCS.
   std::string_view group;
   std::string_view since;

@@ -124,6 +124,10 @@ struct OptionDef {
   int64_t Config::*num = nullptr;
   std::string_view alias = {};  // Redis's older name (e.g. hash-max-ziplist-entries)
   std::string_view choices = {};  // for a string that takes one of a few words: "a|b|c"
+  // Decides how a server stores data (encoding thresholds): a CONFIG SET of it through keyshard
+  // is also sent to the remote shards, so a remote key's encoding follows it as an engine's
+  // does (server/remote/remote_config.h). Values from the config file are not sent.
+  bool remote = false;
 };
 
 const std::vector<OptionDef>& ConfigOptions();

@@ -294,6 +294,12 @@ inline constexpr std::string_view kFanOutBadReply = "ERR remote shard reply does
 inline std::string RemoteUnavailable(std::string_view name, std::string_view address, std::string_view why) {
   return "ERR remote shard '" + std::string(name) + "' (" + std::string(address) + ") unavailable: " + std::string(why);
 }
+// A remote's own error reply to a command keyshard sent to every remote (CONFIG SET), which
+// alone would not say which server refused.
+inline std::string RemoteRefused(std::string_view name, std::string_view address, std::string_view error) {
+  return "ERR remote shard '" + std::string(name) + "' (" + std::string(address) + ") refused it: " + std::string(error);
+}
+inline bool IsRemoteShardError(std::string_view error) { return error.starts_with("ERR remote shard '"); }
 inline std::string RemoteTimeout(std::string_view name, std::string_view address, int64_t ms) {
   return "ERR remote shard '" + std::string(name) + "' (" + std::string(address) + ") timed out: no reply within " +
          std::to_string(ms) + " ms";

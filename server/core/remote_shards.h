@@ -79,6 +79,12 @@ class RemoteShards {
   // and the request is still unanswered (it had not blocked there yet). Its I/O thread only;
   // nothing happens when the client has no blocking request.
   virtual void Unblock(int thread_index, uint64_t client_id, bool error) = 0;
+  // Options a client set through keyshard that the remotes share (CONFIG SET of encoding
+  // thresholds, as name, value, name, value...): remembered (a later value of the same name
+  // replaces the earlier), and each upstream connection that connects from now on sends them
+  // in one CONFIG SET ahead of everything else (its reply consumed), so a restarted remote
+  // gets them back. Any thread.
+  virtual void RememberConfig(std::span<const std::string_view> name_values) { (void)name_values; }
   // A snapshot of every remote's status; any thread, never waits on the network.
   virtual std::vector<RemoteStatus> Status() const = 0;
 

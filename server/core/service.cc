@@ -175,7 +175,8 @@ const CommandSpec* Service::Run(std::span<const std::string_view> args, ClientSt
   const uint64_t errors_before = rb.errors_written();
   client.nested_errors = 0;
   const uint64_t start = timer.Now();
-  if (!state_.shards().slots().has_remotes()) [[likely]] {
+  // CONFIG SET of options the remotes share reaches them even while they own no slots yet.
+  if (!state_.shards().slots().has_remotes() && !(spec->remote_config && state_.remotes())) [[likely]] {
     Execute(state_, ctx);
   } else {
     // Remote shards own slots: forward, refuse, or run here (and route again if a slot went

@@ -177,6 +177,18 @@ void ConfigSet(CommandContext& ctx) {
   ctx.rb.Ok();
 }
 
+// CONFIG SET's options for the remote shards: those the config table marks `remote` (how
+// data is stored), under their current names; the others are keyshard's own.
+void ConfigSetRemoteOptions(std::span<const std::string_view> args, std::vector<std::string_view>& out) {
+  if (args.size() < 4 || args.size() % 2 != 0) return;
+  for (size_t i = 2; i + 1 < args.size(); i += 2) {
+    const OptionDef* o = FindOption(args[i]);
+    if (!o || !o->remote) continue;
+    out.push_back(o->name);
+    out.push_back(args[i + 1]);
+  }
+}
+
 void ConfigResetStat(CommandContext& ctx) {
   ServerStats& st = ctx.server.stats();
   for (ThreadCounters& t : st.per_thread) {
@@ -310,6 +322,7 @@ void RegisterServerFamily(CommandRegistry& reg) {
                 .tips = "request_policy:all_nodes response_policy:all_succeeded",
                 .handler = ConfigSet,
                 .lock = LockMode::kSelf,
+                .remote_config = ConfigSetRemoteOptions,
                 .group = "server", .since = "2.0.0",
                 .summary = "Changes run-time options, all or none of them.",
                 .complexity = "O(N) when N is the number of configuration parameters provided"},

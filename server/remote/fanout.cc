@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,6 +39,11 @@ class FanOut {
 
   std::vector<Part> parts;
   std::deque<std::string> owned;  // arguments made here (stable addresses)
+  // CONFIG SET (MirrorConfig): the remote parts go out only once the local one succeeded (a
+  // value keyshard refuses never reaches a remote), and a remote's own error names it.
+  bool mirror = false;
+  // Runs once the local part succeeded, before the remote parts are sent.
+  std::function<void()> before_remotes;
 };
 
 void Mismatch(ReplyBuilder& rb) { rb.Error(err::kFanOutBadReply); }
@@ -216,12 +222,20 @@ RemoteRoute Start(ServerState& state, CommandContext& ctx, std::unique_ptr<FanOu
   FanOut& fo = *f;
   fl->f = std::move(f);
   RemoteShards& remotes = *state.remotes();
+  bool local_ok = true;
   for (size_t p = 0; p < fo.parts.size(); ++p) {
     const Part& part = fo.parts[p];
     if (part.remote >= 0) continue;
     fl->replies[p] = part.local_size ? LocalSize(state, ctx.client.db) : RunLocal(state, ctx, part.args);
+    local_ok &= !fl->replies[p].IsError();
     --fl->left;
   }
+  if (fo.mirror && !local_ok) {
+    fl->left = 0;  // the local error is the reply (the local part comes first)
+    fl->Finish();
+    return RemoteRoute::kForwarded;
+  }
+  if (fo.before_remotes) fo.before_remotes();
   // Send never calls back before it returns (a failure is posted), so `left` counts right.
   for (size_t p = 0; p < fo.parts.size(); ++p) {
     const Part& part = fo.parts[p];
@@ -232,9 +246,13 @@ RemoteRoute Start(ServerState& state, CommandContext& ctx, std::unique_ptr<FanOu
     req.client_id = ctx.client.info->id;
     req.db = ctx.client.db;
     req.resp = ctx.client.resp;
-    RemoteReplyFn done = [fl, p](std::string_view reply) {
-      if (ParseReply(reply, &fl->replies[p]).status != ReplyStatus::kOk)
-        fl->replies[p] = RespValue::Error(std::string(err::kFanOutBadReply));
+    RemoteReplyFn done = [fl, p, &remotes](std::string_view reply) {
+      RespValue& v = fl->replies[p];
+      if (ParseReply(reply, &v).status != ReplyStatus::kOk) v = RespValue::Error(std::string(err::kFanOutBadReply));
+      if (fl->f->mirror && v.IsError() && !err::IsRemoteShardError(v.str)) {
+        const auto r = static_cast<uint16_t>(fl->f->parts[p].remote);
+        v = RespValue::Error(err::RemoteRefused(remotes.name(r), remotes.address(r), v.str));
+      }
       if (--fl->left == 0) fl->Finish();
     };
     if (ctx.client.tracking) [[unlikely]]
@@ -267,6 +285,25 @@ RemoteRoute ScanOverShards(ServerState& state, CommandContext& ctx) {
     part.args[1] = f->owned.emplace_back(std::to_string(cursor & kScanInnerMask));
   }
   f->parts.push_back(std::move(part));
+  return Start(state, ctx, std::move(f));
+}
+
+// CONFIG SET of options the remotes share: here first (as ever), then those options, as one
+// CONFIG SET, to every remote over the client's own connection (so the client's later
+// commands there run after it), remembered for connections made later. OK when all
+// succeeded; otherwise the first error (keyshard's own setting stays applied).
+RemoteRoute MirrorConfig(ServerState& state, CommandContext& ctx) {
+  std::vector<std::string_view> pairs;  // into the table's names and the client's arguments
+  ctx.spec.remote_config(ctx.args, pairs);
+  if (pairs.empty()) return RemoteRoute::kLocal;
+  auto f = std::make_unique<AllSucceeded>();
+  f->mirror = true;
+  std::vector<std::string_view> command{ctx.args[0], ctx.args[1]};  // CONFIG SET
+  command.insert(command.end(), pairs.begin(), pairs.end());
+  f->parts.push_back({-1, {ctx.args.begin(), ctx.args.end()}, {}});
+  for (size_t r = 0; r < state.remotes()->size(); ++r) f->parts.push_back({static_cast<int>(r), command, {}});
+  // Called within Start, while the client's arguments are alive.
+  f->before_remotes = [&remotes = *state.remotes(), pairs] { remotes.RememberConfig(pairs); };
   return Start(state, ctx, std::move(f));
 }
 
@@ -327,6 +364,7 @@ RemoteRoute SplitAcrossShards(ServerState& state, CommandContext& ctx, const Key
 RemoteRoute FanOutKeyspace(ServerState& state, CommandContext& ctx) {
   const CommandSpec& spec = ctx.spec;
   if (!ctx.client.deferred || !state.remotes() || state.remotes()->size() == 0) return RemoteRoute::kLocal;
+  if (spec.remote_config) return MirrorConfig(state, ctx);
   const bool keyspace = HasWord(spec.acl, "@keyspace");
   if (keyspace && HasWord(spec.tips, "request_policy:special")) return ScanOverShards(state, ctx);
   // A keyless write to the keyspace without a request policy (SWAPDB) changes every shard's

@@ -38,7 +38,9 @@ class TwoRemotes : public RemoteShards {
   void ReleaseLease(int, uint64_t, uint16_t) override {}
   void Unblock(int, uint64_t, bool) override {}
   std::vector<RemoteStatus> Status() const override { return {}; }
+  void RememberConfig(std::span<const std::string_view> nv) override { remembered.assign(nv.begin(), nv.end()); }
   std::vector<Sent> sent;
+  std::vector<std::string> remembered;
 
  private:
   std::string names_[2] = {"b", "c"}, address_ = "127.0.0.1:1";
@@ -174,6 +176,37 @@ TEST_F(RemoteFanoutUnit, WhatCannotBeSplitIsRefusedAndNothingIsSent) {
   EXPECT_EQ(client.Run({"MSET", "{b}1", "a", "{l}1"}), Err(err::WrongArgs("mset")));
   EXPECT_TRUE(remotes.sent.empty());
   EXPECT_EQ(client.Run({"EXISTS", "{l}1"}), "(integer) 0");
+}
+
+TEST_F(RemoteFanoutUnit, ConfigSetSendsItsEncodingThresholdsToEveryRemoteOnceAppliedHere) {
+  EXPECT_EQ(client.Run({"CONFIG", "SET", "maxmemory", "1mb", "hash-max-ziplist-entries", "3", "list-compress-depth", "1"}), "");
+  EXPECT_EQ(srv.state.config().hash_max_listpack_entries, 3);
+  EXPECT_EQ(srv.state.config().maxmemory, 1024 * 1024);
+  // Only the options that decide encodings, under their current names, as one CONFIG SET.
+  const std::vector<std::string> nv{"hash-max-listpack-entries", "3", "list-compress-depth", "1"};
+  std::vector<std::string> want{"CONFIG", "SET"};
+  want.insert(want.end(), nv.begin(), nv.end());
+  ASSERT_EQ(remotes.sent.size(), 2u);
+  for (uint16_t r : {0, 1}) {
+    EXPECT_EQ(remotes.sent[r].args, want);
+    EXPECT_EQ(remotes.sent[r].req.remote, r);
+    EXPECT_EQ(remotes.sent[r].req.client_id, client.state().info->id);  // the client's own connection
+  }
+  EXPECT_EQ(remotes.remembered, nv);
+  remotes.sent[1].done("-NOPERM this user has no permissions\r\n");
+  EXPECT_TRUE(slots->replies[0].empty());
+  remotes.sent[0].done("+OK\r\n");
+  EXPECT_EQ(slots->replies[0], "-ERR remote shard 'c' (127.0.0.1:1) refused it: NOPERM this user has no permissions\r\n");
+
+  // Nothing to send: keyshard's own options run here only; a value keyshard refuses is the
+  // reply and reaches no remote, nor is it remembered.
+  EXPECT_EQ(client.Run({"CONFIG", "SET", "maxmemory", "2mb"}), "OK");
+  EXPECT_EQ(client.Run({"CONFIG", "SET", "set-max-intset-entries", "4", "zset-max-listpack-value", "x"}), "");
+  EXPECT_EQ(slots->replies[1].rfind("-ERR CONFIG SET failed (possibly related to argument 'zset-max-listpack-value')", 0), 0u)
+      << slots->replies[1];
+  EXPECT_EQ(remotes.sent.size(), 2u);
+  EXPECT_EQ(remotes.remembered, nv);
+  EXPECT_EQ(srv.state.config().set_max_intset_entries, 512);
 }
 
 }  // namespace
