@@ -190,45 +190,52 @@ bool MatchesSomeOutcome(const std::vector<long>& got, const std::vector<Ledger>&
   return false;
 }
 
-TEST(Transactions, KillDuringTransfersKeepsEveryAcknowledgedExecUnderAlways) {
-  for (int round = 0; round < 3; ++round) {
-    KeyshardProcess first({"--appendonly", "yes", "--appendfsync", "always"});
-    ASSERT_TRUE(first.running());
-    OpenAccounts(first.port());
-    const int kWriters = 4;
-    std::atomic<bool> stop{false};
-    std::vector<Ledger> ledgers(kWriters);
-    std::vector<std::thread> writers;
-    for (int i = 0; i < kWriters; ++i)
-      writers.emplace_back(Transfers, first.port(), 77 * round + i, 1 << 30, std::ref(stop), std::ref(ledgers[i]), Way::kExec);
-    // Load generation only: what is checked does not depend on when the kill lands.
-    std::this_thread::sleep_for(std::chrono::milliseconds(300 + 100 * round));
-    first.Kill();
-    stop = true;
-    for (auto& t : writers) t.join();
+// One round of a kill -9 under appendfsync always while kWriters clients make transfers
+// (writer i the way way(i) says, seeded with seed + i): restarted from the logs, no transfer
+// (a `unit`) is replayed in part, every acknowledged one is there, and the logs a crash left
+// are valid for redis-check-aof.
+void KillDuringTransfersThenCheck(int round, int seed, Way (*way)(int), const char* unit) {
+  KeyshardProcess first({"--appendonly", "yes", "--appendfsync", "always"});
+  ASSERT_TRUE(first.running());
+  OpenAccounts(first.port());
+  const int kWriters = 4;
+  std::atomic<bool> stop{false};
+  std::vector<Ledger> ledgers(kWriters);
+  std::vector<std::thread> writers;
+  for (int i = 0; i < kWriters; ++i)
+    writers.emplace_back(Transfers, first.port(), seed + i, 1 << 30, std::ref(stop), std::ref(ledgers[i]), way(i));
+  // Load generation only: what is checked does not depend on when the kill lands.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300 + 100 * round));
+  first.Kill();
+  stop = true;
+  for (auto& t : writers) t.join();
 
-    KeyshardProcess second({"--dir", first.dir(), "--appendonly", "yes"});
-    ASSERT_TRUE(second.running());
-    Client c(second.port());
-    std::vector<long> got = Balances(c);
-    ASSERT_EQ(got.size(), static_cast<size_t>(kAccounts));
-    long sum = 0, done = 0;
-    for (long v : got) sum += v;
-    for (const Ledger& l : ledgers) done += static_cast<long>(l.done.size());
-    EXPECT_EQ(sum, kAccounts * kInitial) << "round " << round << ": a transaction was replayed in part";
-    EXPECT_TRUE(MatchesSomeOutcome(got, ledgers)) << "round " << round << ": an acknowledged EXEC is missing";
-    EXPECT_GT(done, 0);
-    second.Stop();
-    // The logs a crash left, once loaded, are valid for redis-check-aof.
-    namespace fs = std::filesystem;
-    for (auto& ent : fs::directory_iterator(first.dir() + "/appendonlydir")) {
-      std::string p = ent.path().string();
-      if (!p.ends_with(".manifest")) continue;
-      std::string cmd = "redis-check-aof '" + p + "' > /dev/null 2>&1";
-      EXPECT_EQ(std::system(cmd.c_str()), 0) << p;
-    }
-    std::printf("round %d: %ld acknowledged transfers, all present after kill -9\n", round, done);
+  KeyshardProcess second({"--dir", first.dir(), "--appendonly", "yes"});
+  ASSERT_TRUE(second.running());
+  Client c(second.port());
+  std::vector<long> got = Balances(c);
+  ASSERT_EQ(got.size(), static_cast<size_t>(kAccounts));
+  long sum = 0, done = 0;
+  for (long v : got) sum += v;
+  for (const Ledger& l : ledgers) done += static_cast<long>(l.done.size());
+  EXPECT_EQ(sum, kAccounts * kInitial) << "round " << round << ": a " << unit << " was replayed in part";
+  EXPECT_TRUE(MatchesSomeOutcome(got, ledgers)) << "round " << round << ": an acknowledged " << unit << " is missing";
+  EXPECT_GT(done, 0);
+  second.Stop();
+  namespace fs = std::filesystem;
+  for (auto& ent : fs::directory_iterator(first.dir() + "/appendonlydir")) {
+    std::string p = ent.path().string();
+    if (!p.ends_with(".manifest")) continue;
+    std::string cmd = "redis-check-aof '" + p + "' > /dev/null 2>&1";
+    EXPECT_EQ(std::system(cmd.c_str()), 0) << p;
   }
+  std::printf("round %d: %ld acknowledged %ss, all present after kill -9\n", round, done, unit);
+}
+
+TEST(Transactions, KillDuringTransfersKeepsEveryAcknowledgedExecUnderAlways) {
+  for (int round = 0; round < 3; ++round)
+    ASSERT_NO_FATAL_FAILURE(
+        KillDuringTransfersThenCheck(round, 77 * round, [](int) { return Way::kExec; }, "transaction"));
 }
 
 TEST(Transactions, ConcurrentExecAndEvalTransfersKeepTheTotalAndApplyEachOnce) {
@@ -276,43 +283,9 @@ TEST(Transactions, ConcurrentExecAndEvalTransfersKeepTheTotalAndApplyEachOnce) {
 // engine): after a kill -9 under appendfsync always none is replayed in part, and every
 // acknowledged one is there.
 TEST(Transactions, KillDuringScriptTransfersReplaysEachScriptWholeUnderAlways) {
-  for (int round = 0; round < 2; ++round) {
-    KeyshardProcess first({"--appendonly", "yes", "--appendfsync", "always"});
-    ASSERT_TRUE(first.running());
-    OpenAccounts(first.port());
-    const int kWriters = 4;
-    std::atomic<bool> stop{false};
-    std::vector<Ledger> ledgers(kWriters);
-    std::vector<std::thread> writers;
-    for (int i = 0; i < kWriters; ++i)
-      writers.emplace_back(Transfers, first.port(), 31 * round + i, 1 << 30, std::ref(stop), std::ref(ledgers[i]),
-                           i == 0 ? Way::kMixed : Way::kEval);
-    // Load generation only: what is checked does not depend on when the kill lands.
-    std::this_thread::sleep_for(std::chrono::milliseconds(300 + 100 * round));
-    first.Kill();
-    stop = true;
-    for (auto& t : writers) t.join();
-
-    KeyshardProcess second({"--dir", first.dir(), "--appendonly", "yes"});
-    ASSERT_TRUE(second.running());
-    Client c(second.port());
-    std::vector<long> got = Balances(c);
-    ASSERT_EQ(got.size(), static_cast<size_t>(kAccounts));
-    long sum = 0, done = 0;
-    for (long v : got) sum += v;
-    for (const Ledger& l : ledgers) done += static_cast<long>(l.done.size());
-    EXPECT_EQ(sum, kAccounts * kInitial) << "round " << round << ": a script was replayed in part";
-    EXPECT_TRUE(MatchesSomeOutcome(got, ledgers)) << "round " << round << ": an acknowledged script is missing";
-    EXPECT_GT(done, 0);
-    second.Stop();
-    namespace fs = std::filesystem;
-    for (auto& ent : fs::directory_iterator(first.dir() + "/appendonlydir")) {
-      std::string p = ent.path().string();
-      if (!p.ends_with(".manifest")) continue;
-      std::string cmd = "redis-check-aof '" + p + "' > /dev/null 2>&1";
-      EXPECT_EQ(std::system(cmd.c_str()), 0) << p;
-    }
-  }
+  for (int round = 0; round < 2; ++round)
+    ASSERT_NO_FATAL_FAILURE(KillDuringTransfersThenCheck(
+        round, 31 * round, [](int i) { return i == 0 ? Way::kMixed : Way::kEval; }, "script"));
 }
 
 }  // namespace
