@@ -74,12 +74,17 @@ class DiffServers {
 
 // A differential suite: servers started once per suite, clients connected per test.
 // Suites with their own per-test CONFIG SETs override SetUp and call Connect(config).
-template <typename Param>
-class DiffTest : public DiffServers, public ::testing::TestWithParam<Param> {
+template <typename GTestBase>
+class DiffFixture : public DiffServers, public GTestBase {
  protected:
   static void SetUpTestSuite() { StartServers(); }
   static void TearDownTestSuite() { StopServers(); }
   void SetUp() override { Connect(); }
 };
+
+// One parameterised by Param (TEST_P), and one of plain TEST_Fs.
+template <typename Param>
+using DiffTest = DiffFixture<::testing::TestWithParam<Param>>;
+using DiffSuite = DiffFixture<::testing::Test>;
 
 }  // namespace ks::test
