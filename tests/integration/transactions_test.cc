@@ -130,6 +130,18 @@ std::vector<long> Expected(const std::vector<Ledger>& ledgers) {
   return want;
 }
 
+// One Transfers thread per ledger: writer i seeded with seed + i, making count transfers the
+// way way(i) says.
+std::vector<std::thread> StartTransfers(int port, int seed, int count, std::atomic<bool>& stop,
+                                        std::vector<Ledger>& ledgers, Way (*way)(int)) {
+  std::vector<std::thread> writers;
+  for (size_t i = 0; i < ledgers.size(); ++i) {
+    const int n = static_cast<int>(i);
+    writers.emplace_back(Transfers, port, seed + n, count, std::ref(stop), std::ref(ledgers[i]), way(n));
+  }
+  return writers;
+}
+
 TEST(Transactions, ConcurrentTransfersKeepTheTotalAndApplyEachOnce) {
   KeyshardProcess ks;
   ASSERT_TRUE(ks.running());
@@ -137,9 +149,8 @@ TEST(Transactions, ConcurrentTransfersKeepTheTotalAndApplyEachOnce) {
   const int kWriters = 4, kReaders = 2, kEach = 250;
   std::atomic<bool> stop{false};
   std::vector<Ledger> ledgers(kWriters);
-  std::vector<std::thread> writers;
-  for (int i = 0; i < kWriters; ++i)
-    writers.emplace_back(Transfers, ks.port(), 1000 + i, kEach, std::ref(stop), std::ref(ledgers[i]), Way::kExec);
+  std::vector<std::thread> writers =
+      StartTransfers(ks.port(), 1000, kEach, stop, ledgers, [](int) { return Way::kExec; });
   std::atomic<long> reads{0}, bad_totals{0};
   std::vector<std::thread> readers;
   for (int i = 0; i < kReaders; ++i)
@@ -201,9 +212,7 @@ void KillDuringTransfersThenCheck(int round, int seed, Way (*way)(int), const ch
   const int kWriters = 4;
   std::atomic<bool> stop{false};
   std::vector<Ledger> ledgers(kWriters);
-  std::vector<std::thread> writers;
-  for (int i = 0; i < kWriters; ++i)
-    writers.emplace_back(Transfers, first.port(), seed + i, 1 << 30, std::ref(stop), std::ref(ledgers[i]), way(i));
+  std::vector<std::thread> writers = StartTransfers(first.port(), seed, 1 << 30, stop, ledgers, way);
   // Load generation only: what is checked does not depend on when the kill lands.
   std::this_thread::sleep_for(std::chrono::milliseconds(300 + 100 * round));
   first.Kill();
@@ -245,9 +254,8 @@ TEST(Transactions, ConcurrentExecAndEvalTransfersKeepTheTotalAndApplyEachOnce) {
   const int kWriters = 4, kEach = 300;
   std::atomic<bool> stop{false};
   std::vector<Ledger> ledgers(kWriters);
-  std::vector<std::thread> writers;
-  for (int i = 0; i < kWriters; ++i)
-    writers.emplace_back(Transfers, ks.port(), 500 + i, kEach, std::ref(stop), std::ref(ledgers[i]), Way::kMixed);
+  std::vector<std::thread> writers =
+      StartTransfers(ks.port(), 500, kEach, stop, ledgers, [](int) { return Way::kMixed; });
   std::atomic<long> reads{0}, bad_totals{0};
   std::thread reader([&] {
     Client c(ks.port());
