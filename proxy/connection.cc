@@ -362,7 +362,6 @@ asio::awaitable<bool> Connection::Flush() {
 }
 
 asio::awaitable<bool> Connection::WaitWhileBlocked() {
-  using namespace boost::asio::experimental::awaitable_operators;
   std::shared_ptr<BlockedClient> w = client_.blocked;
   auto exec = socket_.get_executor();
   auto timer = std::make_shared<asio::steady_timer>(exec);
@@ -390,26 +389,16 @@ asio::awaitable<bool> Connection::WaitWhileBlocked() {
         break;
       }
     }
-    if (watch_socket) {
-      auto r = co_await (timer->async_wait(asio::as_tuple(asio::use_awaitable)) ||
-                         socket_.async_wait(tcp::socket::wait_read, asio::as_tuple(asio::use_awaitable)));
-      if (r.index() == 1) {
-        // Readable while blocked: either the peer left, or it sent more commands, which
-        // stay in the kernel buffer until the client is unblocked (as in Redis).
-        char c;
-        ssize_t n = ::recv(socket_.native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
-        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) ||
-            client_.info->killed.load(std::memory_order_relaxed) || !socket_.is_open()) {
-          gone = true;
-          std::lock_guard lk(w->mu);
-          if (w->state == BlockedClient::State::kWaiting) w->state = BlockedClient::State::kGone;
-          break;
-        }
-        watch_socket = false;
-      }
-    } else {
-      co_await timer->async_wait(asio::as_tuple(asio::use_awaitable));
+    // More commands sent while blocked stay in the kernel buffer until the client is
+    // unblocked; a peer that left ends the wait.
+    const WaitResult r = co_await WaitTimerOrPeerGone(*timer, watch_socket);
+    if (r == WaitResult::kGone) {
+      gone = true;
+      std::lock_guard lk(w->mu);
+      if (w->state == BlockedClient::State::kWaiting) w->state = BlockedClient::State::kGone;
+      break;
     }
+    if (r == WaitResult::kInput) watch_socket = false;
   }
   {
     std::lock_guard lk(w->mu);
@@ -444,100 +433,81 @@ asio::awaitable<bool> Connection::WaitWhileBlocked() {
 }
 
 asio::awaitable<bool> Connection::WaitRemoteReplies() {
-  using namespace boost::asio::experimental::awaitable_operators;
   bool watch_socket = true;
   for (;;) {
     if (client_.info->killed.load(std::memory_order_relaxed) || !socket_.is_open()) co_return false;
     if (!out_.empty() && !co_await Flush()) co_return false;
     if (replies_.waiting() == 0) break;
-    if (!watch_socket) {
-      co_await wake_.async_wait(asio::as_tuple(asio::use_awaitable));
-      continue;
-    }
-    auto r = co_await (socket_.async_wait(tcp::socket::wait_read, asio::as_tuple(asio::use_awaitable)) ||
-                       wake_.async_wait(asio::as_tuple(asio::use_awaitable)));
-    if (r.index() == 0) {
-      // Readable meanwhile: the peer left, or sent more, which waits in the buffer (as for a
-      // client blocked here).
-      char c;
-      ssize_t n = ::recv(socket_.native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
-      if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) ||
-          client_.info->killed.load(std::memory_order_relaxed) || !socket_.is_open())
-        co_return false;
-      watch_socket = false;
-    }
+    // wake_ is cancelled as replies arrive; more input waits in the buffer, as for a client
+    // blocked here.
+    const WaitResult r = co_await WaitTimerOrPeerGone(wake_, watch_socket);
+    if (r == WaitResult::kGone) co_return false;
+    if (r == WaitResult::kInput) watch_socket = false;
   }
   client_.remote_wait = RemoteWait::kNo;
   co_return true;
 }
 
-asio::awaitable<bool> Connection::WaitWhileHeld() {
-  using namespace boost::asio::experimental::awaitable_operators;
-  ClientPause& pause = service_.state().pause();
+template <class Waiters, class WaitMs>
+asio::awaitable<bool> Connection::WaitUntilWoken(Waiters& waiters, WaitMs wait_ms) {
   auto exec = socket_.get_executor();
   auto timer = std::make_shared<asio::steady_timer>(exec);
   auto woken = std::make_shared<std::atomic<bool>>(false);
   std::weak_ptr<asio::steady_timer> weak = timer;
-  // Registered before the remaining time is read: an UNPAUSE in between still wakes us.
-  const uint64_t waiter = pause.AddWaiter([weak, woken, exec] {
+  // Registered before wait_ms() reads the state: a wake-up in between still ends the wait.
+  const uint64_t waiter = waiters.AddWaiter([weak, woken, exec] {
     woken->store(true);
     asio::post(exec, [weak] {
       if (auto t = weak.lock()) t->cancel();
     });
   });
   bool gone = false;
-  // A pause with no end (a shutdown in progress) is waited for an hour at a time.
-  const int64_t left = std::min<int64_t>(pause.RemainingMs(), 3600 * 1000);
-  if (left > 0 && !woken->load()) {
-    timer->expires_after(std::chrono::milliseconds(left));
-    auto r = co_await (timer->async_wait(asio::as_tuple(asio::use_awaitable)) ||
-                       socket_.async_wait(tcp::socket::wait_read, asio::as_tuple(asio::use_awaitable)));
-    if (r.index() == 1) {
-      // Readable while held: the peer left, or sent more (which waits in the buffer).
-      char c;
-      ssize_t n = ::recv(socket_.native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
-      gone = n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) ||
-             client_.info->killed.load(std::memory_order_relaxed) || !socket_.is_open();
-      if (!gone && !woken->load()) co_await timer->async_wait(asio::as_tuple(asio::use_awaitable));
-    }
+  const int64_t ms = wait_ms();
+  if (ms > 0 && !woken->load()) {
+    timer->expires_after(std::chrono::milliseconds(ms));
+    const WaitResult r = co_await WaitTimerOrPeerGone(*timer);
+    gone = r == WaitResult::kGone;
+    if (r == WaitResult::kInput && !woken->load()) co_await WaitTimerOrPeerGone(*timer, false);
   }
-  pause.RemoveWaiter(waiter);
-  client_.held = false;
+  waiters.RemoveWaiter(waiter);
   co_return !gone;
 }
 
+asio::awaitable<bool> Connection::WaitWhileHeld() {
+  ClientPause& pause = service_.state().pause();
+  // A pause with no end (a shutdown in progress) is waited for an hour at a time.
+  const bool ok =
+      co_await WaitUntilWoken(pause, [&pause] { return std::min<int64_t>(pause.RemainingMs(), 3600 * 1000); });
+  client_.held = false;
+  co_return ok;
+}
+
 asio::awaitable<bool> Connection::WaitWhileFenced() {
-  using namespace boost::asio::experimental::awaitable_operators;
   SlotFence& fence = service_.state().shards().fence();
-  auto exec = socket_.get_executor();
-  auto timer = std::make_shared<asio::steady_timer>(exec);
-  std::weak_ptr<asio::steady_timer> weak = timer;
-  auto woken = std::make_shared<std::atomic<bool>>(false);
-  const uint64_t waiter = fence.AddWaiter([weak, woken, exec] {
-    woken->store(true);
-    asio::post(exec, [weak] {
-      if (auto t = weak.lock()) t->cancel();
-    });
-  });
-  bool gone = false;
   // A Lift between the hold and AddWaiter moved the generation on: route again at once. The
-  // timer bounds the wait anyway (the command is routed again and held again if need be).
-  if (fence.generation() == client_.fence_generation && !woken->load()) {
-    timer->expires_after(std::chrono::seconds(1));
-    auto r = co_await (timer->async_wait(asio::as_tuple(asio::use_awaitable)) ||
-                       socket_.async_wait(tcp::socket::wait_read, asio::as_tuple(asio::use_awaitable)));
-    if (r.index() == 1) {
-      char c;
-      ssize_t n = ::recv(socket_.native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
-      gone = n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) ||
-             client_.info->killed.load(std::memory_order_relaxed) || !socket_.is_open();
-      if (!gone && !woken->load()) co_await timer->async_wait(asio::as_tuple(asio::use_awaitable));
-    }
-  }
-  fence.RemoveWaiter(waiter);
+  // wait is bounded anyway (the command is routed again and held again if need be).
+  const bool ok = co_await WaitUntilWoken(
+      fence, [this, &fence] { return fence.generation() == client_.fence_generation ? int64_t{1000} : int64_t{0}; });
   client_.held = false;
   client_.fence_held = false;
-  co_return !gone;
+  co_return ok;
+}
+
+asio::awaitable<Connection::WaitResult> Connection::WaitTimerOrPeerGone(asio::steady_timer& timer, bool watch_socket) {
+  using namespace boost::asio::experimental::awaitable_operators;
+  if (!watch_socket) {
+    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    co_return WaitResult::kTimer;
+  }
+  auto r = co_await (timer.async_wait(asio::as_tuple(asio::use_awaitable)) ||
+                     socket_.async_wait(tcp::socket::wait_read, asio::as_tuple(asio::use_awaitable)));
+  if (r.index() == 0) co_return WaitResult::kTimer;
+  char c;
+  const ssize_t n = ::recv(socket_.native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) ||
+      client_.info->killed.load(std::memory_order_relaxed) || !socket_.is_open())
+    co_return WaitResult::kGone;
+  co_return WaitResult::kInput;
 }
 
 bool Connection::ProcessInput() {

@@ -41,6 +41,19 @@ class Connection : public std::enable_shared_from_this<Connection> {
   boost::asio::awaitable<bool> WaitRemoteReplies();
   // Waits while a slot fence (a move to or from a remote shard) holds the next command.
   boost::asio::awaitable<bool> WaitWhileFenced();
+  // The hold both of them are: registers a wake-up with waiters (ClientPause, SlotFence),
+  // then waits up to wait_ms() (read after registering) unless woken first. False if the
+  // client went away meanwhile.
+  template <class Waiters, class WaitMs>
+  boost::asio::awaitable<bool> WaitUntilWoken(Waiters& waiters, WaitMs wait_ms);
+  // What ended a WaitTimerOrPeerGone.
+  enum class WaitResult { kTimer, kInput, kGone };
+  // The wait of a client held between commands: until the timer expires or is cancelled, or
+  // (with watch_socket) the socket turns readable, whichever comes first. Readable is told
+  // apart with a one-byte MSG_PEEK: the peer left (kGone), or it sent more (kInput), which
+  // stays unread in the socket buffer until the hold ends (as in Redis). Without
+  // watch_socket (more input already seen) only the timer ends it.
+  boost::asio::awaitable<WaitResult> WaitTimerOrPeerGone(boost::asio::steady_timer& timer, bool watch_socket = true);
   // Writes out_ to the socket; false on error.
   boost::asio::awaitable<bool> Flush();
   void UpdateParserLimits();

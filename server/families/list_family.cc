@@ -314,34 +314,30 @@ bool ParseListEnd(std::string_view arg, ListEnd* end) {
   return false;
 }
 
-ListPop PopOneWithKey(CommandContext& ctx, std::span<const KeyRef> keys, ListEnd end) {
+namespace {
+// Pops from the first key (in order) that holds a list and replies [key, what pop writes].
+template <class Pop>
+ListPop PopWithKey(CommandContext& ctx, std::span<const KeyRef> keys, ListEnd end, Pop pop) {
   for (const KeyRef& k : keys) {
     auto [e, wrong] = ctx.LookupOrReply(k, ObjType::kList, Access::kWrite);
     if (wrong) return ListPop::kReplied;
     if (!e) continue;
-    List* l = ListOf(e);
     ctx.rb.Array(2);
     ctx.rb.Bulk(k.key);
-    l->Pop(end, [&](std::string_view v) { ctx.rb.Bulk(v); });
+    pop(ListOf(e));
     ctx.Changed(k, e, kNotifyList, end == ListEnd::kHead ? "lpop" : "rpop");
     return ListPop::kReplied;
   }
   return ListPop::kEmpty;
 }
+}  // namespace
+
+ListPop PopOneWithKey(CommandContext& ctx, std::span<const KeyRef> keys, ListEnd end) {
+  return PopWithKey(ctx, keys, end, [&](List* l) { l->Pop(end, [&](std::string_view v) { ctx.rb.Bulk(v); }); });
+}
 
 ListPop PopManyWithKey(CommandContext& ctx, std::span<const KeyRef> keys, ListEnd end, int64_t count) {
-  for (const KeyRef& k : keys) {
-    auto [e, wrong] = ctx.LookupOrReply(k, ObjType::kList, Access::kWrite);
-    if (wrong) return ListPop::kReplied;
-    if (!e) continue;
-    List* l = ListOf(e);
-    ctx.rb.Array(2);
-    ctx.rb.Bulk(k.key);
-    PopRangeReply(ctx, l, end, count);
-    ctx.Changed(k, e, kNotifyList, end == ListEnd::kHead ? "lpop" : "rpop");
-    return ListPop::kReplied;
-  }
-  return ListPop::kEmpty;
+  return PopWithKey(ctx, keys, end, [&](List* l) { PopRangeReply(ctx, l, end, count); });
 }
 
 ListPop MoveElement(CommandContext& ctx, const KeyRef& src, const KeyRef& dst, ListEnd from, ListEnd to) {

@@ -1,5 +1,7 @@
 // XINFO STREAM [FULL [COUNT n]], XINFO GROUPS, XINFO CONSUMERS and XINFO HELP as Redis 7.0
 // replies them (t_stream.c xinfoCommand).
+#include <algorithm>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -66,6 +68,24 @@ void ReplyEntriesRead(ReplyBuilder& rb, const StreamGroup& g) {
     rb.Int(g.entries_read);
   else
     rb.Null();
+}
+
+// XINFO STREAM FULL's "pel-count" and "pending" of a group (entries name their consumer) or
+// of a consumer: the first `limit` entries of the PEL (all of it for 0).
+void ReplyPel(ReplyBuilder& rb, const std::map<StreamID, StreamNack*>& pel, size_t limit, bool with_consumer) {
+  rb.Bulk("pel-count");
+  rb.Int(static_cast<int64_t>(pel.size()));
+  rb.Bulk("pending");
+  const size_t n = limit ? std::min(limit, pel.size()) : pel.size();
+  rb.Array(n);
+  size_t i = 0;
+  for (auto it = pel.begin(); i < n; ++it, ++i) {
+    rb.Array(with_consumer ? 4 : 3);
+    ReplyId(rb, it->first);
+    if (with_consumer) rb.Bulk(it->second->consumer->name);
+    rb.Int(it->second->delivery_time);
+    rb.Int(static_cast<int64_t>(it->second->delivery_count));
+  }
 }
 
 Stream* LookupInfo(CommandContext& ctx) {
@@ -144,19 +164,7 @@ void XInfoStream(CommandContext& ctx) {
     ReplyEntriesRead(rb, *g);
     rb.Bulk("lag");
     ReplyLag(rb, *s, *g);
-    rb.Bulk("pel-count");
-    rb.Int(static_cast<int64_t>(g->pel.size()));
-    rb.Bulk("pending");
-    size_t n = limit ? std::min(limit, g->pel.size()) : g->pel.size();
-    rb.Array(n);
-    size_t i = 0;
-    for (auto it = g->pel.begin(); i < n; ++it, ++i) {
-      rb.Array(4);
-      ReplyId(rb, it->first);
-      rb.Bulk(it->second->consumer->name);
-      rb.Int(it->second->delivery_time);
-      rb.Int(static_cast<int64_t>(it->second->delivery_count));
-    }
+    ReplyPel(rb, g->pel, limit, true);
     rb.Bulk("consumers");
     rb.Array(g->consumers.size());
     for (auto& [cname, c] : g->consumers) {
@@ -165,18 +173,7 @@ void XInfoStream(CommandContext& ctx) {
       rb.Bulk(cname);
       rb.Bulk("seen-time");
       rb.Int(c->seen_time);
-      rb.Bulk("pel-count");
-      rb.Int(static_cast<int64_t>(c->pel.size()));
-      rb.Bulk("pending");
-      size_t cn = limit ? std::min(limit, c->pel.size()) : c->pel.size();
-      rb.Array(cn);
-      size_t ci = 0;
-      for (auto it = c->pel.begin(); ci < cn; ++it, ++ci) {
-        rb.Array(3);
-        ReplyId(rb, it->first);
-        rb.Int(it->second->delivery_time);
-        rb.Int(static_cast<int64_t>(it->second->delivery_count));
-      }
+      ReplyPel(rb, c->pel, limit, false);
     }
   }
 }

@@ -37,6 +37,17 @@ bool RawStringField(lua_State* L, const char* key, std::string* out) {
   return ok;
 }
 
+// The number of entries of the table on top of the stack (a map's or set's reply size).
+size_t CountEntries(lua_State* L) {
+  size_t n = 0;
+  lua_pushnil(L);
+  while (lua_next(L, -2)) {
+    ++n;
+    lua_pop(L, 1);
+  }
+  return n;
+}
+
 }  // namespace
 
 void PushErrorTable(lua_State* L, std::string_view text) {
@@ -217,13 +228,7 @@ void WriteLuaReply(lua_State* L, ReplyBuilder& rb, int script_resp) {
       lua_pushstring(L, "map");
       lua_rawget(L, -2);
       if (lua_type(L, -1) == LUA_TTABLE) {
-        size_t n = 0;
-        lua_pushnil(L);
-        while (lua_next(L, -2)) {
-          ++n;
-          lua_pop(L, 1);
-        }
-        rb.Map(n);
+        rb.Map(CountEntries(L));
         lua_pushnil(L);
         while (lua_next(L, -2)) {
           lua_pushvalue(L, -2);
@@ -237,13 +242,7 @@ void WriteLuaReply(lua_State* L, ReplyBuilder& rb, int script_resp) {
       lua_pushstring(L, "set");
       lua_rawget(L, -2);
       if (lua_type(L, -1) == LUA_TTABLE) {
-        size_t n = 0;
-        lua_pushnil(L);
-        while (lua_next(L, -2)) {
-          ++n;
-          lua_pop(L, 1);
-        }
-        rb.Set(n);
+        rb.Set(CountEntries(L));
         lua_pushnil(L);
         while (lua_next(L, -2)) {
           lua_pop(L, 1);

@@ -203,6 +203,11 @@ void Scripting::RunEval(CommandContext& ctx, const std::string& sha, const Scrip
   lua_State* L = eval_lua_;
   lua_getfield(L, LUA_REGISTRYINDEX, "ks_err_handler");
   lua_getfield(L, LUA_REGISTRYINDEX, ("f_" + sha).c_str());
+  RunPushed(ctx, L, run, keys, args);
+}
+
+void Scripting::RunPushed(CommandContext& ctx, lua_State* L, ScriptRun& run, std::span<const std::string_view> keys,
+                          std::span<const std::string_view> args) {
   run.ex.LockKeys(keys);
   run.ex.BeginUnit();
   BeginRun(run);
@@ -228,14 +233,7 @@ void Scripting::RunFunction(CommandContext& ctx, std::string_view name, std::spa
   lua_State* L = functions_->lua();
   lua_getfield(L, LUA_REGISTRYINDEX, "ks_err_handler");
   lua_rawgeti(L, LUA_REGISTRYINDEX, f->ref);
-  run.ex.LockKeys(keys);
-  run.ex.BeginUnit();
-  BeginRun(run);
-  Call(L, run, keys, args);
-  lua_pop(L, 1);  // the error handler
-  EndRun();
-  if (run.own) run.ex.Release();
-  ctx.client.info->db.store(ctx.client.db, std::memory_order_relaxed);
+  RunPushed(ctx, L, run, keys, args);
 }
 
 bool Scripting::RunningFunction(std::string* name, std::vector<std::string>* command, int64_t* duration_ms) {

@@ -139,6 +139,11 @@ class Scripting {
   // writes the reply to run.caller.
   void Call(lua_State* L, ScriptRun& run, std::span<const std::string_view> keys,
             std::span<const std::string_view> args);
+  // All of an EVAL's or FCALL's run of the function on top of L's stack (below it the error
+  // handler, popped here): its keys locked, Call bracketed by BeginRun/EndRun, then the
+  // client's database as the script left it.
+  void RunPushed(CommandContext& ctx, lua_State* L, ScriptRun& run, std::span<const std::string_view> keys,
+                 std::span<const std::string_view> args);
 
   ServerState& state() { return state_; }
 

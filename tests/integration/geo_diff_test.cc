@@ -19,45 +19,11 @@
 namespace ks::test {
 namespace {
 
-struct Case {
-  std::string name;
-  std::string script;  // one command per line, arguments split on spaces
-};
+using GeoDiff = DiffTest<ScriptCase>;
 
-void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
+TEST_P(GeoDiff, SameRepliesAsRedis) { SameScript(GetParam().script, GetParam().name); }
 
-Cmd Split(const std::string& line) {
-  Cmd out;
-  std::string cur;
-  for (char ch : line) {
-    if (ch == ' ') {
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-    } else {
-      cur.push_back(ch);
-    }
-  }
-  if (!cur.empty()) out.push_back(cur);
-  return out;
-}
-
-class GeoDiff : public DiffTest<Case> {
- protected:
-  void RunScript(const std::string& script, const std::string& context) {
-    size_t pos = 0;
-    while (pos < script.size()) {
-      size_t nl = script.find('\n', pos);
-      if (nl == std::string::npos) nl = script.size();
-      Cmd cmd = Split(script.substr(pos, nl - pos));
-      pos = nl + 1;
-      if (!cmd.empty()) Same(cmd, context);
-    }
-  }
-};
-
-TEST_P(GeoDiff, SameRepliesAsRedis) { RunScript(GetParam().script, GetParam().name); }
-
-std::vector<Case> Cases() {
+std::vector<ScriptCase> Cases() {
   return {
       {"AddPosDistHash",
        R"(geoadd Sicily 13.361389 38.115556 Palermo 15.087269 37.502669 Catania

@@ -45,12 +45,8 @@ std::string Transcript(int port, int clients, const std::vector<Step>& script) {
   return out;
 }
 
-class PubSubDiff : public DiffServers, public ::testing::Test {
+class PubSubDiff : public DiffSuite {
  protected:
-  static void SetUpTestSuite() { StartServers(); }
-  static void TearDownTestSuite() { StopServers(); }
-  void SetUp() override { Connect(); }
-
   void ExpectSame(int clients, const std::vector<Step>& script) {
     std::string k = Transcript(ks_->port(), clients, script);
     std::string r = Transcript(redis_->port(), clients, script);

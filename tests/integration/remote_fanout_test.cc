@@ -59,12 +59,13 @@ class RemoteFanout : public ::testing::Test {
     return out;
   }
 
+  // The side a slot is on: 0 (engines), 1 (b) or 2 (c).
+  static int SideOf(int64_t slot) { return slot < 8192 ? 0 : slot < 12288 ? 1 : 2; }
   // A key name (hash tag `tag`) whose slot is on side 0 (engines), 1 (b) or 2 (c).
   std::string TagOn(int side) {
     for (int i = 0;; ++i) {
       const std::string k = "{t" + std::to_string(i) + "}";
-      const int64_t slot = Slot(k);
-      if ((slot < 8192 ? 0 : slot < 12288 ? 1 : 2) == side) return k;
+      if (SideOf(Slot(k)) == side) return k;
     }
   }
 
@@ -75,6 +76,23 @@ class RemoteFanout : public ::testing::Test {
       for (const auto& a : cmd) line += a + " ";
       EXPECT_EQ(kc_->Run(cmd), rc_->Run(cmd)) << line;
     }
+  }
+
+  // cmds written to keyshard and to the reference redis-server in one write each (a pipeline):
+  // the replies must be byte for byte the same, from reply `from` on.
+  void ExpectSamePipeline(const std::vector<std::vector<std::string>>& cmds, size_t from = 0) {
+    std::string bytes;
+    for (const auto& cmd : cmds) bytes += EncodeCommand(cmd);
+    auto run = [&](int port) {
+      RawClient cl(port);
+      EXPECT_EQ(::write(cl.fd(), bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
+      std::vector<std::string> out;
+      for (size_t i = 0; i < cmds.size(); ++i) out.push_back(cl.Next());
+      return out;
+    };
+    const auto via = run(ks_->port()), direct = run(ref_->port());
+    ASSERT_EQ(via.size(), direct.size());
+    for (size_t i = from; i < via.size(); ++i) ASSERT_EQ(via[i], direct[i]) << "reply " << i;
   }
 
   static std::vector<std::string> Keys(int n) {
@@ -117,8 +135,8 @@ TEST_F(RemoteFanout, SplitRepliesKeepThePipelineOrderInResp2AndResp3) {
   for (bool resp3 : {false, true}) {
     kc_->Run({"FLUSHALL"});
     rc_->Run({"FLUSHALL"});
-    std::string bytes = resp3 ? EncodeCommand({"HELLO", "3"}) : "";
-    int n = resp3 ? 1 : 0;
+    std::vector<std::vector<std::string>> cmds;
+    if (resp3) cmds.push_back({"HELLO", "3"});
     const auto keys = Keys(12);
     for (int round = 0; round < 50; ++round) {
       const std::string a = keys[round % 12], b = keys[(round * 5 + 1) % 12], c = keys[(round * 7 + 3) % 12];
@@ -129,22 +147,11 @@ TEST_F(RemoteFanout, SplitRepliesKeepThePipelineOrderInResp2AndResp3) {
                {"EXISTS", a, b, c},
                {"GET", b},
                {"DEL", c, a},
-               {"TOUCH", a, b, c}}) {
-        bytes += EncodeCommand(cmd);
-        ++n;
-      }
+               {"TOUCH", a, b, c}})
+        cmds.push_back(cmd);
     }
-    auto run = [&](int port) {
-      RawClient cl(port);
-      EXPECT_EQ(::write(cl.fd(), bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
-      std::vector<std::string> out;
-      for (int i = 0; i < n; ++i) out.push_back(cl.Next());
-      return out;
-    };
-    const auto via = run(ks_->port()), direct = run(ref_->port());
-    ASSERT_EQ(via.size(), direct.size());
     // HELLO's reply names the server; everything after it must be byte for byte the same.
-    for (size_t i = resp3 ? 1 : 0; i < via.size(); ++i) ASSERT_EQ(via[i], direct[i]) << "reply " << i;
+    ASSERT_NO_FATAL_FAILURE(ExpectSamePipeline(cmds, resp3 ? 1 : 0));
   }
 }
 
@@ -170,8 +177,7 @@ TEST_F(RemoteFanout, WholeKeyspaceCommandsCoverTheRemotes) {
     ASSERT_GE(k.size(), 2u);
     k = k.substr(1, k.size() - 2);
     ASSERT_EQ(kc_->Run({"EXISTS", k}), "(integer) 1") << k;
-    const int64_t slot = Slot(k);
-    sides.insert(slot < 8192 ? 0 : slot < 12288 ? 1 : 2);
+    sides.insert(SideOf(Slot(k)));
   }
   EXPECT_EQ(sides.size(), 3u);
   // FLUSHDB / FLUSHALL (ASYNC passed through) empty every side.
@@ -321,8 +327,7 @@ TEST_F(RemoteFanout, TransactionOnOneRemoteRunsThere) {
 
 TEST_F(RemoteFanout, PipelinedTransactionsOnARemoteKeepTheirPlace) {
   const std::string l = TagOn(0), b = TagOn(1), c = TagOn(2);
-  std::string bytes;
-  int n = 0;
+  std::vector<std::vector<std::string>> cmds;
   for (int round = 0; round < 20; ++round)
     for (const auto& cmd : std::vector<std::vector<std::string>>{{"SET", l + "a", std::to_string(round)},
                                                                   {"WATCH", b + "n"},
@@ -334,20 +339,9 @@ TEST_F(RemoteFanout, PipelinedTransactionsOnARemoteKeepTheirPlace) {
                                                                   {"MGET", b + "n", l + "a", c + "x"},
                                                                   {"MULTI"},
                                                                   {"INCR", c + "x"},
-                                                                  {"EXEC"}}) {
-      bytes += EncodeCommand(cmd);
-      ++n;
-    }
-  auto run = [&](int port) {
-    RawClient cl(port);
-    EXPECT_EQ(::write(cl.fd(), bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
-    std::vector<std::string> out;
-    for (int i = 0; i < n; ++i) out.push_back(cl.Next());
-    return out;
-  };
-  const auto via = run(ks_->port()), direct = run(ref_->port());
-  ASSERT_EQ(via.size(), direct.size());
-  for (size_t i = 0; i < via.size(); ++i) ASSERT_EQ(via[i], direct[i]) << "reply " << i;
+                                                                  {"EXEC"}})
+      cmds.push_back(cmd);
+  ASSERT_NO_FATAL_FAILURE(ExpectSamePipeline(cmds));
   Client rb(b_->port());
   EXPECT_EQ(rb.Run({"GET", b + "n"}), "\"20\"");
 }

@@ -16,29 +16,11 @@
 #include <vector>
 
 #include "tests/support/processes.h"
+#include "tests/support/remote_moves.h"
 #include "tests/support/replies.h"
 
 namespace ks::test {
 namespace {
-
-// The move's id from KEYSHARD MOVE's reply ("\"m3\"").
-std::string MoveId(const std::string& reply) {
-  EXPECT_EQ(reply.front(), '"') << reply;
-  return reply.substr(1, reply.size() - 2);
-}
-
-// Waits (polling, bounded) until the move is no longer running; returns its KEYSHARD MOVES
-// reply.
-std::string WaitMove(Client& c, const std::string& id) {
-  std::string r;
-  for (int i = 0; i < 3000; ++i) {
-    r = c.Run({"KEYSHARD", "MOVES", id});
-    if (r.find("\"running\"") == std::string::npos) return r;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  ADD_FAILURE() << "move " << id << " still running: " << r;
-  return r;
-}
 
 // Adds n members (m0 with score 0, m1 with 1, ...) to a sorted set, 2000 per ZADD.
 void LoadZset(Client& c, const std::string& key, int n) {
@@ -142,13 +124,7 @@ TEST(Resharding, CancelLeavesEveryKeyServed) {
   Client c(ks.port());
   for (int i = 0; i < 3000; ++i) c.Run({"SET", "key:" + std::to_string(i), std::to_string(i)});
   std::string id = MoveId(c.Run({"KEYSHARD", "MOVE", "0-16383", "2"}));
-  std::string cancel = c.Run({"KEYSHARD", "CANCEL", id});
-  std::string r = WaitMove(c, id);
-  // Either the cancel arrived in time, or the move had already finished.
-  if (cancel == "OK")
-    EXPECT_NE(r.find("\"cancelled\""), std::string::npos) << r;
-  else
-    EXPECT_NE(r.find("\"done\""), std::string::npos) << r;
+  CancelAndWaitMove(c, id);
   EXPECT_EQ(c.Run({"DBSIZE"}), "(integer) 3000");
   for (int i = 0; i < 3000; i += 7) EXPECT_EQ(c.Run({"GET", "key:" + std::to_string(i)}), "\"" + std::to_string(i) + "\"");
   EXPECT_EQ(c.Run({"KEYSHARD", "CANCEL", id}).rfind("(error) ERR move " + id + " is already", 0), 0u);

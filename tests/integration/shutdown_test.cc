@@ -104,34 +104,33 @@ TEST(Shutdown, FailedSaveRefusesUnlessForce) {
   ShutdownAndExpectExit(ks, c, {"SHUTDOWN", "FORCE"});
 }
 
-TEST(Shutdown, SigtermSavesLikeShutdown) {
-  auto ks = std::make_unique<KeyshardProcess>(Args{"--save", "3600 1"});
-  ASSERT_TRUE(ks->running());
-  const std::string dir = ks->dir();
+// Starts a server with `args` (saving every hour, unless they say otherwise on shutdown),
+// loads 50 keys, sends SIGTERM and waits for the exit; *keys is what a restart from its
+// directory finds.
+void KeysAfterSigterm(const Args& args, int64_t* keys) {
+  KeyshardProcess ks(args);
+  ASSERT_TRUE(ks.running());
   {
-    Client c(ks->port());
+    Client c(ks.port());
     Load(c, 50);
   }
-  ks->Signal(SIGTERM);
-  ASSERT_TRUE(ks->WaitForExit(20000));
-  KeyshardProcess again({"--save", "3600 1", "--dir", dir});
+  ks.Signal(SIGTERM);
+  ASSERT_TRUE(ks.WaitForExit(20000));
+  KeyshardProcess again({"--save", "3600 1", "--dir", ks.dir()});
   Client c(again.port());
-  EXPECT_EQ(DbSize(c), 50);
+  *keys = DbSize(c);
+}
+
+TEST(Shutdown, SigtermSavesLikeShutdown) {
+  int64_t keys = -1;
+  ASSERT_NO_FATAL_FAILURE(KeysAfterSigterm({"--save", "3600 1"}, &keys));
+  EXPECT_EQ(keys, 50);
 }
 
 TEST(Shutdown, ShutdownOnSigtermNosaveSkipsTheSave) {
-  auto ks = std::make_unique<KeyshardProcess>(Args{"--save", "3600 1", "--shutdown-on-sigterm", "nosave"});
-  ASSERT_TRUE(ks->running());
-  const std::string dir = ks->dir();
-  {
-    Client c(ks->port());
-    Load(c, 50);
-  }
-  ks->Signal(SIGTERM);
-  ASSERT_TRUE(ks->WaitForExit(20000));
-  KeyshardProcess again({"--save", "3600 1", "--dir", dir});
-  Client c(again.port());
-  EXPECT_EQ(DbSize(c), 0);
+  int64_t keys = -1;
+  ASSERT_NO_FATAL_FAILURE(KeysAfterSigterm({"--save", "3600 1", "--shutdown-on-sigterm", "nosave"}, &keys));
+  EXPECT_EQ(keys, 0);
 }
 
 // CLIENT PAUSE WRITE holds writers (not refused: they complete after UNPAUSE, in order)

@@ -17,34 +17,6 @@
 namespace ks::test {
 namespace {
 
-struct Case {
-  std::string name;
-  std::string script;  // one command per line; "double quotes" group an argument; "~ " compares unordered
-};
-
-void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
-
-Cmd Split(const std::string& line) {
-  Cmd out;
-  std::string cur;
-  bool quoted = false, have = false;
-  for (char ch : line) {
-    if (ch == '"') {
-      quoted = !quoted;
-      have = true;
-    } else if (ch == ' ' && !quoted) {
-      if (have) out.push_back(cur);
-      cur.clear();
-      have = false;
-    } else {
-      cur.push_back(ch);
-      have = true;
-    }
-  }
-  if (have) out.push_back(cur);
-  return out;
-}
-
 // An array reply as the test client renders it ("[\"a\", \"b\"]"), its elements sorted: an
 // order-free comparison (the elements compared here hold no ", ").
 std::string Sorted(const std::string& reply) {
@@ -64,22 +36,18 @@ std::string Sorted(const std::string& reply) {
   return out;
 }
 
-class SortDiff : public DiffTest<Case> {
+class SortDiff : public DiffTest<ScriptCase> {
  protected:
+  // A line "~ cmd" compares cmd's replies unordered (see the top).
   void RunScript(const std::string& script, const std::string& context) {
-    size_t pos = 0;
-    while (pos < script.size()) {
-      size_t nl = script.find('\n', pos);
-      if (nl == std::string::npos) nl = script.size();
-      std::string line = script.substr(pos, nl - pos);
-      pos = nl + 1;
+    for (const std::string& line : ScriptLines(script)) {
       if (line.rfind("~ ", 0) == 0) {
-        Cmd cmd = Split(line.substr(2));
+        Cmd cmd = SplitScriptLine(line.substr(2));
         auto [k, r] = Both(cmd);
         EXPECT_EQ(Sorted(k), Sorted(r)) << context << ": " << Shown(cmd);
         continue;
       }
-      Cmd cmd = Split(line);
+      Cmd cmd = SplitScriptLine(line);
       if (!cmd.empty()) Same(cmd, context);
     }
   }
@@ -87,7 +55,7 @@ class SortDiff : public DiffTest<Case> {
 
 TEST_P(SortDiff, SameRepliesAsRedis) { RunScript(GetParam().script, GetParam().name); }
 
-std::vector<Case> Cases() {
+std::vector<ScriptCase> Cases() {
   return {
       {"NumericAlphaLimit",
        R"(rpush l 3 1 2 10 -5 2.5 1e2 0x10 inf -inf

@@ -57,12 +57,8 @@ std::string Transcript(int port, int clients, const std::vector<Step>& script) {
   return out;
 }
 
-class TrackingDiff : public DiffServers, public ::testing::Test {
+class TrackingDiff : public DiffSuite {
  protected:
-  static void SetUpTestSuite() { StartServers(); }
-  static void TearDownTestSuite() { StopServers(); }
-  void SetUp() override { Connect(); }
-
   void ExpectSame(int clients, const std::vector<Step>& script) {
     EXPECT_EQ(Transcript(ks_->port(), clients, script), Transcript(redis_->port(), clients, script));
   }

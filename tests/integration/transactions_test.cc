@@ -130,6 +130,18 @@ std::vector<long> Expected(const std::vector<Ledger>& ledgers) {
   return want;
 }
 
+// One Transfers thread per ledger: writer i seeded with seed + i, making count transfers the
+// way way(i) says.
+std::vector<std::thread> StartTransfers(int port, int seed, int count, std::atomic<bool>& stop,
+                                        std::vector<Ledger>& ledgers, Way (*way)(int)) {
+  std::vector<std::thread> writers;
+  for (size_t i = 0; i < ledgers.size(); ++i) {
+    const int n = static_cast<int>(i);
+    writers.emplace_back(Transfers, port, seed + n, count, std::ref(stop), std::ref(ledgers[i]), way(n));
+  }
+  return writers;
+}
+
 TEST(Transactions, ConcurrentTransfersKeepTheTotalAndApplyEachOnce) {
   KeyshardProcess ks;
   ASSERT_TRUE(ks.running());
@@ -137,9 +149,8 @@ TEST(Transactions, ConcurrentTransfersKeepTheTotalAndApplyEachOnce) {
   const int kWriters = 4, kReaders = 2, kEach = 250;
   std::atomic<bool> stop{false};
   std::vector<Ledger> ledgers(kWriters);
-  std::vector<std::thread> writers;
-  for (int i = 0; i < kWriters; ++i)
-    writers.emplace_back(Transfers, ks.port(), 1000 + i, kEach, std::ref(stop), std::ref(ledgers[i]), Way::kExec);
+  std::vector<std::thread> writers =
+      StartTransfers(ks.port(), 1000, kEach, stop, ledgers, [](int) { return Way::kExec; });
   std::atomic<long> reads{0}, bad_totals{0};
   std::vector<std::thread> readers;
   for (int i = 0; i < kReaders; ++i)
@@ -190,45 +201,50 @@ bool MatchesSomeOutcome(const std::vector<long>& got, const std::vector<Ledger>&
   return false;
 }
 
-TEST(Transactions, KillDuringTransfersKeepsEveryAcknowledgedExecUnderAlways) {
-  for (int round = 0; round < 3; ++round) {
-    KeyshardProcess first({"--appendonly", "yes", "--appendfsync", "always"});
-    ASSERT_TRUE(first.running());
-    OpenAccounts(first.port());
-    const int kWriters = 4;
-    std::atomic<bool> stop{false};
-    std::vector<Ledger> ledgers(kWriters);
-    std::vector<std::thread> writers;
-    for (int i = 0; i < kWriters; ++i)
-      writers.emplace_back(Transfers, first.port(), 77 * round + i, 1 << 30, std::ref(stop), std::ref(ledgers[i]), Way::kExec);
-    // Load generation only: what is checked does not depend on when the kill lands.
-    std::this_thread::sleep_for(std::chrono::milliseconds(300 + 100 * round));
-    first.Kill();
-    stop = true;
-    for (auto& t : writers) t.join();
+// One round of a kill -9 under appendfsync always while kWriters clients make transfers
+// (writer i the way way(i) says, seeded with seed + i): restarted from the logs, no transfer
+// (a `unit`) is replayed in part, every acknowledged one is there, and the logs a crash left
+// are valid for redis-check-aof.
+void KillDuringTransfersThenCheck(int round, int seed, Way (*way)(int), const char* unit) {
+  KeyshardProcess first({"--appendonly", "yes", "--appendfsync", "always"});
+  ASSERT_TRUE(first.running());
+  OpenAccounts(first.port());
+  const int kWriters = 4;
+  std::atomic<bool> stop{false};
+  std::vector<Ledger> ledgers(kWriters);
+  std::vector<std::thread> writers = StartTransfers(first.port(), seed, 1 << 30, stop, ledgers, way);
+  // Load generation only: what is checked does not depend on when the kill lands.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300 + 100 * round));
+  first.Kill();
+  stop = true;
+  for (auto& t : writers) t.join();
 
-    KeyshardProcess second({"--dir", first.dir(), "--appendonly", "yes"});
-    ASSERT_TRUE(second.running());
-    Client c(second.port());
-    std::vector<long> got = Balances(c);
-    ASSERT_EQ(got.size(), static_cast<size_t>(kAccounts));
-    long sum = 0, done = 0;
-    for (long v : got) sum += v;
-    for (const Ledger& l : ledgers) done += static_cast<long>(l.done.size());
-    EXPECT_EQ(sum, kAccounts * kInitial) << "round " << round << ": a transaction was replayed in part";
-    EXPECT_TRUE(MatchesSomeOutcome(got, ledgers)) << "round " << round << ": an acknowledged EXEC is missing";
-    EXPECT_GT(done, 0);
-    second.Stop();
-    // The logs a crash left, once loaded, are valid for redis-check-aof.
-    namespace fs = std::filesystem;
-    for (auto& ent : fs::directory_iterator(first.dir() + "/appendonlydir")) {
-      std::string p = ent.path().string();
-      if (!p.ends_with(".manifest")) continue;
-      std::string cmd = "redis-check-aof '" + p + "' > /dev/null 2>&1";
-      EXPECT_EQ(std::system(cmd.c_str()), 0) << p;
-    }
-    std::printf("round %d: %ld acknowledged transfers, all present after kill -9\n", round, done);
+  KeyshardProcess second({"--dir", first.dir(), "--appendonly", "yes"});
+  ASSERT_TRUE(second.running());
+  Client c(second.port());
+  std::vector<long> got = Balances(c);
+  ASSERT_EQ(got.size(), static_cast<size_t>(kAccounts));
+  long sum = 0, done = 0;
+  for (long v : got) sum += v;
+  for (const Ledger& l : ledgers) done += static_cast<long>(l.done.size());
+  EXPECT_EQ(sum, kAccounts * kInitial) << "round " << round << ": a " << unit << " was replayed in part";
+  EXPECT_TRUE(MatchesSomeOutcome(got, ledgers)) << "round " << round << ": an acknowledged " << unit << " is missing";
+  EXPECT_GT(done, 0);
+  second.Stop();
+  namespace fs = std::filesystem;
+  for (auto& ent : fs::directory_iterator(first.dir() + "/appendonlydir")) {
+    std::string p = ent.path().string();
+    if (!p.ends_with(".manifest")) continue;
+    std::string cmd = "redis-check-aof '" + p + "' > /dev/null 2>&1";
+    EXPECT_EQ(std::system(cmd.c_str()), 0) << p;
   }
+  std::printf("round %d: %ld acknowledged %ss, all present after kill -9\n", round, done, unit);
+}
+
+TEST(Transactions, KillDuringTransfersKeepsEveryAcknowledgedExecUnderAlways) {
+  for (int round = 0; round < 3; ++round)
+    ASSERT_NO_FATAL_FAILURE(
+        KillDuringTransfersThenCheck(round, 77 * round, [](int) { return Way::kExec; }, "transaction"));
 }
 
 TEST(Transactions, ConcurrentExecAndEvalTransfersKeepTheTotalAndApplyEachOnce) {
@@ -238,9 +254,8 @@ TEST(Transactions, ConcurrentExecAndEvalTransfersKeepTheTotalAndApplyEachOnce) {
   const int kWriters = 4, kEach = 300;
   std::atomic<bool> stop{false};
   std::vector<Ledger> ledgers(kWriters);
-  std::vector<std::thread> writers;
-  for (int i = 0; i < kWriters; ++i)
-    writers.emplace_back(Transfers, ks.port(), 500 + i, kEach, std::ref(stop), std::ref(ledgers[i]), Way::kMixed);
+  std::vector<std::thread> writers =
+      StartTransfers(ks.port(), 500, kEach, stop, ledgers, [](int) { return Way::kMixed; });
   std::atomic<long> reads{0}, bad_totals{0};
   std::thread reader([&] {
     Client c(ks.port());
@@ -276,43 +291,9 @@ TEST(Transactions, ConcurrentExecAndEvalTransfersKeepTheTotalAndApplyEachOnce) {
 // engine): after a kill -9 under appendfsync always none is replayed in part, and every
 // acknowledged one is there.
 TEST(Transactions, KillDuringScriptTransfersReplaysEachScriptWholeUnderAlways) {
-  for (int round = 0; round < 2; ++round) {
-    KeyshardProcess first({"--appendonly", "yes", "--appendfsync", "always"});
-    ASSERT_TRUE(first.running());
-    OpenAccounts(first.port());
-    const int kWriters = 4;
-    std::atomic<bool> stop{false};
-    std::vector<Ledger> ledgers(kWriters);
-    std::vector<std::thread> writers;
-    for (int i = 0; i < kWriters; ++i)
-      writers.emplace_back(Transfers, first.port(), 31 * round + i, 1 << 30, std::ref(stop), std::ref(ledgers[i]),
-                           i == 0 ? Way::kMixed : Way::kEval);
-    // Load generation only: what is checked does not depend on when the kill lands.
-    std::this_thread::sleep_for(std::chrono::milliseconds(300 + 100 * round));
-    first.Kill();
-    stop = true;
-    for (auto& t : writers) t.join();
-
-    KeyshardProcess second({"--dir", first.dir(), "--appendonly", "yes"});
-    ASSERT_TRUE(second.running());
-    Client c(second.port());
-    std::vector<long> got = Balances(c);
-    ASSERT_EQ(got.size(), static_cast<size_t>(kAccounts));
-    long sum = 0, done = 0;
-    for (long v : got) sum += v;
-    for (const Ledger& l : ledgers) done += static_cast<long>(l.done.size());
-    EXPECT_EQ(sum, kAccounts * kInitial) << "round " << round << ": a script was replayed in part";
-    EXPECT_TRUE(MatchesSomeOutcome(got, ledgers)) << "round " << round << ": an acknowledged script is missing";
-    EXPECT_GT(done, 0);
-    second.Stop();
-    namespace fs = std::filesystem;
-    for (auto& ent : fs::directory_iterator(first.dir() + "/appendonlydir")) {
-      std::string p = ent.path().string();
-      if (!p.ends_with(".manifest")) continue;
-      std::string cmd = "redis-check-aof '" + p + "' > /dev/null 2>&1";
-      EXPECT_EQ(std::system(cmd.c_str()), 0) << p;
-    }
-  }
+  for (int round = 0; round < 2; ++round)
+    ASSERT_NO_FATAL_FAILURE(KillDuringTransfersThenCheck(
+        round, 31 * round, [](int i) { return i == 0 ? Way::kMixed : Way::kEval; }, "script"));
 }
 
 }  // namespace

@@ -16,46 +16,8 @@
 namespace ks::test {
 namespace {
 
-struct Case {
-  std::string name;
-  std::string script;  // one command per line; "double quotes" group an argument
-};
-
-void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
-
-Cmd Split(const std::string& line) {
-  Cmd out;
-  std::string cur;
-  bool quoted = false, have = false;
-  for (char ch : line) {
-    if (ch == '"') {
-      quoted = !quoted;
-      have = true;
-    } else if (ch == ' ' && !quoted) {
-      if (have) out.push_back(cur);
-      cur.clear();
-      have = false;
-    } else {
-      cur.push_back(ch);
-      have = true;
-    }
-  }
-  if (have) out.push_back(cur);
-  return out;
-}
-
-class ZSetsDiff : public DiffTest<Case> {
+class ZSetsDiff : public DiffTest<ScriptCase> {
  protected:
-  void RunScript(const std::string& script, const std::string& context) {
-    size_t pos = 0;
-    while (pos < script.size()) {
-      size_t nl = script.find('\n', pos);
-      if (nl == std::string::npos) nl = script.size();
-      Cmd cmd = Split(script.substr(pos, nl - pos));
-      pos = nl + 1;
-      if (!cmd.empty()) Same(cmd, context);
-    }
-  }
   // A seeded random sequence over a few keys; scores and members drawn to collide often. Lex
   // ranges go to `lex`, a set whose members all score 0: with mixed scores Redis's lex answers
   // depend on its skiplist's random levels.
@@ -113,9 +75,9 @@ class ZSetsDiff : public DiffTest<Case> {
   }
 };
 
-TEST_P(ZSetsDiff, SameRepliesAsRedis) { RunScript(GetParam().script, GetParam().name); }
+TEST_P(ZSetsDiff, SameRepliesAsRedis) { SameScript(GetParam().script, GetParam().name); }
 
-std::vector<Case> Cases() {
+std::vector<ScriptCase> Cases() {
   return {
       {"AddScoreRankCardRem",
        R"zs(zadd z 1 a 2 b 3 c

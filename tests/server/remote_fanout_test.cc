@@ -12,81 +12,33 @@
 #include "server/core/remote_shards.h"
 #include "server/remote/fanout.h"
 #include "tests/support/direct_client.h"
+#include "tests/support/fake_remotes.h"
 
 namespace ks {
 namespace {
 
 using test::DirectClient;
 using test::Err;
+using test::FakeDeferred;
+using test::FakeRemotes;
+using test::MakeRemote;
+using test::Sent;
 using test::TestServer;
-
-struct Sent {
-  RemoteRequest req;
-  std::vector<std::string> args;
-  RemoteReplyFn done;
-};
-
-class TwoRemotes : public RemoteShards {
- public:
-  size_t size() const override { return 2; }
-  const std::string& name(uint16_t r) const override { return names_[r]; }
-  const std::string& address(uint16_t) const override { return address_; }
-  void Send(const RemoteRequest& req, std::span<const std::string_view> args, RemoteReplyFn done) override {
-    sent.push_back({req, std::vector<std::string>(args.begin(), args.end()), std::move(done)});
-  }
-  void DropClient(int, uint64_t) override {}
-  void ReleaseLease(int, uint64_t, uint16_t) override {}
-  void Unblock(int, uint64_t, bool) override {}
-  std::vector<RemoteStatus> Status() const override { return {}; }
-  void RememberConfig(std::span<const std::string_view> nv) override { remembered.assign(nv.begin(), nv.end()); }
-  std::vector<Sent> sent;
-  std::vector<std::string> remembered;
-
- private:
-  std::string names_[2] = {"b", "c"}, address_ = "127.0.0.1:1";
-};
-
-class Slots : public DeferredReplies {
- public:
-  RemoteReplyFn Reserve() override {
-    replies.emplace_back();
-    const size_t i = replies.size() - 1;
-    return [this, i](std::string_view r) { replies[i] = std::string(r); };
-  }
-  size_t Waiting() const override { return std::count(replies.begin(), replies.end(), std::string()); }
-  void Requeue(std::string request) override { requeued.push_back(std::move(request)); }
-  std::vector<std::string> requeued;
-  std::vector<std::string> replies;
-};
-
-Config WithTwoRemotes() {
-  Config c = TestServer::NoSavePoints();
-  for (const char* n : {"b", "c"}) {
-    Config::Remote r;
-    r.name = n;
-    r.address = "127.0.0.1:1";
-    c.remotes.push_back(r);
-  }
-  return c;
-}
 
 class RemoteFanoutUnit : public ::testing::Test {
  protected:
-  RemoteFanoutUnit() : srv(2, WithTwoRemotes()), client(srv) {
+  RemoteFanoutUnit() : srv(2, test::WithRemotes({"b", "c"})), client(srv) {
     srv.state.set_remotes(&remotes);
-    slots = std::make_shared<Slots>();
+    slots = std::make_shared<FakeDeferred>();
     client.state().deferred = slots;
     // {b} on remote 0, {c} on remote 1, {l} stays on the engines.
-    std::array<uint16_t, kNumSlots> codes;
-    for (int s = 0; s < kNumSlots; ++s) codes[s] = srv.state.shards().slots().CodeOf(static_cast<uint16_t>(s));
-    codes[KeySlot("{b}")] = kRemoteOwner | 0;
-    codes[KeySlot("{c}")] = kRemoteOwner | 1;
-    srv.state.shards().ResetSlots(codes);
+    MakeRemote(srv, "{b}", 0);
+    MakeRemote(srv, "{c}", 1);
   }
   TestServer srv;
   DirectClient client;
-  TwoRemotes remotes;
-  std::shared_ptr<Slots> slots;
+  FakeRemotes remotes{"b", "c"};
+  std::shared_ptr<FakeDeferred> slots;
 };
 
 TEST_F(RemoteFanoutUnit, MgetMergesByIndexWhicheverRemoteAnswersFirst) {

@@ -9,75 +9,21 @@
 #include "server/core/errors.h"
 #include "server/core/remote_shards.h"
 #include "tests/support/direct_client.h"
+#include "tests/support/fake_remotes.h"
 
 namespace ks {
 namespace {
 
 using test::DirectClient;
 using test::Err;
+using test::FakeDeferred;
+using test::FakeRemotes;
+using test::MakeRemote;
 using test::TestServer;
-
-struct Sent {
-  RemoteRequest req;
-  std::vector<std::string> args;
-  RemoteReplyFn done;
-};
-
-class FakeRemotes : public RemoteShards {
- public:
-  size_t size() const override { return 1; }
-  const std::string& name(uint16_t) const override { return name_; }
-  const std::string& address(uint16_t) const override { return address_; }
-  void Send(const RemoteRequest& req, std::span<const std::string_view> args, RemoteReplyFn done) override {
-    sent.push_back({req, std::vector<std::string>(args.begin(), args.end()), std::move(done)});
-  }
-  void DropClient(int, uint64_t) override {}
-  void ReleaseLease(int, uint64_t, uint16_t) override {}
-  void Unblock(int, uint64_t, bool) override {}
-  std::vector<RemoteStatus> Status() const override { return {}; }
-  std::vector<Sent> sent;
-
- private:
-  std::string name_ = "b", address_ = "127.0.0.1:1";
-};
-
-class FakeDeferred : public DeferredReplies {
- public:
-  RemoteReplyFn Reserve() override {
-    replies.emplace_back();
-    const size_t i = replies.size() - 1;
-    return [this, i](std::string_view r) { replies[i] = std::string(r); };
-  }
-  size_t Waiting() const override {
-    size_t n = 0;
-    for (const auto& r : replies) n += r.empty();
-    return n;
-  }
-  void Requeue(std::string request) override { requeued.push_back(std::move(request)); }
-  std::vector<std::string> requeued;
-  std::vector<std::string> replies;
-};
-
-Config WithRemote() {
-  Config c = TestServer::NoSavePoints();
-  Config::Remote r;
-  r.name = "b";
-  r.address = "127.0.0.1:1";
-  c.remotes.push_back(r);
-  return c;
-}
-
-// Every slot of key's goes to remote 0, the others stay on the engines.
-void MakeRemote(TestServer& srv, std::string_view key) {
-  std::array<uint16_t, kNumSlots> codes;
-  for (int s = 0; s < kNumSlots; ++s) codes[s] = srv.state.shards().slots().CodeOf(static_cast<uint16_t>(s));
-  codes[KeySlot(key)] = kRemoteOwner | 0;
-  srv.state.shards().ResetSlots(codes);
-}
 
 class RemoteRouting : public ::testing::Test {
  protected:
-  RemoteRouting() : srv(2, WithRemote()), client(srv) {
+  RemoteRouting() : srv(2, test::WithRemotes({"b"})), client(srv) {
     srv.state.set_remotes(&remotes);
     deferred = std::make_shared<FakeDeferred>();
     client.state().deferred = deferred;
@@ -85,7 +31,7 @@ class RemoteRouting : public ::testing::Test {
   }
   TestServer srv;
   DirectClient client;
-  FakeRemotes remotes;
+  FakeRemotes remotes{"b"};
   std::shared_ptr<FakeDeferred> deferred;
 };
 

@@ -11,6 +11,39 @@ std::string Shown(const Cmd& cmd) {
   return shown;
 }
 
+std::vector<std::string> ScriptLines(const std::string& script) {
+  std::vector<std::string> lines;
+  size_t pos = 0;
+  while (pos < script.size()) {
+    size_t nl = script.find('\n', pos);
+    if (nl == std::string::npos) nl = script.size();
+    lines.push_back(script.substr(pos, nl - pos));
+    pos = nl + 1;
+  }
+  return lines;
+}
+
+Cmd SplitScriptLine(const std::string& line) {
+  Cmd out;
+  std::string cur;
+  bool quoted = false, have = false;
+  for (char ch : line) {
+    if (ch == '"') {
+      quoted = !quoted;
+      have = true;
+    } else if (ch == ' ' && !quoted) {
+      if (have) out.push_back(cur);
+      cur.clear();
+      have = false;
+    } else {
+      cur.push_back(ch);
+      have = true;
+    }
+  }
+  if (have) out.push_back(cur);
+  return out;
+}
+
 void DiffServers::StartServers() {
   ks_ = std::make_unique<KeyshardProcess>();
   redis_ = std::make_unique<RedisProcess>();
@@ -40,6 +73,13 @@ std::string DiffServers::Same(const Cmd& cmd, const std::string& context) {
   auto [k, r] = Both(cmd);
   EXPECT_EQ(k, r) << context << ": " << Shown(cmd);
   return r;
+}
+
+void DiffServers::SameScript(const std::string& script, const std::string& context) {
+  for (const std::string& line : ScriptLines(script)) {
+    const Cmd cmd = SplitScriptLine(line);
+    if (!cmd.empty()) Same(cmd, context);
+  }
 }
 
 }  // namespace ks::test

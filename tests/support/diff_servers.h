@@ -25,6 +25,20 @@ struct DiffCase {
 
 inline void PrintTo(const DiffCase& c, std::ostream* os) { *os << c.name; }
 
+// A named script, one parameter of a differential suite: one command per line, arguments split
+// on spaces, "double quotes" group one (spaces and all; "" is an empty one).
+struct ScriptCase {
+  std::string name;
+  std::string script;
+};
+
+inline void PrintTo(const ScriptCase& c, std::ostream* os) { *os << c.name; }
+
+// A script's lines, in order.
+std::vector<std::string> ScriptLines(const std::string& script);
+// One line of a script as a command (empty for a blank line).
+Cmd SplitScriptLine(const std::string& line);
+
 // Names each instance of a parameterised suite by its case's `name`.
 struct CaseName {
   template <typename Info>
@@ -50,6 +64,8 @@ class DiffServers {
   std::pair<std::string, std::string> Both(const Cmd& cmd);
   // Runs cmd on both servers and expects the same reply; returns Redis's.
   std::string Same(const Cmd& cmd, const std::string& context);
+  // Same for every command of a script (see ScriptCase).
+  void SameScript(const std::string& script, const std::string& context);
 
   static std::unique_ptr<KeyshardProcess> ks_;
   static std::unique_ptr<RedisProcess> redis_;
@@ -58,12 +74,17 @@ class DiffServers {
 
 // A differential suite: servers started once per suite, clients connected per test.
 // Suites with their own per-test CONFIG SETs override SetUp and call Connect(config).
-template <typename Param>
-class DiffTest : public DiffServers, public ::testing::TestWithParam<Param> {
+template <typename GTestBase>
+class DiffFixture : public DiffServers, public GTestBase {
  protected:
   static void SetUpTestSuite() { StartServers(); }
   static void TearDownTestSuite() { StopServers(); }
   void SetUp() override { Connect(); }
 };
+
+// One parameterised by Param (TEST_P), and one of plain TEST_Fs.
+template <typename Param>
+using DiffTest = DiffFixture<::testing::TestWithParam<Param>>;
+using DiffSuite = DiffFixture<::testing::Test>;
 
 }  // namespace ks::test

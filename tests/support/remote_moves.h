@@ -30,4 +30,16 @@ inline std::string WaitMove(Client& c, const std::string& id, int timeout_ms = 6
   return r;
 }
 
+// Cancels a move just started and waits for its end: "cancelled" if the cancel came in time,
+// "done" if the move had already finished. Returns its KEYSHARD MOVES reply.
+inline std::string CancelAndWaitMove(Client& c, const std::string& id) {
+  const std::string cancel = c.Run({"KEYSHARD", "CANCEL", id});
+  std::string r = WaitMove(c, id);
+  if (cancel == "OK")
+    EXPECT_NE(r.find("\"cancelled\""), std::string::npos) << r;
+  else
+    EXPECT_NE(r.find("\"done\""), std::string::npos) << r;
+  return r;
+}
+
 }  // namespace ks::test

@@ -30,6 +30,16 @@ std::optional<std::vector<ArgToken>> SplitArgs(const std::string& line, std::str
     ArgToken tok;
     tok.begin = i;
     bool in_dq = false, in_sq = false, done = false;
+    // At a closing quote: what follows must be a space or the end (as in sdssplitargs).
+    auto close_quote = [&] {
+      ++i;
+      if (i < n && !IsSpace(line[i])) {
+        *error = "closing quote must be followed by a space";
+        return false;
+      }
+      done = true;
+      return true;
+    };
     while (!done) {
       if (in_dq) {
         if (i >= n) {
@@ -53,12 +63,7 @@ std::optional<std::vector<ArgToken>> SplitArgs(const std::string& line, std::str
           }
           i += 2;
         } else if (c == '"') {
-          ++i;
-          if (i < n && !IsSpace(line[i])) {
-            *error = "closing quote must be followed by a space";
-            return std::nullopt;
-          }
-          done = true;
+          if (!close_quote()) return std::nullopt;
         } else {
           tok.text += c;
           ++i;
@@ -73,12 +78,7 @@ std::optional<std::vector<ArgToken>> SplitArgs(const std::string& line, std::str
           tok.text += '\'';
           i += 2;
         } else if (c == '\'') {
-          ++i;
-          if (i < n && !IsSpace(line[i])) {
-            *error = "closing quote must be followed by a space";
-            return std::nullopt;
-          }
-          done = true;
+          if (!close_quote()) return std::nullopt;
         } else {
           tok.text += c;
           ++i;
