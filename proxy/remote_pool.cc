@@ -597,6 +597,17 @@ void RemotePool::RememberConfig(std::span<const std::string_view> name_values) {
   }
 }
 
+std::vector<std::string> RemotePool::RememberedConfig() const {
+  std::vector<std::string> out;
+  if (remotes_.empty()) return out;
+  std::lock_guard lk(remotes_[0]->mu);  // every remote remembers the same (RememberConfig)
+  for (const auto& [name, value] : remotes_[0]->config) {
+    out.push_back(name);
+    out.push_back(value);
+  }
+  return out;
+}
+
 void RemotePool::AttachEvents(ServerState& st) {
   if (threads_.empty() || remotes_.empty()) return;
   std::vector<Remote*> rs;

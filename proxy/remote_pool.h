@@ -58,6 +58,7 @@ class RemotePool final : public RemoteShards {
   void Unblock(int thread_index, uint64_t client_id, bool error) override;
   std::vector<RemoteStatus> Status() const override;
   void RememberConfig(std::span<const std::string_view> name_values) override;
+  std::vector<std::string> RememberedConfig() const override;
   void EventsChanged() override;
   uint64_t TrackingEpoch(uint16_t remote) const override { return remotes_[remote]->track_epoch.load(); }
   void SyncEvents(uint16_t remote, int64_t timeout_ms) override;

@@ -85,6 +85,9 @@ class RemoteShards {
   // in one CONFIG SET ahead of everything else (its reply consumed), so a restarted remote
   // gets them back. Any thread.
   virtual void RememberConfig(std::span<const std::string_view> name_values) { (void)name_values; }
+  // What RememberConfig kept, as name, value, name, value... (a slot move's own connections
+  // send it too, so keys RESTOREd there convert as the pooled connections' writes do).
+  virtual std::vector<std::string> RememberedConfig() const { return {}; }
   // A snapshot of every remote's status; any thread, never waits on the network.
   virtual std::vector<RemoteStatus> Status() const = 0;
 

@@ -50,8 +50,10 @@ std::optional<RemoteEndpoint> Resharder::Endpoint(uint16_t code) {
   const auto& remotes = state_.config().remotes;
   const size_t i = RemoteIndex(code);
   if (!IsRemote(code) || i >= remotes.size()) return std::nullopt;
-  return RemoteEndpoint{remotes[i].host, remotes[i].port, remotes[i].password,
-                        static_cast<int>(std::max<int64_t>(state_.config().remote_timeout, 100))};
+  RemoteEndpoint ep{remotes[i].host, remotes[i].port, remotes[i].password,
+                    static_cast<int>(std::max<int64_t>(state_.config().remote_timeout, 100)), {}};
+  if (const RemoteShards* pool = state_.remotes()) ep.config = pool->RememberedConfig();
+  return ep;
 }
 
 std::string Resharder::Connect(uint16_t code, RemoteLink* link) {

@@ -87,6 +87,13 @@ std::string RemoteLink::Connect(const RemoteEndpoint& ep) {
     if (std::string e = Pipeline({{"AUTH", ep.password}}, &r); !e.empty()) return e;
     if (r[0].error) return name_ + ": AUTH: " + r[0].str;
   }
+  if (!ep.config.empty()) {
+    std::vector<std::string> set{"CONFIG", "SET"};
+    set.insert(set.end(), ep.config.begin(), ep.config.end());
+    std::vector<Reply> r;
+    if (std::string e = Pipeline({set}, &r); !e.empty()) return e;
+    if (r[0].error) return name_ + ": CONFIG SET: " + r[0].str;
+  }
   return {};
 }
 

@@ -32,6 +32,10 @@ struct RemoteEndpoint {
   int port = 0;
   std::string password;  // AUTH, if not empty
   int timeout_ms = 1000;  // per network operation
+  // Options set through keyshard that the remotes share (RemoteShards::RememberedConfig), as
+  // name, value...: one CONFIG SET after AUTH, so the keys a move RESTOREs convert there as
+  // the pooled connections' writes do, even on a remote restarted since.
+  std::vector<std::string> config;
 };
 
 // A key in one database.

@@ -101,6 +101,35 @@ TEST(RemoteConfig, RestartedRemoteGetsTheValuesBackOnReconnect) {
   EXPECT_EQ(ConfigValue(port, "list-max-listpack-size"), "3");
 }
 
+// CONFIG SET calls a server counted (INFO commandstats; MONITOR does not show CONFIG).
+int64_t ConfigSetCalls(int port) {
+  Client c(port);
+  const std::string info = c.Run({"INFO", "commandstats"});
+  const size_t p = info.find("cmdstat_config|set:calls=");
+  return p == std::string::npos ? 0 : std::stoll(info.substr(p + 25));
+}
+
+// A slot move writes to the remote over connections of its own: they send the values too,
+// before any RESTORE, so the moved keys convert as keyshard's did even on a remote restarted
+// since (whose pooled connections may not have reconnected yet).
+TEST(RemoteConfig, SlotMovesSendTheValuesOnTheirOwnConnections) {
+  RemoteHalf cl;
+  Client c(cl.ks->port());
+  ASSERT_EQ(c.Run({"CONFIG", "SET", "hash-max-listpack-entries", "1"}), "OK");
+  ASSERT_EQ(c.Run({"HSET", "{bar}h", "a", "1", "b", "2"}), "(integer) 2");
+  ASSERT_EQ(c.Run({"OBJECT", "ENCODING", "{bar}h"}), "\"hashtable\"");
+  // Every pooled connection to r2 is up by now (the CONFIG SET went over one): only the
+  // move's own connections can send another.
+  const int64_t before = ConfigSetCalls(cl.r2.port());
+  ASSERT_GE(before, 1);
+  const std::string r = WaitMove(c, MoveId(c.Run({"KEYSHARD", "MOVE", std::to_string(5061), "r2"})));  // {bar}
+  ASSERT_NE(r.find("\"done\""), std::string::npos) << r;
+  EXPECT_GT(ConfigSetCalls(cl.r2.port()), before);
+  Client r2(cl.r2.port());
+  EXPECT_EQ(r2.Run({"OBJECT", "ENCODING", "{bar}h"}), "\"hashtable\"");
+  EXPECT_EQ(c.Run({"HGET", "{bar}h", "b"}), "\"2\"");
+}
+
 TEST(RemoteConfig, OnlyTheOptionsThatDecideEncodingsAreSentAndFileValuesStayHere) {
   Cluster cl({}, "hash-max-listpack-entries = 5");
   Client c(cl.ks->port());
