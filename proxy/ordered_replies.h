@@ -1,7 +1,7 @@
 #pragma once
 // OrderedReplies: a connection's output when some replies come later (commands forwarded to
-// remote shards). A forwarded command leaves a placeholder; replies of the commands after it
-// (run here at once) wait behind it, and only the ready prefix goes to the socket, so a
+// remote shards). A forwarded command reserves its reply's place; replies of the commands
+// after it (run here at once) wait behind it, and only the ready prefix goes to the socket, so a
 // pipeline mixing local and remote keys keeps its order while local commands keep running.
 // One thread only (the connection's).
 #include <cstdint>
@@ -15,14 +15,14 @@ class OrderedReplies {
  public:
   explicit OrderedReplies(std::string* out) : out_(out) {}
 
-  // Where the next reply written now goes: the ready output, or behind the last placeholder.
+  // Where the next reply written now goes: the ready output, or behind the last reserved reply.
   std::string* tail() { return q_.empty() ? out_ : &q_.back().after; }
-  // A placeholder for a reply that comes later; Fill(returned id) puts it in place.
+  // Reserves the place of a reply that comes later; Fill(returned id) puts it in place.
   uint64_t Reserve() {
     q_.emplace_back();
     return first_ + q_.size() - 1;
   }
-  // The reply of placeholder id arrived: whatever is now ready moves to the output.
+  // The reply reserved as id arrived: whatever is now ready moves to the output.
   void Fill(uint64_t id, std::string_view reply) {
     if (id < first_ || id - first_ >= q_.size()) return;
     Seg& s = q_[id - first_];
@@ -35,7 +35,7 @@ class OrderedReplies {
       ++first_;
     }
   }
-  // Placeholders not yet filled (and everything behind them).
+  // Reserved replies not yet filled (and everything behind them).
   size_t waiting() const { return q_.size(); }
 
  private:

@@ -176,12 +176,7 @@ RemoteRoute ForwardIfRemote(ServerState& state, CommandContext& ctx) {
     ctx.rb.Error(err::RemoteNotHere(name));
     return RemoteRoute::kRefused;
   }
-  RemoteRequest req;
-  req.remote = target;
-  req.thread_index = ctx.client.thread_index;
-  req.client_id = ctx.client.info->id;
-  req.db = ctx.client.db;
-  req.resp = ctx.client.resp;
+  RemoteRequest req = RequestFor(ctx, target);
   if (spec.flag_bits & kCmdBlocking) {
     // After the client's earlier forwarded commands (it goes over a connection of its own),
     // and nothing after it until it is answered: the client is blocked, as in Redis.
@@ -225,6 +220,16 @@ RemoteRoute ForwardIfRemote(ServerState& state, CommandContext& ctx) {
                                 CountInFlight(state, spec, ctx.args, std::move(done), req.blocking,
                                               req.blocking ? -1 : req.thread_index)));
   return RemoteRoute::kForwarded;
+}
+
+RemoteRequest RequestFor(const CommandContext& ctx, uint16_t remote) {
+  RemoteRequest req;
+  req.remote = remote;
+  req.thread_index = ctx.client.thread_index;
+  req.client_id = ctx.client.info->id;
+  req.db = ctx.client.db;
+  req.resp = ctx.client.resp;
+  return req;
 }
 
 int FirstRemoteKey(ServerState& state, const CommandContext& ctx) {

@@ -64,6 +64,9 @@ RemoteReplyFn TrackRemoteRead(ServerState& state, const CommandSpec& spec, Clien
 // Routes ctx's keys; forwards or refuses when a remote shard owns any of them.
 RemoteRoute ForwardIfRemote(ServerState& state, CommandContext& ctx);
 
+// A request to remote for the client running ctx: its thread, id, database and protocol.
+RemoteRequest RequestFor(const CommandContext& ctx, uint16_t remote);
+
 // The index of the first key of ctx (routed in ctx.keys) that a remote shard owns, or -1.
 // Execution::Run refuses such a command; Execute sends it back to ForwardIfRemote.
 int FirstRemoteKey(ServerState& state, const CommandContext& ctx);

@@ -240,12 +240,7 @@ RemoteRoute Start(ServerState& state, CommandContext& ctx, std::unique_ptr<FanOu
   for (size_t p = 0; p < fo.parts.size(); ++p) {
     const Part& part = fo.parts[p];
     if (part.remote < 0) continue;
-    RemoteRequest req;
-    req.remote = static_cast<uint16_t>(part.remote);
-    req.thread_index = ctx.client.thread_index;
-    req.client_id = ctx.client.info->id;
-    req.db = ctx.client.db;
-    req.resp = ctx.client.resp;
+    RemoteRequest req = RequestFor(ctx, static_cast<uint16_t>(part.remote));
     RemoteReplyFn done = [fl, p, &remotes](std::string_view reply) {
       RespValue& v = fl->replies[p];
       if (ParseReply(reply, &v).status != ReplyStatus::kOk) v = RespValue::Error(std::string(err::kFanOutBadReply));

@@ -25,16 +25,6 @@ Transaction& Tx(ClientState& c) {
   return *c.tx;
 }
 
-RemoteRequest RequestFor(const CommandContext& ctx, uint16_t remote) {
-  RemoteRequest req;
-  req.remote = remote;
-  req.thread_index = ctx.client.thread_index;
-  req.client_id = ctx.client.info->id;
-  req.db = ctx.client.db;
-  req.resp = ctx.client.resp;
-  return req;
-}
-
 // EVALSHA and EVALSHA_RO name a script by its sha, which a remote may not have yet.
 bool IsEvalSha(const CommandSpec& spec) { return spec.name == "evalsha" || spec.name == "evalsha_ro"; }
 

@@ -3,13 +3,13 @@ backend: a worker (solo pool) in a subprocess, then a task, a group, a chord and
 task called from here, each result fetched with .get(timeout=...). Exits non-zero on the first
 mismatch. Run by run_client_test.py."""
 import os
-import signal
 import subprocess
 import sys
 
 from celery import chord, group
 
 from celery_app import add, app, boom, total
+import servers
 
 TIMEOUT_S = 20
 
@@ -45,12 +45,7 @@ def main():
         rc = 1
     finally:
         app.close()
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+        servers.stop(worker, timeout_s=15)
     return rc
 
 

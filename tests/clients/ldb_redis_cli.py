@@ -16,33 +16,8 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start(kind, binary, port, workdir):
-    if kind == "keyshard":
-        argv = [binary, "--port", str(port), "--shards", "8", "--dir", workdir, "--save", ""]
-    else:
-        argv = ["redis-server", "--port", str(port), "--dir", workdir, "--save", "", "--appendonly", "no"]
-    log = open(os.path.join(workdir, "server.log"), "w")
-    proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.time() + 10
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
-                s.sendall(b"*1\r\n$4\r\nPING\r\n")
-                if s.recv(64).startswith(b"+PONG"):
-                    return proc
-        except OSError:
-            time.sleep(0.02)
-    proc.kill()
-    raise SystemExit("server did not start: " + " ".join(argv))
+import servers
 
 
 # ---- a small RESP client --------------------------------------------------------------------
@@ -254,8 +229,8 @@ def main():
         for kind in ("redis-server", "keyshard"):
             wd = os.path.join(workdir, kind)
             os.makedirs(wd)
-            port = free_port()
-            procs.append(start(kind, keyshard, port, wd))
+            proc, port = servers.start(keyshard if kind == "keyshard" else None, wd, ["--shards", "8"])
+            procs.append(proc)
             results[kind] = transcripts(port, wd)
             before = len(failures)
             session_checks(kind, port, lambda cond, what, k=kind: check(cond, k + ": " + what))
@@ -271,8 +246,7 @@ def main():
                 print("===", key, "\n" + text)
     finally:
         for p in procs:
-            p.kill()
-            p.wait()
+            servers.stop(p)
         shutil.rmtree(workdir, ignore_errors=True)
     if failures:
         sys.exit(1)

@@ -14,12 +14,11 @@ installed by tools/setup.sh), rq and celery (Debian's python3-rq, python3-celery
 import argparse
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
+
+import servers
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CLIENTS_DIR = os.environ.get("KEYSHARD_CLIENTS_DIR", "/var/cache/keyshard-clients")
@@ -30,51 +29,6 @@ PROGRAMS = {
     "rq": [sys.executable, os.path.join(HERE, "rq_test.py")],
     "celery": [sys.executable, os.path.join(HERE, "celery_test.py")],
 }
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def answers_ping(port):
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
-            s.sendall(b"PING\r\n")
-            return s.recv(64).startswith(b"+PONG")
-    except OSError:
-        return False
-
-
-def start_server(args, tmp):
-    port = free_port()
-    if args.against_redis:
-        argv = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                "--appendonly", "no", "--dir", tmp, "--daemonize", "no"]
-    else:
-        argv = [args.keyshard, "--port", str(port), "--dir", tmp, "--save", ""]
-    log = open(os.path.join(tmp, "server.log"), "wb")
-    proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, cwd=tmp)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            break
-        if answers_ping(port):
-            return proc, port
-        time.sleep(0.05)
-    stop(proc)
-    raise SystemExit(f"server {argv[0]} did not start; log: {os.path.join(tmp, 'server.log')}")
-
-
-def stop(proc):
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def main():
@@ -88,7 +42,7 @@ def main():
         args.keyshard = os.path.abspath(args.keyshard)  # the server runs in its temporary directory
 
     tmp = tempfile.mkdtemp(prefix=f"keyshard-clients-{args.program}-")
-    proc, port = start_server(args, tmp)
+    proc, port = servers.start(None if args.against_redis else args.keyshard, tmp)
     env = dict(os.environ, KS_PORT=str(port), KS_REDIS_URL=f"redis://127.0.0.1:{port}/0",
                NODE_PATH=os.path.join(CLIENTS_DIR, "node", "node_modules"),
                PYTHONPATH=HERE + os.pathsep + os.environ.get("PYTHONPATH", ""))
@@ -100,7 +54,7 @@ def main():
         print(f"FAIL: {args.program} did not finish in {PROGRAM_TIMEOUT_S}s", flush=True)
         rc = 124
     finally:
-        stop(proc)
+        servers.stop(proc)
     if rc != 0:
         with open(os.path.join(tmp, "server.log"), errors="replace") as f:
             tail = f.read()[-3000:]

@@ -8,40 +8,14 @@ when the server does not know it, also inside a pipeline). Starts the server its
   transactions_redis_py.py redis-server            (the same checks against Redis 7.0)
 
 Exits non-zero (with the failed check) if anything misbehaves."""
-import os
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
-import time
 
 import redis
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start(kind, binary, port, workdir):
-    if kind == "keyshard":
-        argv = [binary, "--port", str(port), "--shards", "8", "--dir", workdir, "--save", ""]
-    else:
-        argv = ["redis-server", "--port", str(port), "--dir", workdir, "--save", "", "--appendonly", "no"]
-    log = open(os.path.join(workdir, "server.log"), "w")
-    proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.time() + 10
-    while time.time() < deadline:
-        try:
-            if redis.Redis(port=port).ping():
-                return proc
-        except redis.ConnectionError:
-            time.sleep(0.02)
-    proc.kill()
-    raise SystemExit("server did not start: " + " ".join(argv))
+import servers
 
 
 def check(cond, what):
@@ -178,8 +152,7 @@ def main():
     kind = sys.argv[1]
     binary = sys.argv[2] if len(sys.argv) > 2 else None
     workdir = tempfile.mkdtemp(prefix="ks-redis-py-")
-    port = free_port()
-    proc = start(kind, binary, port, workdir)
+    proc, port = servers.start(binary if kind == "keyshard" else None, workdir, ["--shards", "8"])
     try:
         r = redis.Redis(port=port)
         test_pipeline_is_a_transaction(r)
@@ -188,8 +161,7 @@ def main():
         test_register_script(r)
         print("redis-py transactions against %s: all checks passed (%d WATCH retries)" % (kind, retries))
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        servers.stop(proc)
         shutil.rmtree(workdir, ignore_errors=True)
 
 

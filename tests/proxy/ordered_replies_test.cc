@@ -45,7 +45,7 @@ TEST(OrderedReplies, OutOfOrderFillsAreReleasedInPipelineOrder) {
   EXPECT_EQ(r.waiting(), 0u);
 }
 
-TEST(OrderedReplies, AFillForAnUnknownOrRepeatedPlaceholderIsIgnored) {
+TEST(OrderedReplies, AFillForAnUnknownOrRepeatedReservationIsIgnored) {
   std::string out;
   OrderedReplies r(&out);
   const uint64_t a = r.Reserve();
